@@ -1,0 +1,66 @@
+package dev.switchboard.boot;
+
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Says at startup which mode the hub runs in and where its data lives, and stops the embedded
+ * services last: {@code @PreDestroy} of an application-scoped bean runs after Camel and the
+ * datasource pool have shut down on the shutdown event.
+ */
+@ApplicationScoped
+public class EmbeddedServicesLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedServicesLifecycle.class);
+
+    @Inject
+    EmbeddedConfig config;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.artemis.url")
+    String brokerUrl;
+
+    void onStart(@Observes StartupEvent event) {
+        LOG.infof("Data directory for embedded services: %s", config.dataDir().toAbsolutePath());
+        if (EmbeddedDatabase.isRunning()) {
+            LOG.infof("Database: embedded PostgreSQL on port %d, data in %s",
+                    EmbeddedDatabase.port(), EmbeddedDatabase.dataDirectory());
+        } else {
+            LOG.infof("Database: external PostgreSQL at %s", withoutCredentials(jdbcUrl));
+        }
+        if (EmbeddedBroker.isRunning()) {
+            LOG.infof("Broker: embedded Artemis at %s, journal in %s",
+                    EmbeddedBroker.url(), EmbeddedBroker.dataDirectory());
+        } else {
+            LOG.infof("Broker: external Artemis at %s", withoutCredentials(brokerUrl));
+        }
+    }
+
+    @PreDestroy
+    void stopEmbeddedServices() {
+        EmbeddedBroker.stop();
+        EmbeddedDatabase.stop();
+    }
+
+    /** Drops the query part of a URL, where JDBC and Artemis URLs may carry a password. */
+    static String withoutCredentials(String url) {
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        int at = base.indexOf('@');
+        if (at < 0) {
+            return base;
+        }
+        int scheme = base.indexOf("//");
+        return base.substring(0, scheme + 2) + "***@" + base.substring(at + 1);
+    }
+}

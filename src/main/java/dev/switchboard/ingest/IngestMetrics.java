@@ -1,0 +1,36 @@
+package dev.switchboard.ingest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Per-source counters of ingest, as {@code switchboard_ingest_*_total{source=...}}. Requests for
+ * a source that does not exist count under {@code source="(unknown)"} so that a scanner cannot
+ * create a series per path it tries.
+ */
+@ApplicationScoped
+public class IngestMetrics {
+
+    public static final String UNKNOWN_SOURCE = "(unknown)";
+
+    @Inject
+    MeterRegistry registry;
+
+    public void received(String source) {
+        registry.counter("switchboard.ingest.received", "source", source).increment();
+    }
+
+    public void accepted(String source) {
+        registry.counter("switchboard.ingest.accepted", "source", source).increment();
+    }
+
+    public void duplicate(String source) {
+        registry.counter("switchboard.ingest.duplicate", "source", source).increment();
+    }
+
+    public void rejected(String source, String reason) {
+        registry.counter("switchboard.ingest.rejected", "source", source, "reason", reason).increment();
+    }
+}

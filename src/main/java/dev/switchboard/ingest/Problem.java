@@ -1,0 +1,68 @@
+package dev.switchboard.ingest;
+
+import java.util.Map;
+
+/**
+ * An RFC 9457 problem: what went wrong with a request, told to its sender as
+ * {@code application/problem+json}. Thrown to end a request early; never carries a stack trace.
+ */
+public class Problem extends RuntimeException {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    private final int status;
+    private final String reason;
+    private final String title;
+    private final Map<String, String> headers;
+
+    /**
+     * @param reason a short machine name of the cause, used in the problem type and in metrics
+     */
+    public Problem(int status, String reason, String title, String detail, Map<String, String> headers) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.reason = reason;
+        this.title = title;
+        this.headers = headers;
+    }
+
+    public Problem(int status, String reason, String title, String detail) {
+        this(status, reason, title, detail, Map.of());
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+
+    public String type() {
+        return "urn:switchboard:problem:" + reason;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public static Problem badSignature(String detail) {
+        return new Problem(401, "bad-signature", "Invalid signature", detail);
+    }
+
+    public static Problem staleTimestamp(String detail) {
+        return new Problem(401, "stale-timestamp", "Timestamp outside tolerance", detail);
+    }
+
+    public static Problem badRequest(String reason, String title, String detail) {
+        return new Problem(400, reason, title, detail);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.switchboard.ingest;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
+import dev.switchboard.ingest.signature.HmacSignatureVerifier;
+
+/** {@code switchboard.sources.<name>.*}: where events come from and how they are verified. */
+@ConfigMapping(prefix = "switchboard")
+public interface SourcesConfig {
+
+    Map<String, Source> sources();
+
+    interface Source {
+
+        /** Only webhooks for now: {@code POST /hooks/<name>}. */
+        @WithDefault("webhook")
+        Kind kind();
+
+        @WithDefault("none")
+        SignatureScheme signature();
+
+        /** The signing secret; or {@link #secrets()} to accept several while rotating. */
+        Optional<String> secret();
+
+        Optional<List<String>> secrets();
+
+        /** hmac-sha256 only: the header holding the signature. */
+        @WithDefault("X-Signature")
+        String signatureHeader();
+
+        /** hmac-sha256 only: text before the signature in its header, such as {@code sha256=}. */
+        Optional<String> signaturePrefix();
+
+        /** hmac-sha256 only: hex or base64. */
+        @WithDefault("hex")
+        HmacSignatureVerifier.Encoding signatureEncoding();
+
+        /** stripe and standard-webhooks: how far a signed timestamp may be from the receiver's clock. */
+        @WithDefault("5m")
+        Duration tolerance();
+
+        /** {@code header:<name>} or {@code jsonpath:<path>}; the default depends on the signature scheme. */
+        Optional<String> eventId();
+
+        /** {@code header:<name>}, {@code jsonpath:<path>} or a literal type. */
+        Optional<String> eventType();
+
+        @WithDefault("1MB")
+        @WithConverter(ByteSizeConverter.class)
+        Long maxBody();
+
+        /** The media type the source sends; JSON types are parsed and must be well-formed. */
+        @WithDefault("application/json")
+        String contentType();
+    }
+
+    enum Kind {
+        WEBHOOK
+    }
+
+    enum SignatureScheme {
+        NONE,
+        HMAC_SHA256,
+        GITHUB,
+        STRIPE,
+        STANDARD_WEBHOOKS
+    }
+}

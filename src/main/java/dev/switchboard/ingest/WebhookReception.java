@@ -1,0 +1,155 @@
+package dev.switchboard.ingest;
+
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonCloudEventData;
+
+import dev.switchboard.stream.Envelopes;
+import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.stream.StreamRoutes;
+
+/**
+ * Judges a webhook request and turns it into a CloudEvent: method, source, size, media type,
+ * signature over the raw bytes, well-formed JSON, then event id and type. Every refusal is a
+ * {@link Problem}; nothing here touches the database or the broker.
+ */
+@ApplicationScoped
+public class WebhookReception implements Processor {
+
+    /** Exchange property holding the {@link IncomingEvent} built from the request. */
+    public static final String INCOMING = "SwitchboardIncoming";
+    /** Exchange property holding the source name as counted in metrics. */
+    public static final String SOURCE = "SwitchboardSource";
+    /** Exchange property holding the request path, the {@code instance} of a problem. */
+    public static final String PATH = "SwitchboardPath";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    WebhookSources sources;
+
+    @Inject
+    IngestMetrics metrics;
+
+    Clock clock = Clock.systemUTC();
+
+    @Override
+    public void process(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String name = message.getHeader("source", String.class);
+        exchange.setProperty(PATH, "/hooks/" + name);
+        WebhookSource source = sources.find(name).orElse(null);
+        exchange.setProperty(SOURCE, source == null ? IngestMetrics.UNKNOWN_SOURCE : name);
+        metrics.received(exchange.getProperty(SOURCE, String.class));
+
+        if (!"POST".equals(message.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            throw new Problem(405, "method-not-allowed", "Method not allowed",
+                    "Webhooks are delivered with POST", Map.of("Allow", "POST"));
+        }
+        if (source == null) {
+            throw new Problem(404, "unknown-source", "Unknown source",
+                    "No webhook source named '" + name + "' is configured");
+        }
+        byte[] received = message.getBody(byte[].class);
+        byte[] body = received == null ? new byte[0] : received;
+        if (body.length > source.maxBody()) {
+            throw new Problem(413, "body-too-large", "Body too large", "The body has " + body.length
+                    + " bytes; source '" + name + "' accepts at most " + source.maxBody());
+        }
+        requireMediaType(source, message.getHeader(Exchange.CONTENT_TYPE, String.class));
+
+        WebhookRequest request = new WebhookRequest(name, headersOf(message), body);
+        source.verifier().verify(request, clock.instant());
+        JsonNode json = source.isJson() ? parse(body) : null;
+
+        String deliveryId = source.eventId().flatMap(id -> id.evaluate(request, json))
+                .orElseGet(() -> "sha256:" + sha256(body));
+        String type = source.eventType().evaluate(request, json).orElseThrow(() -> Problem.badRequest(
+                "missing-event-type", "Event type not found",
+                "The event type (" + source.eventType() + ") is absent from this request"));
+
+        CloudEventBuilder builder = CloudEventBuilder.v1()
+                .withId(IncomingEvent.eventId(name, deliveryId).toString())
+                .withSource(URI.create(name))
+                .withType(type)
+                .withTime(OffsetDateTime.now(clock))
+                .withExtension(Envelopes.DELIVERY_ID, deliveryId);
+        CloudEvent event = json != null
+                ? builder.withDataContentType("application/json").withData(JsonCloudEventData.wrap(json)).build()
+                : builder.withDataContentType(source.contentType()).withData(body).build();
+
+        IncomingEvent incoming = new IncomingEvent(event, IncomingEvent.deliveryKey(name, deliveryId));
+        exchange.setProperty(INCOMING, incoming);
+        message.removeHeaders("*");
+        message.setHeader(StreamRoutes.DELIVERY_KEY, incoming.deliveryKey());
+        message.setBody(event);
+    }
+
+    private static void requireMediaType(WebhookSource source, String contentType) {
+        String given = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        boolean acceptable = source.isJson()
+                ? given.equals("application/json") || given.endsWith("+json")
+                : given.equals(source.contentType());
+        if (!acceptable) {
+            throw new Problem(415, "unsupported-media-type", "Unsupported media type", "Source '" + source.name()
+                    + "' accepts " + source.contentType() + ", not '" + (given.isEmpty() ? "(none)" : given) + "'");
+        }
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw Problem.badRequest("malformed-json", "Malformed JSON", "The body is empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw Problem.badRequest("malformed-json", "Malformed JSON",
+                    "The body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw Problem.badRequest("malformed-json", "Malformed JSON", "The body could not be read");
+        }
+    }
+
+    private static Map<String, String> headersOf(Message message) {
+        Map<String, String> headers = new HashMap<>();
+        message.getHeaders().forEach((key, value) -> {
+            if (value instanceof List<?> list && !list.isEmpty()) {
+                headers.put(key, String.valueOf(list.get(0)));
+            } else if (value instanceof String text) {
+                headers.put(key, text);
+            }
+        });
+        return headers;
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.switchboard.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.builder.RouteBuilder;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamRoutes;
+
+/**
+ * {@code POST /hooks/{source}}: a verified request is accepted onto the stream and answered
+ * {@code 202} once durable, a redelivery {@code 200}; every refusal is a problem document.
+ */
+@ApplicationScoped
+public class WebhookRoute extends RouteBuilder {
+
+    private static final Logger LOG = Logger.getLogger(WebhookRoute.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Seconds a sender should wait before retrying while the database or broker is away. */
+    static final String RETRY_AFTER_SECONDS = "5";
+
+    @Inject
+    WebhookReception reception;
+
+    @Inject
+    IngestMetrics metrics;
+
+    @Override
+    public void configure() {
+        onException(Problem.class).handled(true).process(this::refuse);
+        onException(Exception.class).handled(true).process(this::fail);
+
+        from("platform-http:/hooks/{source}").routeId("webhook-ingest")
+                .process(reception)
+                .to(Stream.ACCEPT)
+                .process(this::acknowledge);
+    }
+
+    private void acknowledge(Exchange exchange) {
+        IncomingEvent incoming = exchange.getProperty(WebhookReception.INCOMING, IncomingEvent.class);
+        String source = exchange.getProperty(WebhookReception.SOURCE, String.class);
+        boolean duplicate = exchange.getProperty(StreamRoutes.DUPLICATE, false, Boolean.class);
+        if (duplicate) {
+            metrics.duplicate(source);
+        } else {
+            metrics.accepted(source);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", duplicate ? "duplicate" : "accepted");
+        body.put("event", incoming.id());
+        body.put("source", source);
+        body.put("deliveryId", incoming.cloudEvent().getExtension("deliveryid"));
+        body.put("type", incoming.cloudEvent().getType());
+        respond(exchange, duplicate ? 200 : 202, "application/json", body, Map.of());
+    }
+
+    private void refuse(Exchange exchange) {
+        Problem problem = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Problem.class);
+        metrics.rejected(sourceOf(exchange), problem.reason());
+        writeProblem(exchange, problem);
+    }
+
+    private void fail(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Problem problem;
+        if (isUnavailable(error)) {
+            LOG.warnf("Webhook for source %s not accepted, database or broker unavailable: %s",
+                    sourceOf(exchange), rootMessage(error));
+            problem = new Problem(503, "unavailable", "Service unavailable",
+                    "The event could not be stored durably right now; nothing was accepted. Retry later.",
+                    Map.of("Retry-After", RETRY_AFTER_SECONDS));
+        } else {
+            LOG.errorf(error, "Webhook for source %s failed", sourceOf(exchange));
+            problem = new Problem(500, "internal-error", "Internal error",
+                    "The event was not accepted; the hub logged the cause.");
+        }
+        metrics.rejected(sourceOf(exchange), problem.reason());
+        writeProblem(exchange, problem);
+    }
+
+    private static String sourceOf(Exchange exchange) {
+        String source = exchange.getProperty(WebhookReception.SOURCE, String.class);
+        return source == null ? IngestMetrics.UNKNOWN_SOURCE : source;
+    }
+
+    /** A failure to reach PostgreSQL or Artemis, as opposed to a defect of the hub. */
+    static boolean isUnavailable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException
+                    || cause instanceof jakarta.jms.JMSException
+                    || cause instanceof org.springframework.jms.JmsException
+                    || cause instanceof jakarta.transaction.RollbackException
+                    || cause instanceof jakarta.transaction.SystemException
+                    || cause instanceof jakarta.persistence.PersistenceException
+                    || cause instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static void writeProblem(Exchange exchange, Problem problem) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", problem.type());
+        body.put("title", problem.title());
+        body.put("status", problem.status());
+        body.put("detail", problem.detail());
+        body.put("instance", exchange.getProperty(WebhookReception.PATH, String.class));
+        respond(exchange, problem.status(), Problem.MEDIA_TYPE, body, problem.headers());
+    }
+
+    private static void respond(Exchange exchange, int status, String contentType, Map<String, Object> body,
+            Map<String, String> headers) {
+        Message message = exchange.getMessage();
+        // platform-http would echo every remaining header back to the sender
+        message.removeHeaders("*");
+        headers.forEach(message::setHeader);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, contentType);
+        try {
+            message.setBody(JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

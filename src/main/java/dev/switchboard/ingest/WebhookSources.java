@@ -1,0 +1,127 @@
+package dev.switchboard.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+import dev.switchboard.ingest.SourcesConfig.SignatureScheme;
+import dev.switchboard.ingest.SourcesConfig.Source;
+import dev.switchboard.ingest.signature.HmacSignatureVerifier;
+import dev.switchboard.ingest.signature.SignatureVerifier;
+import dev.switchboard.ingest.signature.StandardWebhooksSignatureVerifier;
+import dev.switchboard.ingest.signature.StripeSignatureVerifier;
+
+/**
+ * The webhook sources of the configuration, checked at startup: a source that cannot work
+ * (a signature scheme without a secret, an invalid expression) stops the hub with a message
+ * naming it, rather than rejecting every delivery later.
+ */
+@Startup
+@ApplicationScoped
+public class WebhookSources {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+
+    private final Map<String, WebhookSource> sources;
+
+    @Inject
+    public WebhookSources(SourcesConfig config) {
+        this.sources = build(config.sources());
+    }
+
+    public Optional<WebhookSource> find(String name) {
+        return Optional.ofNullable(sources.get(name));
+    }
+
+    public Map<String, WebhookSource> all() {
+        return sources;
+    }
+
+    static Map<String, WebhookSource> build(Map<String, Source> configured) {
+        Map<String, WebhookSource> built = new TreeMap<>();
+        List<String> errors = new ArrayList<>();
+        configured.forEach((name, source) -> {
+            try {
+                built.put(name, build(name, source));
+            } catch (IllegalArgumentException e) {
+                errors.add("Source '" + name + "': " + e.getMessage());
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw new ConfigurationException(String.join("\n", errors));
+        }
+        return Map.copyOf(built);
+    }
+
+    private static WebhookSource build(String name, Source source) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a source name is lower-case letters, digits, '.', '_' and '-'");
+        }
+        SignatureScheme scheme = source.signature();
+        Optional<String> eventId = source.eventId().or(() -> Optional.ofNullable(switch (scheme) {
+            case GITHUB -> "header:X-GitHub-Delivery";
+            case STRIPE -> "jsonpath:$.id";
+            case STANDARD_WEBHOOKS -> "header:webhook-id";
+            case NONE, HMAC_SHA256 -> null;
+        }));
+        String eventType = source.eventType().orElse(switch (scheme) {
+            case GITHUB -> "header:X-GitHub-Event";
+            case STRIPE, STANDARD_WEBHOOKS -> "jsonpath:$.type";
+            case NONE, HMAC_SHA256 -> name;
+        });
+        WebhookSource built = new WebhookSource(name, verifier(name, source),
+                eventId.map(FieldExpression::parse), FieldExpression.parse(eventType),
+                source.maxBody(), source.contentType().trim().toLowerCase());
+        boolean usesJsonPath = built.eventType() instanceof FieldExpression.JsonPathField
+                || built.eventId().filter(FieldExpression.JsonPathField.class::isInstance).isPresent();
+        if (usesJsonPath && !built.isJson()) {
+            throw new IllegalArgumentException("jsonpath: needs a JSON content-type, not " + built.contentType());
+        }
+        return built;
+    }
+
+    private static SignatureVerifier verifier(String name, Source source) {
+        SignatureScheme scheme = source.signature();
+        if (scheme == SignatureScheme.NONE) {
+            return SignatureVerifier.NONE;
+        }
+        List<String> secrets = new ArrayList<>();
+        source.secret().filter(s -> !s.isBlank()).ifPresent(secrets::add);
+        source.secrets().ifPresent(list -> list.stream().filter(s -> !s.isBlank()).forEach(secrets::add));
+        if (secrets.isEmpty()) {
+            String key = "switchboard.sources." + name + ".secret";
+            throw new IllegalArgumentException("signature " + scheme.name().toLowerCase().replace('_', '-')
+                    + " needs a secret: set " + key + " (or SWITCHBOARD_SOURCES_"
+                    + name.toUpperCase().replaceAll("[^A-Z0-9]", "_") + "_SECRET)");
+        }
+        Function<String, byte[]> utf8 = secret -> secret.getBytes(StandardCharsets.UTF_8);
+        return switch (scheme) {
+            case HMAC_SHA256 -> new HmacSignatureVerifier(source.signatureHeader(), source.signaturePrefix().orElse(""),
+                    source.signatureEncoding(), secrets.stream().map(utf8).toList());
+            case GITHUB -> HmacSignatureVerifier.github(secrets.stream().map(utf8).toList());
+            case STRIPE -> new StripeSignatureVerifier(secrets.stream().map(utf8).toList(), source.tolerance());
+            case STANDARD_WEBHOOKS -> new StandardWebhooksSignatureVerifier(
+                    secrets.stream().map(WebhookSources::standardWebhooksKey).toList(), source.tolerance());
+            case NONE -> SignatureVerifier.NONE;
+        };
+    }
+
+    private static byte[] standardWebhooksKey(String secret) {
+        try {
+            return StandardWebhooksSignatureVerifier.key(secret);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("a standard-webhooks secret is whsec_ followed by base64");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.switchboard.stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.builder.RouteBuilder;
+
+import io.cloudevents.CloudEvent;
+
+import dev.switchboard.runs.EventLog;
+
+/**
+ * The central stream: accepting an event onto it exactly once per delivery, and consuming it.
+ * Both sides are guarded by Camel's idempotent consumer on a database repository, written in
+ * the same JTA transaction as the event itself.
+ */
+@ApplicationScoped
+public class StreamRoutes extends RouteBuilder {
+
+    /** Header carrying {@link IncomingEvent#deliveryKey()} into {@link Stream#ACCEPT}. */
+    public static final String DELIVERY_KEY = "SwitchboardDeliveryKey";
+    /** Exchange property {@link Stream#ACCEPT} sets to {@code true} when the delivery was seen before. */
+    public static final String DUPLICATE = Exchange.DUPLICATE_MESSAGE;
+
+    static final String PUBLISH = "direct:switchboard-publish";
+    static final String EVENT_ID = "SwitchboardEventId";
+
+    @Inject
+    EventLog eventLog;
+
+    @Inject
+    StreamConfig config;
+
+    @Override
+    public void configure() {
+        // In: body CloudEvent, header DELIVERY_KEY. Out: property DUPLICATE when seen before.
+        // Any failure rolls back the key and the event together and reaches the caller.
+        from(Stream.ACCEPT).routeId("accept-event")
+                .transacted()
+                .idempotentConsumer(header(DELIVERY_KEY)).idempotentRepository("ingestDeliveries")
+                        .skipDuplicate(false).removeOnFailure(false)
+                    .filter(exchangeProperty(DUPLICATE).isNotEqualTo(true))
+                        .bean(eventLog, "recordReceived")
+                        .to(PUBLISH)
+                    .end()
+                .end();
+
+        // Published before the acceptance commits: a failed send means no event was accepted.
+        from(PUBLISH).routeId("publish-event")
+                .process(StreamRoutes::toStreamMessage)
+                .to(ExchangePattern.InOnly, "jms:queue:" + Stream.EVENTS);
+
+        from("jms:queue:" + Stream.EVENTS + "?transacted=true&concurrentConsumers=" + config.consumers())
+                .routeId("stream-consumer")
+                .onException(Envelopes.UnreadableEnvelopeException.class).handled(true)
+                    .log(org.apache.camel.LoggingLevel.WARN, "Unreadable stream message sent to " + Stream.DEAD_LETTERS
+                            + ": ${exception.message}")
+                    .setHeader("SwitchboardDeadReason", simple("${exception.message}"))
+                    .to(ExchangePattern.InOnly, "jms:queue:" + Stream.DEAD_LETTERS)
+                .end()
+                .process(exchange -> exchange.getMessage().setBody(
+                        Envelopes.deserialize(exchange.getMessage().getMandatoryBody(byte[].class))))
+                .setHeader(EVENT_ID, simple("${body.id}"))
+                .transacted()
+                .idempotentConsumer(header(EVENT_ID)).idempotentRepository("streamMessages")
+                    .bean(eventLog, "recordProcessed")
+                .end();
+    }
+
+    private static void toStreamMessage(Exchange exchange) {
+        CloudEvent event = exchange.getMessage().getBody(CloudEvent.class);
+        // Only the envelope travels: none of the transport headers that brought the event in.
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader("ce_id", event.getId());
+        exchange.getMessage().setHeader("ce_type", event.getType());
+        exchange.getMessage().setHeader("ce_source", event.getSource().toString());
+        exchange.getMessage().setHeader("content_type", Envelopes.CONTENT_TYPE);
+        exchange.getMessage().setBody(new String(Envelopes.serialize(event), java.nio.charset.StandardCharsets.UTF_8));
+    }
+}
