@@ -9,6 +9,7 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -53,6 +54,11 @@ public final class EmbeddedBroker {
 
     public static synchronized String url() {
         return "tcp://" + host + ":" + port;
+    }
+
+    /** The running broker, for queue statistics; null when stopped. */
+    public static synchronized ActiveMQServer server() {
+        return server == null ? null : server.getActiveMQServer();
     }
 
     public static synchronized Path dataDirectory() {

@@ -45,8 +45,14 @@ public class WebhookRoute extends RouteBuilder {
 
         from("platform-http:/hooks/{source}").routeId("webhook-ingest")
                 .process(reception)
-                .to(Stream.ACCEPT)
-                .process(this::acknowledge);
+                // A failure inside the transacted acceptance has been through that route's own
+                // error handler, so the onException above would not see it again: catch it here.
+                .doTry()
+                    .to(Stream.ACCEPT)
+                    .process(this::acknowledge)
+                .doCatch(Exception.class)
+                    .process(this::fail)
+                .end();
     }
 
     private void acknowledge(Exchange exchange) {

@@ -1,0 +1,209 @@
+package dev.switchboard.ingest;
+
+import static dev.switchboard.support.HubTestProfile.GITHUB_SECRET;
+import static dev.switchboard.support.HubTestProfile.STANDARD_SECRET;
+import static dev.switchboard.support.HubTestProfile.STANDARD_SECRET_NEXT;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import com.standardwebhooks.Webhook;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
+
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Signing;
+
+/** Each signature scheme over real HTTP: valid, tampered body, wrong secret, rotated secret, stale timestamp. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class WebhookSignaturesTest {
+
+    static ValidatableResponse post(String source, String contentType, Map<String, String> headers, String body) {
+        return given().contentType(contentType).headers(headers).body(body)
+                .when().post("/hooks/" + source).then();
+    }
+
+    static void accepted(ValidatableResponse response) {
+        response.statusCode(202).body("status", equalTo("accepted"));
+    }
+
+    static void refused(ValidatableResponse response, String reason) {
+        response.statusCode(401).contentType(Problem.MEDIA_TYPE)
+                .body("type", equalTo("urn:switchboard:problem:" + reason))
+                .body("status", equalTo(401));
+    }
+
+    static String order() {
+        return "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"shop.order.created\",\"total\":12}";
+    }
+
+    @Nested
+    class HmacSha256 {
+
+        ValidatableResponse send(String secret, String signedBody, String sentBody) {
+            return post("hmac", "application/json",
+                    Map.of("X-Signature", "sha256=" + Signing.hmacHex(secret, signedBody)), sentBody);
+        }
+
+        @Test
+        void valid() {
+            String body = order();
+            accepted(send("new-secret", body, body));
+        }
+
+        @Test
+        void tamperedBody() {
+            String body = order();
+            refused(send("new-secret", body, body.replace("12", "13")), "bad-signature");
+        }
+
+        @Test
+        void wrongSecret() {
+            String body = order();
+            refused(send("not-the-secret", body, body), "bad-signature");
+        }
+
+        @Test
+        void rotatedSecretStillAccepted() {
+            String body = order();
+            accepted(send("old-secret", body, body));
+        }
+
+        @Test
+        void missingSignature() {
+            refused(post("hmac", "application/json", Map.of(), order()), "bad-signature");
+        }
+    }
+
+    @Nested
+    class GitHub {
+
+        /** From docs.github.com, "Validating webhook deliveries". */
+        static final String PAYLOAD = "Hello, World!";
+        static final String SIGNATURE = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+
+        ValidatableResponse send(String signature, String body) {
+            return post("github", "text/plain", Map.of("X-Hub-Signature-256", signature,
+                    "X-GitHub-Event", "ping", "X-GitHub-Delivery", UUID.randomUUID().toString()), body);
+        }
+
+        @Test
+        void publishedTestVector() {
+            accepted(send(SIGNATURE, PAYLOAD));
+        }
+
+        @Test
+        void tamperedBody() {
+            refused(send(SIGNATURE, "Hello, World?"), "bad-signature");
+        }
+
+        @Test
+        void wrongSecret() {
+            refused(send("sha256=" + Signing.hmacHex("another secret", PAYLOAD), PAYLOAD), "bad-signature");
+        }
+
+        @Test
+        void signedWithTheSecret() {
+            String body = "payload " + UUID.randomUUID();
+            accepted(send("sha256=" + Signing.hmacHex(GITHUB_SECRET, body), body));
+        }
+    }
+
+    @Nested
+    class Stripe {
+
+        ValidatableResponse send(String secret, long timestamp, String signedBody, String sentBody) {
+            return post("stripe", "application/json",
+                    Map.of("Stripe-Signature", Signing.stripeHeader(secret, timestamp, signedBody)), sentBody);
+        }
+
+        static String event() {
+            return "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"invoice.paid\",\"data\":{\"object\":{}}}";
+        }
+
+        long now() {
+            return Instant.now().getEpochSecond();
+        }
+
+        @Test
+        void valid() {
+            String body = event();
+            accepted(send("whsec_stripe_new", now(), body, body));
+        }
+
+        @Test
+        void tamperedBody() {
+            String body = event();
+            refused(send("whsec_stripe_new", now(), body, body.replace("invoice", "charge")), "bad-signature");
+        }
+
+        @Test
+        void wrongSecret() {
+            String body = event();
+            refused(send("whsec_other", now(), body, body), "bad-signature");
+        }
+
+        @Test
+        void rotatedSecretStillAccepted() {
+            String body = event();
+            accepted(send("whsec_stripe_old", now(), body, body));
+        }
+
+        @Test
+        void staleTimestamp() {
+            String body = event();
+            refused(send("whsec_stripe_new", now() - 600, body, body), "stale-timestamp");
+        }
+    }
+
+    @Nested
+    class StandardWebhooks {
+
+        ValidatableResponse send(String secret, long timestamp, String signedBody, String sentBody) throws Exception {
+            String id = "msg_" + UUID.randomUUID();
+            String signature = new Webhook(secret).sign(id, timestamp, signedBody);
+            return post("standard", "application/json", Map.of("webhook-id", id,
+                    "webhook-timestamp", Long.toString(timestamp), "webhook-signature", signature), sentBody);
+        }
+
+        static final String BODY = "{\"type\":\"contact.created\",\"data\":{\"email\":\"ada@example.com\"}}";
+
+        long now() {
+            return Instant.now().getEpochSecond();
+        }
+
+        @Test
+        void valid() throws Exception {
+            accepted(send(STANDARD_SECRET, now(), BODY, BODY));
+        }
+
+        @Test
+        void tamperedBody() throws Exception {
+            refused(send(STANDARD_SECRET, now(), BODY, BODY.replace("ada", "eve")), "bad-signature");
+        }
+
+        @Test
+        void wrongSecret() throws Exception {
+            refused(send("whsec_d3Jvbmcta2V5LWZvci10ZXN0cw==", now(), BODY, BODY), "bad-signature");
+        }
+
+        @Test
+        void rotatedSecretStillAccepted() throws Exception {
+            accepted(send(STANDARD_SECRET_NEXT, now(), BODY, BODY));
+        }
+
+        @Test
+        void staleTimestamp() throws Exception {
+            refused(send(STANDARD_SECRET, now() - 600, BODY, BODY), "stale-timestamp");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.switchboard.support;
+
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * The webhook sources the tests post to, one per signature scheme. Every test class uses this
+ * profile, so the hub (with its embedded PostgreSQL and broker) starts once for all of them.
+ */
+public class HubTestProfile implements QuarkusTestProfile {
+
+    public static final String GITHUB_SECRET = "It's a Secret to Everybody";
+    /** A Standard Webhooks secret: whsec_ and base64 of the key. */
+    public static final String STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    public static final String STANDARD_SECRET_NEXT = "whsec_bmV4dC1zdGFuZGFyZC13ZWJob29rcy1rZXk=";
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.ofEntries(
+                Map.entry("switchboard.sources.hmac.signature", "hmac-sha256"),
+                Map.entry("switchboard.sources.hmac.secrets", "old-secret,new-secret"),
+                Map.entry("switchboard.sources.hmac.signature-header", "X-Signature"),
+                Map.entry("switchboard.sources.hmac.signature-prefix", "sha256="),
+                Map.entry("switchboard.sources.hmac.event-id", "jsonpath:$.id"),
+                Map.entry("switchboard.sources.hmac.event-type", "jsonpath:$.type"),
+                Map.entry("switchboard.sources.hmac.max-body", "1KB"),
+
+                Map.entry("switchboard.sources.github.signature", "github"),
+                Map.entry("switchboard.sources.github.secret", GITHUB_SECRET),
+                Map.entry("switchboard.sources.github.content-type", "text/plain"),
+
+                Map.entry("switchboard.sources.stripe.signature", "stripe"),
+                Map.entry("switchboard.sources.stripe.secrets", "whsec_stripe_old,whsec_stripe_new"),
+                Map.entry("switchboard.sources.stripe.tolerance", "5m"),
+
+                Map.entry("switchboard.sources.standard.signature", "standard-webhooks"),
+                Map.entry("switchboard.sources.standard.secrets", STANDARD_SECRET + "," + STANDARD_SECRET_NEXT),
+
+                Map.entry("switchboard.sources.open.signature", "none"),
+                Map.entry("switchboard.sources.open.event-type", "test.open"));
+    }
+}
