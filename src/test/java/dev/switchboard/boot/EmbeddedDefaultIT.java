@@ -1,0 +1,114 @@
+package dev.switchboard.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.support.HubProcess;
+import dev.switchboard.support.Signing;
+
+/**
+ * The packaged hub on the embedded default, run as a user runs it: it says where its data lives,
+ * keeps accepted events across a restart, takes secrets from the environment over the file, and
+ * refuses to start with a signed source that has no secret.
+ */
+class EmbeddedDefaultIT {
+
+    static final Duration STARTUP = Duration.ofSeconds(90);
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void acceptedEventsSurviveARestart() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target"), "embedded-default-");
+        int httpPort = HubProcess.freePort();
+        int postgresPort = HubProcess.freePort();
+        Files.writeString(work.resolve("application.properties"), String.join("\n",
+                "quarkus.http.port=" + httpPort,
+                "switchboard.embedded.broker-port=" + HubProcess.freePort(),
+                "switchboard.embedded.postgres-port=" + postgresPort,
+                "switchboard.sources.orders.signature=hmac-sha256",
+                "switchboard.sources.orders.secret=secret-in-the-file",
+                "switchboard.sources.orders.event-id=jsonpath:$.id",
+                "switchboard.sources.orders.event-type=jsonpath:$.type", ""));
+        Map<String, String> environment = Map.of("SWITCHBOARD_SOURCES_ORDERS_SECRET", "secret-in-the-environment");
+        String deliveryId = UUID.randomUUID().toString();
+        String body = "{\"id\":\"" + deliveryId + "\",\"type\":\"shop.order.created\"}";
+        String jdbcUrl = "jdbc:postgresql://localhost:" + postgresPort + "/postgres";
+
+        String eventId;
+        try (HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(STARTUP)) {
+            assertTrue(hub.output().contains("Database: embedded PostgreSQL on port " + postgresPort
+                    + ", data in " + work.toAbsolutePath().resolve("data/postgres")), hub.output());
+            assertTrue(hub.output().contains("Broker: embedded Artemis at tcp://127.0.0.1:"), hub.output());
+
+            assertEquals(401, post(hub, body, "secret-in-the-file").statusCode(), "the environment overrides the file");
+            HttpResponse<String> accepted = post(hub, body, "secret-in-the-environment");
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            eventId = accepted.body().replaceAll(".*\"event\":\"([^\"]+)\".*", "$1");
+            awaitState(jdbcUrl, eventId, "PROCESSED");
+        }
+
+        try (HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(STARTUP)) {
+            HttpResponse<String> again = post(hub, body, "secret-in-the-environment");
+            assertEquals(200, again.statusCode(), again.body());
+            assertTrue(again.body().contains("\"event\":\"" + eventId + "\""), again.body());
+            assertEquals("PROCESSED", state(jdbcUrl, eventId));
+        }
+    }
+
+    @Test
+    void aSignedSourceWithoutSecretStopsStartup() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target"), "missing-secret-");
+        int httpPort = HubProcess.freePort();
+        Files.writeString(work.resolve("application.properties"), String.join("\n",
+                "quarkus.http.port=" + httpPort,
+                "switchboard.embedded.broker-port=" + HubProcess.freePort(),
+                "switchboard.sources.gh.signature=github", ""));
+        try (HubProcess hub = HubProcess.start(work, httpPort, Map.of())) {
+            assertNotEquals(0, hub.awaitExit(STARTUP));
+            assertTrue(hub.output().contains("Source 'gh': signature github needs a secret: set "
+                    + "switchboard.sources.gh.secret"), hub.output());
+        }
+    }
+
+    private HttpResponse<String> post(HubProcess hub, String body, String secret) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/hooks/orders"))
+                .header("Content-Type", "application/json")
+                .header("X-Signature", Signing.hmacHex(secret, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void awaitState(String jdbcUrl, String eventId, String expected) throws Exception {
+        for (int i = 0; i < 100 && !expected.equals(state(jdbcUrl, eventId)); i++) {
+            Thread.sleep(200);
+        }
+        assertEquals(expected, state(jdbcUrl, eventId));
+    }
+
+    private static String state(String jdbcUrl, String eventId) throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+                PreparedStatement statement = connection.prepareStatement("select state from event where id = ?")) {
+            statement.setObject(1, UUID.fromString(eventId));
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? result.getString(1) : null;
+            }
+        }
+    }
+}
