@@ -2,6 +2,7 @@ package dev.switchboard.boot;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,9 +11,11 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.eclipse.microprofile.config.spi.ConfigSourceProvider;
 
 import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
- * Reads the operator's {@code application.properties} from the working directory. Its ordinal,
+ * Reads the operator's {@code application.properties} from the working directory (see {@link #file()}). Its ordinal,
  * 265, puts it above the defaults packaged in the jar (250) and Quarkus's own
  * {@code config/application.properties} (260), and below environment variables (300) and system
  * properties (400), so a Kubernetes Secret can still override what the file says.
@@ -21,9 +24,40 @@ public class OperatorConfigSourceProvider implements ConfigSourceProvider {
 
     static final int ORDINAL = 265;
 
+    /**
+     * The operator's file: {@code ./application.properties}, or the path in the system property
+     * {@code switchboard.config-file} or the environment variable {@code SWITCHBOARD_CONFIG_FILE}.
+     */
+    public static Path file() {
+        String configured = System.getProperty("switchboard.config-file", System.getenv("SWITCHBOARD_CONFIG_FILE"));
+        return Path.of(configured == null || configured.isBlank() ? "application.properties" : configured)
+                .toAbsolutePath();
+    }
+
+    /**
+     * The configuration as it is now on disk: system properties, environment, the operator's file
+     * read again, and the packaged defaults, for settings that take effect on reload.
+     */
+    public static SmallRyeConfig current(List<String> profiles, Class<?> mapping) {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultSources().addDefaultInterceptors()
+                .withProfiles(profiles).withMapping(mapping).withValidateUnknown(false);
+        URL packaged = Thread.currentThread().getContextClassLoader().getResource("application.properties");
+        try {
+            if (packaged != null) {
+                builder.withSources(new PropertiesConfigSource(packaged, 250));
+            }
+            if (Files.isRegularFile(file())) {
+                builder.withSources(new PropertiesConfigSource(file().toUri().toURL(), ORDINAL));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read configuration", e);
+        }
+        return builder.build();
+    }
+
     @Override
     public Iterable<ConfigSource> getConfigSources(ClassLoader forClassLoader) {
-        Path file = Path.of("application.properties").toAbsolutePath();
+        Path file = file();
         if (!Files.isRegularFile(file)) {
             return List.of();
         }

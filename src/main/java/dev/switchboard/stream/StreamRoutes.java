@@ -9,7 +9,10 @@ import org.apache.camel.builder.RouteBuilder;
 
 import io.cloudevents.CloudEvent;
 
+import dev.switchboard.rules.Evaluation;
+import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.runs.EventLog;
+import dev.switchboard.runs.EventProcessor;
 
 /**
  * The central stream: accepting an event onto it exactly once per delivery, and consuming it.
@@ -26,12 +29,19 @@ public class StreamRoutes extends RouteBuilder {
 
     static final String PUBLISH = "direct:switchboard-publish";
     static final String EVENT_ID = "SwitchboardEventId";
+    static final String EVALUATION = "SwitchboardEvaluation";
 
     @Inject
     EventLog eventLog;
 
     @Inject
     StreamConfig config;
+
+    @Inject
+    RuleEvaluator evaluator;
+
+    @Inject
+    EventProcessor processor;
 
     @Override
     public void configure() {
@@ -63,9 +73,13 @@ public class StreamRoutes extends RouteBuilder {
                 .process(exchange -> exchange.getMessage().setBody(
                         Envelopes.deserialize(exchange.getMessage().getMandatoryBody(byte[].class))))
                 .setHeader(EVENT_ID, simple("${body.id}"))
+                // Rules and their SQL models are read outside the transaction that records the result.
+                .process(exchange -> exchange.setProperty(EVALUATION,
+                        evaluator.evaluate(exchange.getMessage().getBody(CloudEvent.class))))
                 .transacted()
                 .idempotentConsumer(header(EVENT_ID)).idempotentRepository("streamMessages")
-                    .bean(eventLog, "recordProcessed")
+                    .process(exchange -> processor.record(exchange.getMessage().getBody(CloudEvent.class),
+                            exchange.getProperty(EVALUATION, Evaluation.class)))
                 .end();
     }
 

@@ -1,0 +1,28 @@
+package dev.switchboard.connect;
+
+import dev.switchboard.runs.RetryPolicy;
+
+/**
+ * The connector SPI: how a port reaches a system. A connector is a CDI bean implementing this
+ * interface, chosen by its {@code @Named} value in {@code switchboard.ports.<port>.connector}; the
+ * built-in ones are named {@code http}, {@code kamelet}, {@code mail}, {@code jms}, {@code sql}
+ * and {@code log}, and a project adds its own the same way.
+ */
+public interface Connector {
+
+    /**
+     * Performs one attempt of an action. Return normally when the system took it; throw
+     * {@link ConnectorException} to say whether trying again could help. Any other exception
+     * counts as a failure worth retrying.
+     */
+    Delivery deliver(ActionRequest request) throws Exception;
+
+    /** Retry settings for ports bound to this connector, unless the port or action says otherwise. */
+    default RetryPolicy defaultRetry() {
+        return RetryPolicy.DEFAULT;
+    }
+
+    /** Checks a port's settings when they are loaded; throw IllegalArgumentException naming the problem. */
+    default void validate(PortSettings settings) {
+    }
+}

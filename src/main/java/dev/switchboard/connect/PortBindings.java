@@ -1,0 +1,98 @@
+package dev.switchboard.connect;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.literal.NamedLiteral;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.smallrye.config.SmallRyeConfig;
+
+import dev.switchboard.boot.OperatorConfigSourceProvider;
+import dev.switchboard.rules.Durations;
+import dev.switchboard.runs.RetryPolicy;
+
+/**
+ * The ports as currently bound. Read from the configuration on disk at every reload, so that
+ * binding a port to another system is a change of {@code application.properties} only. A reload
+ * with an error keeps the previous bindings.
+ */
+@ApplicationScoped
+public class PortBindings {
+
+    @Inject
+    @Any
+    Instance<Connector> connectors;
+
+    /**
+     * Not read: the bindings come from disk at every reload. Injecting the mapping registers it,
+     * so that startup rejects misspelt {@code switchboard.ports} keys with their file and line.
+     */
+    @Inject
+    PortsConfig validatedAtStartup;
+
+    private volatile Map<String, PortBinding> bindings = Map.of();
+
+    public Optional<PortBinding> find(String port) {
+        return Optional.ofNullable(bindings.get(port));
+    }
+
+    public Set<String> names() {
+        return bindings.keySet();
+    }
+
+    public Map<String, PortBinding> all() {
+        return bindings;
+    }
+
+    /** Reads the bindings again; returns the problems found, and keeps the old bindings if any. */
+    public synchronized List<String> reload() {
+        SmallRyeConfig config = OperatorConfigSourceProvider.current(
+                ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getProfiles(), PortsConfig.class);
+        Map<String, Map<String, String>> settingsByPort = new TreeMap<>();
+        config.getConfigMapping(PortsConfig.class).ports()
+                .forEach((port, values) -> settingsByPort.put(port, new HashMap<>(values)));
+        List<String> problems = new ArrayList<>();
+        Map<String, PortBinding> loaded = new TreeMap<>();
+        settingsByPort.forEach((port, values) -> {
+            try {
+                loaded.put(port, bind(port, values));
+            } catch (IllegalArgumentException e) {
+                problems.add("Port '" + port + "': " + e.getMessage());
+            }
+        });
+        if (problems.isEmpty()) {
+            bindings = Map.copyOf(loaded);
+        }
+        return problems;
+    }
+
+    private PortBinding bind(String port, Map<String, String> values) {
+        String connectorName = values.remove("connector");
+        if (connectorName == null || connectorName.isBlank()) {
+            throw new IllegalArgumentException("set switchboard.ports." + port + ".connector");
+        }
+        Instance<Connector> selected = connectors.select(NamedLiteral.of(connectorName.trim()));
+        if (!selected.isResolvable()) {
+            throw new IllegalArgumentException("no connector named '" + connectorName + "'");
+        }
+        Connector connector = selected.get();
+        PortSettings settings = new PortSettings(port, Map.copyOf(values));
+        connector.validate(settings);
+        RetryPolicy retry = connector.defaultRetry().with(
+                settings.get("retry.max-attempts").map(Integer::valueOf),
+                settings.get("retry.initial-delay").map(Durations::parse),
+                settings.get("retry.max-delay").map(Durations::parse));
+        return new PortBinding(port, connectorName.trim(), connector, settings, retry);
+    }
+}

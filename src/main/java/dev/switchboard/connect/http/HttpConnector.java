@@ -1,0 +1,103 @@
+package dev.switchboard.connect.http;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import dev.switchboard.connect.ActionRequest;
+import dev.switchboard.connect.Connector;
+import dev.switchboard.connect.ConnectorException;
+import dev.switchboard.connect.Delivery;
+import dev.switchboard.connect.Excerpts;
+import dev.switchboard.connect.PortSettings;
+import dev.switchboard.rules.Template;
+import dev.switchboard.runs.RetryPolicy;
+
+/**
+ * Calls an HTTP endpoint with the action's body and the run's {@code Idempotency-Key}.
+ * Settings: {@code url} (a template over the event), {@code method} (POST), {@code headers.<Name>},
+ * {@code auth} ({@code basic} with {@code username}/{@code password}, or {@code bearer} with
+ * {@code token}), {@code timeout} (10s), {@code content-type} (application/json).
+ * A 2xx succeeds; 408, 429, 5xx and I/O errors are retried; any other status is permanent.
+ */
+@ApplicationScoped
+@Named("http")
+public class HttpConnector implements Connector {
+
+    private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "DELETE", "GET");
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    @Override
+    public RetryPolicy defaultRetry() {
+        return new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    }
+
+    @Override
+    public void validate(PortSettings settings) {
+        Template.parse(settings.require("url"));
+        String method = settings.get("method", "POST").toUpperCase();
+        if (!METHODS.contains(method)) {
+            throw new IllegalArgumentException("method must be one of " + METHODS + ", not " + method);
+        }
+        String auth = settings.get("auth", "none");
+        switch (auth) {
+            case "none" -> {
+            }
+            case "basic" -> {
+                settings.require("username");
+                settings.require("password");
+            }
+            case "bearer" -> settings.require("token");
+            default -> throw new IllegalArgumentException("auth must be none, basic or bearer, not " + auth);
+        }
+        settings.duration("timeout", Duration.ofSeconds(10));
+    }
+
+    @Override
+    public Delivery deliver(ActionRequest request) throws ConnectorException, InterruptedException {
+        PortSettings settings = request.settings();
+        String url = Template.parse(settings.require("url")).render(request.event());
+        HttpRequest.Builder http = HttpRequest.newBuilder(URI.create(url))
+                .timeout(settings.duration("timeout", Duration.ofSeconds(10)))
+                .header("Content-Type", settings.get("content-type", "application/json"))
+                .header("Idempotency-Key", request.idempotencyKey())
+                .method(settings.get("method", "POST").toUpperCase(),
+                        HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
+        request.operation().ifPresent(operation -> http.header("X-Switchboard-Operation", operation));
+        settings.under("headers").forEach(http::header);
+        switch (settings.get("auth", "none")) {
+            case "basic" -> http.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (settings.require("username") + ":" + settings.require("password")).getBytes(StandardCharsets.UTF_8)));
+            case "bearer" -> http.header("Authorization", "Bearer " + settings.require("token"));
+            default -> {
+            }
+        }
+        HttpResponse<String> response;
+        try {
+            response = client.send(http.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ConnectorException(e.getClass().getSimpleName() + " calling " + url + ": " + e.getMessage(),
+                    false, null, null, e);
+        }
+        int status = response.statusCode();
+        String excerpt = Excerpts.of(response.body());
+        if (status >= 200 && status < 300) {
+            return new Delivery(status, excerpt);
+        }
+        boolean permanent = status >= 400 && status < 500 && status != 408 && status != 429;
+        throw new ConnectorException("HTTP " + status + " from " + url, permanent, status, excerpt, null);
+    }
+}

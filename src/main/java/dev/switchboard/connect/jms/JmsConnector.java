@@ -1,0 +1,53 @@
+package dev.switchboard.connect.jms;
+
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+
+import dev.switchboard.connect.ActionRequest;
+import dev.switchboard.connect.Connector;
+import dev.switchboard.connect.ConnectorException;
+import dev.switchboard.connect.Delivery;
+import dev.switchboard.connect.PortSettings;
+
+/**
+ * Sends the action's body to an Artemis queue ({@code address}) on the hub's broker. The run's
+ * idempotency key travels as the {@code IdempotencyKey} property and as Artemis's duplicate id,
+ * so the broker itself drops a repeated send of the same run.
+ */
+@ApplicationScoped
+@Named("jms")
+public class JmsConnector implements Connector {
+
+    @Inject
+    ProducerTemplate producer;
+
+    @Override
+    public void validate(PortSettings settings) {
+        settings.require("address");
+    }
+
+    @Override
+    public Delivery deliver(ActionRequest request) throws ConnectorException {
+        String address = request.settings().require("address");
+        Exchange sent = producer.send("jms:queue:" + address, exchange -> {
+            exchange.setPattern(ExchangePattern.InOnly);
+            exchange.getMessage().setBody(request.body());
+            exchange.getMessage().setHeaders(Map.of(
+                    "IdempotencyKey", request.idempotencyKey(),
+                    "_AMQ_DUPL_ID", request.idempotencyKey(),
+                    "SwitchboardOperation", request.operation().orElse("")));
+        });
+        if (sent.getException() != null) {
+            throw new ConnectorException("Sending to " + address + " failed: " + sent.getException().getMessage(),
+                    false, null, null, sent.getException());
+        }
+        return Delivery.DONE;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.switchboard.connect.kamelet;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+
+import dev.switchboard.connect.ActionRequest;
+import dev.switchboard.connect.Connector;
+import dev.switchboard.connect.ConnectorException;
+import dev.switchboard.connect.Delivery;
+import dev.switchboard.connect.PortSettings;
+
+/**
+ * Sends the action to a Kamelet sink: {@code kamelet} names it (from the Kamelet catalog, or a
+ * {@code *.kamelet.yaml} in the project's {@code kamelets/} folder) and {@code properties.<name>}
+ * sets its properties. The idempotency key is the {@code Idempotency-Key} header.
+ */
+@ApplicationScoped
+@Named("kamelet")
+public class KameletConnector implements Connector {
+
+    @Inject
+    ProducerTemplate producer;
+
+    @Override
+    public void validate(PortSettings settings) {
+        settings.require("kamelet");
+    }
+
+    @Override
+    public Delivery deliver(ActionRequest request) throws ConnectorException {
+        PortSettings settings = request.settings();
+        String uri = "kamelet:" + settings.require("kamelet") + query(settings.under("properties"));
+        Exchange sent = producer.send(uri, exchange -> {
+            exchange.setPattern(ExchangePattern.InOnly);
+            exchange.getMessage().setHeader("Idempotency-Key", request.idempotencyKey());
+            exchange.getMessage().setBody(request.body());
+        });
+        if (sent.getException() != null) {
+            throw new ConnectorException("Kamelet " + settings.require("kamelet") + " failed: "
+                    + sent.getException().getMessage(), false, null, null, sent.getException());
+        }
+        return Delivery.DONE;
+    }
+
+    private static String query(Map<String, String> properties) {
+        return properties.isEmpty() ? "" : properties.entrySet().stream()
+                .map(entry -> entry.getKey() + "=RAW(" + entry.getValue() + ")")
+                .collect(Collectors.joining("&", "?", ""));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.switchboard.connect.log;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.connect.ActionRequest;
+import dev.switchboard.connect.Connector;
+import dev.switchboard.connect.Delivery;
+
+/** Writes the action to the hub's log, under category {@code switchboard.port.<port>}. For trying rules out. */
+@ApplicationScoped
+@Named("log")
+public class LogConnector implements Connector {
+
+    @Override
+    public Delivery deliver(ActionRequest request) {
+        Logger.getLogger("switchboard.port." + request.port()).infof("%s%s [Idempotency-Key %s] %s",
+                request.port(), request.operation().map(operation -> "." + operation).orElse(""),
+                request.idempotencyKey(), request.body());
+        return Delivery.DONE;
+    }
+}

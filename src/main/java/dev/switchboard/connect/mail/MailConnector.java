@@ -1,0 +1,75 @@
+package dev.switchboard.connect.mail;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+
+import dev.switchboard.connect.ActionRequest;
+import dev.switchboard.connect.Connector;
+import dev.switchboard.connect.ConnectorException;
+import dev.switchboard.connect.Delivery;
+import dev.switchboard.connect.PortSettings;
+import dev.switchboard.rules.Template;
+
+/**
+ * Sends the action's body as a mail through an SMTP server, with camel-mail. Settings:
+ * {@code host}, {@code port} (25), {@code protocol} (smtp or smtps), {@code username},
+ * {@code password}, {@code from}, {@code to} and {@code subject} (templates over the event),
+ * {@code content-type} (text/plain). The idempotency key is sent as the {@code Message-ID}.
+ */
+@ApplicationScoped
+@Named("mail")
+public class MailConnector implements Connector {
+
+    @Inject
+    ProducerTemplate producer;
+
+    @Override
+    public void validate(PortSettings settings) {
+        settings.require("host");
+        settings.require("from");
+        Template.parse(settings.require("to"));
+        Template.parse(settings.get("subject", "Switchboard"));
+        String protocol = settings.get("protocol", "smtp");
+        if (!protocol.equals("smtp") && !protocol.equals("smtps")) {
+            throw new IllegalArgumentException("protocol must be smtp or smtps, not " + protocol);
+        }
+    }
+
+    @Override
+    public Delivery deliver(ActionRequest request) throws ConnectorException {
+        PortSettings settings = request.settings();
+        StringBuilder uri = new StringBuilder(settings.get("protocol", "smtp")).append("://")
+                .append(settings.require("host")).append(':').append(settings.get("port", "25"))
+                .append("?connectionTimeout=10000");
+        settings.get("username").ifPresent(user -> uri.append("&username=RAW(").append(user).append(')'));
+        settings.get("password").ifPresent(password -> uri.append("&password=RAW(").append(password).append(')'));
+        Map<String, Object> headers = new HashMap<>();
+        headers.put("From", settings.require("from"));
+        headers.put("To", Template.parse(settings.require("to")).render(request.event()));
+        headers.put("Subject", Template.parse(settings.get("subject", "Switchboard")).render(request.event()));
+        headers.put("Content-Type", settings.get("content-type", "text/plain"));
+        headers.put("Message-ID", "<" + request.idempotencyKey() + "@switchboard>");
+        Exchange sent = producer.send(uri.toString(), exchange -> {
+            exchange.setPattern(ExchangePattern.InOnly);
+            exchange.getMessage().setHeaders(headers);
+            exchange.getMessage().setBody(request.body());
+        });
+        if (sent.getException() != null) {
+            Throwable error = sent.getException();
+            // An address the server refuses will be refused again: everything else may pass later.
+            boolean permanent = error instanceof jakarta.mail.internet.AddressException
+                    || error.getCause() instanceof jakarta.mail.SendFailedException;
+            throw new ConnectorException("Mail via " + settings.require("host") + " failed: " + error.getMessage(),
+                    permanent, null, null, error);
+        }
+        return Delivery.DONE;
+    }
+}

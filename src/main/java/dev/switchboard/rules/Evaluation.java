@@ -1,0 +1,23 @@
+package dev.switchboard.rules;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the rules made of one event: the rules that matched, with their model results and each
+ * action's rendered body (or why it could not be rendered), and the rules that could not be
+ * evaluated at all.
+ */
+public record Evaluation(List<Match> matches, List<String> failures) {
+
+    public record Match(Rule rule, Map<String, Map<String, Object>> models, List<PlannedAction> actions) {
+    }
+
+    /** An action with its body rendered, or {@code error} saying why it could not be. */
+    public record PlannedAction(RuleAction action, String body, String error) {
+    }
+
+    public List<String> matchedRuleIds() {
+        return matches.stream().map(match -> match.rule().id()).toList();
+    }
+}

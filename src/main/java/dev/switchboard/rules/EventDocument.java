@@ -1,0 +1,82 @@
+package dev.switchboard.rules;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cloudevents.CloudEvent;
+
+/**
+ * An event as rules see it: the CloudEvent's {@code id}, {@code type}, {@code source},
+ * {@code subject}, {@code time} and {@code data} (parsed when JSON), plus the results of the SQL
+ * models a rule required, under {@code models.NAME.column}. Paths are dotted, list items by index.
+ */
+public final class EventDocument {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, Object> root;
+
+    private EventDocument(Map<String, Object> root) {
+        this.root = root;
+    }
+
+    public static EventDocument of(CloudEvent event) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("id", event.getId());
+        root.put("type", event.getType());
+        root.put("source", event.getSource().toString());
+        root.put("subject", event.getSubject());
+        root.put("time", event.getTime() == null ? null : event.getTime().toString());
+        root.put("data", data(event));
+        return new EventDocument(root);
+    }
+
+    /** The same event with model results added under {@code models}. */
+    public EventDocument withModels(Map<String, Map<String, Object>> models) {
+        Map<String, Object> copy = new LinkedHashMap<>(root);
+        copy.put("models", models);
+        return new EventDocument(copy);
+    }
+
+    public Map<String, Object> asMap() {
+        return root;
+    }
+
+    /** The value at a dotted path; empty when any step of it is absent. */
+    public Optional<Object> lookup(String path) {
+        Object current = root;
+        for (String step : path.split("\\.")) {
+            if (current instanceof Map<?, ?> map && map.containsKey(step)) {
+                current = map.get(step);
+            } else if (current instanceof List<?> list && step.matches("\\d+") && Integer.parseInt(step) < list.size()) {
+                current = list.get(Integer.parseInt(step));
+            } else {
+                return Optional.empty();
+            }
+        }
+        return Optional.ofNullable(current);
+    }
+
+    private static Object data(CloudEvent event) {
+        if (event.getData() == null) {
+            return null;
+        }
+        byte[] bytes = event.getData().toBytes();
+        String contentType = event.getDataContentType();
+        if (contentType != null && (contentType.startsWith("application/json") || contentType.contains("+json"))) {
+            try {
+                return JSON.readValue(bytes, new TypeReference<Object>() {
+                });
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("The event's data is not the JSON its content type says", e);
+            }
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

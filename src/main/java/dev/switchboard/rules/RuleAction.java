@@ -1,0 +1,16 @@
+package dev.switchboard.rules;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** An action of a rule: a call on a port, with a body template and optional retry settings. */
+public record RuleAction(
+        String id,
+        int line,
+        String port,
+        Optional<String> operation,
+        Template body,
+        Optional<Integer> maxAttempts,
+        Optional<Duration> initialDelay,
+        Optional<Duration> maxDelay) {
+}

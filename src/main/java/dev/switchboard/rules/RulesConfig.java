@@ -1,0 +1,19 @@
+package dev.switchboard.rules;
+
+import java.nio.file.Path;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** {@code switchboard.rules.*}: where rules live and how often they are checked for changes. */
+@ConfigMapping(prefix = "switchboard.rules")
+public interface RulesConfig {
+
+    /** The folder of {@code *.yaml} rule files, with SQL models in {@code models/*.sql}. */
+    @WithDefault("rules")
+    Path dir();
+
+    /** Whether a rule load error makes readiness DOWN (the last valid rules keep running either way). */
+    @WithDefault("false")
+    boolean errorsMakeUnready();
+}

@@ -1,0 +1,96 @@
+package dev.switchboard.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
+/**
+ * A text with {@code {{path}}} placeholders over an {@link EventDocument}. In a JSON template
+ * (one starting with <code>{</code> or <code>[</code>) a string value is inserted JSON-escaped and an
+ * object or list as JSON, and the result must be valid JSON; a missing path is an error, never
+ * an empty string.
+ */
+public final class Template {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
+
+    private final String text;
+    private final boolean json;
+    private final List<String> paths;
+
+    private Template(String text) {
+        this.text = text;
+        String trimmed = text.trim();
+        this.json = trimmed.startsWith("{") || trimmed.startsWith("[");
+        List<String> found = new ArrayList<>();
+        Matcher matcher = PLACEHOLDER.matcher(text);
+        while (matcher.find()) {
+            found.add(matcher.group(1));
+        }
+        this.paths = List.copyOf(found);
+    }
+
+    /** @throws IllegalArgumentException when a placeholder is not closed or not a path */
+    public static Template parse(String text) {
+        String withoutPlaceholders = PLACEHOLDER.matcher(text).replaceAll("");
+        if (withoutPlaceholders.contains("{{") || withoutPlaceholders.contains("}}")) {
+            throw new IllegalArgumentException("template has a '{{' or '}}' that is not a {{path}} placeholder");
+        }
+        return new Template(text);
+    }
+
+    /** The paths this template reads, for checking them against the rule. */
+    public List<String> paths() {
+        return paths;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    /** @throws TemplateException when a path is absent or a JSON template renders invalid JSON */
+    public String render(EventDocument event) {
+        Matcher matcher = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String path = matcher.group(1);
+            Object value = event.lookup(path)
+                    .orElseThrow(() -> new TemplateException("template path '" + path + "' is absent from the event"));
+            matcher.appendReplacement(out, Matcher.quoteReplacement(format(value)));
+        }
+        matcher.appendTail(out);
+        String rendered = out.toString();
+        if (json) {
+            try {
+                EventDocument.JSON.readTree(rendered);
+            } catch (JsonProcessingException e) {
+                throw new TemplateException("the rendered body is not valid JSON: " + e.getOriginalMessage());
+            }
+        }
+        return rendered;
+    }
+
+    private String format(Object value) {
+        try {
+            if (value instanceof Map<?, ?> || value instanceof List<?>) {
+                return EventDocument.JSON.writeValueAsString(value);
+            }
+        } catch (JsonProcessingException e) {
+            throw new TemplateException("cannot write a value as JSON: " + e.getOriginalMessage());
+        }
+        String text = String.valueOf(value);
+        return json && value instanceof String ? new String(JsonStringEncoder.getInstance().quoteAsString(text)) : text;
+    }
+
+    /** A template that cannot be rendered for this event: a permanent error of that run. */
+    public static class TemplateException extends RuntimeException {
+        public TemplateException(String message) {
+            super(message);
+        }
+    }
+}

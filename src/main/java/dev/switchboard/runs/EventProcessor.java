@@ -1,0 +1,26 @@
+package dev.switchboard.runs;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import io.cloudevents.CloudEvent;
+
+import dev.switchboard.rules.Evaluation;
+
+/** Records, in the stream consumer's transaction, an event's outcome and the runs it asks for. */
+@ApplicationScoped
+public class EventProcessor {
+
+    @Inject
+    EventLog eventLog;
+
+    @Inject
+    RunLedger ledger;
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void record(CloudEvent event, Evaluation evaluation) {
+        eventLog.recordProcessed(event, evaluation);
+        ledger.plan(event, evaluation);
+    }
+}

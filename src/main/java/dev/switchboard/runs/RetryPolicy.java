@@ -1,0 +1,39 @@
+package dev.switchboard.runs;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * How often and how patiently a run is retried: up to {@code maxAttempts} attempts in all, the
+ * wait doubling from {@code initialDelay} up to {@code maxDelay}, each wait jittered to between
+ * half and all of it so that replicas retrying after one outage do not arrive together.
+ */
+public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay) {
+
+    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(5));
+
+    public RetryPolicy {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("max-attempts must be at least 1");
+        }
+        if (initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0) {
+            throw new IllegalArgumentException("delays must satisfy 0 <= initial-delay <= max-delay");
+        }
+    }
+
+    /** The wait after failed attempt number {@code attempt} (1-based) of this policy's budget. */
+    public Duration delayAfter(int attempt, RandomGenerator random) {
+        long base = initialDelay.toMillis();
+        for (int i = 1; i < attempt && base < maxDelay.toMillis(); i++) {
+            base *= 2;
+        }
+        base = Math.min(base, maxDelay.toMillis());
+        return Duration.ofMillis(base / 2 + (long) (random.nextDouble() * (base - base / 2)));
+    }
+
+    /** This policy with the settings given, e.g. an action's {@code retry:} over its connector's default. */
+    public RetryPolicy with(Optional<Integer> attempts, Optional<Duration> initial, Optional<Duration> max) {
+        return new RetryPolicy(attempts.orElse(maxAttempts), initial.orElse(initialDelay), max.orElse(maxDelay));
+    }
+}

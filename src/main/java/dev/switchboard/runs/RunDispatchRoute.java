@@ -1,0 +1,46 @@
+package dev.switchboard.runs;
+
+import java.lang.management.ManagementFactory;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Takes due runs from the database and executes them, {@code switchboard.runs.workers} at a
+ * time. Every replica runs this route; the claims keep them off each other's runs. Each claimed
+ * attempt passes Camel's idempotent consumer, so it is executed once even if handed out twice.
+ */
+@ApplicationScoped
+public class RunDispatchRoute extends RouteBuilder {
+
+    /** This replica, as recorded in the claims it takes. */
+    static final String NODE = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
+
+    @Inject
+    RunsConfig config;
+
+    @Inject
+    RunLedger ledger;
+
+    @Inject
+    RunExecutor executor;
+
+    @Override
+    public void configure() {
+        ExecutorService workers = getContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "switchboard-run", config.workers());
+        from("timer:switchboard-runs?delay=1000&period=" + config.pollInterval().toMillis())
+                .routeId("run-dispatcher")
+                .process(exchange -> exchange.getMessage().setBody(
+                        ledger.claim(NODE, config.workers(), config.claimTimeout())))
+                .split(body()).parallelProcessing().executorService(workers)
+                    .idempotentConsumer(simple("${body.attemptKey()}")).idempotentRepository("runAttempts")
+                        .process(exchange -> executor.execute(exchange.getMessage().getBody(ClaimedRun.class)))
+                    .end()
+                .end();
+    }
+}

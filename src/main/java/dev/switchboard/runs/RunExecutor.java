@@ -1,0 +1,84 @@
+package dev.switchboard.runs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.connect.ActionRequest;
+import dev.switchboard.connect.ConnectorException;
+import dev.switchboard.connect.Delivery;
+import dev.switchboard.connect.Excerpts;
+import dev.switchboard.connect.PortBinding;
+import dev.switchboard.connect.PortBindings;
+import dev.switchboard.rules.EventDocument;
+import dev.switchboard.rules.Template;
+
+/**
+ * Performs one claimed attempt of a run through its port's current binding, and records the
+ * outcome. The connector is looked up at each attempt, so a rebinding applies to retries too.
+ */
+@ApplicationScoped
+public class RunExecutor {
+
+    private static final Logger LOG = Logger.getLogger(RunExecutor.class);
+
+    @Inject
+    RunLedger ledger;
+
+    @Inject
+    PortBindings ports;
+
+    @Inject
+    DeadLetters deadLetters;
+
+    public void execute(ClaimedRun run) {
+        Instant started = Instant.now();
+        RunLedger.Failure failure;
+        try {
+            PortBinding binding = ports.find(run.port()).orElseThrow(() -> new ConnectorException(
+                    "port '" + run.port() + "' is not bound", true));
+            EventDocument event = EventDocument.of(ledger.event(run.eventId()));
+            Delivery delivery = binding.connector().deliver(new ActionRequest(run.port(), run.operation(),
+                    run.body(), run.id().toString(), run.attempt(), binding.settings(), event));
+            ledger.succeeded(run, started, Duration.between(started, Instant.now()), delivery.status(),
+                    Excerpts.of(delivery.response()));
+            return;
+        } catch (ConnectorException e) {
+            failure = new RunLedger.Failure(errorClass(e), e.getMessage(), e.status(), Excerpts.of(e.response()),
+                    e.permanent());
+        } catch (Template.TemplateException | IllegalArgumentException e) {
+            failure = new RunLedger.Failure(e.getClass().getName(), e.getMessage(), null, null, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new RunLedger.Failure(e.getClass().getName(), "interrupted (the hub is stopping)", null, null,
+                    false);
+        } catch (Exception e) {
+            failure = new RunLedger.Failure(e.getClass().getName(), String.valueOf(e.getMessage()), null, null, false);
+        }
+        RunState state = ledger.failed(run, started, Duration.between(started, Instant.now()), failure);
+        if (state == RunState.DEAD) {
+            sendDeadLetter(run, failure);
+        }
+    }
+
+    private void sendDeadLetter(ClaimedRun run, RunLedger.Failure failure) {
+        // The run is DEAD in the database whatever happens here; the address is a notification.
+        try {
+            deadLetters.send(run.id(), run.eventId(), run.ruleId(), run.actionId(), run.port(), run.attempt(),
+                    failure.message());
+        } catch (RuntimeException e) {
+            LOG.errorf("Run %s is DEAD but its dead letter could not be sent: %s", run.id(), e.getMessage());
+        }
+    }
+
+    /** The class of the failure's cause when a connector wrapped one, else of the failure itself. */
+    private static String errorClass(ConnectorException e) {
+        return Optional.ofNullable(e.getCause()).map(cause -> cause.getClass().getName())
+                .orElse(e.getClass().getName());
+    }
+}

@@ -1,0 +1,27 @@
+package dev.switchboard.runs;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** {@code switchboard.runs.*}: how this replica executes action runs. */
+@ConfigMapping(prefix = "switchboard.runs")
+public interface RunsConfig {
+
+    /** How often due runs are looked for. */
+    @WithDefault("250ms")
+    Duration pollInterval();
+
+    /** Runs executed at once by this replica. */
+    @WithDefault("8")
+    int workers();
+
+    /**
+     * How long a claimed run belongs to the replica that claimed it. A replica that dies holding
+     * a claim loses it after this; another then retries the run with the same idempotency key.
+     * Keep it above the slowest connector timeout.
+     */
+    @WithDefault("2m")
+    Duration claimTimeout();
+}
