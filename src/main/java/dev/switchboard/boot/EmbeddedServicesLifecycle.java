@@ -22,7 +22,7 @@ public class EmbeddedServicesLifecycle {
     private static final Logger LOG = Logger.getLogger(EmbeddedServicesLifecycle.class);
 
     @Inject
-    EmbeddedConfig config;
+    BootConfig config;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;

@@ -1,6 +1,7 @@
 package dev.switchboard.rules;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -12,6 +13,10 @@ public interface RulesConfig {
     /** The folder of {@code *.yaml} rule files, with SQL models in {@code models/*.sql}. */
     @WithDefault("rules")
     Path dir();
+
+    /** How often the rules folder and the operator's file are checked for changes. */
+    @WithDefault("2s")
+    Duration reloadInterval();
 
     /** Whether a rule load error makes readiness DOWN (the last valid rules keep running either way). */
     @WithDefault("false")

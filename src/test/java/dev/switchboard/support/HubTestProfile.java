@@ -37,6 +37,11 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.standard.signature", "standard-webhooks"),
                 Map.entry("switchboard.sources.standard.secrets", STANDARD_SECRET + "," + STANDARD_SECRET_NEXT),
 
+                // Unsigned, typed by the body: lets tests post any event type through the real path.
+                Map.entry("switchboard.sources.events.signature", "none"),
+                Map.entry("switchboard.sources.events.event-id", "jsonpath:$.id"),
+                Map.entry("switchboard.sources.events.event-type", "jsonpath:$.type"),
+
                 Map.entry("switchboard.sources.open.signature", "none"),
                 Map.entry("switchboard.sources.open.event-type", "test.open"));
     }

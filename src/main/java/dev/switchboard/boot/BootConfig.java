@@ -1,17 +1,25 @@
 package dev.switchboard.boot;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * Settings of the embedded default. {@link EmbeddedServicesConfigSourceFactory} reads them before
- * this mapping exists (it runs while configuration is built); the mapping documents them and lets
- * configuration validation know these names.
+ * Settings read while configuration is still being built: the operator's file (by
+ * {@link OperatorConfigSourceProvider}) and the embedded default (by
+ * {@link EmbeddedServicesConfigSourceFactory}). This mapping documents them and lets configuration
+ * validation know these names.
  */
 @ConfigMapping(prefix = "switchboard")
-public interface EmbeddedConfig {
+public interface BootConfig {
+
+    /**
+     * The operator's file, {@code application.properties} in the working directory by default.
+     * Only a system property or environment variable can set it.
+     */
+    Optional<Path> configFile();
 
     /** Where the embedded PostgreSQL ({@code postgres/}) and Artemis ({@code artemis/}) keep their data. */
     @WithDefault("data")

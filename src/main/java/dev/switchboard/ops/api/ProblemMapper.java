@@ -1,0 +1,51 @@
+package dev.switchboard.ops.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import dev.switchboard.ingest.Problem;
+
+/** Every error of the API is {@code application/problem+json}, never a stack trace. */
+public class ProblemMapper {
+
+    @ServerExceptionMapper
+    public Response problem(Problem problem, UriInfo uri) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", problem.type());
+        body.put("title", problem.title());
+        body.put("status", problem.status());
+        body.put("detail", problem.detail());
+        body.put("instance", uri.getPath());
+        Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body);
+        problem.headers().forEach(response::header);
+        return response.build();
+    }
+
+    /** Errors JAX-RS raises itself (unknown path, wrong method, unreadable parameter). */
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException error, UriInfo uri) {
+        int status = error.getResponse().getStatus();
+        String title = Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase();
+        return problem(new Problem(status, title.toLowerCase().replace(' ', '-'), title,
+                status == 404 ? "No such resource" : error.getMessage()), uri);
+    }
+
+    static Problem badRequest(String detail) {
+        return Problem.badRequest("invalid-parameter", "Invalid parameter", detail);
+    }
+
+    static Problem notFound(String detail) {
+        return new Problem(404, "not-found", "Not found", detail);
+    }
+
+    static Problem conflict(String detail) {
+        return new Problem(409, "conflict", "Conflict", detail);
+    }
+}

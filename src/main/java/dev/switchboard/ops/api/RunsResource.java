@@ -1,0 +1,129 @@
+package dev.switchboard.ops.api;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.switchboard.runs.ActionAttempt;
+import dev.switchboard.runs.ActionRun;
+import dev.switchboard.runs.RunOperations;
+import dev.switchboard.runs.RunState;
+
+/** Action runs: list and filter, one with its attempts, replay and discard of dead ones. */
+@Path("/api/runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunsResource {
+
+    static final int MAX_PAGE_SIZE = 500;
+
+    @Inject
+    RunOperations operations;
+
+    public record RunView(UUID id, UUID event, String rule, String action, String port, String operation,
+            RunState state, int attempts, int maxAttempts, OffsetDateTime nextAttemptAt, String lastError,
+            OffsetDateTime createdAt, OffsetDateTime updatedAt, String body) {
+
+        static RunView of(ActionRun run) {
+            return new RunView(run.id, run.eventId, run.ruleId, run.actionId, run.port, run.operation, run.state,
+                    run.attempts, run.maxAttempts, run.nextAttemptAt, run.lastError, run.createdAt, run.updatedAt,
+                    run.body);
+        }
+    }
+
+    public record AttemptView(int attempt, OffsetDateTime startedAt, long durationMs, String outcome,
+            String errorClass, String errorMessage, Integer downstreamStatus, String responseExcerpt) {
+
+        static AttemptView of(ActionAttempt attempt) {
+            return new AttemptView(attempt.attempt, attempt.startedAt, attempt.durationMs, attempt.outcome,
+                    attempt.errorClass, attempt.errorMessage, attempt.downstreamStatus, attempt.responseExcerpt);
+        }
+    }
+
+    public record RunDetail(RunView run, List<AttemptView> attempts) {
+    }
+
+    public record RunList(List<RunView> items, int page, int size, long total) {
+    }
+
+    @GET
+    public RunList list(@QueryParam("state") String state, @QueryParam("port") String port,
+            @QueryParam("rule") String rule, @QueryParam("event") String event,
+            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw ProblemMapper.badRequest("page must be >= 0 and size between 1 and " + MAX_PAGE_SIZE);
+        }
+        RunOperations.RunPage found = operations.find(new RunOperations.Filter(
+                Optional.ofNullable(state).map(RunsResource::state), Optional.ofNullable(port),
+                Optional.ofNullable(rule), Optional.ofNullable(event).map(RunsResource::uuid)), page, size);
+        return new RunList(found.runs().stream().map(RunView::of).toList(), page, size, found.total());
+    }
+
+    @GET
+    @Path("{id}")
+    public RunDetail get(@PathParam("id") String id) {
+        UUID run = uuid(id);
+        ActionRun found = operations.get(run).orElseThrow(() -> ProblemMapper.notFound("No run " + id));
+        return new RunDetail(RunView.of(found), operations.attempts(run).stream().map(AttemptView::of).toList());
+    }
+
+    @POST
+    @Path("{id}/replay")
+    public RunView replay(@PathParam("id") String id) {
+        UUID run = uuid(id);
+        if (operations.replay(run) == 0) {
+            throw notDead(run, "replayed");
+        }
+        return RunView.of(operations.get(run).orElseThrow());
+    }
+
+    @POST
+    @Path("replay")
+    public Map<String, Integer> replayAll(@QueryParam("port") String port, @QueryParam("rule") String rule) {
+        return Map.of("replayed", operations.replayAll(Optional.ofNullable(port), Optional.ofNullable(rule)));
+    }
+
+    @POST
+    @Path("{id}/discard")
+    public RunView discard(@PathParam("id") String id) {
+        UUID run = uuid(id);
+        if (operations.discard(run) == 0) {
+            throw notDead(run, "discarded");
+        }
+        return RunView.of(operations.get(run).orElseThrow());
+    }
+
+    private RuntimeException notDead(UUID run, String verb) {
+        return operations.get(run)
+                .<RuntimeException>map(found -> ProblemMapper.conflict("Run " + run + " is " + found.state
+                        + "; only DEAD runs can be " + verb))
+                .orElseGet(() -> ProblemMapper.notFound("No run " + run));
+    }
+
+    static UUID uuid(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ProblemMapper.badRequest("'" + text + "' is not a UUID");
+        }
+    }
+
+    static RunState state(String text) {
+        try {
+            return RunState.valueOf(text.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw ProblemMapper.badRequest("state must be one of " + List.of(RunState.values()));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.switchboard.runs;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** An action run as stored; written by {@link RunLedger}, read here. Its id is its idempotency key. */
+@Entity
+@Table(name = "action_run")
+public class ActionRun extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "event_id")
+    public UUID eventId;
+
+    @Column(name = "rule_id")
+    public String ruleId;
+
+    @Column(name = "action_id")
+    public String actionId;
+
+    public String port;
+
+    public String operation;
+
+    public String body;
+
+    @Enumerated(EnumType.STRING)
+    public RunState state;
+
+    public int attempts;
+
+    @Column(name = "attempt_base")
+    public int attemptBase;
+
+    @Column(name = "max_attempts")
+    public int maxAttempts;
+
+    @Column(name = "next_attempt_at")
+    public OffsetDateTime nextAttemptAt;
+
+    @Column(name = "claimed_by")
+    public String claimedBy;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+}

@@ -1,0 +1,99 @@
+package dev.switchboard.runs;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+
+/** What operators do with runs: find them, replay dead ones, discard them. */
+@ApplicationScoped
+public class RunOperations {
+
+    @Inject
+    EntityManager entityManager;
+
+    /** Runs matching every filter given, newest change first. */
+    @Transactional
+    public RunPage find(Filter filter, int page, int size) {
+        List<String> where = new ArrayList<>();
+        Map<String, Object> parameters = new HashMap<>();
+        filter.state().ifPresent(state -> {
+            where.add("state = :state");
+            parameters.put("state", state);
+        });
+        filter.port().ifPresent(port -> {
+            where.add("port = :port");
+            parameters.put("port", port);
+        });
+        filter.rule().ifPresent(rule -> {
+            where.add("ruleId = :rule");
+            parameters.put("rule", rule);
+        });
+        filter.event().ifPresent(event -> {
+            where.add("eventId = :event");
+            parameters.put("event", event);
+        });
+        var query = ActionRun.<ActionRun>find(where.isEmpty() ? "" : String.join(" and ", where),
+                Sort.descending("updatedAt"), parameters).page(Page.of(page, size));
+        return new RunPage(query.list(), query.count());
+    }
+
+    /**
+     * Sends a DEAD run back to PENDING with a fresh retry budget. Its idempotency key stays, so a
+     * downstream that did act on an earlier attempt can drop the repeat.
+     */
+    @Transactional
+    public int replay(UUID run) {
+        return entityManager.createNativeQuery("""
+                update action_run set state = 'PENDING', attempt_base = attempts, next_attempt_at = now(),
+                    last_error = null, updated_at = now()
+                where id = :id and state = 'DEAD'
+                """).setParameter("id", run).executeUpdate();
+    }
+
+    /** Replays every DEAD run of the port and rule given (all DEAD runs when neither is). */
+    @Transactional
+    public int replayAll(Optional<String> port, Optional<String> rule) {
+        return entityManager.createNativeQuery("""
+                update action_run set state = 'PENDING', attempt_base = attempts, next_attempt_at = now(),
+                    last_error = null, updated_at = now()
+                where state = 'DEAD' and (cast(:port as text) is null or port = :port)
+                  and (cast(:rule as text) is null or rule_id = :rule)
+                """).setParameter("port", port.orElse(null)).setParameter("rule", rule.orElse(null))
+                .executeUpdate();
+    }
+
+    /** Marks a DEAD run DISCARDED: an operator decided it should not happen. */
+    @Transactional
+    public int discard(UUID run) {
+        return entityManager.createNativeQuery("""
+                update action_run set state = 'DISCARDED', updated_at = now() where id = :id and state = 'DEAD'
+                """).setParameter("id", run).executeUpdate();
+    }
+
+    @Transactional
+    public Optional<ActionRun> get(UUID run) {
+        return ActionRun.findByIdOptional(run);
+    }
+
+    @Transactional
+    public List<ActionAttempt> attempts(UUID run) {
+        return ActionAttempt.of(run);
+    }
+
+    public record Filter(Optional<RunState> state, Optional<String> port, Optional<String> rule, Optional<UUID> event) {
+    }
+
+    public record RunPage(List<ActionRun> runs, long total) {
+    }
+}

@@ -1,0 +1,71 @@
+package dev.switchboard.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.switchboard.boot.OperatorConfigSourceProvider;
+
+/**
+ * The files an operator edits, as the tests edit them: rule files in the test rules folder and
+ * port bindings in the test operator file (see the surefire configuration in pom.xml).
+ */
+public final class Workspace {
+
+    public static final Path RULES = Path.of("target/test-rules");
+
+    private Workspace() {
+    }
+
+    public static void writeRule(String file, String yaml) {
+        write(RULES.resolve(file), yaml);
+    }
+
+    public static void writeModel(String name, String sql) {
+        write(RULES.resolve("models").resolve(name + ".sql"), sql);
+    }
+
+    public static void deleteRule(String file) {
+        try {
+            Files.deleteIfExists(RULES.resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sets {@code switchboard.ports.<port>.*} in the operator file, replacing that port's settings. */
+    public static synchronized void bindPort(String port, Map<String, String> settings) {
+        Path file = OperatorConfigSourceProvider.file();
+        Properties properties = new Properties();
+        try {
+            if (Files.exists(file)) {
+                try (var reader = Files.newBufferedReader(file)) {
+                    properties.load(reader);
+                }
+            }
+            properties.stringPropertyNames().stream()
+                    .filter(name -> name.startsWith("switchboard.ports." + port + "."))
+                    .forEach(properties::remove);
+            settings.forEach((key, value) -> properties.setProperty("switchboard.ports." + port + "." + key, value));
+            Files.createDirectories(file.getParent());
+            try (Writer writer = Files.newBufferedWriter(file)) {
+                properties.store(writer, "written by the tests");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
