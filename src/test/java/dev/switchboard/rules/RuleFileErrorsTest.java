@@ -1,0 +1,161 @@
+package dev.switchboard.rules;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/** Every kind of invalid rule file is rejected with file, line and reason; the last valid set stays. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class RuleFileErrorsTest {
+
+    static final String FILE = "broken.yaml";
+
+    @Inject
+    RuleRepository repository;
+
+    RuleSet lastGood;
+
+    @BeforeEach
+    void validSet() {
+        Workspace.bindPort("audit", Map.of("connector", "log"));
+        Workspace.writeModel("always", "select true");
+        Workspace.writeRule("valid.yaml", """
+                rules:
+                  - id: valid-rule
+                    on: errors.valid
+                    actions: [{id: record, port: audit}]
+                """);
+        assertEquals(List.of(), repository.reload());
+        lastGood = repository.current();
+    }
+
+    @AfterEach
+    void removeBrokenFile() {
+        Workspace.deleteRule(FILE);
+        Workspace.deleteRule("zz-duplicate.yaml");
+        repository.reload();
+    }
+
+    RuleLoadError rejected(String yaml) {
+        Workspace.writeRule(FILE, yaml);
+        List<RuleLoadError> errors = repository.reload();
+        assertEquals(1, errors.size(), errors.toString());
+        assertSame(lastGood, repository.current(), "the last valid rule set stays active");
+        assertTrue(errors.get(0).file().endsWith(FILE), errors.toString());
+        return errors.get(0);
+    }
+
+    static void assertError(RuleLoadError error, int line, String reason) {
+        assertEquals(line, error.line(), error.toString());
+        assertTrue(error.reason().contains(reason), error.toString());
+    }
+
+    @Test
+    void badYaml() {
+        assertError(rejected("rules:\n  - id: x\n    on: [a, b\n    actions: []\n"), 4, "invalid YAML");
+    }
+
+    @Test
+    void unknownKey() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    colour: red\n    actions: [{id: a, port: audit}]\n"),
+                4, "unknown key 'colour'");
+    }
+
+    @Test
+    void unknownKeyInAnAction() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    actions:\n      - id: a\n        port: audit\n"
+                + "        retries: 3\n"), 7, "unknown key 'retries'");
+    }
+
+    @Test
+    void unknownPort() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    actions:\n      - id: a\n        port: fax\n"),
+                6, "unknown port 'fax'");
+    }
+
+    @Test
+    void unknownModel() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    require: [vip]\n    actions: [{id: a, port: audit}]\n"),
+                4, "unknown model 'vip'");
+    }
+
+    @Test
+    void badSimpleExpression() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    when: \"simple:${body[data] > \"\n"
+                + "    actions: [{id: a, port: audit}]\n"), 4, "invalid simple expression");
+    }
+
+    @Test
+    void badJsonPath() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    when: \"jsonpath:$.data[?(@.total >\"\n"
+                + "    actions: [{id: a, port: audit}]\n"), 4, "invalid JSON path");
+    }
+
+    @Test
+    void badJq() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    when: \"jq:.data.total >>> \"\n"
+                + "    actions: [{id: a, port: audit}]\n"), 4, "invalid jq expression");
+    }
+
+    @Test
+    void unknownConditionLanguage() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    when: \"groovy:true\"\n"
+                + "    actions: [{id: a, port: audit}]\n"), 4, "simple:, jsonpath: or jq:");
+    }
+
+    @Test
+    void brokenTemplate() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    actions:\n      - id: a\n        port: audit\n"
+                + "        body: '{\"a\": \"{{data.a}\"}'\n"), 7, "not a {{path}} placeholder");
+    }
+
+    @Test
+    void duplicateRuleIdInAFile() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    actions: [{id: a, port: audit}]\n"
+                + "  - id: x\n    on: b\n    actions: [{id: a, port: audit}]\n"), 5, "duplicate rule id 'x'");
+    }
+
+    @Test
+    void duplicateActionId() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    actions:\n      - {id: a, port: audit}\n"
+                + "      - {id: a, port: audit}\n"), 6, "duplicate action id 'a'");
+    }
+
+    @Test
+    void duplicateRuleIdAcrossFiles() {
+        Workspace.writeRule("zz-duplicate.yaml", "rules:\n  - id: valid-rule\n    on: b\n    actions: [{id: a, port: audit}]\n");
+        List<RuleLoadError> errors = repository.reload();
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).file().endsWith("zz-duplicate.yaml"), errors.toString());
+        assertError(errors.get(0), 2, "duplicate rule id 'valid-rule', also at ");
+        assertSame(lastGood, repository.current());
+    }
+
+    @Test
+    void errorsAreShownThroughTheApi() {
+        rejected("rules:\n  - id: x\n    on: a\n    actions:\n      - id: a\n        port: fax\n");
+        given().get("/api/rules").then().statusCode(200)
+                .body("errors.reason", hasItem(containsString("unknown port 'fax'")))
+                .body("errors.line", hasItem(6))
+                .body("rules.id", hasItem("valid-rule"));
+    }
+}
