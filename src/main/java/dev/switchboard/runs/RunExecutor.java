@@ -60,17 +60,17 @@ public class RunExecutor {
         } catch (Exception e) {
             failure = new RunLedger.Failure(e.getClass().getName(), String.valueOf(e.getMessage()), null, null, false);
         }
-        RunState state = ledger.failed(run, started, Duration.between(started, Instant.now()), failure);
-        if (state == RunState.DEAD) {
-            sendDeadLetter(run, failure);
+        RunLedger.Outcome outcome = ledger.failed(run, started, Duration.between(started, Instant.now()), failure);
+        if (outcome.state() == RunState.DEAD) {
+            sendDeadLetter(run, outcome.reason());
         }
     }
 
-    private void sendDeadLetter(ClaimedRun run, RunLedger.Failure failure) {
+    private void sendDeadLetter(ClaimedRun run, String reason) {
         // The run is DEAD in the database whatever happens here; the address is a notification.
         try {
             deadLetters.send(run.id(), run.eventId(), run.ruleId(), run.actionId(), run.port(), run.attempt(),
-                    failure.message());
+                    reason);
         } catch (RuntimeException e) {
             LOG.errorf("Run %s is DEAD but its dead letter could not be sent: %s", run.id(), e.getMessage());
         }

@@ -139,9 +139,9 @@ public class RunLedger {
         attempt(run.id(), run.attempt(), started, took, RunState.SUCCEEDED.name(), null, null, status, response);
     }
 
-    /** Records a failed attempt; returns FAILED when another attempt is scheduled, else DEAD. */
+    /** Records a failed attempt: FAILED when another attempt is scheduled, else DEAD, with the reason. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public RunState failed(ClaimedRun run, Instant started, Duration took, Failure failure) {
+    public Outcome failed(ClaimedRun run, Instant started, Duration took, Failure failure) {
         boolean exhausted = run.attemptsOfBudget() >= run.retry().maxAttempts();
         RunState state = failure.permanent() || exhausted ? RunState.DEAD : RunState.FAILED;
         String reason = failure.permanent() ? failure.message()
@@ -153,7 +153,11 @@ public class RunLedger {
         finish(run, state, next, reason);
         attempt(run.id(), run.attempt(), started, took, RunState.FAILED.name(), failure.errorClass(),
                 failure.message(), failure.status(), failure.response());
-        return state;
+        return new Outcome(state, reason);
+    }
+
+    /** Where a failed attempt left its run, and why. */
+    public record Outcome(RunState state, String reason) {
     }
 
     private void finish(ClaimedRun run, RunState state, OffsetDateTime nextAttempt, String error) {

@@ -1,0 +1,270 @@
+package dev.switchboard.runs;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.stream.Stream;
+import dev.switchboard.support.Events;
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Queues;
+import dev.switchboard.support.Workspace;
+
+/** Action runs against a real HTTP downstream (WireMock): retries, dead letters, replay, idempotency. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class ActionRunsTest {
+
+    static WireMockServer downstream;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    RuleRepository repository;
+
+    @Inject
+    ConnectionFactory connectionFactory;
+
+    @BeforeAll
+    static void startDownstream() {
+        downstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        downstream.start();
+    }
+
+    @AfterAll
+    static void stopDownstream() {
+        downstream.stop();
+    }
+
+    @BeforeEach
+    void rules() {
+        Workspace.bindPort("downstream", Map.of("connector", "http",
+                "url", "http://127.0.0.1:" + downstream.port() + "/{{type}}"));
+        Workspace.writeRule("runs.yaml", """
+                rules:
+                  - id: call-downstream
+                    on: runs.*
+                    actions:
+                      - id: call
+                        port: downstream
+                        body: '{"order": "{{data.id}}"}'
+                        retry: {max-attempts: 5, initial-delay: 400ms, max-delay: 5s}
+                  - id: call-and-give-up
+                    on: exhausts.*
+                    actions:
+                      - id: call
+                        port: downstream
+                        body: '{"order": "{{data.id}}"}'
+                        retry: {max-attempts: 3, initial-delay: 100ms, max-delay: 200ms}
+                """);
+        assertEquals(List.of(), repository.reload());
+    }
+
+    static String type(String name) {
+        return "runs." + name + "-" + UUID.randomUUID();
+    }
+
+    UUID runOf(UUID event) {
+        return UUID.fromString(HubState.text(dataSource, "select id::text from action_run where event_id = ?", event));
+    }
+
+    List<LoggedRequest> requests(String type) {
+        return downstream.findAll(postRequestedFor(urlEqualTo("/" + type)));
+    }
+
+    @Test
+    void aDownstreamFailingThreeTimesThenSucceeding() {
+        String type = type("flaky");
+        String scenario = "flaky-" + type;
+        for (int i = 0; i < 3; i++) {
+            downstream.stubFor(post("/" + type).inScenario(scenario)
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "failed-" + i)
+                    .willReturn(aResponse().withStatus(503).withBody("busy"))
+                    .willSetStateTo("failed-" + (i + 1)));
+        }
+        downstream.stubFor(post("/" + type).inScenario(scenario).whenScenarioStateIs("failed-3")
+                .willReturn(aResponse().withStatus(200).withBody("ok")));
+
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(30), RunState.SUCCEEDED);
+        UUID run = runOf(event);
+
+        assertEquals(4, HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", run));
+        assertEquals(1, HubState.count(dataSource,
+                "select count(*) from action_attempt where run_id = ? and outcome = 'SUCCEEDED'", run));
+        assertEquals(3, HubState.count(dataSource,
+                "select count(*) from action_attempt where run_id = ? and outcome = 'FAILED' and downstream_status = 503",
+                run));
+        // The waits double from 400 ms and are jittered to between half and all of it.
+        long[] gaps = new long[3];
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            gaps[attempt - 1] = HubState.count(dataSource, """
+                    select (extract(epoch from (select started_at from action_attempt where run_id = ? and attempt = ?)
+                          - (select started_at + duration_ms * interval '1 millisecond' from action_attempt
+                             where run_id = ? and attempt = ?)) * 1000)::bigint""", run, attempt + 1, run, attempt);
+        }
+        assertTrue(gaps[0] >= 190 && gaps[1] >= 390 && gaps[2] >= 790, java.util.Arrays.toString(gaps));
+        assertTrue(gaps[2] > gaps[0], java.util.Arrays.toString(gaps));
+
+        List<LoggedRequest> calls = requests(type);
+        assertEquals(4, calls.size());
+        assertTrue(calls.stream().allMatch(call -> run.toString().equals(call.getHeader("Idempotency-Key"))),
+                "every attempt carries the run's idempotency key");
+    }
+
+    @Test
+    void aDownstream400IsDeadAfterOneAttempt() throws Exception {
+        String type = type("rejected");
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\": \"invalid order\"}")));
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        UUID run = runOf(event);
+
+        assertEquals("1", HubState.text(dataSource, "select attempts::text from action_run where id = ?", run));
+        assertEquals("400", HubState.text(dataSource,
+                "select downstream_status::text from action_attempt where run_id = ?", run));
+        assertTrue(HubState.text(dataSource, "select response_excerpt from action_attempt where run_id = ?", run)
+                .contains("invalid order"));
+        assertEquals(1, deadLetters(run).size());
+    }
+
+    @Test
+    void exhaustedRetriesAreDeadWithOneDeadLetter() throws Exception {
+        String type = "exhausts." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(500).withBody("down")));
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        UUID run = runOf(event);
+
+        assertEquals(3, HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", run));
+        assertTrue(HubState.text(dataSource, "select last_error from action_run where id = ?", run)
+                .startsWith("retries exhausted after 3 attempt(s): HTTP 500"));
+        List<String> letters = deadLetters(run);
+        assertEquals(1, letters.size());
+        assertTrue(letters.get(0).contains("\"reason\":\"retries exhausted"), letters.get(0));
+    }
+
+    @Test
+    void aReplayedRunSucceedsWithOneDownstreamEffect() {
+        String type = type("replayed");
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(422).withBody("unknown customer")));
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        UUID run = runOf(event);
+
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(201).withBody("created")));
+        given().post("/api/runs/" + run + "/replay").then().statusCode(200)
+                .body("id", org.hamcrest.Matchers.equalTo(run.toString()));
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+
+        List<LoggedRequest> calls = requests(type);
+        assertEquals(2, calls.size(), "the rejected attempt and the replay");
+        assertEquals(1, downstream.getAllServeEvents().stream()
+                .filter(served -> served.getRequest().getUrl().equals("/" + type))
+                .filter(served -> served.getResponse().getStatus() == 201).count(), "one downstream effect");
+        assertTrue(calls.stream().allMatch(call -> run.toString().equals(call.getHeader("Idempotency-Key"))));
+        given().post("/api/runs/" + run + "/replay").then().statusCode(409)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void theSameEventRedeliveredToTheStreamMakesOneRunAndOneCall() {
+        String type = type("redelivered");
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+
+        String envelope = HubState.text(dataSource, "select envelope::text from event where id = ?", event);
+        long acknowledged = Queues.acknowledged(Stream.EVENTS);
+        try (JMSContext context = connectionFactory.createContext()) {
+            context.createProducer().send(context.createQueue(Stream.EVENTS), envelope);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queues.acknowledged(Stream.EVENTS) > acknowledged);
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+
+        assertEquals(1, HubState.count(dataSource, "select count(*) from action_run where event_id = ?", event));
+        assertEquals(1, requests(type).size());
+    }
+
+    @Test
+    void aRunWhoseReplicaDiedIsRetriedWithTheSameKeyOnceItsClaimExpires() {
+        String type = "crash." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        UUID event = Events.post(type, "");
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
+        UUID run = RunLedger.runId(event.toString(), "gone-rule", "call");
+        // What a replica leaves behind when it is killed after claiming a run.
+        HubState.count(dataSource, """
+                with inserted as (
+                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
+                      initial_delay_ms, max_delay_ms, claimed_by, claim_expires_at)
+                  values (?, ?, 'gone-rule', 'call', 'downstream', '{}', 'RUNNING', 1, 3, 100, 1000,
+                      'killed-replica', now() - interval '1 second')
+                  returning 1)
+                select count(*) from inserted""", run, event);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(
+                HubState.text(dataSource, "select state from action_run where id = ?", run)));
+        assertEquals("LOST", HubState.text(dataSource,
+                "select outcome from action_attempt where run_id = ? and attempt = 1", run));
+        assertEquals("SUCCEEDED", HubState.text(dataSource,
+                "select outcome from action_attempt where run_id = ? and attempt = 2", run));
+        List<LoggedRequest> calls = downstream.findAll(postRequestedFor(urlEqualTo("/" + type)));
+        assertEquals(1, calls.size());
+        assertEquals(run.toString(), calls.get(0).getHeader("Idempotency-Key"));
+    }
+
+    /** The dead letters of one run, read from the dead-letter address with a selector. */
+    List<String> deadLetters(UUID run) throws Exception {
+        List<String> letters = new java.util.ArrayList<>();
+        try (JMSContext context = connectionFactory.createContext();
+                JMSConsumer consumer = context.createConsumer(context.createQueue(Stream.DEAD_LETTERS),
+                        "SwitchboardRun = '" + run + "'")) {
+            Message message = consumer.receive(5000);
+            assertNotNull(message, "a dead letter for run " + run);
+            letters.add(message.getBody(String.class));
+            Message another;
+            while ((another = consumer.receive(500)) != null) {
+                letters.add(another.getBody(String.class));
+            }
+        }
+        return letters;
+    }
+
+}
