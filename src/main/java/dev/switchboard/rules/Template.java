@@ -26,7 +26,8 @@ public final class Template {
     private Template(String text) {
         this.text = text;
         String trimmed = text.trim();
-        this.json = trimmed.startsWith("{") || trimmed.startsWith("[");
+        // "{{" opens a placeholder, not a JSON object
+        this.json = (trimmed.startsWith("{") && !trimmed.startsWith("{{")) || trimmed.startsWith("[");
         List<String> found = new ArrayList<>();
         Matcher matcher = PLACEHOLDER.matcher(text);
         while (matcher.find()) {

@@ -1,0 +1,168 @@
+package dev.switchboard.connect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.runs.RunState;
+import dev.switchboard.support.Events;
+import dev.switchboard.support.HubProcess;
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/** Each built-in connector, and one written against the SPI, reaching a real local system. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class ConnectorsTest {
+
+    static GreenMail smtp;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    RuleRepository repository;
+
+    @Inject
+    ConnectionFactory connectionFactory;
+
+    @Inject
+    RecordingConnector recorder;
+
+    @BeforeAll
+    static void startSmtp() {
+        smtp = new GreenMail(new ServerSetup(HubProcess.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+    }
+
+    @AfterAll
+    static void stopSmtp() {
+        smtp.stop();
+    }
+
+    @BeforeEach
+    void bindings() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.createStatement().execute("""
+                    create table if not exists connector_test_ledger (
+                        email text not null, idempotency_key text primary key)""");
+        }
+        Workspace.bindPort("mailer", Map.of("connector", "mail", "host", "127.0.0.1",
+                "port", Integer.toString(smtp.getSmtp().getPort()), "from", "hub@switchboard.test",
+                "to", "{{data.email}}", "subject", "Order {{data.id}}"));
+        Workspace.bindPort("ledger", Map.of("connector", "sql", "statement", """
+                insert into connector_test_ledger (email, idempotency_key) values (:email, :idempotency_key)
+                on conflict (idempotency_key) do nothing"""));
+        Workspace.bindPort("outbox", Map.of("connector", "jms", "address", "connectors.test.outbox"));
+        Workspace.bindPort("catalog", Map.of("connector", "kamelet", "kamelet", "log-sink",
+                "properties.loggerName", "switchboard.kamelet.test"));
+        Workspace.bindPort("custom", Map.of("connector", "recorder"));
+        Workspace.writeRule("connectors.yaml", """
+                rules:
+                  - id: to-mail
+                    on: connectors.mail
+                    actions: [{id: send, port: mailer, body: 'Thank you for order {{data.id}}.'}]
+                  - id: to-sql
+                    on: connectors.sql
+                    actions: [{id: insert, port: ledger, body: '{"email": "{{data.email}}"}'}]
+                  - id: to-jms
+                    on: connectors.jms
+                    actions: [{id: send, port: outbox, body: '{"order": "{{data.id}}"}'}]
+                  - id: to-kamelet
+                    on: connectors.kamelet
+                    actions: [{id: send, port: catalog, body: '{"order": "{{data.id}}"}'}]
+                  - id: to-custom
+                    on: connectors.custom
+                    actions: [{id: send, port: custom, operation: upsert, body: '{"order": "{{data.id}}"}'}]
+                """);
+        assertEquals(List.of(), repository.reload());
+    }
+
+    UUID deliver(String type, String email) {
+        UUID event = Events.post(type, "\"email\": \"" + email + "\"");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED, RunState.DEAD);
+        assertEquals("SUCCEEDED", HubState.text(dataSource, "select state from action_run where event_id = ?", event),
+                HubState.text(dataSource, "select last_error from action_run where event_id = ?", event));
+        return UUID.fromString(HubState.text(dataSource, "select id::text from action_run where event_id = ?", event));
+    }
+
+    @Test
+    void mailThroughSmtp() throws Exception {
+        String email = "ada-" + UUID.randomUUID() + "@example.com";
+        deliver("connectors.mail", email);
+        MimeMessage mail = null;
+        for (MimeMessage message : smtp.getReceivedMessages()) {
+            if (GreenMailUtil.getAddressList(message.getAllRecipients()).contains(email)) {
+                mail = message;
+            }
+        }
+        assertNotNull(mail, "a mail to " + email);
+        assertTrue(mail.getSubject().startsWith("Order "), mail.getSubject());
+        assertTrue(GreenMailUtil.getBody(mail).contains("Thank you for order"), GreenMailUtil.getBody(mail));
+    }
+
+    @Test
+    void sqlStatementWithTheIdempotencyKey() {
+        String email = "bob-" + UUID.randomUUID() + "@example.com";
+        UUID run = deliver("connectors.sql", email);
+        assertEquals(run.toString(), HubState.text(dataSource,
+                "select idempotency_key from connector_test_ledger where email = ?", email));
+    }
+
+    @Test
+    void jmsToAnArtemisQueue() throws Exception {
+        UUID run = deliver("connectors.jms", "carol@example.com");
+        try (JMSContext context = connectionFactory.createContext();
+                JMSConsumer consumer = context.createConsumer(context.createQueue("connectors.test.outbox"),
+                        "IdempotencyKey = '" + run + "'")) {
+            Message message = consumer.receive(5000);
+            assertNotNull(message);
+            assertTrue(message.getBody(String.class).startsWith("{\"order\": "));
+        }
+    }
+
+    @Test
+    void kameletFromTheCatalog() {
+        deliver("connectors.kamelet", "dan@example.com");
+    }
+
+    @Test
+    void aConnectorWrittenAgainstTheSpi() {
+        UUID run = deliver("connectors.custom", "eve@example.com");
+        ActionRequest request = recorder.received().stream()
+                .filter(received -> received.idempotencyKey().equals(run.toString())).findFirst().orElseThrow();
+        assertEquals("custom", request.port());
+        assertEquals("upsert", request.operation().orElseThrow());
+        assertTrue(request.body().startsWith("{\"order\": "));
+    }
+}
