@@ -1,0 +1,143 @@
+package dev.switchboard.ops;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.runs.RunState;
+import dev.switchboard.support.Events;
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/** The runs API: listing by filter and page, one run with attempts, replay and discard, and its errors. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class RunsApiTest {
+
+    static WireMockServer downstream;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    RuleRepository repository;
+
+    @BeforeAll
+    static void start() {
+        downstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        downstream.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        downstream.stop();
+    }
+
+    @BeforeEach
+    void rules() {
+        Workspace.bindPort("api-target", Map.of("connector", "http",
+                "url", "http://127.0.0.1:" + downstream.port() + "/{{data.path}}"));
+        Workspace.writeRule("api.yaml", """
+                rules:
+                  - id: api-rule
+                    on: api.*
+                    actions: [{id: call, port: api-target}]
+                """);
+        assertEquals(List.of(), repository.reload());
+    }
+
+    UUID deadRun() {
+        String path = "gone-" + UUID.randomUUID();
+        downstream.stubFor(post("/" + path).willReturn(aResponse().withStatus(410).withBody("gone")));
+        UUID event = Events.post("api.call", "\"path\": \"" + path + "\"");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        return UUID.fromString(HubState.text(dataSource, "select id::text from action_run where event_id = ?", event));
+    }
+
+    @Test
+    void listsByStatePortAndRuleWithPages() {
+        deadRun();
+        deadRun();
+        given().queryParam("state", "dead").queryParam("port", "api-target").queryParam("size", 1)
+                .get("/api/runs").then().statusCode(200)
+                .body("items", hasSize(1))
+                .body("items.state", everyItem(equalTo("DEAD")))
+                .body("size", equalTo(1))
+                .body("total", greaterThanOrEqualTo(2));
+        given().queryParam("state", "DEAD").queryParam("rule", "api-rule").queryParam("page", 1).queryParam("size", 1)
+                .get("/api/runs").then().statusCode(200).body("items", hasSize(1)).body("page", equalTo(1));
+    }
+
+    @Test
+    void oneRunWithItsAttempts() {
+        UUID run = deadRun();
+        given().get("/api/runs/" + run).then().statusCode(200)
+                .body("run.state", equalTo("DEAD"))
+                .body("run.rule", equalTo("api-rule"))
+                .body("attempts", hasSize(1))
+                .body("attempts[0].downstreamStatus", equalTo(410))
+                .body("attempts[0].responseExcerpt", equalTo("gone"))
+                .body("attempts[0].errorMessage", containsString("HTTP 410"));
+    }
+
+    @Test
+    void discardAndItsConflicts() {
+        UUID run = deadRun();
+        given().post("/api/runs/" + run + "/discard").then().statusCode(200).body("state", equalTo("DISCARDED"));
+        given().post("/api/runs/" + run + "/discard").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("DISCARDED"));
+        given().post("/api/runs/" + run + "/replay").then().statusCode(409);
+    }
+
+    @Test
+    void bulkReplayOfDeadRunsMatchingAFilter() {
+        UUID first = deadRun();
+        UUID second = deadRun();
+        given().queryParam("rule", "api-rule").post("/api/runs/replay").then().statusCode(200)
+                .body("replayed", greaterThanOrEqualTo(2));
+        for (UUID run : List.of(first, second)) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(
+                    HubState.text(dataSource, "select state from action_run where id = ?", run))
+                    && HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", run) == 2);
+        }
+    }
+
+    @Test
+    void badInputIsAProblem() {
+        given().get("/api/runs/not-a-uuid").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("not a UUID"));
+        given().get("/api/runs/" + UUID.randomUUID()).then().statusCode(404).contentType("application/problem+json");
+        given().queryParam("state", "SLEEPING").get("/api/runs").then().statusCode(400)
+                .body("detail", containsString("state must be one of"));
+        given().queryParam("size", 10_000).get("/api/runs").then().statusCode(400);
+        given().post("/api/runs/" + UUID.randomUUID() + "/replay").then().statusCode(404);
+    }
+}
