@@ -1,0 +1,87 @@
+package dev.switchboard.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.switchboard.support.HubProcess;
+import dev.switchboard.support.Signing;
+
+/**
+ * The example that ships at the repository root (application.properties, rules/) run as the
+ * README's quick start runs it: a signed VIP order notifies chat and reaches the CRM, an ordinary
+ * order only reaches the CRM.
+ */
+class ShippedExampleIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void signedOrdersRunTheExampleRules() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target"), "shipped-example-");
+        Files.copy(Path.of("application.properties"), work.resolve("application.properties"));
+        Path rules = Files.createDirectories(work.resolve("rules/models"));
+        Files.copy(Path.of("rules/shop-orders.yaml"), rules.getParent().resolve("shop-orders.yaml"));
+        Files.copy(Path.of("rules/models/vip_customer.sql"), rules.resolve("vip_customer.sql"));
+        int httpPort = HubProcess.freePort();
+        Map<String, String> environment = Map.of("QUARKUS_HTTP_PORT", Integer.toString(httpPort),
+                "SWITCHBOARD_EMBEDDED_BROKER_PORT", Integer.toString(HubProcess.freePort()));
+
+        try (HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(Duration.ofSeconds(90))) {
+            String vip = order(hub, 1250, "ada@example.com");
+            String ordinary = order(hub, 40, "bob@example.com");
+
+            assertEquals(Map.of("vip-order-alert", "SUCCEEDED", "orders-to-crm", "SUCCEEDED"), runs(hub, vip));
+            assertEquals(Map.of("orders-to-crm", "SUCCEEDED"), runs(hub, ordinary));
+            assertTrue(hub.output().contains("VIP order "), "the chat port (log) got the alert");
+        }
+    }
+
+    private String order(HubProcess hub, int total, String email) throws Exception {
+        String body = "{\"id\":\"ord-" + UUID.randomUUID() + "\",\"type\":\"shop.order.created\",\"total\":" + total
+                + ",\"customer\":{\"email\":\"" + email + "\"}}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/hooks/shop"))
+                .header("Content-Type", "application/json")
+                .header("X-Shop-Signature", "sha256=" + Signing.hmacHex("shop-example-secret", body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, response.statusCode(), response.body());
+        return response.body().replaceAll(".*\"event\":\"([^\"]+)\".*", "$1");
+    }
+
+    /** Rule id to run state for the event, once every run has finished. */
+    private Map<String, String> runs(HubProcess hub, String event) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        Map<String, String> states = new TreeMap<>();
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode items = JSON.readTree(http.send(HttpRequest.newBuilder(
+                    URI.create(hub.baseUrl() + "/api/runs?event=" + event)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("items");
+            states.clear();
+            items.forEach(run -> states.put(run.path("rule").asText(), run.path("state").asText()));
+            if (!states.isEmpty() && states.values().stream().noneMatch(List.of("PENDING", "RUNNING", "FAILED")::contains)) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        return states;
+    }
+}
