@@ -43,6 +43,10 @@ class RuleMatchingTest {
                 -- big spenders spend over 100
                 select (:data.total)::numeric > 100 as big, 'tier-' || (:data.total)::text as label
                 """);
+        Workspace.writeModel("warehouse_vip", """
+                -- datasource: warehouse
+                select :data.email in (select email from warehouse_vips) as vip
+                """);
         Workspace.writeRule("matching.yaml", "rules:\n"
                 + "  - id: by-type\n    on: match.exact" + ACTION
                 + "  - id: by-list\n    on: [match.list.a, match.list.b]" + ACTION
@@ -52,6 +56,7 @@ class RuleMatchingTest {
                 + "  - id: by-simple\n    on: match.condition\n    when: \"simple:${body[data][total]} > 100\"" + ACTION
                 + "  - id: by-jsonpath\n    on: match.condition\n    when: \"jsonpath:$.data[?(@.total > 100)]\"" + ACTION
                 + "  - id: by-jq\n    on: match.condition\n    when: \"jq:.data.total > 100\"" + ACTION
+                + "  - id: by-business-model\n    on: match.warehouse\n    require: [warehouse_vip]" + ACTION
                 + "  - id: by-model\n    on: match.model\n    require: [big_spender]\n"
                 + "    actions:\n      - id: greet\n        port: audit\n"
                 + "        body: '{\"who\": \"{{data.who}}\", \"tier\": \"{{models.big_spender.label}}\", \"event\": \"{{type}}\"}'\n");
@@ -98,6 +103,18 @@ class RuleMatchingTest {
         assertEquals("{\"who\": \"Ada \\\"the\\\" Countess\", \"tier\": \"tier-150\", \"event\": \"match.model\"}",
                 HubState.text(dataSource, "select body from action_run where event_id = ?", big));
         assertEquals("IGNORED", Events.awaitOutcome(dataSource, Events.post("match.model", "\"total\": 50")));
+    }
+
+    @Test
+    void bySqlModelOnABusinessDatabase() throws Exception {
+        try (var connection = dataSource.getConnection()) {
+            connection.createStatement().execute("create table if not exists warehouse_vips (email text primary key)");
+            connection.createStatement().execute(
+                    "insert into warehouse_vips values ('vip@example.com') on conflict do nothing");
+        }
+        assertEquals("by-business-model", matched(Events.post("match.warehouse", "\"email\": \"vip@example.com\"")));
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource,
+                Events.post("match.warehouse", "\"email\": \"nobody@example.com\"")));
     }
 
     @Test

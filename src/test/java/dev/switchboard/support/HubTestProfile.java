@@ -42,6 +42,11 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.events.event-id", "jsonpath:$.id"),
                 Map.entry("switchboard.sources.events.event-type", "jsonpath:$.type"),
 
+                // A business database for SQL models: the embedded one again, through its own pool.
+                Map.entry("switchboard.datasources.warehouse.jdbc-url", "${quarkus.datasource.jdbc.url}"),
+                Map.entry("switchboard.datasources.warehouse.username", "${quarkus.datasource.username}"),
+                Map.entry("switchboard.datasources.warehouse.password", "${quarkus.datasource.password}"),
+
                 Map.entry("switchboard.sources.open.signature", "none"),
                 Map.entry("switchboard.sources.open.event-type", "test.open"));
     }
