@@ -58,7 +58,7 @@ class BrokerOutageTest {
         deliver(body).statusCode(200).body("status", equalTo("duplicate"));
         assertEquals(1, HubState.count(dataSource, "select count(*) from event where id = ?", eventId));
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> "PROCESSED".equals(HubState.eventState(dataSource, eventId)));
+                .until(() -> "IGNORED".equals(HubState.eventState(dataSource, eventId)));
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
     }

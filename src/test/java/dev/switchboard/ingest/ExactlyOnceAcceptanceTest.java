@@ -78,7 +78,7 @@ class ExactlyOnceAcceptanceTest {
         assertEquals(49, HubState.metric(DUPLICATES) - duplicatesBefore);
         assertEquals(1, HubState.metric(ACCEPTED) - acceptedBefore);
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> "PROCESSED".equals(HubState.eventState(dataSource, eventId)));
+                .until(() -> "IGNORED".equals(HubState.eventState(dataSource, eventId)));
     }
 
     @Test
