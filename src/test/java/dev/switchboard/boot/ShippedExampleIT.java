@@ -73,7 +73,10 @@ class ShippedExampleIT {
         Map<String, String> states = new TreeMap<>();
         while (Instant.now().isBefore(deadline)) {
             JsonNode items = JSON.readTree(http.send(HttpRequest.newBuilder(
-                    URI.create(hub.baseUrl() + "/api/runs?event=" + event)).build(),
+                    URI.create(hub.baseUrl() + "/api/runs?event=" + event))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                            "viewer:viewer-example-password".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .build(),
                     HttpResponse.BodyHandlers.ofString()).body()).path("items");
             states.clear();
             items.forEach(run -> states.put(run.path("rule").asText(), run.path("state").asText()));

@@ -10,6 +10,11 @@ import io.quarkus.test.junit.QuarkusTestProfile;
  */
 public class HubTestProfile implements QuarkusTestProfile {
 
+    /** API users: every test calls the API as the operator unless it says otherwise. */
+    public static final String OPERATOR = "test-operator";
+    public static final String VIEWER = "test-viewer";
+    public static final String PASSWORD = "test-password";
+
     public static final String GITHUB_SECRET = "It's a Secret to Everybody";
     /** A Standard Webhooks secret: whsec_ and base64 of the key. */
     public static final String STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -18,6 +23,11 @@ public class HubTestProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(
+                Map.entry("quarkus.security.users.embedded.users." + OPERATOR, PASSWORD),
+                Map.entry("quarkus.security.users.embedded.roles." + OPERATOR, "operator"),
+                Map.entry("quarkus.security.users.embedded.users." + VIEWER, PASSWORD),
+                Map.entry("quarkus.security.users.embedded.roles." + VIEWER, "viewer"),
+
                 Map.entry("switchboard.sources.hmac.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.hmac.secrets", "old-secret,new-secret"),
                 Map.entry("switchboard.sources.hmac.signature-header", "X-Signature"),

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -26,6 +27,7 @@ import dev.switchboard.rules.SqlModel;
 /** The rules, models and port bindings in force, and the problems of the latest load. */
 @Path("/api/rules")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class RulesResource {
 
     /** Settings whose values are secrets, shown masked. */
@@ -64,6 +66,7 @@ public class RulesResource {
     }
 
     /** Loads rules and bindings from disk now instead of at the next check. */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("reload")
     public RulesView reload() {

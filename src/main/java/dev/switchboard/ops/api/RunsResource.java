@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -24,6 +25,7 @@ import dev.switchboard.runs.RunState;
 /** Action runs: list and filter, one with its attempts, replay and discard of dead ones. */
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class RunsResource {
 
     static final int MAX_PAGE_SIZE = 500;
@@ -78,6 +80,7 @@ public class RunsResource {
         return new RunDetail(RunView.of(found), operations.attempts(run).stream().map(AttemptView::of).toList());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("{id}/replay")
     public RunView replay(@PathParam("id") String id) {
@@ -88,12 +91,14 @@ public class RunsResource {
         return RunView.of(operations.get(run).orElseThrow());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("replay")
     public Map<String, Integer> replayAll(@QueryParam("port") String port, @QueryParam("rule") String rule) {
         return Map.of("replayed", operations.replayAll(Optional.ofNullable(port), Optional.ofNullable(rule)));
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("{id}/discard")
     public RunView discard(@PathParam("id") String id) {
