@@ -3,11 +3,14 @@ package dev.switchboard.runs;
 import java.lang.management.ManagementFactory;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.jboss.logging.Logger;
 
 /**
  * Takes due runs from the database and executes them, {@code switchboard.runs.workers} at a
@@ -20,6 +23,9 @@ public class RunDispatchRoute extends RouteBuilder {
     /** This replica, as recorded in the claims it takes. */
     static final String NODE = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
 
+    private static final Logger LOG = Logger.getLogger(RunDispatchRoute.class);
+    private static final long WARNING_INTERVAL_MS = 30_000;
+
     @Inject
     RunsConfig config;
 
@@ -29,8 +35,19 @@ public class RunDispatchRoute extends RouteBuilder {
     @Inject
     RunExecutor executor;
 
+    /** When the last "cannot dispatch" warning was logged: an outage warns every 30 s, not every poll. */
+    private final AtomicLong lastWarning = new AtomicLong();
+
     @Override
     public void configure() {
+        onException(Exception.class).handled(true).process(exchange -> {
+            long now = System.currentTimeMillis();
+            long last = lastWarning.get();
+            if (now - last > WARNING_INTERVAL_MS && lastWarning.compareAndSet(last, now)) {
+                Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                LOG.warnf("Runs cannot be dispatched (will keep trying): %s", error.getMessage());
+            }
+        });
         ExecutorService workers = getContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "switchboard-run", config.workers());
         from("timer:switchboard-runs?delay=1000&period=" + config.pollInterval().toMillis())
