@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -26,6 +27,7 @@ import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.ops.alerts.Alerts;
 
 /**
  * The rules in force. Loaded at startup and again whenever a file of the rules folder or the
@@ -115,6 +117,11 @@ public class RuleRepository {
             RuleFileParser parser = new RuleFileParser(file.toString(), ports.names(), models, camel);
             try {
                 for (Rule rule : parser.parse(Files.readString(file))) {
+                    if (rule.id().equals(Alerts.RULE)) {
+                        problems.add(new RuleLoadError(file.toString(), rule.line(), "the rule id '" + Alerts.RULE
+                                + "' is reserved for the built-in alerts rule"));
+                        continue;
+                    }
                     Rule earlier = byId.putIfAbsent(rule.id(), rule);
                     if (earlier != null) {
                         problems.add(new RuleLoadError(file.toString(), rule.line(), "duplicate rule id '" + rule.id()
@@ -127,7 +134,16 @@ public class RuleRepository {
             problems.addAll(parser.errors());
         }
         rules.addAll(byId.values());
+        if (ports.names().contains(Alerts.PORT)) {
+            rules.add(ALERTS_RULE);
+        }
     }
+
+    /** Sends every alert to the port {@code alerts}, when it is bound. */
+    private static final Rule ALERTS_RULE = new Rule(Alerts.RULE, "(built in)", 0, List.of("switchboard.alert.*"),
+            Optional.of(Alerts.SOURCE), Optional.empty(), List.of(), List.of(new RuleAction("notify", 0, Alerts.PORT,
+                    Optional.empty(), Template.parse("{{data}}"), Optional.empty(), Optional.empty(),
+                    Optional.empty())));
 
     private Path dir() {
         return config.dir().toAbsolutePath();

@@ -13,11 +13,13 @@ import org.apache.camel.ProducerTemplate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.ops.alerts.Alerts;
 import dev.switchboard.stream.Stream;
 
 /**
  * The dead-letter channel: every run that goes DEAD is also sent, as JSON with its reason, to the
- * Artemis address {@code switchboard.dead}, for whatever watches that address.
+ * Artemis address {@code switchboard.dead}, for whatever watches that address, and raises an
+ * alert (except a run of the alerts themselves, which would only raise another).
  */
 @ApplicationScoped
 public class DeadLetters {
@@ -26,6 +28,9 @@ public class DeadLetters {
 
     @Inject
     ProducerTemplate producer;
+
+    @Inject
+    Alerts alerts;
 
     public void send(UUID run, UUID event, String rule, String action, String port, int attempts, String reason) {
         Map<String, Object> letter = new LinkedHashMap<>();
@@ -43,6 +48,10 @@ public class DeadLetters {
                     Map.of("SwitchboardDeadReason", reason, "SwitchboardRun", run.toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+        if (!Alerts.RULE.equals(rule)) {
+            alerts.raise(Alerts.deadRun(run), "run-dead", "Run of " + rule + "/" + action + " on port " + port
+                    + " is DEAD", reason);
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.switchboard.connect.Delivery;
 import dev.switchboard.connect.Excerpts;
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.ops.alerts.Alerts;
 import dev.switchboard.rules.EventDocument;
 import dev.switchboard.rules.Template;
 
@@ -36,6 +37,9 @@ public class RunExecutor {
     @Inject
     DeadLetters deadLetters;
 
+    @Inject
+    Alerts alerts;
+
     public void execute(ClaimedRun run) {
         Instant started = Instant.now();
         RunLedger.Failure failure;
@@ -47,6 +51,9 @@ public class RunExecutor {
                     run.body(), run.id().toString(), run.attempt(), binding.settings(), event));
             ledger.succeeded(run, started, Duration.between(started, Instant.now()), delivery.status(),
                     Excerpts.of(delivery.response()));
+            if (run.attemptBase() > 0) {
+                alerts.clear(Alerts.deadRun(run.id())); // a replayed run that was DEAD
+            }
             return;
         } catch (ConnectorException e) {
             failure = new RunLedger.Failure(errorClass(e), e.getMessage(), e.status(), Excerpts.of(e.response()),

@@ -57,6 +57,11 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.datasources.warehouse.username", "${quarkus.datasource.username}"),
                 Map.entry("switchboard.datasources.warehouse.password", "${quarkus.datasource.password}"),
 
+                // A dead-man's switch the alert tests trip and clear.
+                Map.entry("switchboard.expectations.heartbeat.type", "test.heartbeat"),
+                Map.entry("switchboard.expectations.heartbeat.every", "2s"),
+                Map.entry("switchboard.alerts.check-interval", "500ms"),
+
                 Map.entry("switchboard.sources.open.signature", "none"),
                 Map.entry("switchboard.sources.open.event-type", "test.open"));
     }

@@ -37,6 +37,11 @@ public final class Workspace {
         }
     }
 
+    /** Removes {@code switchboard.ports.<port>.*} from the operator file. */
+    public static void unbindPort(String port) {
+        bindPort(port, Map.of());
+    }
+
     /** Sets {@code switchboard.ports.<port>.*} in the operator file, replacing that port's settings. */
     public static synchronized void bindPort(String port, Map<String, String> settings) {
         Path file = OperatorConfigSourceProvider.file();

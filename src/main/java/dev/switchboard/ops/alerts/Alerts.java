@@ -1,0 +1,99 @@
+package dev.switchboard.ops.alerts;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.ProducerTemplate;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+
+import dev.switchboard.stream.Envelopes;
+import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamRoutes;
+
+/**
+ * Raises and clears alerts. An alert is an event on the stream ({@code switchboard.alert.fired}
+ * or {@code switchboard.alert.resolved}, source {@code switchboard}), which the built-in rule
+ * {@value #RULE} sends to the port {@code alerts} when that port is bound: so alerts get the
+ * retries, state and dead letters of any action, and show among the events.
+ */
+@ApplicationScoped
+public class Alerts {
+
+    public static final String SOURCE = "switchboard";
+    public static final String RULE = "switchboard-alerts";
+    public static final String PORT = "alerts";
+
+    private static final Logger LOG = Logger.getLogger(Alerts.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    Incidents incidents;
+
+    @Inject
+    ProducerTemplate producer;
+
+    /** Opens the incident and, if this opened it, sends one alert. */
+    public void raise(String incident, String kind, String title, String detail) {
+        incidents.open(incident, kind, title, detail).ifPresent(opened -> {
+            LOG.warnf("Alert: %s (%s)", title, detail);
+            publish("fired", opened);
+        });
+    }
+
+    /** Resolves the incident and, if this resolved it, sends one resolved notice. */
+    public void clear(String incident) {
+        incidents.resolve(incident).ifPresent(resolved -> {
+            LOG.infof("Resolved: %s", resolved.title());
+            publish("resolved", resolved);
+        });
+    }
+
+    private void publish(String state, Incidents.Incident incident) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("state", state);
+        data.put("incident", incident.incident());
+        data.put("kind", incident.kind());
+        data.put("title", incident.title());
+        data.put("detail", incident.detail());
+        data.put("openedAt", String.valueOf(incident.openedAt()));
+        String deliveryId = incident.id() + ":" + state;
+        try {
+            CloudEvent event = CloudEventBuilder.v1()
+                    .withId(IncomingEvent.eventId(SOURCE, deliveryId).toString())
+                    .withSource(URI.create(SOURCE))
+                    .withType("switchboard.alert." + state)
+                    .withSubject(incident.incident())
+                    .withTime(OffsetDateTime.now(ZoneOffset.UTC))
+                    .withExtension(Envelopes.DELIVERY_ID, deliveryId)
+                    .withDataContentType("application/json")
+                    .withData(JSON.writeValueAsBytes(data))
+                    .build();
+            producer.sendBodyAndHeader(Stream.ACCEPT, event, StreamRoutes.DELIVERY_KEY,
+                    IncomingEvent.deliveryKey(SOURCE, deliveryId));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            // The incident stays open and visible; the notice is what could not go out.
+            LOG.errorf("Alert %s could not be published: %s", incident.incident(), e.getMessage());
+        }
+    }
+
+    /** The incident key of a dead run. */
+    public static String deadRun(Object run) {
+        return "run-dead:" + run;
+    }
+
+}

@@ -1,0 +1,67 @@
+package dev.switchboard.ops.alerts;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+/** Open and resolved alert incidents, shared by every replica through the database. */
+@ApplicationScoped
+public class Incidents {
+
+    @Inject
+    EntityManager entityManager;
+
+    public record Incident(UUID id, String incident, String kind, String title, String detail,
+            OffsetDateTime openedAt, OffsetDateTime resolvedAt) {
+    }
+
+    /** Opens the incident unless it is open already; returns it when this call opened it. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<Incident> open(String incident, String kind, String title, String detail) {
+        UUID id = UUID.randomUUID();
+        int opened = entityManager.createNativeQuery("""
+                insert into alert_incident (id, incident, kind, title, detail) values (:id, :incident, :kind, :title, :detail)
+                on conflict (incident) where resolved_at is null do nothing
+                """).setParameter("id", id).setParameter("incident", incident).setParameter("kind", kind)
+                .setParameter("title", title).setParameter("detail", detail).executeUpdate();
+        return opened == 1 ? Optional.of(new Incident(id, incident, kind, title, detail, OffsetDateTime.now(), null))
+                : Optional.empty();
+    }
+
+    /** Resolves the incident if it is open; returns it when this call resolved it. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    @SuppressWarnings("unchecked")
+    public Optional<Incident> resolve(String incident) {
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                update alert_incident set resolved_at = now() where incident = :incident and resolved_at is null
+                returning id, incident, kind, title, detail, opened_at, resolved_at
+                """).setParameter("incident", incident).getResultList();
+        return rows.stream().findFirst().map(Incidents::incident);
+    }
+
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<Incident> open() {
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select id, incident, kind, title, detail, opened_at, resolved_at from alert_incident
+                where resolved_at is null order by opened_at desc
+                """).getResultList();
+        return rows.stream().map(Incidents::incident).toList();
+    }
+
+    private static Incident incident(Object[] row) {
+        return new Incident((UUID) row[0], (String) row[1], (String) row[2], (String) row[3], (String) row[4],
+                time(row[5]), time(row[6]));
+    }
+
+    private static OffsetDateTime time(Object value) {
+        return value instanceof OffsetDateTime time ? time
+                : value instanceof java.time.Instant instant ? instant.atOffset(java.time.ZoneOffset.UTC) : null;
+    }
+}

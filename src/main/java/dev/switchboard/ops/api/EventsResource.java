@@ -1,0 +1,178 @@
+package dev.switchboard.ops.api;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+
+import dev.switchboard.rules.Evaluation;
+import dev.switchboard.rules.ModelRunner;
+import dev.switchboard.rules.RuleEvaluator;
+import dev.switchboard.runs.EventRecord;
+import dev.switchboard.runs.RunOperations;
+
+/** Events: filter and page through them, one with its payload and runs, and a dry run of the rules. */
+@Path("/api/events")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
+public class EventsResource {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    RunOperations runs;
+
+    @Inject
+    RuleEvaluator evaluator;
+
+    public record EventView(UUID id, String source, String type, String subject, String deliveryId, String state,
+            OffsetDateTime receivedAt, OffsetDateTime processedAt) {
+
+        static EventView of(EventRecord event) {
+            return new EventView(event.id, event.source, event.type, event.subject, event.deliveryId,
+                    event.state.name(), event.receivedAt, event.processedAt);
+        }
+    }
+
+    public record EventList(List<EventView> items, int page, int size, long total) {
+    }
+
+    public record EventDetail(EventView event, JsonNode envelope, List<String> matchedRules, String error,
+            List<RunsResource.RunView> runs) {
+    }
+
+    /** Events matching every filter given, newest first; {@code q} searches the payload text. */
+    @GET
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public EventList list(@QueryParam("source") String source, @QueryParam("type") String type,
+            @QueryParam("state") String state, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("q") String text, @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("50") int size) {
+        if (page < 0 || size < 1 || size > RunsResource.MAX_PAGE_SIZE) {
+            throw ProblemMapper.badRequest("page must be >= 0 and size between 1 and " + RunsResource.MAX_PAGE_SIZE);
+        }
+        List<String> where = new ArrayList<>(List.of("true"));
+        List<Object> values = new ArrayList<>();
+        Optional.ofNullable(source).ifPresent(value -> add(where, values, "source = ?", value));
+        Optional.ofNullable(type).ifPresent(value -> add(where, values, "type = ?", value));
+        Optional.ofNullable(state).ifPresent(value -> add(where, values, "state = ?", value.toUpperCase()));
+        Optional.ofNullable(from).ifPresent(value -> add(where, values, "received_at >= ?", time("from", value)));
+        Optional.ofNullable(to).ifPresent(value -> add(where, values, "received_at < ?", time("to", value)));
+        Optional.ofNullable(text).ifPresent(value -> add(where, values, "envelope::text ilike ?",
+                "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"));
+        String condition = String.join(" and ", where);
+        var query = entityManager.createNativeQuery("select * from event where " + condition
+                + " order by received_at desc limit " + size + " offset " + ((long) page * size), EventRecord.class);
+        var count = entityManager.createNativeQuery("select count(*) from event where " + condition);
+        for (int i = 0; i < values.size(); i++) {
+            query.setParameter(i + 1, values.get(i));
+            count.setParameter(i + 1, values.get(i));
+        }
+        List<EventRecord> found = query.getResultList();
+        return new EventList(found.stream().map(EventView::of).toList(), page, size,
+                ((Number) count.getSingleResult()).longValue());
+    }
+
+    @GET
+    @Path("{id}")
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public EventDetail get(@PathParam("id") String id) throws java.io.IOException {
+        UUID event = RunsResource.uuid(id);
+        EventRecord found = EventRecord.<EventRecord>findByIdOptional(event)
+                .orElseThrow(() -> ProblemMapper.notFound("No event " + id));
+        List<Object> row = entityManager.createNativeQuery(
+                "select array_to_string(matched_rules, chr(10)), error from event where id = :id")
+                .setParameter("id", event).getResultList();
+        Object[] extra = (Object[]) row.get(0);
+        List<String> matched = extra[0] == null || extra[0].toString().isEmpty() ? List.of()
+                : List.of(extra[0].toString().split("\n"));
+        return new EventDetail(EventView.of(found), JSON.readTree(found.envelope), matched, (String) extra[1],
+                runs.find(new RunOperations.Filter(Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of(event)), 0, RunsResource.MAX_PAGE_SIZE).runs().stream()
+                        .map(RunsResource.RunView::of).toList());
+    }
+
+    public record DryRunAction(String id, String port, String operation, String body, String error) {
+    }
+
+    public record DryRunMatch(String rule, Map<String, Map<String, Object>> models, List<DryRunAction> actions) {
+    }
+
+    public record DryRun(List<DryRunMatch> matches, List<String> failures) {
+    }
+
+    /**
+     * Which rules would fire for this event, with the models' results and the rendered bodies; no
+     * event is stored and no action taken. The body is a CloudEvent in JSON ({@code source},
+     * {@code type}, {@code data}; {@code id} optional).
+     */
+    @POST
+    @Path("dry-run")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public DryRun dryRun(JsonNode body) {
+        if (body == null || !body.path("type").isTextual() || !body.path("source").isTextual()) {
+            throw ProblemMapper.badRequest("a dry run needs a CloudEvent with at least 'source', 'type' and 'data'");
+        }
+        CloudEvent event = CloudEventBuilder.v1()
+                .withId(body.path("id").asText(UUID.randomUUID().toString()))
+                .withSource(URI.create(body.path("source").asText()))
+                .withType(body.path("type").asText())
+                .withTime(OffsetDateTime.now())
+                .withDataContentType("application/json")
+                .withData(body.path("data").toString().getBytes(StandardCharsets.UTF_8))
+                .build();
+        Evaluation evaluation;
+        try {
+            evaluation = evaluator.evaluate(event);
+        } catch (ModelRunner.ModelException e) {
+            throw new dev.switchboard.ingest.Problem(503, "unavailable", "Service unavailable", e.getMessage());
+        }
+        return new DryRun(evaluation.matches().stream().map(match -> new DryRunMatch(match.rule().id(),
+                match.models(), match.actions().stream().map(planned -> new DryRunAction(planned.action().id(),
+                        planned.action().port(), planned.action().operation().orElse(null), planned.body(),
+                        planned.error())).toList())).toList(), evaluation.failures());
+    }
+
+    private static void add(List<String> where, List<Object> values, String condition, Object value) {
+        where.add(condition);
+        values.add(value);
+    }
+
+    private static OffsetDateTime time(String name, String value) {
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemMapper.badRequest(name + " must be an ISO-8601 time with offset, e.g. 2026-11-29T10:00:00Z");
+        }
+    }
+}

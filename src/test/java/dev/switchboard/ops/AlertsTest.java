@@ -1,0 +1,124 @@
+package dev.switchboard.ops;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.runs.RunState;
+import dev.switchboard.support.Events;
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/** Alerts through the port "alerts" to a local HTTP sink: once per incident, and once resolved. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class AlertsTest {
+
+    static WireMockServer pager;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    RuleRepository repository;
+
+    @BeforeAll
+    static void startPager() {
+        pager = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        pager.start();
+        pager.stubFor(post("/alerts").willReturn(aResponse().withStatus(200)));
+    }
+
+    @AfterAll
+    static void stopPager() {
+        Workspace.unbindPort("alerts");
+        pager.stop();
+    }
+
+    @BeforeEach
+    void bindAlerts() {
+        Workspace.bindPort("alerts", Map.of("connector", "http", "url", "http://127.0.0.1:" + pager.port() + "/alerts"));
+        Workspace.bindPort("fragile", Map.of("connector", "http", "url", "http://127.0.0.1:" + pager.port() + "/{{type}}"));
+        Workspace.writeRule("alerting.yaml", """
+                rules:
+                  - id: fragile-call
+                    on: alerting.*
+                    actions: [{id: call, port: fragile}]
+                """);
+        assertEquals(List.of(), repository.reload());
+    }
+
+    static RequestPatternBuilder alert(String state, String incident) {
+        return postRequestedFor(urlEqualTo("/alerts"))
+                .withRequestBody(containing("\"state\":\"" + state + "\""))
+                .withRequestBody(containing(incident));
+    }
+
+    static int count(RequestPatternBuilder pattern) {
+        return pager.findAll(pattern).size();
+    }
+
+    @Test
+    void aMissedExpectationAlertsOnceAndResolvesOnceWhenTheEventArrives() throws Exception {
+        Events.post("test.heartbeat", ""); // clear whatever earlier tests left open
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/incidents").jsonPath()
+                .getList("incident").stream().noneMatch("expectation:heartbeat"::equals));
+        pager.resetRequests();
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "expectation:heartbeat")) == 1);
+        given().get("/api/incidents").then().body("incident", hasItem("expectation:heartbeat"));
+        Thread.sleep(2000); // several more checks while it stays missed
+        assertEquals(1, count(alert("fired", "expectation:heartbeat")), "one alert per incident");
+
+        Events.post("test.heartbeat", "");
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "expectation:heartbeat")) == 1);
+        Thread.sleep(1500);
+        assertEquals(1, count(alert("resolved", "expectation:heartbeat")));
+        assertEquals(1, count(alert("fired", "expectation:heartbeat")));
+    }
+
+    @Test
+    void aRunGoingDeadAlertsOnceAndItsSuccessfulReplayResolves() {
+        String type = "alerting." + UUID.randomUUID();
+        pager.stubFor(post("/" + type).willReturn(aResponse().withStatus(400)));
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        String run = HubState.text(dataSource, "select id::text from action_run where event_id = ?", event);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "run-dead:" + run)) == 1);
+
+        pager.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        given().post("/api/runs/" + run + "/replay").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "run-dead:" + run)) == 1);
+        assertEquals(1, count(alert("fired", "run-dead:" + run)), "one alert per incident");
+    }
+}

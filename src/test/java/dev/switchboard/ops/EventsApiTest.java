@@ -1,0 +1,106 @@
+package dev.switchboard.ops;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.runs.RunState;
+import dev.switchboard.support.Events;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/** The events API: filters, text search, pages, one event with its runs, and the dry run. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class EventsApiTest {
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    RuleRepository repository;
+
+    @BeforeEach
+    void rules() {
+        Workspace.bindPort("audit", Map.of("connector", "log"));
+        Workspace.writeModel("big_order", "select (:data.total)::numeric > 100 as big, 'large' as size");
+        Workspace.writeRule("events-api.yaml", """
+                rules:
+                  - id: big-orders
+                    on: eventsapi.order
+                    when: "jq:.data.total > 10"
+                    require: [big_order]
+                    actions: [{id: record, port: audit, body: '{"size": "{{models.big_order.size}}", "n": {{data.total}}}'}]
+                """);
+        assertEquals(List.of(), repository.reload());
+    }
+
+    @Test
+    void filtersSearchAndPages() {
+        String marker = "marker-" + UUID.randomUUID();
+        Events.post("eventsapi.listed", "\"note\": \"" + marker + "\"");
+        UUID second = Events.post("eventsapi.listed", "\"note\": \"" + marker + "\"");
+        Events.awaitOutcome(dataSource, second);
+        given().queryParam("q", marker).queryParam("type", "eventsapi.listed").queryParam("source", "events")
+                .get("/api/events").then().statusCode(200)
+                .body("total", equalTo(2)).body("items", hasSize(2))
+                .body("items.state", everyItem(equalTo("IGNORED")));
+        given().queryParam("q", marker).queryParam("size", 1).queryParam("page", 1).get("/api/events").then()
+                .body("items", hasSize(1)).body("page", equalTo(1)).body("total", equalTo(2));
+        given().queryParam("q", marker).queryParam("from", "2999-01-01T00:00:00Z").get("/api/events").then()
+                .body("total", equalTo(0));
+        given().queryParam("from", "yesterday").get("/api/events").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void oneEventWithPayloadMatchedRulesAndRuns() {
+        UUID event = Events.post("eventsapi.order", "\"total\": 250");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+        given().get("/api/events/" + event).then().statusCode(200)
+                .body("event.state", equalTo("PROCESSED"))
+                .body("envelope.data.total", equalTo(250))
+                .body("matchedRules", hasItem("big-orders"))
+                .body("runs[0].state", equalTo("SUCCEEDED"))
+                .body("runs[0].body", equalTo("{\"size\": \"large\", \"n\": 250}"));
+        given().get("/api/events/" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    @Test
+    void aDryRunShowsWhatWouldHappenAndDoesNothing() {
+        String id = UUID.randomUUID().toString();
+        given().contentType("application/json")
+                .body("{\"id\": \"" + id + "\", \"source\": \"events\", \"type\": \"eventsapi.order\", \"data\": {\"total\": 500}}")
+                .post("/api/events/dry-run").then().statusCode(200)
+                .body("matches[0].rule", equalTo("big-orders"))
+                .body("matches[0].models.big_order.size", equalTo("large"))
+                .body("matches[0].actions[0].body", equalTo("{\"size\": \"large\", \"n\": 500}"));
+        given().contentType("application/json")
+                .body("{\"source\": \"events\", \"type\": \"eventsapi.order\", \"data\": {\"total\": 50}}")
+                .post("/api/events/dry-run").then().statusCode(200).body("matches", hasSize(0));
+        assertEquals(0, dev.switchboard.support.HubState.count(dataSource,
+                "select count(*) from event where id::text = ?", id), "a dry run stores nothing");
+        given().contentType("application/json").body("{\"data\": {}}").post("/api/events/dry-run").then()
+                .statusCode(400).body("detail", containsString("'source', 'type'"));
+    }
+}
