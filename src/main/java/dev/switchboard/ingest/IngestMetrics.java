@@ -1,9 +1,12 @@
 package dev.switchboard.ingest;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * Per-source counters of ingest, as {@code switchboard_ingest_*_total{source=...}}. Requests for
@@ -22,8 +25,11 @@ public class IngestMetrics {
         registry.counter("switchboard.ingest.received", "source", source).increment();
     }
 
-    public void accepted(String source) {
+    /** An accepted delivery, with the time from the request's arrival to its durable acceptance. */
+    public void accepted(String source, Duration took) {
         registry.counter("switchboard.ingest.accepted", "source", source).increment();
+        Timer.builder("switchboard.ingest").tag("source", source).publishPercentileHistogram().register(registry)
+                .record(took);
     }
 
     public void duplicate(String source) {

@@ -2,6 +2,7 @@ package dev.switchboard.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -62,7 +63,7 @@ public class WebhookRoute extends RouteBuilder {
         if (duplicate) {
             metrics.duplicate(source);
         } else {
-            metrics.accepted(source);
+            metrics.accepted(source, Duration.ofMillis(exchange.getClock().elapsed()));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", duplicate ? "duplicate" : "accepted");

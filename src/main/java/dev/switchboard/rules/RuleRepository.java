@@ -27,6 +27,7 @@ import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.ops.alerts.Alerts;
 
 /**
@@ -47,6 +48,9 @@ public class RuleRepository {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    HubMetrics metrics;
 
     private volatile RuleSet current = RuleSet.EMPTY;
     private volatile List<RuleLoadError> errors = List.of();
@@ -90,6 +94,7 @@ public class RuleRepository {
             LOG.infof("Loaded %d rule(s) and %d model(s) from %s; ports: %s", rules.size(), models.size(),
                     dir(), ports.names());
         } else {
+            metrics.rulesRejected();
             problems.forEach(problem -> LOG.errorf("Rejected: %s", problem));
             LOG.errorf("Rules not reloaded: %d problem(s); the previous %d rule(s) stay active",
                     problems.size(), current.rules().size());

@@ -47,7 +47,7 @@ public class EventLog {
      * committed.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void recordProcessed(CloudEvent event, Evaluation evaluation) {
+    public EventState recordProcessed(CloudEvent event, Evaluation evaluation) {
         EventState state = !evaluation.failures().isEmpty() ? EventState.FAILED
                 : evaluation.matches().isEmpty() ? EventState.IGNORED : EventState.PROCESSED;
         insert(event, state, OffsetDateTime.now(ZoneOffset.UTC), UPSERT + """
@@ -56,6 +56,7 @@ public class EventLog {
                  where event.state = 'RECEIVED'
                 """, evaluation.matchedRuleIds(), evaluation.failures().isEmpty() ? null
                 : String.join("; ", evaluation.failures()));
+        return state;
     }
 
     private void insert(CloudEvent event, EventState state, OffsetDateTime processedAt, String sql) {

@@ -6,6 +6,7 @@ import jakarta.transaction.Transactional;
 
 import io.cloudevents.CloudEvent;
 
+import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.rules.Evaluation;
 
 /** Records, in the stream consumer's transaction, an event's outcome and the runs it asks for. */
@@ -18,9 +19,13 @@ public class EventProcessor {
     @Inject
     RunLedger ledger;
 
+    @Inject
+    HubMetrics metrics;
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(CloudEvent event, Evaluation evaluation) {
-        eventLog.recordProcessed(event, evaluation);
+        EventState state = eventLog.recordProcessed(event, evaluation);
         ledger.plan(event, evaluation);
+        metrics.event(event.getSource().toString(), state.name().toLowerCase());
     }
 }

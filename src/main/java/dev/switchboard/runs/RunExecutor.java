@@ -9,12 +9,15 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.cloudevents.CloudEvent;
+
 import dev.switchboard.connect.ActionRequest;
 import dev.switchboard.connect.ConnectorException;
 import dev.switchboard.connect.Delivery;
 import dev.switchboard.connect.Excerpts;
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.ops.alerts.Alerts;
 import dev.switchboard.rules.EventDocument;
 import dev.switchboard.rules.Template;
@@ -40,17 +43,25 @@ public class RunExecutor {
     @Inject
     Alerts alerts;
 
+    @Inject
+    HubMetrics metrics;
+
     public void execute(ClaimedRun run) {
         Instant started = Instant.now();
         RunLedger.Failure failure;
+        String connector = ports.find(run.port()).map(PortBinding::connectorName).orElse("none");
         try {
             PortBinding binding = ports.find(run.port()).orElseThrow(() -> new ConnectorException(
                     "port '" + run.port() + "' is not bound", true));
-            EventDocument event = EventDocument.of(ledger.event(run.eventId()));
+            CloudEvent cloudEvent = ledger.event(run.eventId());
             Delivery delivery = binding.connector().deliver(new ActionRequest(run.port(), run.operation(),
-                    run.body(), run.id().toString(), run.attempt(), binding.settings(), event));
-            ledger.succeeded(run, started, Duration.between(started, Instant.now()), delivery.status(),
-                    Excerpts.of(delivery.response()));
+                    run.body(), run.id().toString(), run.attempt(), binding.settings(), EventDocument.of(cloudEvent)));
+            Duration took = Duration.between(started, Instant.now());
+            ledger.succeeded(run, started, took, delivery.status(), Excerpts.of(delivery.response()));
+            metrics.attempt(run.ruleId(), run.port(), connector, "succeeded", took);
+            if (cloudEvent.getTime() != null) {
+                metrics.endToEnd(run.ruleId(), run.port(), Duration.between(cloudEvent.getTime().toInstant(), Instant.now()));
+            }
             if (run.attemptBase() > 0) {
                 alerts.clear(Alerts.deadRun(run.id())); // a replayed run that was DEAD
             }
@@ -67,7 +78,9 @@ public class RunExecutor {
         } catch (Exception e) {
             failure = new RunLedger.Failure(e.getClass().getName(), String.valueOf(e.getMessage()), null, null, false);
         }
-        RunLedger.Outcome outcome = ledger.failed(run, started, Duration.between(started, Instant.now()), failure);
+        Duration took = Duration.between(started, Instant.now());
+        RunLedger.Outcome outcome = ledger.failed(run, started, took, failure);
+        metrics.attempt(run.ruleId(), run.port(), connector, outcome.state().name().toLowerCase(), took);
         if (outcome.state() == RunState.DEAD) {
             sendDeadLetter(run, outcome.reason());
         }

@@ -20,6 +20,7 @@ import io.cloudevents.CloudEvent;
 
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.RuleAction;
 import dev.switchboard.stream.Envelopes;
@@ -40,6 +41,9 @@ public class RunLedger {
 
     @Inject
     DeadLetters deadLetters;
+
+    @Inject
+    HubMetrics metrics;
 
     private final RandomGenerator random = RandomGenerator.getDefault();
 
@@ -81,6 +85,7 @@ public class RunLedger {
                         .setParameter("error", error)
                         .executeUpdate();
                 if (created == 1 && error != null) {
+                    metrics.deadAtPlanning(match.rule().id(), action.port());
                     deadLetters.send(id, UUID.fromString(event.getId()), match.rule().id(), action.id(),
                             action.port(), 0, error);
                 }

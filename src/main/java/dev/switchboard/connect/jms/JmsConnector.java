@@ -6,11 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 
 import dev.switchboard.connect.ActionRequest;
+import dev.switchboard.connect.CamelSend;
 import dev.switchboard.connect.Connector;
 import dev.switchboard.connect.ConnectorException;
 import dev.switchboard.connect.Delivery;
@@ -36,17 +35,13 @@ public class JmsConnector implements Connector {
     @Override
     public Delivery deliver(ActionRequest request) throws ConnectorException {
         String address = request.settings().require("address");
-        Exchange sent = producer.send("jms:queue:" + address, exchange -> {
-            exchange.setPattern(ExchangePattern.InOnly);
-            exchange.getMessage().setBody(request.body());
-            exchange.getMessage().setHeaders(Map.of(
-                    "IdempotencyKey", request.idempotencyKey(),
-                    "_AMQ_DUPL_ID", request.idempotencyKey(),
-                    "SwitchboardOperation", request.operation().orElse("")));
-        });
-        if (sent.getException() != null) {
-            throw new ConnectorException("Sending to " + address + " failed: " + sent.getException().getMessage(),
-                    false, null, null, sent.getException());
+        Throwable failure = CamelSend.inOnly(producer, "jms:queue:" + address, request.body(), Map.of(
+                "IdempotencyKey", request.idempotencyKey(),
+                "_AMQ_DUPL_ID", request.idempotencyKey(),
+                "SwitchboardOperation", request.operation().orElse("")));
+        if (failure != null) {
+            throw new ConnectorException("Sending to " + address + " failed: " + failure.getMessage(),
+                    false, null, null, failure);
         }
         return Delivery.DONE;
     }

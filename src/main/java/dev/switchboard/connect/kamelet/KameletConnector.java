@@ -7,11 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 
 import dev.switchboard.connect.ActionRequest;
+import dev.switchboard.connect.CamelSend;
 import dev.switchboard.connect.Connector;
 import dev.switchboard.connect.ConnectorException;
 import dev.switchboard.connect.Delivery;
@@ -38,14 +37,11 @@ public class KameletConnector implements Connector {
     public Delivery deliver(ActionRequest request) throws ConnectorException {
         PortSettings settings = request.settings();
         String uri = "kamelet:" + settings.require("kamelet") + query(settings.under("properties"));
-        Exchange sent = producer.send(uri, exchange -> {
-            exchange.setPattern(ExchangePattern.InOnly);
-            exchange.getMessage().setHeader("Idempotency-Key", request.idempotencyKey());
-            exchange.getMessage().setBody(request.body());
-        });
-        if (sent.getException() != null) {
+        Throwable failure = CamelSend.inOnly(producer, uri, request.body(),
+                Map.of("Idempotency-Key", request.idempotencyKey()));
+        if (failure != null) {
             throw new ConnectorException("Kamelet " + settings.require("kamelet") + " failed: "
-                    + sent.getException().getMessage(), false, null, null, sent.getException());
+                    + failure.getMessage(), false, null, null, failure);
         }
         return Delivery.DONE;
     }

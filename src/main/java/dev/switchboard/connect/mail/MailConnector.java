@@ -7,11 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 
 import dev.switchboard.connect.ActionRequest;
+import dev.switchboard.connect.CamelSend;
 import dev.switchboard.connect.Connector;
 import dev.switchboard.connect.ConnectorException;
 import dev.switchboard.connect.Delivery;
@@ -57,13 +56,8 @@ public class MailConnector implements Connector {
         headers.put("Subject", Template.parse(settings.get("subject", "Switchboard")).render(request.event()));
         headers.put("Content-Type", settings.get("content-type", "text/plain"));
         headers.put("Message-ID", "<" + request.idempotencyKey() + "@switchboard>");
-        Exchange sent = producer.send(uri.toString(), exchange -> {
-            exchange.setPattern(ExchangePattern.InOnly);
-            exchange.getMessage().setHeaders(headers);
-            exchange.getMessage().setBody(request.body());
-        });
-        if (sent.getException() != null) {
-            Throwable error = sent.getException();
+        Throwable error = CamelSend.inOnly(producer, uri.toString(), request.body(), headers);
+        if (error != null) {
             // An address the server refuses will be refused again: everything else may pass later.
             boolean permanent = error instanceof jakarta.mail.internet.AddressException
                     || error.getCause() instanceof jakarta.mail.SendFailedException;

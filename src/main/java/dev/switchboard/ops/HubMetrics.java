@@ -1,0 +1,78 @@
+package dev.switchboard.ops;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Prometheus metrics of rules, runs and ports ({@code /q/metrics}); ingest has its own in
+ * {@code IngestMetrics}. Runs by rule, port, connector and outcome; attempt and end-to-end latency
+ * histograms; the number of DEAD runs waiting for an operator; rule reloads rejected.
+ */
+@ApplicationScoped
+public class HubMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    DataSource dataSource;
+
+    @PostConstruct
+    void gauges() {
+        Gauge.builder("switchboard.dead.letters", this::deadRuns)
+                .description("Action runs in state DEAD, waiting for replay or discard")
+                .register(registry);
+    }
+
+    /** An event's outcome: processed, ignored or failed. */
+    public void event(String source, String outcome) {
+        registry.counter("switchboard.events", "source", source, "outcome", outcome).increment();
+    }
+
+    /** A run's attempt and where it left the run: succeeded, failed (will retry) or dead. */
+    public void attempt(String rule, String port, String connector, String outcome, Duration took) {
+        registry.counter("switchboard.runs", "rule", rule, "port", port, "connector", connector, "outcome", outcome)
+                .increment();
+        Timer.builder("switchboard.run.attempt").tags("port", port, "connector", connector)
+                .publishPercentileHistogram().register(registry).record(took);
+    }
+
+    /** A run dead before any attempt (a template error, an unbound port). */
+    public void deadAtPlanning(String rule, String port) {
+        registry.counter("switchboard.runs", "rule", rule, "port", port, "connector", "none", "outcome", "dead")
+                .increment();
+    }
+
+    /** From the event's arrival to the downstream's answer, for a successful run. */
+    public void endToEnd(String rule, String port, Duration took) {
+        Timer.builder("switchboard.end.to.end").tags("rule", rule, "port", port)
+                .publishPercentileHistogram().register(registry).record(took);
+    }
+
+    public void rulesRejected() {
+        registry.counter("switchboard.rules.reload.errors").increment();
+    }
+
+    private double deadRuns() {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("select count(*) from action_run where state = 'DEAD'")) {
+            result.next();
+            return result.getLong(1);
+        } catch (SQLException e) {
+            return Double.NaN;
+        }
+    }
+}

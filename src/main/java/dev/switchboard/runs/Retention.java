@@ -1,0 +1,71 @@
+package dev.switchboard.runs;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Purges what is past retention, so that the event and key tables stay the size of the retention
+ * window. Never deletes an event with a run still pending, running, failed or dead.
+ */
+@ApplicationScoped
+public class Retention {
+
+    private static final Logger LOG = Logger.getLogger(Retention.class);
+
+    @Inject
+    RetentionConfig config;
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    Retention self;
+
+    @Scheduled(every = "${switchboard.retention.interval:1h}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public void purge() {
+        long events = 0;
+        long keys = 0;
+        for (int deleted = config.batch(); deleted == config.batch(); events += deleted) {
+            deleted = self.purgeEvents();
+        }
+        for (int deleted = config.batch(); deleted == config.batch(); keys += deleted) {
+            deleted = self.purgeKeys();
+        }
+        if (events + keys > 0) {
+            LOG.infof("Retention: purged %d event(s) and %d idempotency key(s)", events, keys);
+        }
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    int purgeEvents() {
+        return entityManager.createNativeQuery("""
+                with old as (
+                    select e.id from event e
+                    where e.received_at < now() - make_interval(secs => :age)
+                      and not exists (select 1 from action_run r where r.event_id = e.id
+                                      and r.state in ('PENDING', 'RUNNING', 'FAILED', 'DEAD'))
+                    limit :batch),
+                attempts as (delete from action_attempt where run_id in
+                    (select id from action_run where event_id in (select id from old))),
+                runs as (delete from action_run where event_id in (select id from old))
+                delete from event where id in (select id from old)
+                """).setParameter("age", (double) config.events().toSeconds()).setParameter("batch", config.batch())
+                .executeUpdate();
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    int purgeKeys() {
+        return entityManager.createNativeQuery("""
+                delete from idempotency_key where ctid in (
+                    select ctid from idempotency_key where created_at < now() - make_interval(secs => :age) limit :batch)
+                """).setParameter("age", (double) config.idempotencyKeys().toSeconds())
+                .setParameter("batch", config.batch()).executeUpdate();
+    }
+}

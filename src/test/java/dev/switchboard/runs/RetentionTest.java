@@ -1,0 +1,75 @@
+package dev.switchboard.runs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+
+/** The purge removes what is past retention and finished, and nothing an operator still needs. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class RetentionTest {
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    Retention retention;
+
+    UUID event(String age, String state) {
+        UUID id = UUID.randomUUID();
+        HubState.count(dataSource, """
+                with inserted as (insert into event (id, source, delivery_id, type, received_at, state, envelope)
+                    values (?, 'retention', ?, 'retention.test', now() - cast(? as interval), ?, '{}') returning 1)
+                select count(*) from inserted""", id, id.toString(), age, state);
+        return id;
+    }
+
+    void run(UUID event, String state) {
+        HubState.count(dataSource, """
+                with inserted as (insert into action_run (id, event_id, rule_id, action_id, port, state, max_attempts,
+                    initial_delay_ms, max_delay_ms) values (?, ?, 'r', 'a', 'p', ?, 1, 1, 1) returning 1)
+                select count(*) from inserted""", UUID.randomUUID(), event, state);
+    }
+
+    long events(UUID id) {
+        return HubState.count(dataSource, "select count(*) from event where id = ?", id);
+    }
+
+    @Test
+    void purgesOldFinishedEventsAndKeysOnly() {
+        UUID oldIgnored = event("40 days", "IGNORED");
+        UUID oldSucceeded = event("40 days", "PROCESSED");
+        run(oldSucceeded, "SUCCEEDED");
+        UUID oldDead = event("40 days", "PROCESSED");
+        run(oldDead, "DEAD");
+        UUID recent = event("1 day", "IGNORED");
+        String oldKey = "retention:" + UUID.randomUUID();
+        String recentKey = "retention:" + UUID.randomUUID();
+        HubState.count(dataSource, """
+                with inserted as (insert into idempotency_key (processor, key, created_at)
+                    values ('ingest', ?, now() - interval '40 days'), ('ingest', ?, now()) returning 1)
+                select count(*) from inserted""", oldKey, recentKey);
+
+        retention.purge();
+
+        assertEquals(0, events(oldIgnored));
+        assertEquals(0, events(oldSucceeded));
+        assertEquals(0, HubState.count(dataSource, "select count(*) from action_run where event_id = ?", oldSucceeded));
+        assertEquals(1, events(oldDead), "a dead run keeps its event until replayed or discarded");
+        assertEquals(1, events(recent));
+        assertEquals(0, HubState.count(dataSource, "select count(*) from idempotency_key where key = ?", oldKey));
+        assertEquals(1, HubState.count(dataSource, "select count(*) from idempotency_key where key = ?", recentKey));
+    }
+}
