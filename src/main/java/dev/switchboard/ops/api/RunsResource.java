@@ -37,7 +37,7 @@ public class RunsResource {
             RunState state, int attempts, int maxAttempts, OffsetDateTime nextAttemptAt, String lastError,
             OffsetDateTime createdAt, OffsetDateTime updatedAt, String body) {
 
-        static RunView of(ActionRun run) {
+        public static RunView of(ActionRun run) {
             return new RunView(run.id, run.eventId, run.ruleId, run.actionId, run.port, run.operation, run.state,
                     run.attempts, run.maxAttempts, run.nextAttemptAt, run.lastError, run.createdAt, run.updatedAt,
                     run.body);

@@ -1,0 +1,155 @@
+package dev.switchboard.ops.ui;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+import dev.switchboard.ops.alerts.Incidents;
+import dev.switchboard.ops.api.EventsResource;
+import dev.switchboard.ops.api.Roles;
+import dev.switchboard.ops.api.RulesResource;
+import dev.switchboard.ops.api.RunsResource;
+import dev.switchboard.runs.ActionAttempt;
+import dev.switchboard.runs.RunOperations;
+import dev.switchboard.runs.RunState;
+
+/**
+ * The dashboard at {@code /ui}: server-rendered pages over the same data as the API. Pages
+ * refresh by themselves; replay and discard are forms, confirmed in the browser, for operators.
+ */
+@Path("/ui")
+@Produces(MediaType.TEXT_HTML)
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
+public class DashboardResource {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PAGE_SIZE = 50;
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance overview(DashboardData.Totals totals, String chart,
+                List<DashboardData.SourceHealth> sources, List<DashboardData.PortHealth> ports,
+                List<Incidents.Incident> incidents);
+
+        static native TemplateInstance events(EventsResource.EventList events, String source, String type,
+                String state, String q, int newer, int older);
+
+        static native TemplateInstance event(EventsResource.EventDetail detail, String payload,
+                Map<UUID, List<ActionAttempt>> attempts);
+
+        static native TemplateInstance dead(List<RunsResource.RunView> runs, String message);
+
+        static native TemplateInstance rules(RulesResource.RulesView rules);
+    }
+
+    @Inject
+    DashboardData data;
+
+    @Inject
+    Incidents incidents;
+
+    @Inject
+    EventsResource events;
+
+    @Inject
+    RulesResource rules;
+
+    @Inject
+    RunOperations runs;
+
+    @GET
+    public TemplateInstance overview() throws JsonProcessingException {
+        return Templates.overview(data.totals(), JSON.writeValueAsString(data.lastDay()), data.sources(),
+                data.ports(), incidents.open());
+    }
+
+    @GET
+    @Path("events")
+    public TemplateInstance events(@QueryParam("source") String source, @QueryParam("type") String type,
+            @QueryParam("state") String state, @QueryParam("q") String q,
+            @QueryParam("page") @DefaultValue("0") int page) {
+        EventsResource.EventList found = events.list(blankToNull(source), blankToNull(type), blankToNull(state),
+                null, null, blankToNull(q), page, PAGE_SIZE);
+        return Templates.events(found, value(source), value(type), value(state), value(q), page - 1,
+                (long) (page + 1) * PAGE_SIZE < found.total() ? page + 1 : -1);
+    }
+
+    @GET
+    @Path("events/{id}")
+    public TemplateInstance event(@PathParam("id") String id) throws java.io.IOException {
+        EventsResource.EventDetail detail = events.get(id);
+        Map<UUID, List<ActionAttempt>> attempts = detail.runs().stream()
+                .collect(Collectors.toMap(RunsResource.RunView::id, run -> runs.attempts(run.id())));
+        return Templates.event(detail, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(detail.envelope()),
+                attempts);
+    }
+
+    @GET
+    @Path("dead")
+    public TemplateInstance dead(@QueryParam("message") String message) {
+        return Templates.dead(runs.find(new RunOperations.Filter(Optional.of(RunState.DEAD), Optional.empty(),
+                Optional.empty(), Optional.empty()), 0, 200).runs().stream().map(RunsResource.RunView::of).toList(),
+                value(message));
+    }
+
+    @POST
+    @Path("runs/{id}/replay")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response replay(@PathParam("id") UUID id) {
+        return backToDead(runs.replay(id) == 1 ? "Run " + id + " replayed." : "Run " + id + " was not DEAD.");
+    }
+
+    @POST
+    @Path("runs/{id}/discard")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response discard(@PathParam("id") UUID id) {
+        return backToDead(runs.discard(id) == 1 ? "Run " + id + " discarded." : "Run " + id + " was not DEAD.");
+    }
+
+    @POST
+    @Path("dead/replay-all")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response replayAll() {
+        return backToDead(runs.replayAll(Optional.empty(), Optional.empty()) + " dead run(s) replayed.");
+    }
+
+    @GET
+    @Path("rules")
+    public TemplateInstance rules() {
+        return Templates.rules(rules.get());
+    }
+
+    private static Response backToDead(String message) {
+        return Response.seeOther(URI.create("/ui/dead?message="
+                + java.net.URLEncoder.encode(message, java.nio.charset.StandardCharsets.UTF_8))).build();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static String value(String value) {
+        return value == null ? "" : value;
+    }
+}

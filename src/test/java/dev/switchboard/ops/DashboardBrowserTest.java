@@ -1,0 +1,178 @@
+package dev.switchboard.ops;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.runs.RunState;
+import dev.switchboard.support.Events;
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver, installed by
+ * .ci/run): sign in, find an event whose action failed against a local sink, read the downstream
+ * error, replay the run from the dead-letter page and see it succeed. Screenshots of each page
+ * go to target/screenshots/.
+ */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class DashboardBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    static WireMockServer crm;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    RuleRepository repository;
+
+    WebDriver browser;
+
+    @BeforeAll
+    static void startCrm() {
+        crm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        crm.start();
+    }
+
+    @AfterAll
+    static void stopCrm() {
+        crm.stop();
+    }
+
+    @BeforeEach
+    void startBrowser() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the dashboard test needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"), "--window-size=1280,800");
+        browser = new ChromeDriver(options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterEach
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    void screenshot(String name) throws IOException {
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    @Test
+    void findAFailedActionReadItsErrorReplayItAndSeeItSucceed() throws IOException {
+        crm.stubFor(post("/contacts").willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\": \"customer unknown to the CRM\"}")));
+        Workspace.bindPort("ui-crm", Map.of("connector", "http", "url", "http://127.0.0.1:" + crm.port() + "/contacts"));
+        Workspace.writeRule("dashboard.yaml", """
+                rules:
+                  - id: dashboard-orders
+                    on: dashboard.order
+                    actions: [{id: upsert, port: ui-crm, body: '{"order": "{{data.id}}"}'}]
+                """);
+        assertEquals(List.of(), repository.reload());
+        String marker = "dash-" + UUID.randomUUID();
+        UUID event = Events.post("dashboard.order", "\"note\": \"" + marker + "\"");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        String run = HubState.text(dataSource, "select id::text from action_run where event_id = ?", event);
+
+        // Sign in.
+        browser.get(base + "ui");
+        waiting().until(ExpectedConditions.urlContains("/login.html"));
+        browser.findElement(By.id("username")).sendKeys(HubTestProfile.OPERATOR);
+        browser.findElement(By.id("password")).sendKeys(HubTestProfile.PASSWORD);
+        browser.findElement(By.id("sign-in")).click();
+        waiting().until(ExpectedConditions.titleContains("Overview"));
+        assertTrue(Integer.parseInt(browser.findElement(By.id("dead-count")).getText()) >= 1);
+        screenshot("overview");
+
+        // Find the event and read the downstream's error.
+        browser.get(base + "ui/events?q=" + marker);
+        screenshot("events");
+        browser.findElement(By.cssSelector("#events a")).click();
+        waiting().until(ExpectedConditions.titleContains("Event"));
+        String page = browser.findElement(By.id("run-" + run)).getText();
+        assertTrue(page.contains("DEAD"), page);
+        assertTrue(page.contains("400"), page);
+        assertTrue(page.contains("customer unknown to the CRM"), page);
+        screenshot("event-failed");
+
+        // The CRM is fixed; replay from the dead-letter page, confirming.
+        crm.stubFor(post("/contacts").willReturn(aResponse().withStatus(201).withBody("{\"id\": 7}")));
+        browser.get(base + "ui/dead");
+        screenshot("dead-letters");
+        browser.findElement(By.cssSelector("#dead-" + run + " button.replay")).click();
+        waiting().until(ExpectedConditions.alertIsPresent()).accept();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "replayed"));
+
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+        browser.get(base + "ui/events/" + event);
+        assertTrue(browser.findElement(By.id("run-" + run)).getText().contains("SUCCEEDED"));
+        screenshot("event-replayed");
+
+        browser.get(base + "ui/rules");
+        assertTrue(browser.getPageSource().contains("dashboard-orders"));
+        screenshot("rules");
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.get(base + "ui");
+        screenshot("overview-phone");
+    }
+}
