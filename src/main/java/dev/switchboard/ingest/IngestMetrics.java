@@ -21,6 +21,9 @@ public class IngestMetrics {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    SignatureFailures signatureFailures;
+
     public void received(String source) {
         registry.counter("switchboard.ingest.received", "source", source).increment();
     }
@@ -38,5 +41,8 @@ public class IngestMetrics {
 
     public void rejected(String source, String reason) {
         registry.counter("switchboard.ingest.rejected", "source", source, "reason", reason).increment();
+        if (reason.equals("bad-signature") || reason.equals("stale-timestamp")) {
+            signatureFailures.record(source);
+        }
     }
 }

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -104,6 +105,36 @@ class AlertsTest {
         Thread.sleep(1500);
         assertEquals(1, count(alert("resolved", "expectation:heartbeat")));
         assertEquals(1, count(alert("fired", "expectation:heartbeat")));
+    }
+
+    @Test
+    void aFailingPortAlertsOnceAndResolvesWhenItRecovers() {
+        pager.stubFor(post(urlPathMatching("/alerting\\.fail-.*")).willReturn(aResponse().withStatus(400)));
+        pager.stubFor(post(urlPathMatching("/alerting\\.ok-.*")).willReturn(aResponse().withStatus(200)));
+        for (int i = 0; i < 3; i++) {
+            Events.awaitRuns(dataSource, Events.post("alerting.fail-" + UUID.randomUUID(), ""), Duration.ofSeconds(20),
+                    RunState.DEAD);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "port-failure:fragile")) == 1);
+
+        for (int i = 0; i < 8; i++) {
+            Events.awaitRuns(dataSource, Events.post("alerting.ok-" + UUID.randomUUID(), ""), Duration.ofSeconds(20),
+                    RunState.SUCCEEDED);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "port-failure:fragile")) == 1);
+        assertEquals(1, count(alert("fired", "port-failure:fragile")), "one alert per incident");
+    }
+
+    @Test
+    void signatureFailuresOverTheThresholdAlertOnce() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            given().contentType("application/json").header("X-Signature", "forged").body("{\"n\": " + i + "}")
+                    .post("/hooks/alerting-signed").then().statusCode(401);
+        }
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> count(alert("fired", "signature-failures:alerting-signed")) == 1);
+        Thread.sleep(1500);
+        assertEquals(1, count(alert("fired", "signature-failures:alerting-signed")), "one alert per incident");
     }
 
     @Test

@@ -87,6 +87,16 @@ class EventsApiTest {
     }
 
     @Test
+    void sourcesWithTheirRecentCounts() {
+        UUID event = Events.post("eventsapi.counted", "");
+        Events.awaitOutcome(dataSource, event);
+        given().get("/api/sources").then().statusCode(200)
+                .body("find { it.name == 'events' }.receivedLastDay", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+                .body("find { it.name == 'events' }.lastEvent", org.hamcrest.Matchers.notNullValue())
+                .body("name", hasItem("github"));
+    }
+
+    @Test
     void aDryRunShowsWhatWouldHappenAndDoesNothing() {
         String id = UUID.randomUUID().toString();
         given().contentType("application/json")

@@ -61,6 +61,12 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.expectations.heartbeat.type", "test.heartbeat"),
                 Map.entry("switchboard.expectations.heartbeat.every", "2s"),
                 Map.entry("switchboard.alerts.check-interval", "500ms"),
+                Map.entry("switchboard.alerts.port-min-attempts", "3"),
+                Map.entry("switchboard.alerts.port-window", "1m"),
+                Map.entry("switchboard.alerts.signature-failures", "2"),
+                Map.entry("switchboard.alerts.signature-window", "1m"),
+                Map.entry("switchboard.sources.alerting-signed.signature", "hmac-sha256"),
+                Map.entry("switchboard.sources.alerting-signed.secret", "alerting-secret"),
 
                 Map.entry("switchboard.sources.open.signature", "none"),
                 Map.entry("switchboard.sources.open.event-type", "test.open"));

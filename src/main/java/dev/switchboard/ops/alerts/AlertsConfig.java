@@ -8,7 +8,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * Alerts and expectations. An expectation is a dead-man's switch:
+ * Alerts: thresholds on port failure rates and on signature failures, and expectations. An expectation is a dead-man's switch:
  * {@code switchboard.expectations.<name>.type=billing.invoice.created},
  * {@code .source=billing} (optional), {@code .every=1h}: an incident opens when no such event
  * arrived for that long, and resolves when one arrives.
@@ -29,8 +29,26 @@ public interface AlertsConfig {
     }
 
     interface Alerts {
-        /** How often expectations are checked. */
+        /** How often expectations and thresholds are checked. */
         @WithDefault("10s")
         Duration checkInterval();
+
+        /** A port alerts when more than this share of its attempts in the window failed... */
+        @WithDefault("0.5")
+        double portFailureRate();
+
+        /** ...out of at least this many attempts. */
+        @WithDefault("10")
+        int portMinAttempts();
+
+        @WithDefault("10m")
+        Duration portWindow();
+
+        /** A source alerts when more than this many requests in the window failed their signature check. */
+        @WithDefault("20")
+        int signatureFailures();
+
+        @WithDefault("10m")
+        Duration signatureWindow();
     }
 }

@@ -1,0 +1,130 @@
+package dev.switchboard.ops.alerts;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import io.quarkus.scheduler.Scheduled;
+
+import dev.switchboard.connect.PortBindings;
+import dev.switchboard.ingest.SignatureFailures;
+import dev.switchboard.ingest.WebhookSources;
+
+/**
+ * The alerts that fire by themselves, checked every {@code switchboard.alerts.check-interval}:
+ * <ul>
+ * <li>an expected event type that has not arrived within its interval (counted from its last
+ * arrival, or from the hub's start when it never came); the next arrival resolves it;</li>
+ * <li>a port whose attempts failed more than the threshold in the window, from the database, so
+ * over all replicas; it resolves when the rate falls back;</li>
+ * <li>a source with more signature failures than the threshold in the window, in this replica.</li>
+ * </ul>
+ * Each opens an incident, which alerts once, and sends one notice when it resolves.
+ */
+@ApplicationScoped
+public class AlertChecks {
+
+    private final Instant started = Instant.now();
+
+    @Inject
+    AlertsConfig config;
+
+    @Inject
+    Alerts alerts;
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    WebhookSources sources;
+
+    @Inject
+    SignatureFailures signatureFailures;
+
+    @Inject
+    PortBindings ports;
+
+    @Scheduled(every = "${switchboard.alerts.check-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void check() {
+        checkExpectations();
+        checkPorts();
+        checkSignatures();
+    }
+
+    void checkPorts() {
+        AlertsConfig.Alerts limits = config.alerts();
+        Map<String, long[]> attempts = portAttempts(limits.portWindow());
+        for (String port : ports.names()) {
+            long[] counts = attempts.getOrDefault(port, new long[2]);
+            double rate = counts[0] == 0 ? 0 : (double) counts[1] / counts[0];
+            if (counts[0] >= limits.portMinAttempts() && rate > limits.portFailureRate()) {
+                alerts.raise("port-failure:" + port, "port-failure", "Port " + port + " is failing",
+                        counts[1] + " of " + counts[0] + " attempts failed in the last " + limits.portWindow());
+            } else {
+                alerts.clear("port-failure:" + port);
+            }
+        }
+    }
+
+    void checkSignatures() {
+        AlertsConfig.Alerts limits = config.alerts();
+        for (String source : sources.all().keySet()) {
+            int failures = signatureFailures.within(source, limits.signatureWindow());
+            if (failures > limits.signatureFailures()) {
+                alerts.raise("signature-failures:" + source, "signature-failures", "Source " + source
+                        + " receives requests with bad signatures", failures + " in the last "
+                        + limits.signatureWindow() + " (a rotated secret, or someone probing the endpoint)");
+            } else {
+                alerts.clear("signature-failures:" + source);
+            }
+        }
+    }
+
+    @Transactional
+    @SuppressWarnings("unchecked")
+    Map<String, long[]> portAttempts(Duration window) {
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select r.port, count(*), count(*) filter (where a.outcome <> 'SUCCEEDED')
+                from action_attempt a join action_run r on r.id = a.run_id
+                where a.started_at > now() - make_interval(secs => :window) group by r.port
+                """).setParameter("window", (double) window.toSeconds()).getResultList();
+        Map<String, long[]> counts = new HashMap<>();
+        rows.forEach(row -> counts.put((String) row[0],
+                new long[] {((Number) row[1]).longValue(), ((Number) row[2]).longValue()}));
+        return counts;
+    }
+
+    void checkExpectations() {
+        Instant now = Instant.now();
+        config.expectations().forEach((name, expectation) -> {
+            Instant last = lastArrival(expectation);
+            Instant since = last == null ? started : last;
+            String incident = "expectation:" + name;
+            if (Duration.between(since, now).compareTo(expectation.every()) > 0) {
+                alerts.raise(incident, "expectation", "Expected " + expectation.type()
+                        + expectation.source().map(source -> " from " + source).orElse("") + " at least every "
+                        + expectation.every(), last == null ? "none has arrived since the hub started at " + started
+                        : "the last arrived at " + last);
+            } else {
+                alerts.clear(incident);
+            }
+        });
+    }
+
+    @Transactional
+    Instant lastArrival(AlertsConfig.Expectation expectation) {
+        Object last = entityManager.createNativeQuery("""
+                select max(received_at) from event where type = :type and (cast(:source as text) is null or source = :source)
+                """).setParameter("type", expectation.type()).setParameter("source", expectation.source().orElse(null))
+                .getSingleResult();
+        return last instanceof OffsetDateTime time ? time.toInstant() : last instanceof Instant instant ? instant : null;
+    }
+}

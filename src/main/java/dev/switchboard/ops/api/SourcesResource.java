@@ -1,0 +1,46 @@
+package dev.switchboard.ops.api;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.switchboard.ingest.WebhookSources;
+import dev.switchboard.ops.ui.DashboardData;
+
+/** The configured sources, with the last day's counts and their last event. */
+@Path("/api/sources")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
+public class SourcesResource {
+
+    @Inject
+    WebhookSources sources;
+
+    @Inject
+    DashboardData data;
+
+    public record SourceView(String name, String kind, String contentType, long receivedLastDay,
+            long failedLastDay, OffsetDateTime lastEvent) {
+    }
+
+    @GET
+    public List<SourceView> list() {
+        Map<String, DashboardData.SourceHealth> health = data.sources().stream()
+                .collect(Collectors.toMap(DashboardData.SourceHealth::source, Function.identity()));
+        return sources.all().values().stream().map(source -> {
+            DashboardData.SourceHealth recent = health.get(source.name());
+            return new SourceView(source.name(), "webhook", source.contentType(),
+                    recent == null ? 0 : recent.received(), recent == null ? 0 : recent.failed(),
+                    recent == null ? null : recent.lastEvent());
+        }).toList();
+    }
+}
