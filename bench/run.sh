@@ -16,6 +16,7 @@ WORK=$ROOT/target/bench
 RESULTS=${RESULTS:-$BENCH/RESULTS.md}
 MODE=full
 [[ "${1:-}" == "--smoke" ]] && MODE=smoke
+COMMIT=$(cd "$ROOT" && git rev-parse --short HEAD)
 
 if [[ $MODE == smoke ]]; then
   DURATION=3s; CONNECTIONS="16"; RSS_EVENTS=2000; GROWTH_ROWS=20000; PER_RUN=20000
@@ -289,7 +290,7 @@ write_results() {
     echo
     echo "- Date: $(date -u +%FT%TZ); mode: $MODE; duration per load step: $DURATION"
     echo "- Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
-    echo "- Versions: $(java -version 2>&1 | head -1); Switchboard $(cd "$ROOT" && git rev-parse --short HEAD);" \
+    echo "- Versions: $(java -version 2>&1 | head -1); Switchboard $COMMIT;" \
          "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); nginx $(nginx -v 2>&1 | cut -d/ -f2);" \
          "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (external), Artemis 2.40.0 (standalone)"
     echo "- Command: \`bench/run.sh${1:+ $1}\`; load generator: wrk with \`bench/ingest.lua\` over requests" \
@@ -318,7 +319,7 @@ write_results() {
 
 mkdir -p "$WORK"
 install_tools
-[[ -f $ROOT/target/quarkus-app/quarkus-run.jar ]] || (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
+(cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 start_nginx
 start_postgres
 start_broker
