@@ -184,11 +184,19 @@ requests_file() { # requests_file NAME [gen args...]
   echo "$file"
 }
 
-await_runs_drained() {
-  for _ in $(seq 600); do
-    [[ $(hub_sql "select count(*) from action_run where state in ('PENDING','RUNNING','FAILED')") == 0 ]] && return
+# Waits until the stream consumer has caught up (no event still RECEIVED) and no run is waiting;
+# records how long that took after the load stopped.
+await_drained() {
+  local label=$1 start; start=$(date +%s)
+  for _ in $(seq 1200); do
+    if [[ $(hub_sql "select (select count(*) from event where state = 'RECEIVED')
+                          + (select count(*) from action_run where state in ('PENDING','RUNNING','FAILED'))") == 0 ]]; then
+      record "$label: the stream and the runs drained $(( $(date +%s) - start )) s after the load stopped"
+      return
+    fi
     sleep 1
   done
+  record "$label: NOT drained after 20 minutes"
 }
 
 scenario() { # scenario NAME [ENV...]
@@ -200,15 +208,17 @@ scenario() { # scenario NAME [ENV...]
   for c in $CONNECTIONS; do
     ingest "[$name] durable ingest, unique ids" "$c" "$(requests_file "$name-u$c" "$PER_RUN" "$name-u$c")"
     eval "INGEST_${name//-/_}_$c=$RESULT_rps"
+    await_drained "[$name] after ingest at $c connections"
   done
   ingest "[$name] durable ingest at ~1,000 req/s (16 connections, 16 ms apart)" 16 \
     "$(requests_file "$name-paced" "$PER_RUN" "$name-paced")" 16
+  await_drained "[$name] after paced ingest"
 
   # Duplicates: every id twice, and through a rule, so a second downstream call would show.
   : > "$WORK/nginx/logs/sink.log"
   ingest "[$name] 50% repeated ids, one rule to the http sink" 64 \
     "$(requests_file "$name-dup" "$PER_RUN" "$name-dup" --repeat --type bench.e2e)"
-  await_runs_drained
+  await_drained "[$name] duplicates pass"
   local events runs calls
   events=$(hub_sql "select count(*) from event where delivery_id like '$name-dup-%'")
   runs=$(hub_sql "select count(*) from action_run r join event e on e.id = r.event_id where e.delivery_id like '$name-dup-%'")
@@ -219,7 +229,7 @@ scenario() { # scenario NAME [ENV...]
   : > "$WORK/nginx/logs/sink.log"
   local since; since=$(hub_sql "select now()")
   ingest "[$name] end to end load" 64 "$(requests_file "$name-e2e" "$PER_RUN" "$name-e2e" --type bench.e2e)"
-  await_runs_drained
+  await_drained "[$name] end to end load"
   record "[$name] end to end: $(hub_sql "
     select round(count(*) / extract(epoch from max(a.started_at + a.duration_ms * interval '1 ms') - min(e.received_at)))
              || ' events/s through one rule to the http sink; arrival to sink answer p50 '
@@ -232,8 +242,7 @@ scenario() { # scenario NAME [ENV...]
   : > "$WORK/nginx/logs/sink.log"
   ingest "[$name] end to end at ~500 events/s (8 connections, 16 ms apart)" 8 \
     "$(requests_file "$name-e2e-paced" "$PER_RUN" "$name-e2e-paced" --type bench.e2e)" 16
-  since=$(hub_sql "select now() - interval '${DURATION%s} seconds' - interval '2 seconds'")
-  await_runs_drained
+  await_drained "[$name] end to end at ~500 events/s"
   record "[$name] end to end at that pace: $(hub_sql "
     select 'arrival to sink answer p50 '
              || round(percentile_cont(0.5) within group (order by extract(epoch from a.started_at + a.duration_ms * interval '1 ms' - e.received_at) * 1000)::numeric, 1)
@@ -253,6 +262,7 @@ growth() { # growth: ingest rate with GROWTH_ROWS rows in the event and idempote
   hub_sql "truncate action_attempt, action_run, event, idempotency_key"
   ingest "[growth] empty tables" 64 "$(requests_file growth-empty "$PER_RUN" growth-empty)"
   local empty=$RESULT_rps
+  await_drained "[growth] empty tables"
   log "filling $GROWTH_ROWS rows into event and idempotency_key"
   hub_sql "insert into event (id, source, delivery_id, type, received_at, state, envelope)
            select gen_random_uuid(), 'filler', 'f-' || n, 'filler.event', now() - interval '1 day', 'IGNORED', '{}'::jsonb
@@ -261,6 +271,7 @@ growth() { # growth: ingest rate with GROWTH_ROWS rows in the event and idempote
   hub_sql "vacuum analyze event"
   hub_sql "vacuum analyze idempotency_key"
   ingest "[growth] with $GROWTH_ROWS rows in event and idempotency_key" 64 "$(requests_file growth-full "$PER_RUN" growth-full)"
+  await_drained "[growth] full tables"
   record "[growth] rate with $GROWTH_ROWS stored rows / empty tables: $(python3 -c "print(round($RESULT_rps / $empty * 100, 1))")% (target >= 90%)"
   stop_hub
 }

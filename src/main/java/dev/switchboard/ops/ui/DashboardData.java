@@ -77,6 +77,36 @@ public class DashboardData {
                 entry.getValue()[1], entry.getValue()[2], entry.getValue()[3])).toList();
     }
 
+    /** One line of a per-source or per-port chart: its counts by hour of the last day. */
+    public record Series(String label, Map<String, Long> perHour) {
+    }
+
+    /** Events received per source and hour, over the last day. */
+    @Transactional
+    public List<Series> receivedBySource() {
+        return series("""
+                select source, to_char(date_trunc('hour', received_at), 'MM-DD HH24:00'), count(*) from event
+                where received_at > now() - interval '1 day' group by 1, 2""");
+    }
+
+    /** Failed attempts per port and hour, over the last day. */
+    @Transactional
+    public List<Series> failuresByPort() {
+        return series("""
+                select r.port, to_char(date_trunc('hour', a.started_at), 'MM-DD HH24:00'), count(*)
+                from action_attempt a join action_run r on r.id = a.run_id
+                where a.started_at > now() - interval '1 day' and a.outcome <> 'SUCCEEDED' group by 1, 2""");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Series> series(String sql) {
+        Map<String, Map<String, Long>> byLabel = new TreeMap<>();
+        List<Object[]> rows = entityManager.createNativeQuery(sql).getResultList();
+        rows.forEach(row -> byLabel.computeIfAbsent((String) row[0], label -> new TreeMap<>())
+                .put((String) row[1], number(row[2])));
+        return byLabel.entrySet().stream().map(entry -> new Series(entry.getKey(), entry.getValue())).toList();
+    }
+
     @Transactional
     @SuppressWarnings("unchecked")
     public List<SourceHealth> sources() {

@@ -48,7 +48,8 @@ public class DashboardResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance overview(DashboardData.Totals totals, String chart,
+        static native TemplateInstance overview(DashboardData.Totals totals, String chart, String bySource,
+                String byPort,
                 List<DashboardData.SourceHealth> sources, List<DashboardData.PortHealth> ports,
                 List<Incidents.Incident> incidents);
 
@@ -80,7 +81,9 @@ public class DashboardResource {
 
     @GET
     public TemplateInstance overview() throws JsonProcessingException {
-        return Templates.overview(data.totals(), JSON.writeValueAsString(data.lastDay()), data.sources(),
+        return Templates.overview(data.totals(), JSON.writeValueAsString(data.lastDay()),
+                JSON.writeValueAsString(data.receivedBySource()), JSON.writeValueAsString(data.failuresByPort()),
+                data.sources(),
                 data.ports(), incidents.open());
     }
 
