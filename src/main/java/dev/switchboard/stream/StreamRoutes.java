@@ -62,7 +62,10 @@ public class StreamRoutes extends RouteBuilder {
                 .process(StreamRoutes::toStreamMessage)
                 .to(ExchangePattern.InOnly, "jms:queue:" + Stream.EVENTS);
 
-        from("jms:queue:" + Stream.EVENTS + "?transacted=true&concurrentConsumers=" + config.consumers())
+        // CACHE_CONSUMER: with a local JMS transaction manager the listener would otherwise open a
+        // session and a consumer on the broker for every message (bench/RESULTS.md, step 4).
+        from("jms:queue:" + Stream.EVENTS + "?transacted=true&cacheLevelName=CACHE_CONSUMER&concurrentConsumers="
+                + config.consumers())
                 .routeId("stream-consumer")
                 .onException(Envelopes.UnreadableEnvelopeException.class).handled(true)
                     .log(org.apache.camel.LoggingLevel.WARN, "Unreadable stream message sent to " + Stream.DEAD_LETTERS
