@@ -22,7 +22,8 @@ if [[ $MODE == smoke ]]; then
   DURATION=3s; CONNECTIONS="16"; RSS_EVENTS=2000; GROWTH_ROWS=20000; PER_RUN=20000
   RESULTS=$WORK/RESULTS-smoke.md
 else
-  DURATION=20s; CONNECTIONS="16 64 256"; RSS_EVENTS=${RSS_EVENTS:-100000}; GROWTH_ROWS=5000000; PER_RUN=200000
+  DURATION=${DURATION:-20s}; CONNECTIONS="16 64 256"; RSS_EVENTS=${RSS_EVENTS:-100000}; GROWTH_ROWS=5000000
+  PER_RUN=200000
 fi
 SECRET=bench-secret
 HUB_PORT=18080; SINK_PORT=18081; PG_PORT=15432; BROKER_PORT=16161; EMBEDDED_BROKER_PORT=16162
@@ -304,7 +305,7 @@ write_results() {
     echo "- Versions: $(java -version 2>&1 | head -1); Switchboard $COMMIT;" \
          "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); nginx $(nginx -v 2>&1 | cut -d/ -f2);" \
          "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (external), Artemis 2.40.0 (standalone)"
-    echo "- Command: \`bench/run.sh${1:+ $1}\`; load generator: wrk with \`bench/ingest.lua\` over requests" \
+    echo "- Command: \`DURATION=$DURATION RSS_EVENTS=$RSS_EVENTS bench/run.sh${1:+ $1}\`; load generator: wrk with \`bench/ingest.lua\` over requests" \
          "pre-signed with HMAC-SHA256 by \`bench/gen_requests.py\` (source \`bench\`, signature \`hmac-sha256\`)."
     echo
     echo "## Figures"
