@@ -50,14 +50,22 @@ public class RunDispatchRoute extends RouteBuilder {
         });
         ExecutorService workers = getContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "switchboard-run", config.workers());
+        // Claim a batch, execute it, and claim again at once while there is work: the timer only
+        // sets how soon an idle replica notices new runs.
         from("timer:switchboard-runs?delay=1000&period=" + config.pollInterval().toMillis())
                 .routeId("run-dispatcher")
-                .process(exchange -> exchange.getMessage().setBody(
-                        ledger.claim(NODE, config.workers(), config.claimTimeout())))
-                .split(body()).parallelProcessing().executorService(workers)
-                    .idempotentConsumer(simple("${body.attemptKey()}")).idempotentRepository("runAttempts")
-                        .process(exchange -> executor.execute(exchange.getMessage().getBody(ClaimedRun.class)))
+                .process(this::claim)
+                .loopDoWhile(simple("${body.size()} > 0"))
+                    .split(body()).parallelProcessing().executorService(workers)
+                        .idempotentConsumer(simple("${body.attemptKey()}")).idempotentRepository("runAttempts")
+                            .process(exchange -> executor.execute(exchange.getMessage().getBody(ClaimedRun.class)))
+                        .end()
                     .end()
+                    .process(this::claim)
                 .end();
+    }
+
+    private void claim(Exchange exchange) {
+        exchange.getMessage().setBody(ledger.claim(NODE, config.workers(), config.claimTimeout()));
     }
 }
