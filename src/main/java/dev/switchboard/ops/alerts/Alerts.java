@@ -64,6 +64,7 @@ public class Alerts {
     private void publish(String state, Incidents.Incident incident) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("state", state);
+        data.put("id", incident.id().toString()); // the same in an incident's fired and resolved notices
         data.put("incident", incident.incident());
         data.put("kind", incident.kind());
         data.put("title", incident.title());

@@ -23,15 +23,15 @@ public class Incidents {
 
     /** Opens the incident unless it is open already; returns it when this call opened it. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
+    @SuppressWarnings("unchecked")
     public Optional<Incident> open(String incident, String kind, String title, String detail) {
-        UUID id = UUID.randomUUID();
-        int opened = entityManager.createNativeQuery("""
+        List<Object[]> rows = entityManager.createNativeQuery("""
                 insert into alert_incident (id, incident, kind, title, detail) values (:id, :incident, :kind, :title, :detail)
                 on conflict (incident) where resolved_at is null do nothing
-                """).setParameter("id", id).setParameter("incident", incident).setParameter("kind", kind)
-                .setParameter("title", title).setParameter("detail", detail).executeUpdate();
-        return opened == 1 ? Optional.of(new Incident(id, incident, kind, title, detail, OffsetDateTime.now(), null))
-                : Optional.empty();
+                returning id, incident, kind, title, detail, opened_at, resolved_at
+                """).setParameter("id", UUID.randomUUID()).setParameter("incident", incident).setParameter("kind", kind)
+                .setParameter("title", title).setParameter("detail", detail).getResultList();
+        return rows.stream().findFirst().map(Incidents::incident);
     }
 
     /** Resolves the incident if it is open; returns it when this call resolved it. */
