@@ -19,7 +19,7 @@ public interface SourcesConfig {
 
     interface Source {
 
-        /** Only webhooks for now: {@code POST /hooks/<name>}. */
+        /** {@code webhook} ({@code POST /hooks/<name>}), {@code queue} (a broker address) or {@code cdc} (Debezium). */
         @WithDefault("webhook")
         Kind kind();
 
@@ -62,7 +62,9 @@ public interface SourcesConfig {
     }
 
     enum Kind {
-        WEBHOOK
+        WEBHOOK,
+        QUEUE,
+        CDC
     }
 
     enum SignatureScheme {

@@ -52,6 +52,9 @@ public class WebhookSources {
         Map<String, WebhookSource> built = new TreeMap<>();
         List<String> errors = new ArrayList<>();
         configured.forEach((name, source) -> {
+            if (source.kind() != SourcesConfig.Kind.WEBHOOK) {
+                return;
+            }
             try {
                 built.put(name, build(name, source));
             } catch (IllegalArgumentException e) {

@@ -13,6 +13,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.switchboard.ingest.SourcesConfig;
+import dev.switchboard.ingest.WebhookSource;
 import dev.switchboard.ingest.WebhookSources;
 import dev.switchboard.ops.ui.DashboardData;
 
@@ -23,7 +25,10 @@ import dev.switchboard.ops.ui.DashboardData;
 public class SourcesResource {
 
     @Inject
-    WebhookSources sources;
+    SourcesConfig config;
+
+    @Inject
+    WebhookSources webhooks;
 
     @Inject
     DashboardData data;
@@ -36,9 +41,11 @@ public class SourcesResource {
     public List<SourceView> list() {
         Map<String, DashboardData.SourceHealth> health = data.sources().stream()
                 .collect(Collectors.toMap(DashboardData.SourceHealth::source, Function.identity()));
-        return sources.all().values().stream().map(source -> {
-            DashboardData.SourceHealth recent = health.get(source.name());
-            return new SourceView(source.name(), "webhook", source.contentType(),
+        return config.sources().entrySet().stream().sorted(Map.Entry.comparingByKey()).map(entry -> {
+            String name = entry.getKey();
+            DashboardData.SourceHealth recent = health.get(name);
+            return new SourceView(name, entry.getValue().kind().name().toLowerCase(),
+                    webhooks.find(name).map(WebhookSource::contentType).orElse(entry.getValue().contentType()),
                     recent == null ? 0 : recent.received(), recent == null ? 0 : recent.failed(),
                     recent == null ? null : recent.lastEvent());
         }).toList();
