@@ -1,12 +1,8 @@
 package dev.switchboard.ingest;
 
-import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,10 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.jackson.JsonCloudEventData;
 
-import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.StreamRoutes;
 
@@ -85,22 +78,14 @@ public class WebhookReception implements Processor {
         JsonNode json = source.isJson() ? parse(body) : null;
 
         String deliveryId = source.eventId().flatMap(id -> id.evaluate(request, json))
-                .orElseGet(() -> "sha256:" + sha256(body));
+                .orElseGet(() -> IncomingEvent.digestId(body));
         String type = source.eventType().evaluate(request, json).orElseThrow(() -> Problem.badRequest(
                 "missing-event-type", "Event type not found",
                 "The event type (" + source.eventType() + ") is absent from this request"));
 
-        CloudEventBuilder builder = CloudEventBuilder.v1()
-                .withId(IncomingEvent.eventId(name, deliveryId).toString())
-                .withSource(URI.create(name))
-                .withType(type)
-                .withTime(OffsetDateTime.now(clock))
-                .withExtension(Envelopes.DELIVERY_ID, deliveryId);
-        CloudEvent event = json != null
-                ? builder.withDataContentType("application/json").withData(JsonCloudEventData.wrap(json)).build()
-                : builder.withDataContentType(source.contentType()).withData(body).build();
-
-        IncomingEvent incoming = new IncomingEvent(event, IncomingEvent.deliveryKey(name, deliveryId));
+        IncomingEvent incoming = IncomingEvent.of(name, deliveryId, type, OffsetDateTime.now(clock), json, body,
+                source.contentType());
+        CloudEvent event = incoming.cloudEvent();
         exchange.setProperty(INCOMING, incoming);
         message.removeHeaders("*");
         message.setHeader(StreamRoutes.DELIVERY_KEY, incoming.deliveryKey());
@@ -143,13 +128,5 @@ public class WebhookReception implements Processor {
             }
         });
         return headers;
-    }
-
-    private static String sha256(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-        }
     }
 }

@@ -62,6 +62,10 @@ public class HubMetrics {
                 .publishPercentileHistogram().register(registry).record(took);
     }
 
+    public void routeDeadLetter(String route) {
+        registry.counter("switchboard.route.dead.letters", "route", route).increment();
+    }
+
     public void rulesRejected() {
         registry.counter("switchboard.rules.reload.errors").increment();
     }

@@ -1,9 +1,18 @@
 package dev.switchboard.stream;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.util.HexFormat;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonCloudEventData;
 
 /**
  * An event on its way onto the stream: its CloudEvent and the key of the delivery that brought it.
@@ -11,6 +20,30 @@ import io.cloudevents.CloudEvent;
  * the same event, whichever replica takes it.
  */
 public record IncomingEvent(CloudEvent cloudEvent, String deliveryKey) {
+
+    /** The event of one delivery from a source: JSON data when {@code json} is given, else the raw bytes. */
+    public static IncomingEvent of(String source, String deliveryId, String type, OffsetDateTime time, JsonNode json,
+            byte[] body, String contentType) {
+        CloudEventBuilder builder = CloudEventBuilder.v1()
+                .withId(eventId(source, deliveryId).toString())
+                .withSource(URI.create(source))
+                .withType(type)
+                .withTime(time)
+                .withExtension(Envelopes.DELIVERY_ID, deliveryId);
+        CloudEvent event = json != null
+                ? builder.withDataContentType("application/json").withData(JsonCloudEventData.wrap(json)).build()
+                : builder.withDataContentType(contentType).withData(body).build();
+        return new IncomingEvent(event, deliveryKey(source, deliveryId));
+    }
+
+    /** The delivery id of a delivery that names none: a digest of its bytes, so an identical repeat is a duplicate. */
+    public static String digestId(byte[] body) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
 
     public static UUID eventId(String source, String deliveryId) {
         return UUID.nameUUIDFromBytes((source + '\n' + deliveryId).getBytes(StandardCharsets.UTF_8));

@@ -27,7 +27,7 @@ public class StreamRoutes extends RouteBuilder {
     /** Exchange property {@link Stream#ACCEPT} sets to {@code true} when the delivery was seen before. */
     public static final String DUPLICATE = Exchange.DUPLICATE_MESSAGE;
 
-    static final String PUBLISH = "direct:switchboard-publish";
+    static final String PUBLISH = "direct:switchboard-stream-send";
     static final String EVENT_ID = "SwitchboardEventId";
     static final String EVALUATION = "SwitchboardEvaluation";
 

@@ -68,6 +68,10 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.alerting-signed.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.alerting-signed.secret", "alerting-secret"),
 
+                // The shipped reconciliation route runs at once and every second while a test loads it.
+                Map.entry("reconcile.orders.period", "1s"),
+                Map.entry("reconcile.orders.delay", "0"),
+
                 Map.entry("switchboard.sources.open.signature", "none"),
                 Map.entry("switchboard.sources.open.event-type", "test.open"));
     }

@@ -11,12 +11,13 @@ import java.util.Properties;
 import dev.switchboard.boot.OperatorConfigSourceProvider;
 
 /**
- * The files an operator edits, as the tests edit them: rule files in the test rules folder and
+ * The files an operator edits, as the tests edit them: rule and route files in the test folders and
  * port bindings in the test operator file (see the surefire configuration in pom.xml).
  */
 public final class Workspace {
 
     public static final Path RULES = Path.of("target/test-rules");
+    public static final Path ROUTES = Path.of("target/test-routes");
 
     private Workspace() {
     }
@@ -30,8 +31,20 @@ public final class Workspace {
     }
 
     public static void deleteRule(String file) {
+        delete(RULES.resolve(file));
+    }
+
+    public static void writeRoute(String file, String yaml) {
+        write(ROUTES.resolve(file), yaml);
+    }
+
+    public static void deleteRoute(String file) {
+        delete(ROUTES.resolve(file));
+    }
+
+    private static void delete(Path file) {
         try {
-            Files.deleteIfExists(RULES.resolve(file));
+            Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,146 @@
+package dev.switchboard.routes;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+import io.cloudevents.CloudEvent;
+
+import dev.switchboard.ops.HubMetrics;
+import dev.switchboard.ops.alerts.Alerts;
+import dev.switchboard.rules.Evaluation;
+import dev.switchboard.rules.Rule;
+import dev.switchboard.rules.RuleAction;
+import dev.switchboard.rules.Template;
+import dev.switchboard.runs.EventProcessor;
+import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamRoutes;
+
+/**
+ * The endpoints user routes (YAML in {@code routes/}, or Java RouteBuilders) use to reach the
+ * hub's machinery:
+ * <ul>
+ * <li>{@value #PUBLISH}: the message becomes an event on the central stream, exactly once per
+ * delivery id, like a webhook;</li>
+ * <li>{@value #CALL}: the message is sent to a port as an action run, with the port's retries,
+ * state, dead letters, replay and alerts;</li>
+ * <li>{@value #DEAD_LETTER}: an error handler's target; the failed message is parked on the
+ * dead-letter address with its reason, and an alert fires for the route.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class RouteEndpoints extends RouteBuilder {
+
+    public static final String PUBLISH = "direct:switchboard-publish";
+    public static final String CALL = "direct:switchboard-call";
+    public static final String DEAD_LETTER = "direct:switchboard-dead-letter";
+
+    /** The port a call goes to; required. */
+    static final String PORT = "SwitchboardPort";
+    /** The connector operation of a call, for connectors that have several. */
+    static final String OPERATION = "SwitchboardOperation";
+    static final String CALL_TYPE = "switchboard.route.call";
+
+    private static final String ORIGINAL_BODY = "SwitchboardOriginalBody";
+    private static final String EVALUATION = "SwitchboardEvaluation";
+
+    @Inject
+    EventProcessor processor;
+
+    @Inject
+    Alerts alerts;
+
+    @Inject
+    HubMetrics metrics;
+
+    @Override
+    public void configure() {
+        from(PUBLISH).routeId("switchboard-publish")
+                .setProperty(ORIGINAL_BODY, body())
+                .process(exchange -> toAcceptance(exchange, RouteEvents.incoming(exchange,
+                        RouteEvents.requiredHeader(exchange, RouteEvents.TYPE, PUBLISH))))
+                .to(Stream.ACCEPT)
+                .process(RouteEndpoints::reportAcceptance)
+                .process(this::clearDeadLetterIncident);
+
+        // The call is an event of its own (type switchboard.route.call, source the route) with one
+        // run planned on it, in one transaction, once per delivery id: a retried route calls once.
+        from(CALL).routeId("switchboard-call")
+                .setProperty(ORIGINAL_BODY, body())
+                .process(this::planCall)
+                .transacted()
+                .idempotentConsumer(header(StreamRoutes.DELIVERY_KEY)).idempotentRepository("ingestDeliveries")
+                        .skipDuplicate(false).removeOnFailure(false)
+                    .filter(exchangeProperty(StreamRoutes.DUPLICATE).isNotEqualTo(true))
+                        .process(exchange -> processor.record(exchange.getMessage().getBody(CloudEvent.class),
+                                exchange.getProperty(EVALUATION, Evaluation.class)))
+                    .end()
+                .end()
+                .process(RouteEndpoints::reportAcceptance)
+                .process(this::clearDeadLetterIncident);
+
+        from(DEAD_LETTER).routeId("switchboard-dead-letter")
+                .process(this::deadLetter)
+                .log(LoggingLevel.WARN, "Dead letter from route ${header.SwitchboardRoute}: ${header.SwitchboardDeadReason}")
+                .to(ExchangePattern.InOnly, "jms:queue:" + Stream.DEAD_LETTERS);
+    }
+
+    /** A route that publishes or calls again works again: its dead-letter incident resolves. */
+    private void clearDeadLetterIncident(Exchange exchange) {
+        alerts.clear(deadLetterIncident(exchange.getFromRouteId()));
+    }
+
+    private static String deadLetterIncident(String route) {
+        return "route-dead-letters:" + route;
+    }
+
+    private static void toAcceptance(Exchange exchange, IncomingEvent incoming) {
+        exchange.setProperty(RouteEvents.EVENT, incoming.id());
+        exchange.getMessage().setHeader(StreamRoutes.DELIVERY_KEY, incoming.deliveryKey());
+        exchange.getMessage().setBody(incoming.cloudEvent());
+    }
+
+    /** Back to the route's own body, with the event's id and whether it was a duplicate. */
+    private static void reportAcceptance(Exchange exchange) {
+        exchange.getMessage().setHeader(RouteEvents.EVENT, exchange.getProperty(RouteEvents.EVENT));
+        exchange.getMessage().setHeader(RouteEvents.DUPLICATE,
+                Boolean.TRUE.equals(exchange.getProperty(StreamRoutes.DUPLICATE)));
+        exchange.getMessage().removeHeader(StreamRoutes.DELIVERY_KEY);
+        exchange.getMessage().setBody(exchange.getProperty(ORIGINAL_BODY));
+    }
+
+    private void planCall(Exchange exchange) {
+        String port = RouteEvents.requiredHeader(exchange, PORT, CALL);
+        IncomingEvent incoming = RouteEvents.incoming(exchange, CALL_TYPE);
+        String route = incoming.cloudEvent().getSource().toString();
+        RuleAction action = new RuleAction("call-" + port, 0, port,
+                Optional.ofNullable(exchange.getMessage().getHeader(OPERATION, String.class)), Template.parse(""),
+                Optional.empty(), Optional.empty(), Optional.empty());
+        Rule caller = new Rule("route:" + route, "(route " + route + ")", 0, List.of(CALL_TYPE), Optional.of(route),
+                Optional.empty(), List.of(), List.of(action));
+        String body = exchange.getMessage().getBody(String.class);
+        exchange.setProperty(EVALUATION, new Evaluation(List.of(new Evaluation.Match(caller, Map.of(),
+                List.of(new Evaluation.PlannedAction(action, body == null ? "" : body, null)))), List.of()));
+        toAcceptance(exchange, incoming);
+    }
+
+    private void deadLetter(Exchange exchange) {
+        String route = exchange.getFromRouteId();
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = failure == null ? "sent to the dead-letter endpoint" : failure.getMessage();
+        exchange.getMessage().setHeader("SwitchboardDeadReason", reason);
+        exchange.getMessage().setHeader("SwitchboardRoute", route);
+        metrics.routeDeadLetter(route);
+        alerts.raise(deadLetterIncident(route), "route-dead-letters", "Route " + route + " parks messages in "
+                + Stream.DEAD_LETTERS, reason);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.switchboard.routes;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.switchboard.stream.IncomingEvent;
+
+/**
+ * Turns the message of a user route into an event: the headers say its type, source and id,
+ * the body is its data (JSON when it is JSON text, a map or a list; otherwise bytes).
+ */
+final class RouteEvents {
+
+    /** The event type; required. */
+    static final String TYPE = "SwitchboardEventType";
+    /** The source; the id of the route that sent the message when absent. */
+    static final String SOURCE = "SwitchboardEventSource";
+    /** The delivery id, which makes a repeat a duplicate; a SHA-256 of the body when absent. */
+    static final String ID = "SwitchboardEventId";
+    /** Set on the way out: the event's id, and whether it was a duplicate of an earlier one. */
+    static final String EVENT = "SwitchboardEvent";
+    static final String DUPLICATE = "SwitchboardDuplicate";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RouteEvents() {
+    }
+
+    static IncomingEvent incoming(Exchange exchange, String type) {
+        Message message = exchange.getMessage();
+        String source = message.getHeader(SOURCE, exchange.getFromRouteId(), String.class);
+        byte[] body = bytes(message.getBody());
+        String deliveryId = message.getHeader(ID, () -> IncomingEvent.digestId(body), String.class);
+        return IncomingEvent.of(source, deliveryId, type, OffsetDateTime.now(ZoneOffset.UTC), json(body),
+                body, message.getHeader(Exchange.CONTENT_TYPE, "text/plain", String.class));
+    }
+
+    static String requiredHeader(Exchange exchange, String name, String endpoint) {
+        String value = exchange.getMessage().getHeader(name, String.class);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(endpoint + " needs the header " + name + " (route "
+                    + exchange.getFromRouteId() + ")");
+        }
+        return value;
+    }
+
+    private static byte[] bytes(Object body) {
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (body instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return JSON.writeValueAsBytes(body); // a map or list from unmarshal, SQL or a processor
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("The body (" + body.getClass().getName() + ") is neither text nor JSON", e);
+        }
+    }
+
+    /** An object or array is JSON data; anything else (text, CSV, a bare value) stays bytes. */
+    private static JsonNode json(byte[] body) {
+        try {
+            JsonNode tree = body.length == 0 ? null : JSON.readTree(body);
+            return tree != null && tree.isContainerNode() ? tree : null;
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+}

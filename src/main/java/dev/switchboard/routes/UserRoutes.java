@@ -1,0 +1,207 @@
+package dev.switchboard.routes;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * The operator's YAML DSL routes in {@code routes/*.yaml}, loaded at startup and reloaded when a
+ * file changes (Camel's own route reload is a development feature that Camel Quarkus leaves out).
+ * Each file stands alone: a file that fails to load is reported with its reason, and the routes
+ * of its last good version keep running; the other files are unaffected.
+ */
+@ApplicationScoped
+public class UserRoutes {
+
+    private static final Logger LOG = Logger.getLogger(UserRoutes.class);
+
+    @Inject
+    RoutesConfig config;
+
+    @Inject
+    CamelContext camel;
+
+    /** The content of each file as last loaded successfully. */
+    private final Map<Path, String> loaded = new HashMap<>();
+    /** The content of each file as last seen, loaded or not. */
+    private final Map<Path, String> seen = new HashMap<>();
+    private volatile Map<String, String> errors = Map.of();
+
+    public record LoadedRoute(String id, String file, String from, String status) {
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        reload();
+    }
+
+    @Scheduled(every = "${switchboard.routes.reload-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void reloadWhenChanged() {
+        reload();
+    }
+
+    /** Loads every file that changed since it was last seen; returns the files' current problems. */
+    public synchronized Map<String, String> reload() {
+        Map<Path, String> onDisk = read();
+        Set<Path> files = new TreeSet<>(seen.keySet());
+        files.addAll(onDisk.keySet());
+        Map<String, String> problems = new TreeMap<>(errors);
+        for (Path file : files) {
+            String content = onDisk.get(file);
+            if (content != null && content.equals(seen.get(file))) {
+                continue;
+            }
+            if (content == null) {
+                removeRoutesOf(file);
+                loaded.remove(file);
+                seen.remove(file);
+                problems.remove(file.toString());
+                LOG.infof("Removed the routes of %s", file);
+                continue;
+            }
+            seen.put(file, content);
+            try {
+                load(file, content);
+                problems.remove(file.toString());
+            } catch (Exception e) {
+                String reason = reason(e);
+                problems.put(file.toString(), reason);
+                LOG.errorf("Rejected %s: %s", file, reason);
+                restore(file);
+            }
+        }
+        errors = Map.copyOf(problems);
+        return errors;
+    }
+
+    /** The problems of the files whose latest version did not load, by file. */
+    public Map<String, String> errors() {
+        return errors;
+    }
+
+    /** The routes loaded from the folder, with the file each came from. */
+    public List<LoadedRoute> routes() {
+        List<LoadedRoute> routes = new ArrayList<>();
+        for (Route route : camel.getRoutes()) {
+            Path file = fileOf(route);
+            if (file != null) {
+                routes.add(new LoadedRoute(route.getRouteId(), file.toString(), route.getEndpoint().getEndpointUri(),
+                        camel.getRouteController().getRouteStatus(route.getRouteId()).name()));
+            }
+        }
+        return routes;
+    }
+
+    private void load(Path file, String content) throws Exception {
+        removeRoutesOf(file);
+        try {
+            PluginHelper.getRoutesLoader(camel).loadRoutes(resource(file, content));
+        } catch (Exception e) {
+            removeRoutesOf(file); // whatever part of the file did load
+            throw e;
+        }
+        loaded.put(file, content);
+        LOG.infof("Loaded the routes of %s: %s", file, routes().stream()
+                .filter(route -> route.file().equals(file.toString())).map(LoadedRoute::id).toList());
+    }
+
+    private void restore(Path file) {
+        String previous = loaded.get(file);
+        if (previous == null) {
+            return;
+        }
+        try {
+            PluginHelper.getRoutesLoader(camel).loadRoutes(resource(file, previous));
+            LOG.warnf("The routes of the previous version of %s stay active", file);
+        } catch (Exception e) {
+            LOG.errorf("The previous version of %s did not load again either: %s", file, reason(e));
+        }
+    }
+
+    private void removeRoutesOf(Path file) {
+        for (Route route : List.copyOf(camel.getRoutes())) {
+            if (file.equals(fileOf(route))) {
+                try {
+                    camel.getRouteController().stopRoute(route.getRouteId());
+                    camel.removeRoute(route.getRouteId());
+                } catch (Exception e) {
+                    throw new IllegalStateException("Route " + route.getRouteId() + " of " + file + " did not stop", e);
+                }
+            }
+        }
+    }
+
+    private Path fileOf(Route route) {
+        Resource resource = route.getSourceResource();
+        if (resource == null || !resource.getLocation().startsWith("file:")) {
+            return null;
+        }
+        Path file = Path.of(resource.getLocation().substring("file:".length()));
+        return file.startsWith(dir()) ? file : null;
+    }
+
+    private static Resource resource(Path file, String content) {
+        return ResourceHelper.fromString("file:" + file, content);
+    }
+
+    private Map<Path, String> read() {
+        Path dir = dir();
+        Map<Path, String> files = new TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return files;
+        }
+        try (Stream<Path> listing = Files.list(dir)) {
+            for (Path file : listing.filter(Files::isRegularFile).filter(UserRoutes::isYaml).toList()) {
+                files.put(file, Files.readString(file));
+            }
+        } catch (IOException e) {
+            LOG.errorf("Cannot read the routes folder %s: %s", dir, e.getMessage());
+            return new TreeMap<>(seen); // as it was: an unreadable folder removes nothing
+        }
+        return files;
+    }
+
+    private static boolean isYaml(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".yaml") || name.endsWith(".yml");
+    }
+
+    private Path dir() {
+        return config.dir().toAbsolutePath().normalize();
+    }
+
+    /** The innermost message that says something: Camel wraps the YAML parser's errors. */
+    private static String reason(Throwable error) {
+        StringBuilder reason = new StringBuilder();
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !reason.toString().contains(cause.getMessage())) {
+                reason.append(reason.isEmpty() ? "" : ": ").append(cause.getMessage());
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return reason.isEmpty() ? error.getClass().getSimpleName() : reason.toString();
+    }
+}

@@ -1,0 +1,252 @@
+package dev.switchboard.routes;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.runs.RunState;
+import dev.switchboard.stream.Stream;
+import dev.switchboard.support.Events;
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/** YAML routes in the routes folder: reloaded on change, and reaching the stream, ports and dead letters. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class UserRoutesTest {
+
+    static WireMockServer sink;
+
+    @Inject
+    ProducerTemplate producer;
+
+    @Inject
+    ConsumerTemplate consumer;
+
+    @Inject
+    DataSource dataSource;
+
+    @BeforeAll
+    static void startSink() {
+        sink = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        sink.start();
+        sink.stubFor(post("/route-sink").willReturn(aResponse().withStatus(200)));
+        sink.stubFor(post("/route-sink").withRequestBody(containing("refuse")).willReturn(aResponse().withStatus(400)));
+    }
+
+    @AfterAll
+    static void stopSink() {
+        Workspace.unbindPort("route-sink");
+        sink.stop();
+    }
+
+    String request(String endpoint, String body) {
+        return producer.requestBody(endpoint, body, String.class);
+    }
+
+    @Test
+    void aYamlRouteEditedOnDiskTakesEffectWithoutARestart() {
+        Workspace.writeRoute("greeting.yaml", greeting("hello v1"));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> request("direct:test-greeting?block=false", "").equals("hello v1"));
+
+        Workspace.writeRoute("greeting.yaml", greeting("hello v2"));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> request("direct:test-greeting?block=false", "").equals("hello v2"));
+
+        // A broken edit is reported with its file, and the last good version keeps running.
+        Workspace.writeRoute("greeting.yaml", greeting("hello v3") + "        - noSuchStep: {}\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/routes").jsonPath()
+                .getMap("errors").keySet().stream().anyMatch(file -> file.toString().endsWith("greeting.yaml")));
+        assertEquals("hello v2", request("direct:test-greeting?block=false", ""));
+        given().get("/api/routes").then().body("routes.id", hasItem("test-greeting"));
+
+        // Removing the file removes its routes.
+        Workspace.deleteRoute("greeting.yaml");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !given().get("/api/routes").jsonPath()
+                .getList("routes.id").contains("test-greeting"));
+        given().get("/api/routes").then().body("errors", not(hasKey(Workspace.ROUTES.resolve("greeting.yaml")
+                .toAbsolutePath().toString())));
+        assertThrows(Exception.class, () -> request("direct:test-greeting?block=false", ""));
+    }
+
+    static String greeting(String text) {
+        return """
+                - route:
+                    id: test-greeting
+                    from:
+                      uri: direct:test-greeting
+                      steps:
+                        - setBody:
+                            constant: "%s"
+                """.formatted(text);
+    }
+
+    @Test
+    void aRoutePublishesEachDeliveryOnceOntoTheStream() {
+        Workspace.writeRoute("publisher.yaml", """
+                - route:
+                    id: test-publisher
+                    from:
+                      uri: direct:test-publish
+                      steps:
+                        - setHeader:
+                            name: SwitchboardEventType
+                            constant: routes.test.published
+                        - setHeader:
+                            name: SwitchboardEventId
+                            jsonpath: $.id
+                        - to: direct:switchboard-publish
+                """);
+        String body = "{\"id\": \"p-" + UUID.randomUUID() + "\", \"n\": 1}";
+        Exchange first = awaitRoute("direct:test-publish", body);
+        String event = first.getMessage().getHeader("SwitchboardEvent", String.class);
+        assertEquals(false, first.getMessage().getHeader("SwitchboardDuplicate"));
+        assertEquals(body, first.getMessage().getBody(String.class), "the route keeps its own body");
+
+        Exchange again = producer.request("direct:test-publish", exchange -> exchange.getMessage().setBody(body));
+        assertEquals(event, again.getMessage().getHeader("SwitchboardEvent", String.class));
+        assertEquals(true, again.getMessage().getHeader("SwitchboardDuplicate"));
+
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource, UUID.fromString(event)));
+        assertEquals(1, HubState.count(dataSource, "select count(*) from event where source = 'test-publisher'"
+                + " and type = 'routes.test.published' and envelope -> 'data' ->> 'n' = '1' and id = ?",
+                UUID.fromString(event)));
+
+        // Without an event type the route fails, saying what is missing.
+        Exception missing = assertThrows(Exception.class, () -> request(RouteEndpoints.PUBLISH, "{}"));
+        assertTrue(missing.getCause().getMessage().contains("SwitchboardEventType"), missing.getCause().getMessage());
+        Workspace.deleteRoute("publisher.yaml");
+    }
+
+    @Test
+    void aRouteCallsAPortAsARunWithRetriesStateAndDeadLetters() {
+        Workspace.bindPort("route-sink", Map.of("connector", "http", "url",
+                "http://127.0.0.1:" + sink.port() + "/route-sink", "max-attempts", "2", "initial-delay", "100ms"));
+        Workspace.writeRoute("caller.yaml", """
+                - route:
+                    id: test-caller
+                    from:
+                      uri: direct:test-call
+                      steps:
+                        - setHeader:
+                            name: SwitchboardPort
+                            constant: route-sink
+                        - to: direct:switchboard-call
+                """);
+        String body = "{\"call\": \"" + UUID.randomUUID() + "\"}";
+        UUID event = UUID.fromString(awaitRoute("direct:test-call", body).getMessage().getHeader("SwitchboardEvent",
+                String.class));
+        assertEquals(1, Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED));
+        Exchange again = producer.request("direct:test-call", exchange -> exchange.getMessage().setBody(body));
+        assertEquals(true, again.getMessage().getHeader("SwitchboardDuplicate"), "the same call is made once");
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.findAll(postRequestedFor(urlEqualTo("/route-sink"))
+                .withRequestBody(equalTo(body))).size() == 1);
+        assertEquals("route:test-caller", HubState.text(dataSource, "select rule_id from action_run where event_id = ?",
+                event));
+
+        String refused = "{\"refuse\": \"" + UUID.randomUUID() + "\"}";
+        UUID failing = UUID.fromString(producer.request("direct:test-call", exchange -> exchange.getMessage()
+                .setBody(refused)).getMessage().getHeader("SwitchboardEvent", String.class));
+        Events.awaitRuns(dataSource, failing, Duration.ofSeconds(20), RunState.DEAD);
+        given().get("/api/incidents").then().body("incident", hasItem("run-dead:" + HubState.text(dataSource,
+                "select id::text from action_run where event_id = ?", failing)));
+        Workspace.deleteRoute("caller.yaml");
+    }
+
+    @Test
+    void theShippedLegacyQueueRouteTurnsLinesIntoEventsAndParksWhatItCannotRead() throws Exception {
+        copyShipped("legacy-orders.yaml");
+        String order = "L" + UUID.randomUUID().toString().substring(0, 8);
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/routes").jsonPath()
+                .getList("routes.id").contains("legacy-orders"));
+        producer.sendBody("jms:queue:legacy.orders?exchangePattern=" + ExchangePattern.InOnly,
+                "ORDER|" + order + "|ada@example.com|1250.00");
+        producer.sendBody("jms:queue:legacy.orders?exchangePattern=" + ExchangePattern.InOnly,
+                "ORDER|" + order + "|ada@example.com|1250.00"); // the legacy system sent it twice
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> HubState.count(dataSource,
+                "select count(*) from event where source = 'legacy-orders' and delivery_id = ?", order) == 1);
+        assertEquals("ada@example.com", HubState.text(dataSource, "select envelope -> 'data' -> 'customer' ->> 'email'"
+                + " from event where source = 'legacy-orders' and delivery_id = ?", order));
+        assertEquals("1250.00", HubState.text(dataSource, "select to_char((envelope -> 'data' ->> 'total')::numeric,"
+                + " 'FM9999.00') from event where source = 'legacy-orders' and delivery_id = ?", order));
+
+        String garbage = "GARBAGE " + order;
+        producer.sendBody("jms:queue:legacy.orders?exchangePattern=" + ExchangePattern.InOnly, garbage);
+        Exchange parked = consumer.receive("jms:queue:" + Stream.DEAD_LETTERS + "?selector=SwitchboardRoute='legacy-orders'",
+                15_000);
+        assertEquals(garbage, parked.getMessage().getBody(String.class));
+        assertTrue(parked.getMessage().getHeader("SwitchboardDeadReason", String.class).contains("not a legacy order line"));
+        given().get("/api/incidents").then().body("incident", hasItem("route-dead-letters:legacy-orders"));
+
+        // The next line that goes through resolves the route's incident.
+        producer.sendBody("jms:queue:legacy.orders?exchangePattern=" + ExchangePattern.InOnly,
+                "ORDER|" + order + "-2|bob@example.com|10");
+        await().atMost(Duration.ofSeconds(15)).until(() -> !given().get("/api/incidents").jsonPath()
+                .getList("incident").contains("route-dead-letters:legacy-orders"));
+        Workspace.deleteRoute("legacy-orders.yaml");
+    }
+
+    @Test
+    void theShippedReconciliationEmitsAnEventOnSchedule() throws Exception {
+        long before = HubState.count(dataSource, "select count(*) from event where type = 'shop.orders.reconciled'");
+        copyShipped("reconcile-orders.yaml");
+        await().atMost(Duration.ofSeconds(15)).until(() -> HubState.count(dataSource,
+                "select count(*) from event where type = 'shop.orders.reconciled'") > before);
+        Workspace.deleteRoute("reconcile-orders.yaml");
+        String data = HubState.text(dataSource, "select envelope ->> 'data' from event where type = 'shop.orders.reconciled'"
+                + " order by received_at desc limit 1");
+        assertTrue(data.contains("\"received\"") && data.contains("\"untagged\""), data);
+    }
+
+    /** The first answer of the route once it is loaded (a direct endpoint fails at once until then). */
+    private Exchange awaitRoute(String endpoint, String body) {
+        Exchange[] result = new Exchange[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            result[0] = producer.request(endpoint + "?block=false", exchange -> exchange.getMessage().setBody(body));
+            return result[0].getException() == null;
+        });
+        return result[0];
+    }
+
+    private static void copyShipped(String file) throws Exception {
+        Workspace.writeRoute(file, Files.readString(Path.of("routes", file)));
+    }
+}
