@@ -26,7 +26,7 @@ else
   PER_RUN=200000
 fi
 SECRET=bench-secret
-HUB_PORT=18080; SINK_PORT=18081; PG_PORT=15432; BROKER_PORT=16161; EMBEDDED_BROKER_PORT=16162
+HUB_PORT=18080; SINK_PORT=18081; PG_PORT=15432; BROKER_PORT=16161; EMBEDDED_BROKER_PORT=16162; EMBEDDED_AMQP_PORT=16163
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
 log() { echo "[bench $(date +%T)] $*" >&2; }
@@ -128,6 +128,7 @@ start_hub() {
   cat > "$dir/application.properties" <<EOF
 quarkus.http.port=$HUB_PORT
 switchboard.embedded.broker-port=$EMBEDDED_BROKER_PORT
+switchboard.embedded.amqp-port=$EMBEDDED_AMQP_PORT
 switchboard.sources.bench.signature=hmac-sha256
 switchboard.sources.bench.secret=$SECRET
 switchboard.sources.bench.signature-prefix=sha256=

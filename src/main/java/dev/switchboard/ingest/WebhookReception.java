@@ -1,12 +1,9 @@
 package dev.switchboard.ingest;
 
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,9 +81,9 @@ public class WebhookReception implements Processor {
         source.verifier().verify(request, clock.instant());
         JsonNode json = source.isJson() ? parse(body) : null;
 
-        String deliveryId = source.eventId().flatMap(id -> id.evaluate(request, json))
-                .orElseGet(() -> "sha256:" + sha256(body));
-        String type = source.eventType().evaluate(request, json).orElseThrow(() -> Problem.badRequest(
+        String deliveryId = source.eventId().flatMap(id -> id.evaluate(request::header, json))
+                .orElseGet(() -> BodyHash.deliveryId(body));
+        String type = source.eventType().evaluate(request::header, json).orElseThrow(() -> Problem.badRequest(
                 "missing-event-type", "Event type not found",
                 "The event type (" + source.eventType() + ") is absent from this request"));
 
@@ -143,13 +140,5 @@ public class WebhookReception implements Processor {
             }
         });
         return headers;
-    }
-
-    private static String sha256(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-        }
     }
 }
