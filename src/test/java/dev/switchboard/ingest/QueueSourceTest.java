@@ -115,14 +115,21 @@ class QueueSourceTest {
     }
 
     @Test
-    void aCoreJmsMessageBecomesAnEventToo() {
+    void aCoreJmsMessageBecomesAnEventToo() throws Exception {
         String orderId = "core-" + UUID.randomUUID();
+        String messageId;
         try (JMSContext context = coreClient.createContext()) {
             context.createProducer().setProperty("OrderId", orderId)
                     .send(context.createQueue("test.queue.keyed"), "from a core client");
+            TextMessage plain = context.createTextMessage("plain from a core client");
+            context.createProducer().send(context.createQueue("test.queue.plain"), plain);
+            messageId = plain.getJMSMessageID();
         }
-        UUID event = IncomingEvent.eventId("queue-keyed", orderId);
-        await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, event) != null);
+        UUID keyed = IncomingEvent.eventId("queue-keyed", orderId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, keyed) != null);
+        // Without an event-id expression, the JMS message id names the event.
+        UUID plain = IncomingEvent.eventId("queue-plain", messageId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, plain) != null);
     }
 
     @Test
