@@ -46,6 +46,10 @@ class QueueReception implements Processor {
         Message message = exchange.getMessage();
         Object received = message.getBody();
         byte[] body = received == null ? new byte[0] : message.getBody(byte[].class);
+        if (body == null) {
+            throw new UnreadableMessageException("the body is a " + received.getClass().getSimpleName()
+                    + ", not text or bytes");
+        }
         JsonNode json = parseJson(body);
         UnaryOperator<String> properties = name -> message.getHeader(name, String.class);
 

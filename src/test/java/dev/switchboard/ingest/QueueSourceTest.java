@@ -207,6 +207,20 @@ class QueueSourceTest {
         neverRedelivered("queue-keyed", received, rejected, "test.queue.keyed.rejected", dead);
     }
 
+    @Test
+    void aMapMessageIsNotABodyTheHubCanKeep() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        long dead = Queues.added("test.queue.plain.dead");
+        try (JMSContext context = amqpClient().createContext()) {
+            jakarta.jms.MapMessage message = context.createMapMessage();
+            message.setString("marker", marker);
+            context.createProducer().send(context.createQueue("test.queue.plain"), message);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added("test.queue.plain.dead") == dead + 1);
+        assertEquals(0, HubState.count(dataSource, "select count(*) from event where envelope::text like ?",
+                "%" + marker + "%"));
+    }
+
     /** Reads the dead-letter address over AMQP until the message with this body arrives. */
     private static Message deadLetter(String address, String body) throws Exception {
         try (JMSContext context = amqpClient().createContext();
