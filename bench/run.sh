@@ -29,7 +29,7 @@ SECRET=bench-secret
 # The hub's JVM as the README recommends running it: a bounded heap (the JVM's default ceiling is
 # a quarter of the machine's memory, so RSS would only say how much the machine has).
 HUB_JAVA_OPTS=${HUB_JAVA_OPTS:--Xms256m -Xmx256m}
-HUB_PORT=18080; SINK_PORT=18081; PG_PORT=15432; BROKER_PORT=16161; EMBEDDED_BROKER_PORT=16162
+HUB_PORT=18080; SINK_PORT=18081; PG_PORT=15432; BROKER_PORT=16161; EMBEDDED_BROKER_PORT=16162; EMBEDDED_AMQP_PORT=16163
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
 log() { echo "[bench $(date +%T)] $*" >&2; }
@@ -131,6 +131,7 @@ start_hub() {
   cat > "$dir/application.properties" <<EOF
 quarkus.http.port=$HUB_PORT
 switchboard.embedded.broker-port=$EMBEDDED_BROKER_PORT
+switchboard.embedded.amqp-port=$EMBEDDED_AMQP_PORT
 switchboard.sources.bench.signature=hmac-sha256
 switchboard.sources.bench.secret=$SECRET
 switchboard.sources.bench.signature-prefix=sha256=

@@ -39,5 +39,9 @@ public interface BootConfig {
         /** 0 picks a free port. */
         @WithDefault("61616")
         int brokerPort();
+
+        /** The embedded broker's AMQP 1.0 port, for any AMQP client; 0 picks a free port. */
+        @WithDefault("5672")
+        int amqpPort();
     }
 }

@@ -41,7 +41,8 @@ public class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory 
         if (isAbsent(context, BROKER_URL)) {
             String host = valueOf(context, "switchboard.embedded.broker-host", "127.0.0.1");
             int port = Integer.parseInt(valueOf(context, "switchboard.embedded.broker-port", "61616"));
-            supplied.put(BROKER_URL, EmbeddedBroker.start(dataDirectory.resolve("artemis"), host, port));
+            int amqpPort = Integer.parseInt(valueOf(context, "switchboard.embedded.amqp-port", "5672"));
+            supplied.put(BROKER_URL, EmbeddedBroker.start(dataDirectory.resolve("artemis"), host, port, amqpPort));
         }
         // Below every file and the environment: these are only defaults for what nobody set.
         return List.of(new PropertiesConfigSource(supplied, "switchboard-embedded-services", 50));

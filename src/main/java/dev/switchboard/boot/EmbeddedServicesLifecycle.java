@@ -39,8 +39,8 @@ public class EmbeddedServicesLifecycle {
             LOG.infof("Database: external PostgreSQL at %s", withoutCredentials(jdbcUrl));
         }
         if (EmbeddedBroker.isRunning()) {
-            LOG.infof("Broker: embedded Artemis at %s, journal in %s",
-                    EmbeddedBroker.url(), EmbeddedBroker.dataDirectory());
+            LOG.infof("Broker: embedded Artemis at %s (AMQP 1.0 at %s), journal in %s",
+                    EmbeddedBroker.url(), EmbeddedBroker.amqpUrl(), EmbeddedBroker.dataDirectory());
         } else {
             LOG.infof("Broker: external Artemis at %s", withoutCredentials(brokerUrl));
         }

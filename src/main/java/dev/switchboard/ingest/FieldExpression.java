@@ -1,6 +1,8 @@
 package dev.switchboard.ingest;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.jayway.jsonpath.Configuration;
@@ -11,16 +13,23 @@ import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 
 /**
- * Where a value of a webhook lives: {@code header:<name>}, {@code jsonpath:<path>} into the JSON
- * body, or, with neither prefix, a literal.
+ * Where a value of an incoming message lives: {@code header:<name>} (a webhook's HTTP header),
+ * {@code property:<name>} (a queue message's property), {@code jsonpath:<path>} into the JSON
+ * body, or, with no prefix, a literal.
  */
 public sealed interface FieldExpression {
 
-    Optional<String> evaluate(WebhookRequest request, JsonNode json);
+    /**
+     * @param attributes the message's named attributes (HTTP headers or message properties), null when absent
+     * @param json the body as JSON, or null when it is not JSON
+     */
+    Optional<String> evaluate(UnaryOperator<String> attributes, JsonNode json);
 
     static FieldExpression parse(String spec) {
-        if (spec.startsWith("header:")) {
-            return new Header(spec.substring("header:".length()).trim());
+        for (String prefix : Attribute.PREFIXES) {
+            if (spec.startsWith(prefix + ":")) {
+                return new Attribute(prefix, spec.substring(prefix.length() + 1).trim());
+            }
         }
         if (spec.startsWith("jsonpath:")) {
             return new JsonPathField(spec.substring("jsonpath:".length()).trim());
@@ -28,16 +37,28 @@ public sealed interface FieldExpression {
         return new Literal(spec);
     }
 
-    record Header(String name) implements FieldExpression {
+    /**
+     * A named attribute of the transport message: {@code header} for webhooks, {@code property} for
+     * queue messages. Which prefix a source may use is checked where its kind is known.
+     */
+    record Attribute(String prefix, String name) implements FieldExpression {
+
+        static final List<String> PREFIXES = List.of("header", "property");
+
         @Override
-        public Optional<String> evaluate(WebhookRequest request, JsonNode json) {
-            return Optional.ofNullable(request.header(name)).filter(value -> !value.isBlank());
+        public Optional<String> evaluate(UnaryOperator<String> attributes, JsonNode json) {
+            return Optional.ofNullable(attributes.apply(name)).filter(value -> !value.isBlank());
+        }
+
+        @Override
+        public String toString() {
+            return prefix + ":" + name;
         }
     }
 
     record Literal(String value) implements FieldExpression {
         @Override
-        public Optional<String> evaluate(WebhookRequest request, JsonNode json) {
+        public Optional<String> evaluate(UnaryOperator<String> attributes, JsonNode json) {
             return Optional.of(value);
         }
     }
@@ -49,10 +70,12 @@ public sealed interface FieldExpression {
                 .mappingProvider(new JacksonMappingProvider())
                 .build();
 
+        private final String spec;
         private final JsonPath path;
 
         /** @throws IllegalArgumentException when the path does not compile */
         JsonPathField(String path) {
+            this.spec = "jsonpath:" + path;
             try {
                 this.path = JsonPath.compile(path);
             } catch (InvalidPathException e) {
@@ -61,7 +84,7 @@ public sealed interface FieldExpression {
         }
 
         @Override
-        public Optional<String> evaluate(WebhookRequest request, JsonNode json) {
+        public Optional<String> evaluate(UnaryOperator<String> attributes, JsonNode json) {
             if (json == null) {
                 return Optional.empty();
             }
@@ -72,6 +95,11 @@ public sealed interface FieldExpression {
             } catch (PathNotFoundException e) {
                 return Optional.empty();
             }
+        }
+
+        @Override
+        public String toString() {
+            return spec;
         }
     }
 }

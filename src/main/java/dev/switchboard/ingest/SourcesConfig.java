@@ -46,10 +46,13 @@ public interface SourcesConfig {
         @WithDefault("5m")
         Duration tolerance();
 
-        /** {@code header:<name>} or {@code jsonpath:<path>}; the default depends on the signature scheme. */
+        /**
+         * Webhooks: {@code header:<name>} or {@code jsonpath:<path>}, the default depending on the
+         * signature scheme. Queues: {@code property:<name>} or {@code jsonpath:<path>}, by default the message id.
+         */
         Optional<String> eventId();
 
-        /** {@code header:<name>}, {@code jsonpath:<path>} or a literal type. */
+        /** {@code header:<name>} (webhooks), {@code property:<name>} (queues), {@code jsonpath:<path>} or a literal type. */
         Optional<String> eventType();
 
         @WithDefault("1MB")
@@ -59,6 +62,28 @@ public interface SourcesConfig {
         /** The media type the source sends; JSON types are parsed and must be well-formed. */
         @WithDefault("application/json")
         String contentType();
+
+        /** Queues: the broker address consumed; required. */
+        Optional<String> address();
+
+        /** Queues: a {@code queue} (anycast) or a {@code topic} (multicast, read through a shared durable subscription). */
+        @WithDefault("queue")
+        Destination destination();
+
+        /** Queues, topic only: the durable subscription's name, {@code switchboard.<name>} by default. */
+        Optional<String> subscription();
+
+        /** Queues: where unreadable messages go, with the reason; {@code <address>.dead} by default. */
+        Optional<String> deadLetterAddress();
+
+        /** Queues: concurrent consumers of the address in this replica. */
+        @WithDefault("1")
+        int consumers();
+    }
+
+    enum Destination {
+        QUEUE,
+        TOPIC
     }
 
     enum Kind {

@@ -77,9 +77,9 @@ public class WebhookReception implements Processor {
         source.verifier().verify(request, clock.instant());
         JsonNode json = source.isJson() ? parse(body) : null;
 
-        String deliveryId = source.eventId().flatMap(id -> id.evaluate(request, json))
+        String deliveryId = source.eventId().flatMap(id -> id.evaluate(request::header, json))
                 .orElseGet(() -> IncomingEvent.digestId(body));
-        String type = source.eventType().evaluate(request, json).orElseThrow(() -> Problem.badRequest(
+        String type = source.eventType().evaluate(request::header, json).orElseThrow(() -> Problem.badRequest(
                 "missing-event-type", "Event type not found",
                 "The event type (" + source.eventType() + ") is absent from this request"));
 

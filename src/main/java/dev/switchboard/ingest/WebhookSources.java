@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,8 +29,6 @@ import dev.switchboard.ingest.signature.StripeSignatureVerifier;
 @Startup
 @ApplicationScoped
 public class WebhookSources {
-
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
     private final Map<String, WebhookSource> sources;
 
@@ -68,9 +65,7 @@ public class WebhookSources {
     }
 
     private static WebhookSource build(String name, Source source) {
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a source name is lower-case letters, digits, '.', '_' and '-'");
-        }
+        SourceNames.requireValid(name);
         SignatureScheme scheme = source.signature();
         Optional<String> eventId = source.eventId().or(() -> Optional.ofNullable(switch (scheme) {
             case GITHUB -> "header:X-GitHub-Delivery";
@@ -86,12 +81,19 @@ public class WebhookSources {
         WebhookSource built = new WebhookSource(name, verifier(name, source),
                 eventId.map(FieldExpression::parse), FieldExpression.parse(eventType),
                 source.maxBody(), source.contentType().trim().toLowerCase());
+        if (isProperty(built.eventType()) || built.eventId().filter(WebhookSources::isProperty).isPresent()) {
+            throw new IllegalArgumentException("property: is for queue sources; a webhook's values are header: or jsonpath:");
+        }
         boolean usesJsonPath = built.eventType() instanceof FieldExpression.JsonPathField
                 || built.eventId().filter(FieldExpression.JsonPathField.class::isInstance).isPresent();
         if (usesJsonPath && !built.isJson()) {
             throw new IllegalArgumentException("jsonpath: needs a JSON content-type, not " + built.contentType());
         }
         return built;
+    }
+
+    private static boolean isProperty(FieldExpression expression) {
+        return expression instanceof FieldExpression.Attribute attribute && attribute.prefix().equals("property");
     }
 
     private static SignatureVerifier verifier(String name, Source source) {

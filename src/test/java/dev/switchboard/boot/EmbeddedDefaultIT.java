@@ -42,6 +42,7 @@ class EmbeddedDefaultIT {
         Files.writeString(work.resolve("application.properties"), String.join("\n",
                 "quarkus.http.port=" + httpPort,
                 "switchboard.embedded.broker-port=" + HubProcess.freePort(),
+                "switchboard.embedded.amqp-port=" + HubProcess.freePort(),
                 "switchboard.embedded.postgres-port=" + postgresPort,
                 "switchboard.sources.orders.signature=hmac-sha256",
                 "switchboard.sources.orders.secret=secret-in-the-file",
@@ -80,6 +81,7 @@ class EmbeddedDefaultIT {
         Files.writeString(work.resolve("application.properties"), String.join("\n",
                 "quarkus.http.port=" + httpPort,
                 "switchboard.embedded.broker-port=" + HubProcess.freePort(),
+                "switchboard.embedded.amqp-port=" + HubProcess.freePort(),
                 "switchboard.sources.gh.signature=github", ""));
         try (HubProcess hub = HubProcess.start(work, httpPort, Map.of())) {
             assertNotEquals(0, hub.awaitExit(STARTUP));

@@ -44,7 +44,8 @@ class ShippedExampleIT {
         Files.copy(Path.of("rules/models/vip_customer.sql"), rules.resolve("vip_customer.sql"));
         int httpPort = HubProcess.freePort();
         Map<String, String> environment = Map.of("QUARKUS_HTTP_PORT", Integer.toString(httpPort),
-                "SWITCHBOARD_EMBEDDED_BROKER_PORT", Integer.toString(HubProcess.freePort()));
+                "SWITCHBOARD_EMBEDDED_BROKER_PORT", Integer.toString(HubProcess.freePort()),
+                "SWITCHBOARD_EMBEDDED_AMQP_PORT", Integer.toString(HubProcess.freePort()));
 
         try (HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(Duration.ofSeconds(90))) {
             String vip = order(hub, 1250, "ada@example.com");

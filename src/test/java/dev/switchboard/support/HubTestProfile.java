@@ -68,6 +68,25 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.alerting-signed.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.alerting-signed.secret", "alerting-secret"),
 
+                // Queue sources on the embedded broker: ids and types from the JSON body, from
+                // message properties, or (queue-plain) the message id and the source name.
+                Map.entry("switchboard.sources.queue-json.kind", "queue"),
+                Map.entry("switchboard.sources.queue-json.address", "test.queue.json"),
+                Map.entry("switchboard.sources.queue-json.event-id", "jsonpath:$.id"),
+                Map.entry("switchboard.sources.queue-json.event-type", "jsonpath:$.type"),
+                Map.entry("switchboard.sources.queue-json.consumers", "2"),
+                Map.entry("switchboard.sources.queue-keyed.kind", "queue"),
+                Map.entry("switchboard.sources.queue-keyed.address", "test.queue.keyed"),
+                Map.entry("switchboard.sources.queue-keyed.event-id", "property:OrderId"),
+                Map.entry("switchboard.sources.queue-keyed.event-type", "test.keyed"),
+                Map.entry("switchboard.sources.queue-keyed.dead-letter-address", "test.queue.keyed.rejected"),
+                Map.entry("switchboard.sources.queue-plain.kind", "queue"),
+                Map.entry("switchboard.sources.queue-plain.address", "test.queue.plain"),
+                Map.entry("switchboard.sources.queue-topic.kind", "queue"),
+                Map.entry("switchboard.sources.queue-topic.address", "test.topic"),
+                Map.entry("switchboard.sources.queue-topic.destination", "topic"),
+                Map.entry("switchboard.sources.queue-topic.event-id", "property:OrderId"),
+
                 // The shipped reconciliation route runs at once and every second while a test loads it.
                 Map.entry("reconcile.orders.period", "1s"),
                 Map.entry("reconcile.orders.delay", "0"),

@@ -1,0 +1,84 @@
+package dev.switchboard.ingest;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.function.UnaryOperator;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.jms.JmsConstants;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+
+import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.stream.StreamRoutes;
+
+/**
+ * Turns one message of a queue source into a CloudEvent for {@code direct:switchboard-accept}.
+ * A JSON object or array body is the event's JSON data; any other body is kept as it came, text
+ * as {@code text/plain}, bytes as {@code application/octet-stream}. The message is left untouched
+ * when it is unreadable, so that the dead-letter copy is the original.
+ */
+class QueueReception implements Processor {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final QueueSource source;
+
+    QueueReception(QueueSource source) {
+        this.source = source;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Object received = message.getBody();
+        byte[] body = received == null ? new byte[0] : message.getBody(byte[].class);
+        if (body == null) {
+            throw new UnreadableMessageException("the body is a " + received.getClass().getSimpleName()
+                    + ", not text or bytes");
+        }
+        JsonNode json = parseJson(body);
+        UnaryOperator<String> properties = name -> message.getHeader(name, String.class);
+
+        String deliveryId = source.eventId()
+                .map(expression -> required(expression, "event id", properties, json))
+                .orElseGet(() -> MessageIds.stableId(message, body));
+        String type = required(source.eventType(), "event type", properties, json);
+
+        Long sentAt = message.getHeader(JmsConstants.JMS_HEADER_TIMESTAMP, Long.class);
+        String contentType = received instanceof String ? "text/plain; charset=utf-8" : "application/octet-stream";
+        IncomingEvent incoming = IncomingEvent.of(source.name(), deliveryId, type, OffsetDateTime.ofInstant(
+                sentAt == null || sentAt <= 0 ? Instant.now() : Instant.ofEpochMilli(sentAt), ZoneOffset.UTC),
+                json, body, contentType);
+
+        message.removeHeaders("*");
+        message.setHeader(StreamRoutes.DELIVERY_KEY, incoming.deliveryKey());
+        message.setBody(incoming.cloudEvent());
+    }
+
+    private static String required(FieldExpression expression, String what, UnaryOperator<String> properties,
+            JsonNode json) {
+        return expression.evaluate(properties, json).orElseThrow(() -> new UnreadableMessageException(
+                expression instanceof FieldExpression.JsonPathField && json == null
+                        ? "the " + what + " (" + expression + ") needs a JSON body, and this body is not a JSON object or array"
+                        : "the " + what + " (" + expression + ") is absent from this message"));
+    }
+
+    /** The body as JSON when it is a JSON object or array; null otherwise (text, bytes, malformed JSON). */
+    private static JsonNode parseJson(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isContainerNode() ? node : null;
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+}

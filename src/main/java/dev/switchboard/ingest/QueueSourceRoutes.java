@@ -1,0 +1,77 @@
+package dev.switchboard.ingest;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+import dev.switchboard.boot.EmbeddedBroker;
+import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamRoutes;
+
+/**
+ * One consumer route per queue source: each message becomes an event through
+ * {@link Stream#ACCEPT} inside the JMS transaction, so it is acknowledged only once its event is
+ * recorded. A failure to record (database or broker away) rolls the message back for the broker
+ * to redeliver later; an unreadable message goes to the source's dead-letter address instead.
+ */
+@ApplicationScoped
+public class QueueSourceRoutes extends RouteBuilder {
+
+    /** Message property of a dead-lettered message: why it could not become an event. */
+    public static final String DEAD_REASON = "SwitchboardDeadReason";
+    /** Message property of a dead-lettered message: the source that refused it. */
+    public static final String DEAD_SOURCE = "SwitchboardSource";
+
+    @Inject
+    QueueSources sources;
+
+    @Inject
+    IngestMetrics metrics;
+
+    @Override
+    public void configure() {
+        for (QueueSource source : sources.all().values()) {
+            if (EmbeddedBroker.isRunning()) {
+                // Rolled-back messages wait and back off instead of being dropped after ten
+                // attempts: a database outage delays these events, never loses them.
+                EmbeddedBroker.redeliverWithBackoff(source.address(), source.deadLetterAddress());
+            }
+            route(source);
+        }
+    }
+
+    private void route(QueueSource source) {
+        String name = source.name();
+        from(source.endpointUri()).routeId("queue-source-" + name)
+                .onException(UnreadableMessageException.class).handled(true)
+                    .process(exchange -> metrics.rejected(name, "unreadable"))
+                    .log(LoggingLevel.WARN, "Unreadable message of source " + name + " sent to "
+                            + source.deadLetterAddress() + ": ${exception.message}")
+                    // A reply-to would make the dead-letter send wait for an answer.
+                    .removeHeader("JMSReplyTo")
+                    .setHeader(DEAD_REASON, simple("${exception.message}"))
+                    .setHeader(DEAD_SOURCE, constant(name))
+                    .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
+                .end()
+                .process(exchange -> metrics.received(name))
+                .process(new QueueReception(source))
+                // A failure in here has been through the acceptance's transactional error handler
+                // and stays on the exchange: the JMS transaction rolls back and the broker redelivers.
+                .to(Stream.ACCEPT)
+                .process(exchange -> counted(name, exchange));
+    }
+
+    private void counted(String source, Exchange exchange) {
+        if (exchange.getProperty(StreamRoutes.DUPLICATE, false, Boolean.class)) {
+            metrics.duplicate(source);
+        } else {
+            metrics.accepted(source, Duration.ofMillis(exchange.getClock().elapsed()));
+        }
+    }
+}

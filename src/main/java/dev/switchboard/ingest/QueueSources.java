@@ -1,0 +1,93 @@
+package dev.switchboard.ingest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+import dev.switchboard.ingest.SourcesConfig.Destination;
+import dev.switchboard.ingest.SourcesConfig.Source;
+
+/**
+ * The queue sources of the configuration, checked at startup: one that cannot work (no address,
+ * an expression a queue message cannot answer) stops the hub with a message naming it.
+ */
+@Startup
+@ApplicationScoped
+public class QueueSources {
+
+    private final Map<String, QueueSource> sources;
+
+    @Inject
+    public QueueSources(SourcesConfig config) {
+        this.sources = build(config.sources());
+    }
+
+    public Map<String, QueueSource> all() {
+        return sources;
+    }
+
+    static Map<String, QueueSource> build(Map<String, Source> configured) {
+        Map<String, QueueSource> built = new TreeMap<>();
+        List<String> errors = new ArrayList<>();
+        configured.forEach((name, source) -> {
+            if (source.kind() != SourcesConfig.Kind.QUEUE) {
+                return;
+            }
+            try {
+                built.put(name, build(name, source));
+            } catch (IllegalArgumentException e) {
+                errors.add("Source '" + name + "': " + e.getMessage());
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw new ConfigurationException(String.join("\n", errors));
+        }
+        return Map.copyOf(built);
+    }
+
+    private static QueueSource build(String name, Source source) {
+        SourceNames.requireValid(name);
+        String address = source.address().map(String::trim).filter(a -> !a.isEmpty())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "a queue source needs an address: set switchboard.sources." + name + ".address"));
+        if (source.signature() != SourcesConfig.SignatureScheme.NONE) {
+            throw new IllegalArgumentException("signature is for webhook sources; a queue source trusts its broker");
+        }
+        if (source.consumers() < 1) {
+            throw new IllegalArgumentException("consumers must be at least 1");
+        }
+        if (source.destination() == Destination.QUEUE && source.subscription().isPresent()) {
+            throw new IllegalArgumentException("subscription is for destination=topic");
+        }
+        Optional<FieldExpression> eventId = source.eventId().map(QueueSources::parse);
+        if (eventId.filter(FieldExpression.Literal.class::isInstance).isPresent()) {
+            throw new IllegalArgumentException("event-id is property:<name> or jsonpath:<path>; a literal would make"
+                    + " every message the same event");
+        }
+        String deadLetters = source.deadLetterAddress().map(String::trim).filter(a -> !a.isEmpty())
+                .orElse(address + ".dead");
+        if (deadLetters.equals(address)) {
+            throw new IllegalArgumentException("dead-letter-address must differ from address, or messages would loop");
+        }
+        return new QueueSource(name, address, source.destination(),
+                source.subscription().orElse("switchboard." + name), eventId,
+                parse(source.eventType().orElse(name)), deadLetters, source.consumers());
+    }
+
+    private static FieldExpression parse(String spec) {
+        FieldExpression expression = FieldExpression.parse(spec);
+        if (expression instanceof FieldExpression.Attribute attribute && !attribute.prefix().equals("property")) {
+            throw new IllegalArgumentException(attribute.prefix() + ": is for webhook sources; a queue message's"
+                    + " values are property:<name> or jsonpath:<path>");
+        }
+        return expression;
+    }
+}

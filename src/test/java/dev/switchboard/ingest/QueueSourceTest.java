@@ -1,0 +1,255 @@
+package dev.switchboard.ingest;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.boot.EmbeddedBroker;
+import dev.switchboard.boot.EmbeddedDatabase;
+import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Queues;
+
+/**
+ * Queue sources (see HubTestProfile): messages published over AMQP 1.0 with the qpid-jms client,
+ * and over Artemis's own protocol, become events exactly once, across duplicates and a
+ * redelivery after a database outage; an unreadable message is dead-lettered once, with its reason.
+ */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class QueueSourceTest {
+
+    @Inject
+    DataSource dataSource;
+
+    /** The hub's own (CORE protocol) connection factory, as any Artemis JMS client would have. */
+    @Inject
+    ConnectionFactory coreClient;
+
+    private static JmsConnectionFactory amqpClient() {
+        String url = EmbeddedBroker.amqpUrl();
+        assertTrue(url.startsWith("amqp://127.0.0.1:"), url);
+        return new JmsConnectionFactory(url);
+    }
+
+    /** Sends a text message over AMQP and returns the message id the client gave it. */
+    private static String sendAmqp(String queue, String body, Map<String, String> properties) throws Exception {
+        try (JMSContext context = amqpClient().createContext()) {
+            TextMessage message = context.createTextMessage(body);
+            for (Map.Entry<String, String> property : properties.entrySet()) {
+                message.setStringProperty(property.getKey(), property.getValue());
+            }
+            context.createProducer().send(context.createQueue(queue), message);
+            return message.getJMSMessageID();
+        }
+    }
+
+    @Test
+    void amqpJsonMessagesBecomeEventsOnceEvenWhenSentTwice() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String body = "{\"id\":\"" + id + "\",\"type\":\"legacy.order.created\",\"total\":42}";
+        UUID event = IncomingEvent.eventId("queue-json", id);
+        double accepted = HubState.metric(metric("accepted", "queue-json"));
+        double duplicates = HubState.metric(metric("duplicate", "queue-json"));
+
+        sendAmqp("test.queue.json", body, Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, event) != null);
+        sendAmqp("test.queue.json", body, Map.of());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> HubState.metric(metric("duplicate", "queue-json")) == duplicates + 1);
+
+        assertEquals(1, HubState.count(dataSource, "select count(*) from event where id = ?", event));
+        assertEquals(1, HubState.metric(metric("accepted", "queue-json")) - accepted, "one event accepted");
+        assertEquals(1, HubState.count(dataSource,
+                "select count(*) from idempotency_key where processor = 'ingest' and key = ?", "queue-json:" + id));
+        assertEquals("legacy.order.created", HubState.text(dataSource, "select type from event where id = ?", event));
+        assertEquals("application/json", HubState.text(dataSource,
+                "select envelope->>'datacontenttype' from event where id = ?", event));
+        assertEquals("42", HubState.text(dataSource, "select envelope->'data'->>'total' from event where id = ?", event),
+                "a JSON body is the event's JSON data");
+        // and the event went on through the stream: no rule takes this type
+        await().atMost(Duration.ofSeconds(20)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, event)));
+    }
+
+    @Test
+    void theSameIdPropertyTwiceIsOneEventWhateverTheClient() throws Exception {
+        String orderId = "order-" + UUID.randomUUID();
+        UUID event = IncomingEvent.eventId("queue-keyed", orderId);
+        double duplicates = HubState.metric(metric("duplicate", "queue-keyed"));
+
+        sendAmqp("test.queue.keyed", "ORDER;" + orderId + ";first", Map.of("OrderId", orderId));
+        try (JMSContext context = coreClient.createContext()) {
+            context.createProducer().setProperty("OrderId", orderId)
+                    .send(context.createQueue("test.queue.keyed"), "ORDER;" + orderId + ";second");
+        }
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> HubState.metric(metric("duplicate", "queue-keyed")) == duplicates + 1);
+
+        assertEquals(1, HubState.count(dataSource, "select count(*) from event where id = ?", event));
+        assertEquals("test.keyed", HubState.text(dataSource, "select type from event where id = ?", event));
+        assertTrue(HubState.text(dataSource, "select envelope->>'datacontenttype' from event where id = ?", event)
+                .startsWith("text/plain"));
+        assertEquals("ORDER;" + orderId + ";first", HubState.text(dataSource,
+                "select convert_from(decode(envelope->>'data_base64', 'base64'), 'UTF8') from event where id = ?", event),
+                "the first message is the event, the second changed nothing");
+    }
+
+    @Test
+    void aCoreJmsMessageBecomesAnEventToo() throws Exception {
+        String orderId = "core-" + UUID.randomUUID();
+        String messageId;
+        try (JMSContext context = coreClient.createContext()) {
+            context.createProducer().setProperty("OrderId", orderId)
+                    .send(context.createQueue("test.queue.keyed"), "from a core client");
+            TextMessage plain = context.createTextMessage("plain from a core client");
+            context.createProducer().send(context.createQueue("test.queue.plain"), plain);
+            messageId = plain.getJMSMessageID();
+        }
+        UUID keyed = IncomingEvent.eventId("queue-keyed", orderId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, keyed) != null);
+        // Without an event-id expression, the JMS message id names the event.
+        UUID plain = IncomingEvent.eventId("queue-plain", messageId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, plain) != null);
+    }
+
+    @Test
+    void aTopicIsReadThroughADurableSubscription() throws Exception {
+        String orderId = "topic-" + UUID.randomUUID();
+        try (JMSContext context = amqpClient().createContext()) {
+            context.createProducer().setProperty("OrderId", orderId)
+                    .send(context.createTopic("test.topic"), "{\"n\":1}");
+        }
+        UUID event = IncomingEvent.eventId("queue-topic", orderId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, event) != null);
+        assertEquals("queue-topic", HubState.text(dataSource, "select type from event where id = ?", event),
+                "the type defaults to the source name");
+    }
+
+    @Test
+    void aMessageRolledBackWhileTheDatabaseIsDownIsRedeliveredAndRecordedOnce() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        double received = HubState.metric(metric("received", "queue-plain"));
+        long acknowledged = Queues.acknowledged("test.queue.plain");
+        String messageId;
+
+        EmbeddedDatabase.stop();
+        try {
+            messageId = sendAmqp("test.queue.plain", "plain " + marker, Map.of());
+            // Delivered, failed, rolled back and delivered again while the database is away.
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> HubState.metric(metric("received", "queue-plain")) >= received + 2);
+            assertEquals(acknowledged, Queues.acknowledged("test.queue.plain"), "not acknowledged before recorded");
+        } finally {
+            EmbeddedDatabase.restart();
+        }
+
+        // The sender's message id is the delivery id: every redelivery of the message names the same event
+        // (Artemis gives an AMQP message a new JMSMessageID at each delivery to a JMS consumer).
+        UUID event = IncomingEvent.eventId("queue-plain", messageId);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions().until(() -> HubState.eventState(dataSource, event) != null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queues.acknowledged("test.queue.plain") == acknowledged + 1);
+        assertEquals(1, HubState.count(dataSource, "select count(*) from event where source = 'queue-plain'"
+                + " and convert_from(decode(envelope->>'data_base64', 'base64'), 'UTF8') = ?", "plain " + marker));
+        assertEquals("queue-plain", HubState.text(dataSource, "select type from event where id = ?", event));
+    }
+
+    @Test
+    void aBodyThatIsNotJsonGoesToTheDeadLettersOnceWithItsReason() throws Exception {
+        String body = "not json " + UUID.randomUUID();
+        double received = HubState.metric(metric("received", "queue-json"));
+        double rejected = HubState.metric(rejected("queue-json"));
+        long dead = Queues.added("test.queue.json.dead");
+
+        sendAmqp("test.queue.json", body, Map.of());
+
+        Message deadLetter = deadLetter("test.queue.json.dead", body);
+        assertTrue(deadLetter.getStringProperty(QueueSourceRoutes.DEAD_REASON).contains("jsonpath:$.id"),
+                deadLetter.getStringProperty(QueueSourceRoutes.DEAD_REASON));
+        assertTrue(deadLetter.getStringProperty(QueueSourceRoutes.DEAD_REASON).contains("not a JSON object or array"));
+        assertEquals("queue-json", deadLetter.getStringProperty(QueueSourceRoutes.DEAD_SOURCE));
+        neverRedelivered("queue-json", received, rejected, "test.queue.json.dead", dead);
+    }
+
+    @Test
+    void aMessageWithoutItsIdPropertyGoesToTheConfiguredDeadLetterAddress() throws Exception {
+        String body = "no id " + UUID.randomUUID();
+        double received = HubState.metric(metric("received", "queue-keyed"));
+        double rejected = HubState.metric(rejected("queue-keyed"));
+        long dead = Queues.added("test.queue.keyed.rejected");
+
+        sendAmqp("test.queue.keyed", body, Map.of("SomethingElse", "x"));
+
+        Message deadLetter = deadLetter("test.queue.keyed.rejected", body);
+        assertTrue(deadLetter.getStringProperty(QueueSourceRoutes.DEAD_REASON).contains("(property:OrderId) is absent"),
+                deadLetter.getStringProperty(QueueSourceRoutes.DEAD_REASON));
+        assertEquals("x", deadLetter.getStringProperty("SomethingElse"), "the original message is kept");
+        neverRedelivered("queue-keyed", received, rejected, "test.queue.keyed.rejected", dead);
+    }
+
+    @Test
+    void aMapMessageIsNotABodyTheHubCanKeep() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        long dead = Queues.added("test.queue.plain.dead");
+        try (JMSContext context = amqpClient().createContext()) {
+            jakarta.jms.MapMessage message = context.createMapMessage();
+            message.setString("marker", marker);
+            context.createProducer().send(context.createQueue("test.queue.plain"), message);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added("test.queue.plain.dead") == dead + 1);
+        assertEquals(0, HubState.count(dataSource, "select count(*) from event where envelope::text like ?",
+                "%" + marker + "%"));
+    }
+
+    /** Reads the dead-letter address over AMQP until the message with this body arrives. */
+    private static Message deadLetter(String address, String body) throws Exception {
+        try (JMSContext context = amqpClient().createContext();
+                JMSConsumer consumer = context.createConsumer(context.createQueue(address))) {
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (System.currentTimeMillis() < deadline) {
+                Message message = consumer.receive(1000);
+                if (message != null && body.equals(message.getBody(String.class))) {
+                    return message;
+                }
+            }
+        }
+        throw new AssertionError("no dead letter with body '" + body + "' in " + address);
+    }
+
+    private static void neverRedelivered(String source, double receivedBefore, double rejectedBefore,
+            String deadAddress, long deadBefore) throws InterruptedException {
+        // Time for the redeliveries a rolled-back message would get (the first after 1 s).
+        Thread.sleep(2500);
+        assertEquals(1, HubState.metric(metric("received", source)) - receivedBefore, "delivered once, not looped");
+        assertEquals(1, Queues.added(deadAddress) - deadBefore, "dead-lettered once");
+        assertEquals(1, HubState.metric(rejected(source)) - rejectedBefore, "counted as rejected");
+    }
+
+    private static String metric(String name, String source) {
+        return "switchboard_ingest_" + name + "_total{source=\"" + source + "\"}";
+    }
+
+    private static String rejected(String source) {
+        return "switchboard_ingest_rejected_total{reason=\"unreadable\",source=\"" + source + "\"}";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.switchboard.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** Queue sources as configured: defaults, and the mistakes that stop startup with the source's name. */
+class QueueSourcesConfigTest {
+
+    private static Map<String, QueueSource> build(Map<String, String> properties) {
+        Map<String, String> all = new HashMap<>();
+        properties.forEach((key, value) -> all.put("switchboard.sources." + key, value));
+        // Quarkus's own duration form (5m), as at runtime
+        SourcesConfig config = new SmallRyeConfigBuilder().withMapping(SourcesConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withDefaultValues(all).build().getConfigMapping(SourcesConfig.class);
+        return QueueSources.build(config.sources());
+    }
+
+    @Test
+    void defaults() {
+        QueueSource orders = build(Map.of("orders.kind", "queue", "orders.address", "shop.orders",
+                "hook.kind", "webhook")).get("orders");
+        assertEquals("shop.orders.dead", orders.deadLetterAddress());
+        assertEquals(new FieldExpression.Literal("orders"), orders.eventType(), "the type defaults to the source name");
+        assertTrue(orders.eventId().isEmpty(), "the id defaults to the message id");
+        assertEquals("jms:queue:shop.orders?transacted=true&cacheLevelName=CACHE_CONSUMER&concurrentConsumers=1",
+                orders.endpointUri());
+    }
+
+    @Test
+    void aTopicIsReadThroughASharedDurableSubscription() {
+        QueueSource prices = build(Map.of("prices.kind", "queue", "prices.address", "erp.prices",
+                "prices.destination", "topic", "prices.consumers", "3")).get("prices");
+        assertTrue(prices.endpointUri().startsWith("jms:topic:erp.prices?"), prices.endpointUri());
+        assertTrue(prices.endpointUri().endsWith("&concurrentConsumers=3&subscriptionDurable=true"
+                + "&subscriptionShared=true&subscriptionName=switchboard.prices"), prices.endpointUri());
+    }
+
+    @Test
+    void mistakesNameTheSource() {
+        assertRefused(Map.of("legacy.kind", "queue"),
+                "Source 'legacy': a queue source needs an address: set switchboard.sources.legacy.address");
+        assertRefused(Map.of("legacy.kind", "queue", "legacy.address", "a", "legacy.event-id", "header:X-Id"),
+                "Source 'legacy': header: is for webhook sources");
+        assertRefused(Map.of("legacy.kind", "queue", "legacy.address", "a", "legacy.event-id", "fixed"),
+                "Source 'legacy': event-id is property:<name> or jsonpath:<path>");
+        assertRefused(Map.of("legacy.kind", "queue", "legacy.address", "a", "legacy.dead-letter-address", "a"),
+                "Source 'legacy': dead-letter-address must differ from address");
+        assertRefused(Map.of("legacy.kind", "queue", "legacy.address", "a", "legacy.event-type", "jsonpath:$[oops"),
+                "Source 'legacy': invalid JSON path");
+    }
+
+    private static void assertRefused(Map<String, String> properties, String expected) {
+        ConfigurationException refused = assertThrows(ConfigurationException.class, () -> build(properties));
+        assertTrue(refused.getMessage().startsWith(expected), refused.getMessage());
+    }
+}
