@@ -45,7 +45,7 @@ public class SourcesResource {
             String name = entry.getKey();
             DashboardData.SourceHealth recent = health.get(name);
             return new SourceView(name, entry.getValue().kind().name().toLowerCase(),
-                    webhooks.find(name).map(WebhookSource::contentType).orElse(entry.getValue().contentType()),
+                    webhooks.find(name).map(WebhookSource::contentType).orElse(null),
                     recent == null ? 0 : recent.received(), recent == null ? 0 : recent.failed(),
                     recent == null ? null : recent.lastEvent());
         }).toList();
