@@ -59,6 +59,26 @@ public interface SourcesConfig {
         /** The media type the source sends; JSON types are parsed and must be well-formed. */
         @WithDefault("application/json")
         String contentType();
+
+        /** cdc only: a {@code switchboard.datasources} entry to capture; absent = the hub's own database. */
+        Optional<String> database();
+
+        /** cdc only: the captured tables, {@code schema.table}. */
+        Optional<List<String>> tables();
+
+        /** cdc only: the replication slot; default {@code switchboard_<name>}. */
+        Optional<String> slot();
+
+        /** cdc only: the publication; default {@code switchboard_<name>}. */
+        Optional<String> publication();
+
+        /** cdc only: the logical decoding plugin. */
+        @WithDefault("pgoutput")
+        String pluginName();
+
+        /** cdc only: Debezium's snapshot mode; {@code no_data} captures changes from the first start on. */
+        @WithDefault("no_data")
+        String snapshotMode();
     }
 
     enum Kind {
