@@ -98,6 +98,11 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
+    /** Ends the hub as a crash would, with SIGKILL: nothing of it runs to completion. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     /** Stops the hub as a supervisor would, with SIGTERM, and waits for it to finish. */
     @Override
     public void close() throws InterruptedException {
