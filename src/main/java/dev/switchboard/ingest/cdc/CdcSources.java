@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,7 +37,8 @@ public class CdcSources {
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String hubUrl,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> hubUser,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> hubPassword) {
-        CapturedDatabase hub = CapturedDatabase.of(hubUrl, hubUser, hubPassword);
+        // Read only when a source captures the hub's own database.
+        Supplier<CapturedDatabase> hub = () -> CapturedDatabase.of(hubUrl, hubUser, hubPassword);
         List<CdcSource> built = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         config.sources().forEach((name, source) -> {
@@ -60,9 +62,9 @@ public class CdcSources {
     }
 
     private static CapturedDatabase database(Source source, Map<String, DataSources.Config.Business> datasources,
-            CapturedDatabase hub) {
+            Supplier<CapturedDatabase> hub) {
         if (source.database().isEmpty()) {
-            return hub;
+            return hub.get();
         }
         String name = source.database().get();
         DataSources.Config.Business business = datasources.get(name);
