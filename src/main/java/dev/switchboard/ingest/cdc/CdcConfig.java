@@ -25,6 +25,10 @@ public interface CdcConfig {
     /** {@code kubernetes} only: the namespace of the leases; default the pod's own namespace. */
     Optional<String> kubernetesNamespace();
 
+    /** How long the leader of a source may fail to stream, its database up, before its route is restarted. */
+    @WithDefault("2m")
+    Duration restartAfter();
+
     /**
      * How often Debezium writes the position of the changes already accepted to the offset table.
      * A crash replays at most this much, and the replay is dropped as duplicates.

@@ -1,5 +1,8 @@
 package dev.switchboard.ingest.cdc;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -7,11 +10,16 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
+import io.cloudevents.CloudEvent;
+
 import dev.switchboard.boot.BootConfig;
+import dev.switchboard.ingest.IngestMetrics;
 import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamRoutes;
 
 /**
  * One route per CDC source: Debezium's PostgreSQL connector, run through Camel's master component
@@ -25,6 +33,8 @@ import dev.switchboard.stream.Stream;
 @ApplicationScoped
 public class CdcRoutes extends RouteBuilder {
 
+    private static final String COMMITTED_AT = "SwitchboardCommittedAt";
+
     @Inject
     CdcSources sources;
 
@@ -33,6 +43,9 @@ public class CdcRoutes extends RouteBuilder {
 
     @Inject
     BootConfig boot;
+
+    @Inject
+    IngestMetrics metrics;
 
     @Override
     public void configure() throws Exception {
@@ -50,8 +63,25 @@ public class CdcRoutes extends RouteBuilder {
                             .allowRedeliveryWhileStopping(false))
                     .filter(ChangeEvents::isChange)
                         .process(events::toEvent)
+                        .process(exchange -> received(source, exchange))
                         .to(Stream.ACCEPT)
+                        .process(exchange -> count(source, exchange))
                     .end();
+        }
+    }
+
+    private void received(CdcSource source, Exchange exchange) {
+        metrics.received(source.name());
+        exchange.setProperty(COMMITTED_AT, exchange.getMessage().getBody(CloudEvent.class).getTime());
+    }
+
+    /** Accepted changes are timed from their commit in the captured database: the capture lag. */
+    private void count(CdcSource source, Exchange exchange) {
+        if (exchange.getProperty(StreamRoutes.DUPLICATE, false, Boolean.class)) {
+            metrics.duplicate(source.name());
+        } else {
+            OffsetDateTime committed = exchange.getProperty(COMMITTED_AT, OffsetDateTime.class);
+            metrics.accepted(source.name(), Duration.between(committed.toInstant(), Instant.now()));
         }
     }
 

@@ -139,13 +139,31 @@ class CdcSourceIT {
 
         // The captured database down: the source is DOWN; back up, it resumes from its offset.
         stopCaptured();
-        awaitReadiness(second, 503);
+        awaitHealth(second, "/q/health/ready", 503);
         assertTrue(cdcState(second).startsWith("DOWN"), cdcState(second));
         captured = startCaptured(capturedPort);
-        awaitReadiness(second, 200);
+        awaitHealth(second, "/q/health/ready", 200);
         execute(crm(), "insert into cdc_customers values (400, 'after the outage', null)");
         awaitEvents(events -> events.size() == 3 + 150 + 1 + 1);
-        assertExactlyOneEventPerChange(150 + 2);
+
+        // A hub that starts while the captured database is down captures once it is back.
+        stopCaptured();
+        second.kill();
+        hubs.remove(second);
+        HubProcess third = start("c");
+        awaitHealth(third, "/q/health/live", 200);
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!third.output().contains("Leadership taken. Attempt #1 success")) {
+            assertTrue(Instant.now().isBefore(deadline), "the third hub never led the source:\n" + third.output());
+            Thread.sleep(250);
+        }
+        Thread.sleep(3000); // Debezium's engine meets the database down
+        assertTrue(cdcState(third).startsWith("DOWN"), cdcState(third));
+        captured = startCaptured(capturedPort);
+        awaitHealth(third, "/q/health/ready", 200);
+        execute(crm(), "insert into cdc_customers values (500, 'after a start without the database', null)");
+        awaitEvents(events -> events.size() == 3 + 150 + 1 + 1 + 1);
+        assertExactlyOneEventPerChange(150 + 3);
     }
 
     private DataSource crm() {
@@ -174,8 +192,13 @@ class CdcSourceIT {
                 .setCleanDataDirectory(false).setPort(port).setServerConfig("wal_level", "logical").start();
     }
 
-    /** A replica: its own working directory, the shared database, broker and lock directory. */
+    /** A replica, once ready. */
     private HubProcess hub(String name) throws Exception {
+        return start(name).awaitReady(STARTUP);
+    }
+
+    /** A replica: its own working directory, the shared database, broker and lock directory. */
+    private HubProcess start(String name) throws Exception {
         Path directory = Files.createDirectories(work.resolve("hub-" + name));
         int httpPort = HubProcess.freePort();
         Files.writeString(directory.resolve("application.properties"), String.join("\n",
@@ -191,10 +214,11 @@ class CdcSourceIT {
                 "switchboard.sources.crm.database=crm",
                 "switchboard.sources.crm.tables=public.cdc_customers",
                 "switchboard.cdc.cluster-dir=" + work.resolve("cluster"),
-                "switchboard.cdc.lock-interval=1s", ""));
+                "switchboard.cdc.lock-interval=1s",
+                "switchboard.cdc.restart-after=10s", ""));
         HubProcess hub = HubProcess.start(directory, httpPort, Map.of());
         hubs.add(hub);
-        return hub.awaitReady(STARTUP);
+        return hub;
     }
 
     private void assertExactlyOneEventPerChange(int inserts) {
@@ -252,15 +276,22 @@ class CdcSourceIT {
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    private void awaitReadiness(HubProcess hub, int status) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode() != status) {
+    private void awaitHealth(HubProcess hub, String path, int status) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(90);
+        while (status(hub, path) != status) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("readiness never answered " + status + ": " + readiness(hub) + "\n"
-                        + hub.output());
+                throw new AssertionError(path + " never answered " + status + "\n" + hub.output());
             }
             Thread.sleep(250);
+        }
+    }
+
+    private int status(HubProcess hub, String path) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + path)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException notListeningYet) {
+            return -1;
         }
     }
 
