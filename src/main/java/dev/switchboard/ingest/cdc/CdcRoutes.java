@@ -1,8 +1,5 @@
 package dev.switchboard.ingest.cdc;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -10,30 +7,22 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
-import io.cloudevents.CloudEvent;
-
 import dev.switchboard.boot.BootConfig;
-import dev.switchboard.ingest.IngestMetrics;
-import dev.switchboard.stream.Stream;
-import dev.switchboard.stream.StreamRoutes;
 
 /**
  * One route per CDC source: Debezium's PostgreSQL connector, run through Camel's master component
  * so that one replica at a time captures the source, its changes accepted onto the stream.
  *
  * <p>Debezium hands a change over and only later commits the offsets of changes handed over. The
- * route therefore never lets a change go unaccepted: a failed acceptance (database or broker down)
- * is retried in place, holding the engine, until it succeeds; the offset advances after that. A
- * crash between acceptance and the offset commit replays changes that the idempotent accept drops.
+ * route therefore never lets a change go unaccepted: {@link ChangeAcceptor} retries a failed
+ * acceptance (database or broker down) in place, holding the engine, until it succeeds; the offset
+ * advances after that. A crash between acceptance and the offset commit replays changes that the
+ * idempotent accept drops.
  */
 @ApplicationScoped
 public class CdcRoutes extends RouteBuilder {
-
-    private static final String COMMITTED_AT = "SwitchboardCommittedAt";
 
     @Inject
     CdcSources sources;
@@ -45,7 +34,7 @@ public class CdcRoutes extends RouteBuilder {
     BootConfig boot;
 
     @Inject
-    IngestMetrics metrics;
+    ChangeAcceptor acceptor;
 
     @Override
     public void configure() throws Exception {
@@ -56,32 +45,10 @@ public class CdcRoutes extends RouteBuilder {
         for (CdcSource source : sources.all()) {
             ChangeEvents events = new ChangeEvents(source);
             from("master:" + source.namespace() + ":" + endpointUri(source)).routeId(source.routeId())
-                    .errorHandler(defaultErrorHandler()
-                            .maximumRedeliveries(-1).redeliveryDelay(1000).useExponentialBackOff()
-                            .maximumRedeliveryDelay(30_000).retryAttemptedLogLevel(LoggingLevel.WARN)
-                            // stopping must not wait for the database: the offset has not moved past the change
-                            .allowRedeliveryWhileStopping(false))
                     .filter(ChangeEvents::isChange)
                         .process(events::toEvent)
-                        .process(exchange -> received(source, exchange))
-                        .to(Stream.ACCEPT)
-                        .process(exchange -> count(source, exchange))
+                        .process(exchange -> acceptor.accept(source, exchange))
                     .end();
-        }
-    }
-
-    private void received(CdcSource source, Exchange exchange) {
-        metrics.received(source.name());
-        exchange.setProperty(COMMITTED_AT, exchange.getMessage().getBody(CloudEvent.class).getTime());
-    }
-
-    /** Accepted changes are timed from their commit in the captured database: the capture lag. */
-    private void count(CdcSource source, Exchange exchange) {
-        if (exchange.getProperty(StreamRoutes.DUPLICATE, false, Boolean.class)) {
-            metrics.duplicate(source.name());
-        } else {
-            OffsetDateTime committed = exchange.getProperty(COMMITTED_AT, OffsetDateTime.class);
-            metrics.accepted(source.name(), Duration.between(committed.toInstant(), Instant.now()));
         }
     }
 
