@@ -79,6 +79,26 @@ public interface SourcesConfig {
         /** Queues: concurrent consumers of the address in this replica. */
         @WithDefault("1")
         int consumers();
+
+        /** cdc only: a {@code switchboard.datasources} entry to capture; absent = the hub's own database. */
+        Optional<String> database();
+
+        /** cdc only: the captured tables, {@code schema.table}. */
+        Optional<List<String>> tables();
+
+        /** cdc only: the replication slot; default {@code switchboard_<name>}. */
+        Optional<String> slot();
+
+        /** cdc only: the publication; default {@code switchboard_<name>}. */
+        Optional<String> publication();
+
+        /** cdc only: the logical decoding plugin. */
+        @WithDefault("pgoutput")
+        String pluginName();
+
+        /** cdc only: Debezium's snapshot mode; {@code no_data} captures changes from the first start on. */
+        @WithDefault("no_data")
+        String snapshotMode();
     }
 
     enum Destination {

@@ -61,6 +61,15 @@ public final class HubProcess implements AutoCloseable {
 
     /** Waits until readiness answers 200, failing with the hub's output if it exits first. */
     public HubProcess awaitReady(Duration timeout) throws InterruptedException {
+        return awaitHealth("/q/health/ready", timeout);
+    }
+
+    /** Waits until liveness answers 200: started, whether or not everything it needs is up. */
+    public HubProcess awaitLive(Duration timeout) throws InterruptedException {
+        return awaitHealth("/q/health/live", timeout);
+    }
+
+    private HubProcess awaitHealth(String path, Duration timeout) throws InterruptedException {
         HttpClient client = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
@@ -69,7 +78,7 @@ public final class HubProcess implements AutoCloseable {
             }
             try {
                 HttpResponse<String> ready = client.send(
-                        HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).build(),
+                        HttpRequest.newBuilder(URI.create(baseUrl() + path)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (ready.statusCode() == 200) {
                     return this;
@@ -79,7 +88,7 @@ public final class HubProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("The hub was not ready within " + timeout + ":\n" + output());
+        throw new AssertionError("The hub's " + path + " did not answer 200 within " + timeout + ":\n" + output());
     }
 
     /** Waits for the process to end on its own, returning its exit code. */
@@ -96,6 +105,11 @@ public final class HubProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(no output: " + e.getMessage() + ")";
         }
+    }
+
+    /** Ends the hub as a crash would, with SIGKILL: nothing of it runs to completion. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     /** Stops the hub as a supervisor would, with SIGTERM, and waits for it to finish. */

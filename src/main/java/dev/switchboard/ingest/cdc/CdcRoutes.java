@@ -1,0 +1,81 @@
+package dev.switchboard.ingest.cdc;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.builder.RouteBuilder;
+
+import dev.switchboard.boot.BootConfig;
+
+/**
+ * One route per CDC source: Debezium's PostgreSQL connector, run through Camel's master component
+ * so that one replica at a time captures the source, its changes accepted onto the stream.
+ *
+ * <p>Debezium hands a change over and only later commits the offsets of changes handed over. The
+ * route therefore never lets a change go unaccepted: {@link ChangeAcceptor} retries a failed
+ * acceptance (database or broker down) in place, holding the engine, until it succeeds; the offset
+ * advances after that. A crash between acceptance and the offset commit replays changes that the
+ * idempotent accept drops.
+ */
+@ApplicationScoped
+public class CdcRoutes extends RouteBuilder {
+
+    @Inject
+    CdcSources sources;
+
+    @Inject
+    CdcConfig config;
+
+    @Inject
+    BootConfig boot;
+
+    @Inject
+    ChangeAcceptor acceptor;
+
+    @Override
+    public void configure() throws Exception {
+        if (sources.all().isEmpty()) {
+            return;
+        }
+        getContext().addService(ClusterServices.create(config, boot.dataDir()));
+        for (CdcSource source : sources.all()) {
+            ChangeEvents events = new ChangeEvents(source);
+            from("master:" + source.namespace() + ":" + endpointUri(source)).routeId(source.routeId())
+                    .filter(ChangeEvents::isChange)
+                        .process(events::toEvent)
+                        .process(exchange -> acceptor.accept(source, exchange))
+                    .end();
+        }
+    }
+
+    private String endpointUri(CdcSource source) {
+        CapturedDatabase database = source.database();
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("databaseHostname", database.host());
+        options.put("databasePort", database.port());
+        options.put("databaseDbname", database.dbname());
+        options.put("databaseUser", "RAW(" + database.user() + ")");
+        options.put("databasePassword", "RAW(" + database.password() + ")");
+        // Debezium's logical server name; the engine's name (the path) keys the offsets.
+        options.put("topicPrefix", source.name());
+        options.put("tableIncludeList", String.join(",", source.tables()));
+        options.put("pluginName", source.pluginName());
+        options.put("slotName", source.slot());
+        options.put("publicationName", source.publication());
+        // Create the publication for the captured tables only: all_tables needs a superuser.
+        options.put("publicationAutocreateMode", "filtered");
+        options.put("snapshotMode", source.snapshotMode());
+        options.put("tombstonesOnDelete", false);
+        options.put("offsetStorage", JdbcOffsetStore.class.getName());
+        options.put("offsetFlushIntervalMs", config.offsetFlushInterval().toMillis());
+        // A lost connection to the captured database is retried for ever, resuming from the offset.
+        options.put("errorsMaxRetries", -1);
+        options.put("retriableRestartConnectorWaitMs", 5000);
+        return "debezium-postgres:" + source.name() + "?" + options.entrySet().stream()
+                .map(option -> option.getKey() + "=" + option.getValue()).collect(Collectors.joining("&"));
+    }
+}
