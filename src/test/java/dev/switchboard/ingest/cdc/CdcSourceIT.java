@@ -70,7 +70,7 @@ class CdcSourceIT {
                 "create table public.cdc_customers (id int primary key, name text not null, tier text)");
         // Without it, PostgreSQL logs no before image of an update and only the key of a deleted row.
         execute(captured.getPostgresDatabase(), "alter table public.cdc_customers replica identity full");
-        brokerUrl = EmbeddedBroker.start(work.resolve("artemis"), "127.0.0.1", 0);
+        brokerUrl = EmbeddedBroker.start(work.resolve("artemis"), "127.0.0.1", 0, 0);
     }
 
     @AfterEach
