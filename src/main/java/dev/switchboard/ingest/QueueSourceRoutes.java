@@ -23,8 +23,6 @@ import dev.switchboard.stream.StreamRoutes;
 @ApplicationScoped
 public class QueueSourceRoutes extends RouteBuilder {
 
-    /** Message property of a dead-lettered message: why it could not become an event. */
-    public static final String DEAD_REASON = "SwitchboardDeadReason";
     /** Message property of a dead-lettered message: the source that refused it. */
     public static final String DEAD_SOURCE = "SwitchboardSource";
 
@@ -55,7 +53,7 @@ public class QueueSourceRoutes extends RouteBuilder {
                             + source.deadLetterAddress() + ": ${exception.message}")
                     // A reply-to would make the dead-letter send wait for an answer.
                     .removeHeader("JMSReplyTo")
-                    .setHeader(DEAD_REASON, simple("${exception.message}"))
+                    .setHeader(Stream.DEAD_REASON, simple("${exception.message}"))
                     .setHeader(DEAD_SOURCE, constant(name))
                     .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
                 .end()

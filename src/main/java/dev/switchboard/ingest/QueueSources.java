@@ -1,16 +1,12 @@
 package dev.switchboard.ingest;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.configuration.ConfigurationException;
 
 import dev.switchboard.ingest.SourcesConfig.Destination;
 import dev.switchboard.ingest.SourcesConfig.Source;
@@ -35,26 +31,10 @@ public class QueueSources {
     }
 
     static Map<String, QueueSource> build(Map<String, Source> configured) {
-        Map<String, QueueSource> built = new TreeMap<>();
-        List<String> errors = new ArrayList<>();
-        configured.forEach((name, source) -> {
-            if (source.kind() != SourcesConfig.Kind.QUEUE) {
-                return;
-            }
-            try {
-                built.put(name, build(name, source));
-            } catch (IllegalArgumentException e) {
-                errors.add("Source '" + name + "': " + e.getMessage());
-            }
-        });
-        if (!errors.isEmpty()) {
-            throw new ConfigurationException(String.join("\n", errors));
-        }
-        return Map.copyOf(built);
+        return Map.copyOf(ConfiguredSources.build(configured, SourcesConfig.Kind.QUEUE, QueueSources::build));
     }
 
     private static QueueSource build(String name, Source source) {
-        SourceNames.requireValid(name);
         String address = source.address().map(String::trim).filter(a -> !a.isEmpty())
                 .orElseThrow(() -> new IllegalArgumentException(
                         "a queue source needs an address: set switchboard.sources." + name + ".address"));

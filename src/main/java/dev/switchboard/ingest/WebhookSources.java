@@ -5,14 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.configuration.ConfigurationException;
 
 import dev.switchboard.ingest.SourcesConfig.SignatureScheme;
 import dev.switchboard.ingest.SourcesConfig.Source;
@@ -46,26 +44,10 @@ public class WebhookSources {
     }
 
     static Map<String, WebhookSource> build(Map<String, Source> configured) {
-        Map<String, WebhookSource> built = new TreeMap<>();
-        List<String> errors = new ArrayList<>();
-        configured.forEach((name, source) -> {
-            if (source.kind() != SourcesConfig.Kind.WEBHOOK) {
-                return;
-            }
-            try {
-                built.put(name, build(name, source));
-            } catch (IllegalArgumentException e) {
-                errors.add("Source '" + name + "': " + e.getMessage());
-            }
-        });
-        if (!errors.isEmpty()) {
-            throw new ConfigurationException(String.join("\n", errors));
-        }
-        return Map.copyOf(built);
+        return Map.copyOf(ConfiguredSources.build(configured, SourcesConfig.Kind.WEBHOOK, WebhookSources::build));
     }
 
     private static WebhookSource build(String name, Source source) {
-        SourceNames.requireValid(name);
         SignatureScheme scheme = source.signature();
         Optional<String> eventId = source.eventId().or(() -> Optional.ofNullable(switch (scheme) {
             case GITHUB -> "header:X-GitHub-Delivery";

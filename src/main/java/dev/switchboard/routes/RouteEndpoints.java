@@ -137,7 +137,7 @@ public class RouteEndpoints extends RouteBuilder {
         String route = exchange.getFromRouteId();
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = failure == null ? "sent to the dead-letter endpoint" : failure.getMessage();
-        exchange.getMessage().setHeader("SwitchboardDeadReason", reason);
+        exchange.getMessage().setHeader(Stream.DEAD_REASON, reason);
         exchange.getMessage().setHeader("SwitchboardRoute", route);
         metrics.routeDeadLetter(route);
         alerts.raise(deadLetterIncident(route), "route-dead-letters", "Route " + route + " parks messages in "

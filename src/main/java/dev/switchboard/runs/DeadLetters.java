@@ -45,7 +45,7 @@ public class DeadLetters {
         try {
             producer.sendBodyAndHeaders("jms:queue:" + Stream.DEAD_LETTERS + "?exchangePattern="
                     + ExchangePattern.InOnly, JSON.writeValueAsString(letter),
-                    Map.of("SwitchboardDeadReason", reason, "SwitchboardRun", run.toString()));
+                    Map.of(Stream.DEAD_REASON, reason, "SwitchboardRun", run.toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

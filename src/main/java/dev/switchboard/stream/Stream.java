@@ -9,6 +9,9 @@ public final class Stream {
     /** Where a message that cannot be read as a CloudEvent goes, with the reason in a property. */
     public static final String DEAD_LETTERS = "switchboard.dead";
 
+    /** The message property of every dead letter, here or on a queue source's own address: why. */
+    public static final String DEAD_REASON = "SwitchboardDeadReason";
+
     /** Route endpoint that records an incoming event and publishes it, exactly once per delivery. */
     public static final String ACCEPT = "direct:switchboard-accept";
 

@@ -70,7 +70,7 @@ public class StreamRoutes extends RouteBuilder {
                 .onException(Envelopes.UnreadableEnvelopeException.class).handled(true)
                     .log(org.apache.camel.LoggingLevel.WARN, "Unreadable stream message sent to " + Stream.DEAD_LETTERS
                             + ": ${exception.message}")
-                    .setHeader("SwitchboardDeadReason", simple("${exception.message}"))
+                    .setHeader(Stream.DEAD_REASON, simple("${exception.message}"))
                     .to(ExchangePattern.InOnly, "jms:queue:" + Stream.DEAD_LETTERS)
                 .end()
                 .process(exchange -> exchange.getMessage().setBody(

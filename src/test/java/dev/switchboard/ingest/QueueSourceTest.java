@@ -26,6 +26,7 @@ import io.quarkus.test.junit.TestProfile;
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.boot.EmbeddedDatabase;
 import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.stream.Stream;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Queues;
@@ -184,9 +185,9 @@ class QueueSourceTest {
         sendAmqp("test.queue.json", body, Map.of());
 
         Message deadLetter = deadLetter("test.queue.json.dead", body);
-        assertTrue(deadLetter.getStringProperty(QueueSourceRoutes.DEAD_REASON).contains("jsonpath:$.id"),
-                deadLetter.getStringProperty(QueueSourceRoutes.DEAD_REASON));
-        assertTrue(deadLetter.getStringProperty(QueueSourceRoutes.DEAD_REASON).contains("not a JSON object or array"));
+        assertTrue(deadLetter.getStringProperty(Stream.DEAD_REASON).contains("jsonpath:$.id"),
+                deadLetter.getStringProperty(Stream.DEAD_REASON));
+        assertTrue(deadLetter.getStringProperty(Stream.DEAD_REASON).contains("not a JSON object or array"));
         assertEquals("queue-json", deadLetter.getStringProperty(QueueSourceRoutes.DEAD_SOURCE));
         neverRedelivered("queue-json", received, rejected, "test.queue.json.dead", dead);
     }
@@ -201,8 +202,8 @@ class QueueSourceTest {
         sendAmqp("test.queue.keyed", body, Map.of("SomethingElse", "x"));
 
         Message deadLetter = deadLetter("test.queue.keyed.rejected", body);
-        assertTrue(deadLetter.getStringProperty(QueueSourceRoutes.DEAD_REASON).contains("(property:OrderId) is absent"),
-                deadLetter.getStringProperty(QueueSourceRoutes.DEAD_REASON));
+        assertTrue(deadLetter.getStringProperty(Stream.DEAD_REASON).contains("(property:OrderId) is absent"),
+                deadLetter.getStringProperty(Stream.DEAD_REASON));
         assertEquals("x", deadLetter.getStringProperty("SomethingElse"), "the original message is kept");
         neverRedelivered("queue-keyed", received, rejected, "test.queue.keyed.rejected", dead);
     }

@@ -1,6 +1,5 @@
 package dev.switchboard.ingest.cdc;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,9 +12,9 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.configuration.ConfigurationException;
 
 import dev.switchboard.connect.DataSources;
+import dev.switchboard.ingest.ConfiguredSources;
 import dev.switchboard.ingest.SourcesConfig;
 import dev.switchboard.ingest.SourcesConfig.Source;
 
@@ -27,7 +26,6 @@ import dev.switchboard.ingest.SourcesConfig.Source;
 @ApplicationScoped
 public class CdcSources {
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*");
 
     private final List<CdcSource> sources;
@@ -39,22 +37,8 @@ public class CdcSources {
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> hubPassword) {
         // Read only when a source captures the hub's own database.
         Supplier<CapturedDatabase> hub = () -> CapturedDatabase.of(hubUrl, hubUser, hubPassword);
-        List<CdcSource> built = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        config.sources().forEach((name, source) -> {
-            if (source.kind() != SourcesConfig.Kind.CDC) {
-                return;
-            }
-            try {
-                built.add(build(name, source, database(source, datasources.datasources(), hub)));
-            } catch (IllegalArgumentException e) {
-                errors.add("Source '" + name + "': " + e.getMessage());
-            }
-        });
-        if (!errors.isEmpty()) {
-            throw new ConfigurationException(String.join("\n", errors));
-        }
-        this.sources = List.copyOf(built);
+        this.sources = List.copyOf(ConfiguredSources.build(config.sources(), SourcesConfig.Kind.CDC,
+                (name, source) -> build(name, source, database(source, datasources.datasources(), hub))).values());
     }
 
     public List<CdcSource> all() {
@@ -76,9 +60,6 @@ public class CdcSources {
     }
 
     static CdcSource build(String name, Source source, CapturedDatabase database) {
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a source name is lower-case letters, digits, '.', '_' and '-'");
-        }
         List<String> tables = source.tables().orElse(List.of()).stream().map(String::trim)
                 .filter(table -> !table.isEmpty()).toList();
         if (tables.isEmpty()) {
