@@ -1,5 +1,6 @@
 package dev.switchboard.routes;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import dev.switchboard.rules.Rule;
 import dev.switchboard.rules.RuleAction;
 import dev.switchboard.rules.Template;
 import dev.switchboard.runs.EventProcessor;
+import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.Stream;
 import dev.switchboard.stream.StreamRoutes;
@@ -81,8 +83,7 @@ public class RouteEndpoints extends RouteBuilder {
                 .idempotentConsumer(header(StreamRoutes.DELIVERY_KEY)).idempotentRepository("ingestDeliveries")
                         .skipDuplicate(false).removeOnFailure(false)
                     .filter(exchangeProperty(StreamRoutes.DUPLICATE).isNotEqualTo(true))
-                        .process(exchange -> processor.record(exchange.getMessage().getBody(CloudEvent.class),
-                                exchange.getProperty(EVALUATION, Evaluation.class)))
+                        .process(this::recordCall)
                     .end()
                 .end()
                 .process(RouteEndpoints::reportAcceptance)
@@ -131,6 +132,12 @@ public class RouteEndpoints extends RouteBuilder {
         exchange.setProperty(EVALUATION, new Evaluation(List.of(new Evaluation.Match(caller, Map.of(),
                 List.of(new Evaluation.PlannedAction(action, body == null ? "" : body, null)))), List.of()));
         toAcceptance(exchange, incoming);
+    }
+
+    private void recordCall(Exchange exchange) {
+        CloudEvent event = exchange.getMessage().getBody(CloudEvent.class);
+        processor.record(event, new String(Envelopes.serialize(event), StandardCharsets.UTF_8),
+                exchange.getProperty(EVALUATION, Evaluation.class));
     }
 
     private void deadLetter(Exchange exchange) {

@@ -23,8 +23,8 @@ public class EventProcessor {
     HubMetrics metrics;
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public void record(CloudEvent event, Evaluation evaluation) {
-        EventState state = eventLog.recordProcessed(event, evaluation);
+    public void record(CloudEvent event, String envelope, Evaluation evaluation) {
+        EventState state = eventLog.recordProcessed(event, envelope, evaluation);
         ledger.plan(event, evaluation);
         metrics.event(event.getSource().toString(), state.name().toLowerCase());
     }

@@ -1,5 +1,7 @@
 package dev.switchboard.stream;
 
+import java.nio.charset.StandardCharsets;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -30,6 +32,8 @@ public class StreamRoutes extends RouteBuilder {
     static final String PUBLISH = "direct:switchboard-stream-send";
     static final String EVENT_ID = "SwitchboardEventId";
     static final String EVALUATION = "SwitchboardEvaluation";
+    /** The event's envelope as JSON text: serialized once on the way in, and kept as read on the way out. */
+    static final String ENVELOPE = "SwitchboardEnvelope";
 
     @Inject
     EventLog eventLog;
@@ -52,7 +56,12 @@ public class StreamRoutes extends RouteBuilder {
                 .idempotentConsumer(header(DELIVERY_KEY)).idempotentRepository("ingestDeliveries")
                         .skipDuplicate(false).removeOnFailure(false)
                     .filter(exchangeProperty(DUPLICATE).isNotEqualTo(true))
-                        .bean(eventLog, "recordReceived")
+                        .process(exchange -> {
+                            CloudEvent event = exchange.getMessage().getBody(CloudEvent.class);
+                            String envelope = new String(Envelopes.serialize(event), StandardCharsets.UTF_8);
+                            exchange.setProperty(ENVELOPE, envelope);
+                            eventLog.recordReceived(event, envelope);
+                        })
                         .to(PUBLISH)
                     .end()
                 .end();
@@ -73,8 +82,11 @@ public class StreamRoutes extends RouteBuilder {
                     .setHeader(Stream.DEAD_REASON, simple("${exception.message}"))
                     .to(ExchangePattern.InOnly, "jms:queue:" + Stream.DEAD_LETTERS)
                 .end()
-                .process(exchange -> exchange.getMessage().setBody(
-                        Envelopes.deserialize(exchange.getMessage().getMandatoryBody(byte[].class))))
+                .process(exchange -> {
+                    byte[] envelope = exchange.getMessage().getMandatoryBody(byte[].class);
+                    exchange.setProperty(ENVELOPE, new String(envelope, StandardCharsets.UTF_8));
+                    exchange.getMessage().setBody(Envelopes.deserialize(envelope));
+                })
                 .setHeader(EVENT_ID, simple("${body.id}"))
                 // Rules and their SQL models are read outside the transaction that records the result.
                 .process(exchange -> exchange.setProperty(EVALUATION,
@@ -82,7 +94,7 @@ public class StreamRoutes extends RouteBuilder {
                 .transacted()
                 .idempotentConsumer(header(EVENT_ID)).idempotentRepository("streamMessages")
                     .process(exchange -> processor.record(exchange.getMessage().getBody(CloudEvent.class),
-                            exchange.getProperty(EVALUATION, Evaluation.class)))
+                            exchange.getProperty(ENVELOPE, String.class), exchange.getProperty(EVALUATION, Evaluation.class)))
                 .end();
     }
 
@@ -94,6 +106,6 @@ public class StreamRoutes extends RouteBuilder {
         exchange.getMessage().setHeader("ce_type", event.getType());
         exchange.getMessage().setHeader("ce_source", event.getSource().toString());
         exchange.getMessage().setHeader("content_type", Envelopes.CONTENT_TYPE);
-        exchange.getMessage().setBody(new String(Envelopes.serialize(event), java.nio.charset.StandardCharsets.UTF_8));
+        exchange.getMessage().setBody(exchange.getProperty(ENVELOPE, String.class));
     }
 }

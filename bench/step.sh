@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# One before/after measurement of a hot-path step (bench/RESULTS.md, "Hot-path steps"): the hub
+# as built, started fresh on the embedded default, warmed up for 20 s, then loaded for
+# STEP_DURATION (40s) at 64 connections with new ids through one rule (log port), and the time
+# the stream and the runs need to drain after the load.
+#
+#   bench/step.sh LABEL     (build first: ./mvnw -DskipTests package)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$ROOT/target/bench/step
+LABEL=${1:?a label for this measurement}
+DURATION=${STEP_DURATION:-40s}
+HUB_JAVA_OPTS=${HUB_JAVA_OPTS:--Xms256m -Xmx256m}
+
+pkill -f "quarkus-app/quarkus-run.jar" 2>/dev/null && sleep 3 || true
+rm -rf "$WORK"; mkdir -p "$WORK/rules"
+cat > "$WORK/application.properties" <<PROPS
+quarkus.http.port=18080
+switchboard.embedded.broker-port=16162
+switchboard.embedded.amqp-port=16163
+switchboard.sources.bench.signature=hmac-sha256
+switchboard.sources.bench.secret=bench-secret
+switchboard.sources.bench.signature-prefix=sha256=
+switchboard.sources.bench.event-id=jsonpath:\$.id
+switchboard.sources.bench.event-type=jsonpath:\$.type
+switchboard.ports.sink.connector=log
+quarkus.log.level=WARN
+quarkus.log.category."dev.switchboard".level=INFO
+PROPS
+cat > "$WORK/rules/bench.yaml" <<'RULES'
+rules:
+  - id: orders-to-sink
+    on: bench.e2e
+    actions: [{id: post, port: sink, body: '{"order": "{{data.id}}"}'}]
+RULES
+(cd "$WORK" && exec java $HUB_JAVA_OPTS -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > hub.log 2>&1) &
+HUB=$!
+trap 'kill $HUB 2>/dev/null || true' EXIT
+until curl -sf http://127.0.0.1:18080/q/health/ready >/dev/null; do sleep 0.5; done
+PG_PORT=$(grep -o 'embedded PostgreSQL on port [0-9]*' "$WORK/hub.log" | awk '{print $NF}')
+pending() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc "select (select count(*) from event where state = 'RECEIVED')
+  + (select count(*) from action_run where state in ('PENDING','RUNNING','FAILED'))"; }
+
+python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 warm --type bench.e2e > "$WORK/warm.txt"
+python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 load --type bench.e2e > "$WORK/load.txt"
+wrk -t2 -c64 -d20s -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/warm.txt" 2 0 > /dev/null
+until [[ $(pending) == 0 ]]; do sleep 1; done
+RESULT=$(wrk -t2 -c64 -d"$DURATION" -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/load.txt" 2 0 | grep '^RESULT')
+start=$(date +%s)
+until [[ $(pending) == 0 ]]; do sleep 1; done
+echo "$LABEL: $RESULT; drained $(( $(date +%s) - start )) s after the load"
