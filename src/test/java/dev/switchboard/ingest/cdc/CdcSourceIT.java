@@ -89,6 +89,8 @@ class CdcSourceIT {
     void insertsUpdatesAndDeletesBecomeOneEventEachAcrossCrashesFailoverAndOutages() throws Exception {
         // No offset written before the crash below: all it captured comes again after the restart.
         HubProcess first = hub("a", "switchboard.cdc.offset-flush-interval=1h");
+        // Ready is not yet capturing: the first start captures from the moment its slot exists.
+        awaitCdcState(first, "UP");
 
         // One change of each kind: one event each, typed by table and operation, with before and after.
         execute(crm(), "insert into cdc_customers values (1, 'Ada', 'gold')");
@@ -295,6 +297,16 @@ class CdcSourceIT {
 
     private String cdcState(HubProcess hub) throws Exception {
         return readiness(hub).path("checks").findValues("crm").get(0).asText();
+    }
+
+    private void awaitCdcState(HubProcess hub, String state) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!cdcState(hub).equals(state)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the CDC source never was " + state + ": " + cdcState(hub) + "\n" + hub.output());
+            }
+            Thread.sleep(250);
+        }
     }
 
     private JsonNode readiness(HubProcess hub) throws Exception {
