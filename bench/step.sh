@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One before/after measurement of a hot-path step (bench/RESULTS.md, "Hot-path steps"): the hub
 # as built, started fresh on the embedded default, warmed up for 20 s, then loaded for
-# STEP_DURATION (40s) at 64 connections with new ids through one rule (log port), and the time
-# the stream and the runs need to drain after the load.
+# STEP_DURATION (40s) at STEP_CONNECTIONS (64) with new ids through one rule (log port), the
+# backlog left when the load stops, and the time the stream and the runs need to drain it.
 #
 #   bench/step.sh LABEL     (build first: ./mvnw -DskipTests package)
 set -euo pipefail
@@ -10,6 +10,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$ROOT/target/bench/step
 LABEL=${1:?a label for this measurement}
 DURATION=${STEP_DURATION:-40s}
+CONNECTIONS=${STEP_CONNECTIONS:-64}
 HUB_JAVA_OPTS=${HUB_JAVA_OPTS:--Xms256m -Xmx256m}
 
 pkill -f "quarkus-app/quarkus-run.jar" 2>/dev/null && sleep 3 || true
@@ -45,7 +46,9 @@ python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 warm --type bench.e2e 
 python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 load --type bench.e2e > "$WORK/load.txt"
 wrk -t2 -c64 -d20s -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/warm.txt" 2 0 > /dev/null
 until [[ $(pending) == 0 ]]; do sleep 1; done
-RESULT=$(wrk -t2 -c64 -d"$DURATION" -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/load.txt" 2 0 | grep '^RESULT')
+RESULT=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/load.txt" 2 0 | grep '^RESULT')
 start=$(date +%s)
+backlog=$(pending)
 until [[ $(pending) == 0 ]]; do sleep 1; done
-echo "$LABEL: $RESULT; drained $(( $(date +%s) - start )) s after the load"
+echo "$LABEL ($CONNECTIONS connections): $RESULT; $backlog events or runs pending when the load stopped," \
+  "drained $(( $(date +%s) - start )) s after"

@@ -39,6 +39,9 @@ public class WebhookRoute extends RouteBuilder {
     @Inject
     IngestMetrics metrics;
 
+    @Inject
+    IngestAdmission admission;
+
     @Override
     public void configure() {
         onException(Problem.class).handled(true).process(this::refuse);
@@ -46,6 +49,7 @@ public class WebhookRoute extends RouteBuilder {
 
         from("platform-http:/hooks/{source}").routeId("webhook-ingest")
                 .process(reception)
+                .process(exchange -> admission.enter())
                 // A failure inside the transacted acceptance has been through that route's own
                 // error handler, so the onException above would not see it again: catch it here.
                 .doTry()
@@ -53,6 +57,8 @@ public class WebhookRoute extends RouteBuilder {
                     .process(this::acknowledge)
                 .doCatch(Exception.class)
                     .process(this::fail)
+                .doFinally()
+                    .process(exchange -> admission.leave())
                 .end();
     }
 

@@ -1,0 +1,98 @@
+package dev.switchboard.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+
+/**
+ * At most {@code max-concurrent} webhooks are being accepted at once; one more waits, and is
+ * refused with 503 and Retry-After when no acceptance finishes in time. Nothing of it is stored,
+ * and its retry is accepted once.
+ */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class IngestAdmissionTest {
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    IngestConfig config;
+
+    @Test
+    void requestsOverTheBoundWaitThenAreRefusedAndTheirRetryIsAcceptedOnce() throws Exception {
+        int bound = config.maxConcurrent();
+        ExecutorService senders = Executors.newFixedThreadPool(bound);
+        List<Future<Response>> held = new ArrayList<>();
+        String refused = order();
+        try (Connection blocker = dataSource.getConnection()) {
+            // Acceptances now wait for this lock on the idempotency table: every permit stays taken.
+            blocker.setAutoCommit(false);
+            blocker.createStatement().execute("lock table idempotency_key in exclusive mode");
+            for (int i = 0; i < bound; i++) {
+                String body = order();
+                held.add(senders.submit(() -> post(body)));
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> HubState.metric("switchboard_ingest_in_flight") == bound);
+
+            long started = System.nanoTime();
+            post(refused).then().statusCode(503)
+                    .header("Retry-After", WebhookRoute.RETRY_AFTER_SECONDS)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .body("type", equalTo("urn:switchboard:problem:overloaded"));
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+            assertEquals(true, waited.compareTo(config.admissionWait()) >= 0, "refused after waiting " + waited);
+            blocker.rollback();
+        }
+        for (Future<Response> response : held) {
+            assertEquals(202, response.get().statusCode(), response.get().asString());
+        }
+        senders.shutdown();
+        assertEquals(0, HubState.metric("switchboard_ingest_in_flight"));
+        assertEquals(1, HubState.metric("switchboard_ingest_rejected_total{reason=\"overloaded\",source=\"events\"}"),
+                "the refusal is counted");
+
+        UUID eventId = IncomingEvent.eventId("events", id(refused));
+        assertEquals(0, HubState.count(dataSource, "select count(*) from event where id = ?", eventId));
+        post(refused).then().statusCode(202);
+        post(refused).then().statusCode(200);
+        assertEquals(1, HubState.count(dataSource, "select count(*) from event where id = ?", eventId));
+    }
+
+    private static Response post(String body) {
+        return given().contentType("application/json").body(body).post("/hooks/events");
+    }
+
+    private static String order() {
+        return "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"test.admission\"}";
+    }
+
+    private static String id(String body) {
+        return body.substring(7, 43);
+    }
+}
