@@ -5,6 +5,7 @@
 # backlog left when the load stops, and the time the stream and the runs need to drain it.
 #
 #   bench/step.sh LABEL     (build first: ./mvnw -DskipTests package)
+#   STEP_PROPERTIES="switchboard.stream.consumers=8" bench/step.sh LABEL   (extra hub settings)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$ROOT/target/bench/step
@@ -27,6 +28,7 @@ switchboard.sources.bench.event-type=jsonpath:\$.type
 switchboard.ports.sink.connector=log
 quarkus.log.level=WARN
 quarkus.log.category."dev.switchboard".level=INFO
+${STEP_PROPERTIES:-}
 PROPS
 cat > "$WORK/rules/bench.yaml" <<'RULES'
 rules:
@@ -49,6 +51,10 @@ until [[ $(pending) == 0 ]]; do sleep 1; done
 RESULT=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/load.txt" 2 0 | grep '^RESULT')
 start=$(date +%s)
 backlog=$(pending)
+cpu_before=$(head -1 /proc/stat)
 until [[ $(pending) == 0 ]]; do sleep 1; done
+# How busy the machine's cores were while the backlog drained (user+system+..., not idle or iowait).
+busy=$(printf '%s\n%s\n' "$cpu_before" "$(head -1 /proc/stat)" | awk '{idle=$5+$6; total=0; for (i=2; i<=NF; i++) total+=$i;
+  if (NR==1) {i0=idle; t0=total} else printf "%.0f", 100*(1-(idle-i0)/(total-t0))}')
 echo "$LABEL ($CONNECTIONS connections): $RESULT; $backlog events or runs pending when the load stopped," \
-  "drained $(( $(date +%s) - start )) s after"
+  "drained $(( $(date +%s) - start )) s after (CPU ${busy}% busy meanwhile)"

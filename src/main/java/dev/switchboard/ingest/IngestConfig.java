@@ -11,10 +11,11 @@ public interface IngestConfig {
 
     /**
      * Webhook acceptances (a database transaction and a broker send each) in flight at once in this
-     * replica. The rest of the replica's database connections and CPU stay for consuming the stream
-     * and running actions, which would otherwise starve under a flood of requests.
+     * replica. Each holds a database connection: the default leaves 16 of the pool's 64 to the
+     * stream consumers, the run workers and the API, which a flood of requests would otherwise
+     * starve of connections (and the senders would see their requests fail after the pool's wait).
      */
-    @WithDefault("32")
+    @WithDefault("48")
     int maxConcurrent();
 
     /** How long a request waits for a free acceptance before it is refused with 503 and Retry-After. */

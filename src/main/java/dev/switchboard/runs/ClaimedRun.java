@@ -3,7 +3,10 @@ package dev.switchboard.runs;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A run this replica has claimed for one attempt; {@code attempt} is that attempt's number. */
+/**
+ * A run this replica has claimed for one attempt; {@code attempt} is that attempt's number, and
+ * {@code envelope} its event's CloudEvent as stored.
+ */
 public record ClaimedRun(
         UUID id,
         UUID eventId,
@@ -14,7 +17,8 @@ public record ClaimedRun(
         String body,
         int attempt,
         int attemptBase,
-        RetryPolicy retry) {
+        RetryPolicy retry,
+        String envelope) {
 
     /** Key of this attempt for the idempotent consumer: one execution per claimed attempt. */
     public String attemptKey() {

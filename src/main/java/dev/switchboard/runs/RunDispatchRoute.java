@@ -1,6 +1,7 @@
 package dev.switchboard.runs;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +24,7 @@ public class RunDispatchRoute extends RouteBuilder {
     /** This replica, as recorded in the claims it takes. */
     static final String NODE = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
 
+    private static final String ATTEMPT_KEY = "SwitchboardAttemptKey";
     private static final Logger LOG = Logger.getLogger(RunDispatchRoute.class);
     private static final long WARNING_INTERVAL_MS = 30_000;
 
@@ -55,9 +57,11 @@ public class RunDispatchRoute extends RouteBuilder {
         from("timer:switchboard-runs?delay=1000&period=" + config.pollInterval().toMillis())
                 .routeId("run-dispatcher")
                 .process(this::claim)
-                .loopDoWhile(simple("${body.size()} > 0"))
+                .loopDoWhile(exchange -> !exchange.getMessage().getBody(List.class).isEmpty())
                     .split(body()).parallelProcessing().executorService(workers)
-                        .idempotentConsumer(simple("${body.attemptKey()}")).idempotentRepository("runAttempts")
+                        .process(exchange -> exchange.getMessage().setHeader(ATTEMPT_KEY,
+                                exchange.getMessage().getBody(ClaimedRun.class).attemptKey()))
+                        .idempotentConsumer(header(ATTEMPT_KEY)).idempotentRepository("runAttempts")
                             .process(exchange -> executor.execute(exchange.getMessage().getBody(ClaimedRun.class)))
                         .end()
                     .end()

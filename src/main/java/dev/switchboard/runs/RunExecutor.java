@@ -1,5 +1,6 @@
 package dev.switchboard.runs;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.ops.alerts.Alerts;
 import dev.switchboard.rules.EventDocument;
 import dev.switchboard.rules.Template;
+import dev.switchboard.stream.Envelopes;
 
 /**
  * Performs one claimed attempt of a run through its port's current binding, and records the
@@ -53,7 +55,7 @@ public class RunExecutor {
         try {
             PortBinding binding = ports.find(run.port()).orElseThrow(() -> new ConnectorException(
                     "port '" + run.port() + "' is not bound", true));
-            CloudEvent cloudEvent = ledger.event(run.eventId());
+            CloudEvent cloudEvent = Envelopes.deserialize(run.envelope().getBytes(StandardCharsets.UTF_8));
             Delivery delivery = binding.connector().deliver(new ActionRequest(run.port(), run.operation(),
                     run.body(), run.id().toString(), run.attempt(), binding.settings(), EventDocument.of(cloudEvent)));
             Duration took = Duration.between(started, Instant.now());

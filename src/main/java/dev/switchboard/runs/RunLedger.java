@@ -1,19 +1,21 @@
 package dev.switchboard.runs;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.cloudevents.CloudEvent;
@@ -23,7 +25,6 @@ import dev.switchboard.connect.PortBindings;
 import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.RuleAction;
-import dev.switchboard.stream.Envelopes;
 
 /**
  * Every write of action-run state: planning runs for an event, claiming due runs, and recording
@@ -33,8 +34,48 @@ import dev.switchboard.stream.Envelopes;
 @ApplicationScoped
 public class RunLedger {
 
+    private static final String PLAN = """
+            insert into action_run (id, event_id, rule_id, action_id, port, operation, body, state,
+                max_attempts, initial_delay_ms, max_delay_ms, next_attempt_at, last_error)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)
+            on conflict (id) do nothing
+            """;
+
+    /** Claims due runs, and hands each over with its event's envelope: one round trip per batch. */
+    private static final String CLAIM = """
+            with due as (
+                select id, state as old_state, claimed_by as old_claimer, claim_expires_at as old_expiry
+                from action_run
+                where (state in ('PENDING', 'FAILED') and next_attempt_at <= now())
+                   or (state = 'RUNNING' and claim_expires_at < now())
+                order by next_attempt_at
+                limit ?
+                for update skip locked)
+            update action_run r
+            set state = 'RUNNING', attempts = r.attempts + 1, claimed_by = ?,
+                claim_expires_at = now() + make_interval(secs => ?), updated_at = now()
+            from due, event e
+            where r.id = due.id and e.id = r.event_id
+            returning r.id, r.event_id, r.rule_id, r.action_id, r.port, r.operation, r.body, r.attempts,
+                      r.attempt_base, r.max_attempts, r.initial_delay_ms, r.max_delay_ms, e.envelope::text,
+                      due.old_state, due.old_claimer, due.old_expiry
+            """;
+
+    private static final String FINISH = """
+            update action_run set state = ?, next_attempt_at = ?, last_error = ?,
+                claimed_by = null, claim_expires_at = null, updated_at = now()
+            where id = ? and attempts = ? and state = 'RUNNING'
+            """;
+
+    private static final String ATTEMPT = """
+            insert into action_attempt (run_id, attempt, started_at, duration_ms, outcome, error_class,
+                error_message, downstream_status, response_excerpt)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            on conflict do nothing
+            """;
+
     @Inject
-    EntityManager entityManager;
+    DataSource dataSource;
 
     @Inject
     PortBindings ports;
@@ -64,26 +105,10 @@ public class RunLedger {
                         .with(action.maxAttempts(), action.initialDelay(), action.maxDelay());
                 String error = planned.error() != null ? "template: " + planned.error()
                         : binding.isEmpty() ? "port '" + action.port() + "' is not bound" : null;
-                int created = entityManager.createNativeQuery("""
-                        insert into action_run (id, event_id, rule_id, action_id, port, operation, body, state,
-                            max_attempts, initial_delay_ms, max_delay_ms, next_attempt_at, last_error)
-                        values (:id, :event, :rule, :action, :port, :operation, :body, :state,
-                            :maxAttempts, :initialDelay, :maxDelay, now(), :error)
-                        on conflict (id) do nothing
-                        """)
-                        .setParameter("id", id)
-                        .setParameter("event", UUID.fromString(event.getId()))
-                        .setParameter("rule", match.rule().id())
-                        .setParameter("action", action.id())
-                        .setParameter("port", action.port())
-                        .setParameter("operation", action.operation().orElse(null))
-                        .setParameter("body", planned.body())
-                        .setParameter("state", error == null ? RunState.PENDING.name() : RunState.DEAD.name())
-                        .setParameter("maxAttempts", retry.maxAttempts())
-                        .setParameter("initialDelay", retry.initialDelay().toMillis())
-                        .setParameter("maxDelay", retry.maxDelay().toMillis())
-                        .setParameter("error", error)
-                        .executeUpdate();
+                int created = update(PLAN, id, UUID.fromString(event.getId()), match.rule().id(), action.id(),
+                        action.port(), action.operation().orElse(null), planned.body(),
+                        error == null ? RunState.PENDING.name() : RunState.DEAD.name(), retry.maxAttempts(),
+                        retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), error);
                 if (created == 1 && error != null) {
                     metrics.deadAtPlanning(match.rule().id(), action.port());
                     deadLetters.send(id, UUID.fromString(event.getId()), match.rule().id(), action.id(),
@@ -98,44 +123,29 @@ public class RunLedger {
      * held it, for one attempt each. An expired claim's attempt is recorded as LOST.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    @SuppressWarnings("unchecked")
     public List<ClaimedRun> claim(String node, int limit, Duration claimTimeout) {
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                with due as (
-                    select id, state as old_state, claimed_by as old_claimer,
-                           claim_expires_at as old_expiry
-                    from action_run
-                    where (state in ('PENDING', 'FAILED') and next_attempt_at <= now())
-                       or (state = 'RUNNING' and claim_expires_at < now())
-                    order by next_attempt_at
-                    limit :limit
-                    for update skip locked)
-                update action_run r
-                set state = 'RUNNING', attempts = r.attempts + 1, claimed_by = :node,
-                    claim_expires_at = now() + make_interval(secs => :claimSeconds), updated_at = now()
-                from due
-                where r.id = due.id
-                returning r.id, r.event_id, r.rule_id, r.action_id, r.port, r.operation, r.body, r.attempts,
-                          r.attempt_base, r.max_attempts, r.initial_delay_ms, r.max_delay_ms,
-                          due.old_state, due.old_claimer, due.old_expiry
-                """)
-                .setParameter("limit", limit)
-                .setParameter("node", node)
-                .setParameter("claimSeconds", (double) claimTimeout.toMillis() / 1000)
-                .getResultList();
-        List<ClaimedRun> claimed = new ArrayList<>();
-        for (Object[] row : rows) {
-            ClaimedRun run = new ClaimedRun((UUID) row[0], (UUID) row[1], (String) row[2], (String) row[3],
-                    (String) row[4], Optional.ofNullable((String) row[5]), (String) row[6],
-                    ((Number) row[7]).intValue(), ((Number) row[8]).intValue(),
-                    new RetryPolicy(((Number) row[9]).intValue(), Duration.ofMillis(((Number) row[10]).longValue()),
-                            Duration.ofMillis(((Number) row[11]).longValue())));
-            if (RunState.RUNNING.name().equals(row[12])) {
-                recordLostAttempt(run, (String) row[13], row[14], claimTimeout);
-            }
-            claimed.add(run);
+        try {
+            return Statements.query(dataSource, CLAIM, row -> {
+                ClaimedRun run = claimedRun(row);
+                if (RunState.RUNNING.name().equals(row.getString("old_state"))) {
+                    recordLostAttempt(run, row.getString("old_claimer"),
+                            row.getObject("old_expiry", OffsetDateTime.class), claimTimeout);
+                }
+                return run;
+            }, limit, node, (double) claimTimeout.toMillis() / 1000);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Runs could not be claimed: " + e.getMessage(), e);
         }
-        return claimed;
+    }
+
+    private static ClaimedRun claimedRun(ResultSet row) throws SQLException {
+        return new ClaimedRun(row.getObject("id", UUID.class), row.getObject("event_id", UUID.class),
+                row.getString("rule_id"), row.getString("action_id"), row.getString("port"),
+                Optional.ofNullable(row.getString("operation")), row.getString("body"), row.getInt("attempts"),
+                row.getInt("attempt_base"), new RetryPolicy(row.getInt("max_attempts"),
+                        Duration.ofMillis(row.getLong("initial_delay_ms")),
+                        Duration.ofMillis(row.getLong("max_delay_ms"))),
+                row.getString("envelope"));
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -166,55 +176,30 @@ public class RunLedger {
     }
 
     private void finish(ClaimedRun run, RunState state, OffsetDateTime nextAttempt, String error) {
-        entityManager.createNativeQuery("""
-                update action_run set state = :state, next_attempt_at = :next, last_error = :error,
-                    claimed_by = null, claim_expires_at = null, updated_at = now()
-                where id = :id and attempts = :attempt and state = 'RUNNING'
-                """)
-                .setParameter("state", state.name())
-                .setParameter("next", nextAttempt)
-                .setParameter("error", error)
-                .setParameter("id", run.id())
-                .setParameter("attempt", run.attempt())
-                .executeUpdate();
+        update(FINISH, state.name(), nextAttempt, error, run.id(), run.attempt());
     }
 
-    private void recordLostAttempt(ClaimedRun run, String claimer, Object expiry, Duration claimTimeout) {
-        Instant expired = expiry instanceof OffsetDateTime time ? time.toInstant()
-                : expiry instanceof Instant instant ? instant : Instant.now();
+    private void recordLostAttempt(ClaimedRun run, String claimer, OffsetDateTime expiry, Duration claimTimeout) {
+        Instant expired = expiry == null ? Instant.now() : expiry.toInstant();
         attempt(run.id(), run.attempt() - 1, expired.minus(claimTimeout), claimTimeout, "LOST", null,
                 "the claim of " + claimer + " expired before it recorded an outcome", null, null);
     }
 
     private void attempt(UUID run, int attempt, Instant started, Duration took, String outcome, String errorClass,
             String message, Integer status, String response) {
-        entityManager.createNativeQuery("""
-                insert into action_attempt (run_id, attempt, started_at, duration_ms, outcome, error_class,
-                    error_message, downstream_status, response_excerpt)
-                values (:run, :attempt, :started, :duration, :outcome, :errorClass, :message, :status, :response)
-                on conflict do nothing
-                """)
-                .setParameter("run", run)
-                .setParameter("attempt", attempt)
-                .setParameter("started", OffsetDateTime.ofInstant(started, ZoneOffset.UTC))
-                .setParameter("duration", took.toMillis())
-                .setParameter("outcome", outcome)
-                .setParameter("errorClass", errorClass)
-                .setParameter("message", message)
-                .setParameter("status", status)
-                .setParameter("response", response)
-                .executeUpdate();
+        update(ATTEMPT, run, attempt, OffsetDateTime.ofInstant(started, ZoneOffset.UTC), took.toMillis(), outcome,
+                errorClass, message, status, response);
+    }
+
+    private int update(String sql, Object... parameters) {
+        try {
+            return Statements.update(dataSource, sql, parameters);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Action runs could not be recorded: " + e.getMessage(), e);
+        }
     }
 
     /** Why an attempt failed, and whether trying again could help. */
     public record Failure(String errorClass, String message, Integer status, String response, boolean permanent) {
-    }
-
-    /** The event a run belongs to, as its CloudEvent. */
-    @Transactional
-    public CloudEvent event(UUID eventId) {
-        Object envelope = entityManager.createNativeQuery("select envelope::text from event where id = :id")
-                .setParameter("id", eventId).getSingleResult();
-        return Envelopes.deserialize(envelope.toString().getBytes(StandardCharsets.UTF_8));
     }
 }
