@@ -29,12 +29,4 @@ public class IdempotentRepositories {
     DatabaseIdempotentRepository streamMessages(AgroalDataSource dataSource) {
         return new DatabaseIdempotentRepository(dataSource, "stream");
     }
-
-    /** Claimed attempts of action runs, keyed by (run, attempt). */
-    @Produces
-    @Named("runAttempts")
-    @Singleton
-    DatabaseIdempotentRepository runAttempts(AgroalDataSource dataSource) {
-        return new DatabaseIdempotentRepository(dataSource, "action");
-    }
 }

@@ -15,8 +15,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Takes due runs from the database and executes them, {@code switchboard.runs.workers} at a
- * time. Every replica runs this route; the claims keep them off each other's runs. Each claimed
- * attempt passes Camel's idempotent consumer, so it is executed once even if handed out twice.
+ * time. Every replica runs this route; the claims keep them off each other's runs: a claim is a
+ * row lock and an attempt number that the outcome must match, so an attempt is executed by the
+ * replica that claimed it, once, and a claim that expired is retried as the next attempt.
  */
 @ApplicationScoped
 public class RunDispatchRoute extends RouteBuilder {
@@ -24,7 +25,6 @@ public class RunDispatchRoute extends RouteBuilder {
     /** This replica, as recorded in the claims it takes. */
     static final String NODE = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
 
-    private static final String ATTEMPT_KEY = "SwitchboardAttemptKey";
     private static final Logger LOG = Logger.getLogger(RunDispatchRoute.class);
     private static final long WARNING_INTERVAL_MS = 30_000;
 
@@ -59,11 +59,7 @@ public class RunDispatchRoute extends RouteBuilder {
                 .process(this::claim)
                 .loopDoWhile(exchange -> !exchange.getMessage().getBody(List.class).isEmpty())
                     .split(body()).parallelProcessing().executorService(workers)
-                        .process(exchange -> exchange.getMessage().setHeader(ATTEMPT_KEY,
-                                exchange.getMessage().getBody(ClaimedRun.class).attemptKey()))
-                        .idempotentConsumer(header(ATTEMPT_KEY)).idempotentRepository("runAttempts")
-                            .process(exchange -> executor.execute(exchange.getMessage().getBody(ClaimedRun.class)))
-                        .end()
+                        .process(exchange -> executor.execute(exchange.getMessage().getBody(ClaimedRun.class)))
                     .end()
                     .process(this::claim)
                 .end();
