@@ -49,7 +49,7 @@ public class WebhookRoute extends RouteBuilder {
 
         from("platform-http:/hooks/{source}").routeId("webhook-ingest")
                 .process(reception)
-                .process(exchange -> admission.enter())
+                .process(admission::enter)
                 // A failure inside the transacted acceptance has been through that route's own
                 // error handler, so the onException above would not see it again: catch it here.
                 .doTry()

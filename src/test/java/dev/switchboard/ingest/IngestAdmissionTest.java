@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 import dev.switchboard.stream.IncomingEvent;
@@ -36,6 +39,8 @@ import dev.switchboard.support.HubTestProfile;
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
 class IngestAdmissionTest {
+
+    static final String SENDER_GONE = "switchboard_ingest_rejected_total{reason=\"sender-gone\",source=\"events\"}";
 
     @Inject
     DataSource dataSource;
@@ -82,6 +87,46 @@ class IngestAdmissionTest {
         post(refused).then().statusCode(202);
         post(refused).then().statusCode(200);
         assertEquals(1, HubState.count(dataSource, "select count(*) from event where id = ?", eventId));
+    }
+
+    @Test
+    void aRequestWhoseSenderHungUpWhileItWaitedIsDroppedNotAccepted() throws Exception {
+        int bound = config.maxConcurrent();
+        ExecutorService senders = Executors.newFixedThreadPool(bound);
+        List<Future<Response>> held = new ArrayList<>();
+        String abandoned = order();
+        double droppedBefore = HubState.metric(SENDER_GONE);
+        try (Connection blocker = dataSource.getConnection()) {
+            blocker.setAutoCommit(false);
+            blocker.createStatement().execute("lock table idempotency_key in exclusive mode");
+            for (int i = 0; i < bound; i++) {
+                String body = order();
+                held.add(senders.submit(() -> post(body)));
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> HubState.metric("switchboard_ingest_in_flight") == bound);
+            // The request waits for a turn; its sender gives up before one comes.
+            try (Socket sender = new Socket("127.0.0.1", RestAssured.port)) {
+                byte[] bytes = abandoned.getBytes(StandardCharsets.UTF_8);
+                sender.getOutputStream().write(("POST /hooks/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                sender.getOutputStream().write(bytes);
+                sender.getOutputStream().flush();
+                await().atMost(Duration.ofSeconds(3))
+                        .until(() -> HubState.metric("switchboard_ingest_waiting") == 1);
+            }
+            blocker.rollback();
+        }
+        for (Future<Response> response : held) {
+            assertEquals(202, response.get().statusCode(), response.get().asString());
+        }
+        senders.shutdown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> HubState.metric(SENDER_GONE) == droppedBefore + 1);
+        UUID eventId = IncomingEvent.eventId("events", id(abandoned));
+        assertEquals(0, HubState.count(dataSource, "select count(*) from event where id = ?", eventId),
+                "nothing of the abandoned request was accepted");
+        post(abandoned).then().statusCode(202);
     }
 
     private static Response post(String body) {
