@@ -12,35 +12,17 @@ WORK=$ROOT/target/bench/step
 LABEL=${1:?a label for this measurement}
 DURATION=${STEP_DURATION:-40s}
 CONNECTIONS=${STEP_CONNECTIONS:-64}
-HUB_JAVA_OPTS=${HUB_JAVA_OPTS:--Xms256m -Xmx256m}
 
-pkill -f "quarkus-app/quarkus-run.jar" 2>/dev/null && sleep 3 || true
-rm -rf "$WORK"; mkdir -p "$WORK/rules"
-cat > "$WORK/application.properties" <<PROPS
-quarkus.http.port=18080
-switchboard.embedded.broker-port=16162
-switchboard.embedded.amqp-port=16163
-switchboard.sources.bench.signature=hmac-sha256
-switchboard.sources.bench.secret=bench-secret
-switchboard.sources.bench.signature-prefix=sha256=
-switchboard.sources.bench.event-id=jsonpath:\$.id
-switchboard.sources.bench.event-type=jsonpath:\$.type
-switchboard.ports.sink.connector=log
-quarkus.log.level=WARN
-quarkus.log.category."dev.switchboard".level=INFO
-${STEP_PROPERTIES:-}
-PROPS
+. "$ROOT/bench/fresh-hub.sh"
+fresh_hub_dir "$WORK" "switchboard.ports.sink.connector=log
+${STEP_PROPERTIES:-}"
 cat > "$WORK/rules/bench.yaml" <<'RULES'
 rules:
   - id: orders-to-sink
     on: bench.e2e
     actions: [{id: post, port: sink, body: '{"order": "{{data.id}}"}'}]
 RULES
-(cd "$WORK" && exec java $HUB_JAVA_OPTS -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > hub.log 2>&1) &
-HUB=$!
-trap 'kill $HUB 2>/dev/null || true' EXIT
-until curl -sf http://127.0.0.1:18080/q/health/ready >/dev/null; do sleep 0.5; done
-PG_PORT=$(grep -o 'embedded PostgreSQL on port [0-9]*' "$WORK/hub.log" | awk '{print $NF}')
+start_hub "$WORK"
 pending() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc "select (select count(*) from event where state = 'RECEIVED')
   + (select count(*) from action_run where state in ('PENDING','RUNNING','FAILED'))"; }
 

@@ -50,20 +50,11 @@ class IngestAdmissionTest {
 
     @Test
     void requestsOverTheBoundWaitThenAreRefusedAndTheirRetryIsAcceptedOnce() throws Exception {
-        int bound = config.maxConcurrent();
-        ExecutorService senders = Executors.newFixedThreadPool(bound);
-        List<Future<Response>> held = new ArrayList<>();
+        ExecutorService senders = Executors.newFixedThreadPool(config.maxConcurrent());
+        List<Future<Response>> held;
         String refused = order();
         try (Connection blocker = dataSource.getConnection()) {
-            // Acceptances now wait for this lock on the idempotency table: every permit stays taken.
-            blocker.setAutoCommit(false);
-            blocker.createStatement().execute("lock table idempotency_key in exclusive mode");
-            for (int i = 0; i < bound; i++) {
-                String body = order();
-                held.add(senders.submit(() -> post(body)));
-            }
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> HubState.metric("switchboard_ingest_in_flight") == bound);
+            held = takeEveryTurn(blocker, senders);
 
             long started = System.nanoTime();
             post(refused).then().statusCode(503)
@@ -74,10 +65,7 @@ class IngestAdmissionTest {
             assertEquals(true, waited.compareTo(config.admissionWait()) >= 0, "refused after waiting " + waited);
             blocker.rollback();
         }
-        for (Future<Response> response : held) {
-            assertEquals(202, response.get().statusCode(), response.get().asString());
-        }
-        senders.shutdown();
+        assertAllAccepted(held, senders);
         assertEquals(0, HubState.metric("switchboard_ingest_in_flight"));
         assertEquals(1, HubState.metric("switchboard_ingest_rejected_total{reason=\"overloaded\",source=\"events\"}"),
                 "the refusal is counted");
@@ -91,20 +79,12 @@ class IngestAdmissionTest {
 
     @Test
     void aRequestWhoseSenderHungUpWhileItWaitedIsDroppedNotAccepted() throws Exception {
-        int bound = config.maxConcurrent();
-        ExecutorService senders = Executors.newFixedThreadPool(bound);
-        List<Future<Response>> held = new ArrayList<>();
+        ExecutorService senders = Executors.newFixedThreadPool(config.maxConcurrent());
+        List<Future<Response>> held;
         String abandoned = order();
         double droppedBefore = HubState.metric(SENDER_GONE);
         try (Connection blocker = dataSource.getConnection()) {
-            blocker.setAutoCommit(false);
-            blocker.createStatement().execute("lock table idempotency_key in exclusive mode");
-            for (int i = 0; i < bound; i++) {
-                String body = order();
-                held.add(senders.submit(() -> post(body)));
-            }
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> HubState.metric("switchboard_ingest_in_flight") == bound);
+            held = takeEveryTurn(blocker, senders);
             // The request waits for a turn; its sender gives up before one comes.
             try (Socket sender = new Socket("127.0.0.1", RestAssured.port)) {
                 byte[] bytes = abandoned.getBytes(StandardCharsets.UTF_8);
@@ -118,15 +98,36 @@ class IngestAdmissionTest {
             }
             blocker.rollback();
         }
-        for (Future<Response> response : held) {
-            assertEquals(202, response.get().statusCode(), response.get().asString());
-        }
-        senders.shutdown();
+        assertAllAccepted(held, senders);
         await().atMost(Duration.ofSeconds(10)).until(() -> HubState.metric(SENDER_GONE) == droppedBefore + 1);
         UUID eventId = IncomingEvent.eventId("events", id(abandoned));
         assertEquals(0, HubState.count(dataSource, "select count(*) from event where id = ?", eventId),
                 "nothing of the abandoned request was accepted");
         post(abandoned).then().statusCode(202);
+    }
+
+    /**
+     * Sends as many requests as there are turns while {@code blocker} locks the idempotency table,
+     * so that each acceptance waits for the lock: every turn stays taken until it rolls back.
+     */
+    private List<Future<Response>> takeEveryTurn(Connection blocker, ExecutorService senders) throws Exception {
+        blocker.setAutoCommit(false);
+        blocker.createStatement().execute("lock table idempotency_key in exclusive mode");
+        List<Future<Response>> held = new ArrayList<>();
+        for (int i = 0; i < config.maxConcurrent(); i++) {
+            String body = order();
+            held.add(senders.submit(() -> post(body)));
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> HubState.metric("switchboard_ingest_in_flight") == config.maxConcurrent());
+        return held;
+    }
+
+    private static void assertAllAccepted(List<Future<Response>> held, ExecutorService senders) throws Exception {
+        for (Future<Response> response : held) {
+            assertEquals(202, response.get().statusCode(), response.get().asString());
+        }
+        senders.shutdown();
     }
 
     private static Response post(String body) {

@@ -1,0 +1,36 @@
+# Sourced by bench/step.sh and bench/memory.sh, which measure one hub on the embedded default.
+#
+# fresh_hub_dir WORK EXTRA_PROPERTIES: an empty working directory (data, rules/) whose
+# application.properties has the webhook source `bench` (HMAC-SHA256, secret bench-secret), the
+# ports and quiet logs, plus the extra properties given.
+fresh_hub_dir() {
+  local work=$1 extra=$2
+  pkill -f "quarkus-app/quarkus-run.jar" 2>/dev/null && sleep 3 || true
+  rm -rf "$work"; mkdir -p "$work/rules"
+  cat > "$work/application.properties" <<PROPS
+quarkus.http.port=18080
+switchboard.embedded.broker-port=16162
+switchboard.embedded.amqp-port=16163
+switchboard.sources.bench.signature=hmac-sha256
+switchboard.sources.bench.secret=bench-secret
+switchboard.sources.bench.signature-prefix=sha256=
+switchboard.sources.bench.event-id=jsonpath:\$.id
+switchboard.sources.bench.event-type=jsonpath:\$.type
+quarkus.log.level=WARN
+quarkus.log.category."dev.switchboard".level=INFO
+$extra
+PROPS
+}
+
+# start_hub WORK [VAR=value ...]: the hub as built, run in WORK with that environment and
+# HUB_JAVA_OPTS (default a 256 MB heap) plus HUB_EXTRA_JAVA_OPTS; stopped when the script exits.
+# Sets HUB_PID and PG_PORT (its embedded PostgreSQL) once it is ready.
+start_hub() {
+  local work=$1; shift
+  (cd "$work" && exec env "$@" java ${HUB_JAVA_OPTS:--Xms256m -Xmx256m} ${HUB_EXTRA_JAVA_OPTS:-} \
+    -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > hub.log 2>&1) &
+  trap 'pkill -f "quarkus-app/quarkus-run.jar" || true' EXIT
+  until curl -sf http://127.0.0.1:18080/q/health/ready >/dev/null; do sleep 0.5; done
+  HUB_PID=$(pgrep -f "quarkus-run.jar" | head -1)
+  PG_PORT=$(grep -o 'embedded PostgreSQL on port [0-9]*' "$work/hub.log" | awk '{print $NF}')
+}
