@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -70,11 +71,17 @@ class AlertsTest {
     void bindAlerts() {
         Workspace.bindPort("alerts", Map.of("connector", "http", "url", "http://127.0.0.1:" + pager.port() + "/alerts"));
         Workspace.bindPort("fragile", Map.of("connector", "http", "url", "http://127.0.0.1:" + pager.port() + "/{{type}}"));
+        // The dead-run tests use their own port, so that they do not move fragile's failure rate.
+        Workspace.bindPort("alerting-late", Map.of("connector", "http",
+                "url", "http://127.0.0.1:" + pager.port() + "/late/{{type}}"));
         Workspace.writeRule("alerting.yaml", """
                 rules:
                   - id: fragile-call
                     on: alerting.*
                     actions: [{id: call, port: fragile}]
+                  - id: late-call
+                    on: alertinglate.*
+                    actions: [{id: call, port: alerting-late}]
                 """);
         assertEquals(List.of(), repository.reload());
     }
@@ -145,9 +152,7 @@ class AlertsTest {
     void aRunGoingDeadAlertsOnceAndItsSuccessfulReplayResolves() {
         String type = "alerting." + UUID.randomUUID();
         pager.stubFor(post("/" + type).willReturn(aResponse().withStatus(400)));
-        UUID event = Events.post(type, "");
-        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
-        String run = HubState.text(dataSource, "select id::text from action_run where event_id = ?", event);
+        String run = deadRunOf(Events.post(type, ""));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "run-dead:" + run)) == 1);
 
@@ -155,5 +160,45 @@ class AlertsTest {
         given().post("/api/runs/" + run + "/replay").then().statusCode(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "run-dead:" + run)) == 1);
         assertEquals(1, count(alert("fired", "run-dead:" + run)), "one alert per incident");
+    }
+
+    @Test
+    void discardingADeadRunResolvesItsIncidentOnce() throws Exception {
+        String type = "alertinglate." + UUID.randomUUID();
+        pager.stubFor(post("/late/" + type).willReturn(aResponse().withStatus(400)));
+        String run = deadRunOf(Events.post(type, ""));
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "run-dead:" + run)) == 1);
+
+        given().post("/api/runs/" + run + "/discard").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "run-dead:" + run)) == 1);
+        Thread.sleep(1500); // several more checks
+        assertEquals(1, count(alert("resolved", "run-dead:" + run)), "one resolved notice per incident");
+        given().get("/api/incidents").then().body("incident", not(hasItem("run-dead:" + run)));
+    }
+
+    @Test
+    void aRunDeadBeforeAnyAttemptResolvesWhenItsReplaySucceeds() {
+        // The port's binding is removed while a rule still uses it: the new bindings apply, the
+        // rules are rejected and the previous ones stay, so the run is DEAD before any attempt.
+        Workspace.unbindPort("alerting-late");
+        assertEquals(1, repository.reload().size());
+        String type = "alertinglate." + UUID.randomUUID();
+        String run = deadRunOf(Events.post(type, ""));
+        assertEquals(0, HubState.count(dataSource, "select attempts from action_run where id = ?::uuid", run));
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "run-dead:" + run)) == 1);
+
+        pager.stubFor(post("/late/" + type).willReturn(aResponse().withStatus(200)));
+        bindAlerts();
+        given().post("/api/runs/" + run + "/replay").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "SUCCEEDED".equals(
+                HubState.text(dataSource, "select state from action_run where id = ?::uuid", run)));
+        // A replayed run that is not done yet keeps its incident open; its success resolves it.
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "run-dead:" + run)) == 1);
+        assertEquals(1, count(alert("fired", "run-dead:" + run)), "one alert per incident");
+    }
+
+    String deadRunOf(UUID event) {
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        return HubState.text(dataSource, "select id::text from action_run where event_id = ?", event);
     }
 }

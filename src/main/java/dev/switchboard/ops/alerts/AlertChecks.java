@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,6 +28,8 @@ import dev.switchboard.ingest.WebhookSources;
  * over all replicas; it resolves when the rate falls back;</li>
  * <li>a source with more signature failures than the threshold in the window, in this replica.</li>
  * </ul>
+ * A dead run alerts when it goes DEAD (see DeadLetters); its incident resolves here once the run
+ * succeeded after a replay, was discarded or is gone, whichever replica or path did it.
  * Each opens an incident, which alerts once, and sends one notice when it resolves.
  */
 @ApplicationScoped
@@ -57,6 +60,29 @@ public class AlertChecks {
         checkExpectations();
         checkPorts();
         checkSignatures();
+        checkDeadRuns();
+    }
+
+    void checkDeadRuns() {
+        settledDeadRuns().forEach(alerts::clear);
+    }
+
+    /** Open dead-run incidents whose run is no longer DEAD nor on its way to retry. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    List<String> settledDeadRuns() {
+        List<String> open = entityManager.createNativeQuery("""
+                select incident from alert_incident where resolved_at is null and incident like :prefix
+                """).setParameter("prefix", Alerts.DEAD_RUN_PREFIX + "%").getResultList();
+        if (open.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> runs = open.stream().map(incident -> UUID.fromString(incident.substring(
+                Alerts.DEAD_RUN_PREFIX.length()))).toList();
+        List<Object> unsettled = entityManager.createNativeQuery("""
+                select id from action_run where id in (:runs) and state in ('PENDING', 'RUNNING', 'FAILED', 'DEAD')
+                """).setParameter("runs", runs).getResultList();
+        return runs.stream().filter(run -> !unsettled.contains(run)).map(Alerts::deadRun).toList();
     }
 
     void checkPorts() {
