@@ -100,6 +100,13 @@ public class RunsResource {
 
     @RolesAllowed(Roles.OPERATOR)
     @POST
+    @Path("discard")
+    public Map<String, Integer> discardAll(@QueryParam("port") String port, @QueryParam("rule") String rule) {
+        return Map.of("discarded", operations.discardAll(Optional.ofNullable(port), Optional.ofNullable(rule)));
+    }
+
+    @RolesAllowed(Roles.OPERATOR)
+    @POST
     @Path("{id}/discard")
     public RunView discard(@PathParam("id") String id) {
         UUID run = uuid(id);
