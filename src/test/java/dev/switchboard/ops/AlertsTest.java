@@ -12,7 +12,11 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +199,49 @@ class AlertsTest {
         // A replayed run that is not done yet keeps its incident open; its success resolves it.
         await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "run-dead:" + run)) == 1);
         assertEquals(1, count(alert("fired", "run-dead:" + run)), "one alert per incident");
+    }
+
+    @Test
+    void anExpectationCountsFromWhenItWasFirstWatchedNotFromThisStart() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> HubState.count(dataSource,
+                "select count(*) from alert_watch where name = 'never'") == 1);
+        assertEquals(0, count(alert("fired", "expectation:never")), "watched for less than its hour");
+
+        // Watched for two hours already, by replicas or restarts before this one: missed now.
+        execute("update alert_watch set since = now() - interval '2 hours' where name = 'never'");
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "expectation:never")) == 1);
+        assertTrue(pager.findAll(alert("fired", "expectation:never")).get(0).getBodyAsString()
+                .contains("none has arrived since it was first watched at"));
+
+        Events.post("test.never", "");
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "expectation:never")) == 1);
+    }
+
+    @Test
+    void signatureFailuresSeenByAnotherReplicaKeepTheIncidentOpenUntilTheyStop() throws Exception {
+        UUID otherReplica = UUID.randomUUID();
+        // Another replica reports 5 failures (its report stays fresh for a minute); this one saw none.
+        execute("insert into signature_failure_count (replica, source, failures, reported_at)"
+                + " values (?, 'alerting-replicas', 5, now() + interval '1 minute')", otherReplica);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> count(alert("fired", "signature-failures:alerting-replicas")) == 1);
+        Thread.sleep(2000); // several checks by this replica
+        assertEquals(0, count(alert("resolved", "signature-failures:alerting-replicas")), "it does not flap");
+
+        execute("update signature_failure_count set failures = 0 where replica = ?", otherReplica);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> count(alert("resolved", "signature-failures:alerting-replicas")) == 1);
+        assertEquals(1, count(alert("fired", "signature-failures:alerting-replicas")), "one alert per incident");
+    }
+
+    void execute(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.executeUpdate();
+        }
     }
 
     String deadRunOf(UUID event) {
