@@ -6,7 +6,6 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -72,22 +71,16 @@ public class AlertChecks {
         settledDeadRuns().forEach(alerts::clear);
     }
 
-    /** Open dead-run incidents whose run is no longer DEAD nor on its way to retry. */
+    /** Open dead-run incidents whose run succeeded, was discarded, or is gone. */
     @Transactional
     @SuppressWarnings("unchecked")
     List<String> settledDeadRuns() {
-        List<String> open = entityManager.createNativeQuery("""
-                select incident from alert_incident where resolved_at is null and incident like :prefix
-                """).setParameter("prefix", Alerts.DEAD_RUN_PREFIX + "%").getResultList();
-        if (open.isEmpty()) {
-            return List.of();
-        }
-        List<UUID> runs = open.stream().map(incident -> UUID.fromString(incident.substring(
-                Alerts.DEAD_RUN_PREFIX.length()))).toList();
-        List<Object> unsettled = entityManager.createNativeQuery("""
-                select id from action_run where id in (:runs) and state in ('PENDING', 'RUNNING', 'FAILED', 'DEAD')
-                """).setParameter("runs", runs).getResultList();
-        return runs.stream().filter(run -> !unsettled.contains(run)).map(Alerts::deadRun).toList();
+        return entityManager.createNativeQuery("""
+                select i.incident from alert_incident i
+                left join action_run r on r.id = cast(substr(i.incident, length(:prefix) + 1) as uuid)
+                where i.resolved_at is null and i.incident like :prefix || '%'
+                  and (r.id is null or r.state in ('SUCCEEDED', 'DISCARDED'))
+                """).setParameter("prefix", Alerts.DEAD_RUN_PREFIX).getResultList();
     }
 
     void checkPorts() {
