@@ -19,7 +19,6 @@ import dev.switchboard.connect.Excerpts;
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.ops.HubMetrics;
-import dev.switchboard.ops.alerts.Alerts;
 import dev.switchboard.rules.EventDocument;
 import dev.switchboard.rules.Template;
 import dev.switchboard.stream.Envelopes;
@@ -43,9 +42,6 @@ public class RunExecutor {
     DeadLetters deadLetters;
 
     @Inject
-    Alerts alerts;
-
-    @Inject
     HubMetrics metrics;
 
     public void execute(ClaimedRun run) {
@@ -63,9 +59,6 @@ public class RunExecutor {
             metrics.attempt(run.ruleId(), run.port(), connector, "succeeded", took);
             if (cloudEvent.getTime() != null) {
                 metrics.endToEnd(run.ruleId(), run.port(), Duration.between(cloudEvent.getTime().toInstant(), Instant.now()));
-            }
-            if (run.attemptBase() > 0) {
-                alerts.clear(Alerts.deadRun(run.id())); // a replayed run that was DEAD
             }
             return;
         } catch (ConnectorException e) {

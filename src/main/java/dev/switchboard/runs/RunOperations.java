@@ -81,6 +81,17 @@ public class RunOperations {
                 """).setParameter("id", run).executeUpdate();
     }
 
+    /** Discards every DEAD run of the port and rule given (all DEAD runs when neither is). */
+    @Transactional
+    public int discardAll(Optional<String> port, Optional<String> rule) {
+        return entityManager.createNativeQuery("""
+                update action_run set state = 'DISCARDED', updated_at = now()
+                where state = 'DEAD' and (cast(:port as text) is null or port = :port)
+                  and (cast(:rule as text) is null or rule_id = :rule)
+                """).setParameter("port", port.orElse(null)).setParameter("rule", rule.orElse(null))
+                .executeUpdate();
+    }
+
     @Transactional
     public Optional<ActionRun> get(UUID run) {
         return ActionRun.findByIdOptional(run);

@@ -10,8 +10,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +38,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.ops.alerts.Incidents;
 import dev.switchboard.rules.RuleRepository;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
@@ -53,6 +59,9 @@ class AlertsTest {
     @Inject
     RuleRepository repository;
 
+    @Inject
+    Incidents incidents;
+
     @BeforeAll
     static void startPager() {
         pager = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
@@ -70,11 +79,17 @@ class AlertsTest {
     void bindAlerts() {
         Workspace.bindPort("alerts", Map.of("connector", "http", "url", "http://127.0.0.1:" + pager.port() + "/alerts"));
         Workspace.bindPort("fragile", Map.of("connector", "http", "url", "http://127.0.0.1:" + pager.port() + "/{{type}}"));
+        // The dead-run tests use their own port, so that they do not move fragile's failure rate.
+        Workspace.bindPort("alerting-late", Map.of("connector", "http",
+                "url", "http://127.0.0.1:" + pager.port() + "/late/{{type}}"));
         Workspace.writeRule("alerting.yaml", """
                 rules:
                   - id: fragile-call
                     on: alerting.*
                     actions: [{id: call, port: fragile}]
+                  - id: late-call
+                    on: alertinglate.*
+                    actions: [{id: call, port: alerting-late}]
                 """);
         assertEquals(List.of(), repository.reload());
     }
@@ -145,9 +160,7 @@ class AlertsTest {
     void aRunGoingDeadAlertsOnceAndItsSuccessfulReplayResolves() {
         String type = "alerting." + UUID.randomUUID();
         pager.stubFor(post("/" + type).willReturn(aResponse().withStatus(400)));
-        UUID event = Events.post(type, "");
-        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
-        String run = HubState.text(dataSource, "select id::text from action_run where event_id = ?", event);
+        String run = deadRunOf(Events.post(type, ""));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "run-dead:" + run)) == 1);
 
@@ -155,5 +168,95 @@ class AlertsTest {
         given().post("/api/runs/" + run + "/replay").then().statusCode(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "run-dead:" + run)) == 1);
         assertEquals(1, count(alert("fired", "run-dead:" + run)), "one alert per incident");
+    }
+
+    @Test
+    void discardingADeadRunResolvesItsIncidentOnce() throws Exception {
+        String type = "alertinglate." + UUID.randomUUID();
+        pager.stubFor(post("/late/" + type).willReturn(aResponse().withStatus(400)));
+        String run = deadRunOf(Events.post(type, ""));
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "run-dead:" + run)) == 1);
+
+        given().post("/api/runs/" + run + "/discard").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "run-dead:" + run)) == 1);
+        Thread.sleep(1500); // several more checks
+        assertEquals(1, count(alert("resolved", "run-dead:" + run)), "one resolved notice per incident");
+        given().get("/api/incidents").then().body("incident", not(hasItem("run-dead:" + run)));
+    }
+
+    @Test
+    void aRunDeadBeforeAnyAttemptResolvesWhenItsReplaySucceeds() {
+        // The port's binding is removed while a rule still uses it: the new bindings apply, the
+        // rules are rejected and the previous ones stay, so the run is DEAD before any attempt.
+        Workspace.unbindPort("alerting-late");
+        assertEquals(1, repository.reload().size());
+        String type = "alertinglate." + UUID.randomUUID();
+        String run = deadRunOf(Events.post(type, ""));
+        assertEquals(0, HubState.count(dataSource, "select attempts from action_run where id = ?::uuid", run));
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "run-dead:" + run)) == 1);
+
+        pager.stubFor(post("/late/" + type).willReturn(aResponse().withStatus(200)));
+        bindAlerts();
+        given().post("/api/runs/" + run + "/replay").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "SUCCEEDED".equals(
+                HubState.text(dataSource, "select state from action_run where id = ?::uuid", run)));
+        // A replayed run that is not done yet keeps its incident open; its success resolves it.
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "run-dead:" + run)) == 1);
+        assertEquals(1, count(alert("fired", "run-dead:" + run)), "one alert per incident");
+    }
+
+    @Test
+    void anExpectationCountsFromWhenItWasFirstWatchedNotFromThisStart() throws Exception {
+        // The test database outlives a run: forget what an earlier run left.
+        execute("delete from event where type = 'test.never'");
+        execute("update alert_watch set since = now() where name = 'never'");
+        incidents.resolve("expectation:never");
+        await().atMost(Duration.ofSeconds(10)).until(() -> HubState.count(dataSource,
+                "select count(*) from alert_watch where name = 'never'") == 1);
+        Thread.sleep(1500); // several checks
+        assertEquals(0, count(alert("fired", "expectation:never")), "watched for less than its hour");
+
+        // Watched for two hours already, by replicas or restarts before this one: missed now.
+        execute("update alert_watch set since = now() - interval '2 hours' where name = 'never'");
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "expectation:never")) == 1);
+        assertTrue(pager.findAll(alert("fired", "expectation:never")).get(0).getBodyAsString()
+                .contains("none has arrived since it was first watched at"));
+
+        Events.post("test.never", "");
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "expectation:never")) == 1);
+    }
+
+    @Test
+    void signatureFailuresSeenByAnotherReplicaKeepTheIncidentOpenUntilTheyStop() throws Exception {
+        execute("delete from signature_failure_count where source = 'alerting-replicas'");
+        incidents.resolve("signature-failures:alerting-replicas");
+        UUID otherReplica = UUID.randomUUID();
+        // Another replica reports 5 failures (its report stays fresh for a minute); this one saw none.
+        execute("insert into signature_failure_count (replica, source, failures, reported_at)"
+                + " values (?, 'alerting-replicas', 5, now() + interval '1 minute')", otherReplica);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> count(alert("fired", "signature-failures:alerting-replicas")) == 1);
+        Thread.sleep(2000); // several checks by this replica
+        assertEquals(0, count(alert("resolved", "signature-failures:alerting-replicas")), "it does not flap");
+
+        execute("update signature_failure_count set failures = 0 where replica = ?", otherReplica);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> count(alert("resolved", "signature-failures:alerting-replicas")) == 1);
+        assertEquals(1, count(alert("fired", "signature-failures:alerting-replicas")), "one alert per incident");
+    }
+
+    void execute(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    String deadRunOf(UUID event) {
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        return HubState.text(dataSource, "select id::text from action_run where event_id = ?", event);
     }
 }

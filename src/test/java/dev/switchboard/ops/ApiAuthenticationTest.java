@@ -2,10 +2,17 @@ package dev.switchboard.ops;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -17,11 +24,22 @@ import dev.switchboard.support.HubTestProfile;
 @TestProfile(HubTestProfile.class)
 class ApiAuthenticationTest {
 
+    /** Every call under /api that the OpenAPI description lists, so that a new one is covered too. */
     @Test
-    void withoutCredentialsIs401() {
-        given().auth().none().get("/api/runs").then().statusCode(401);
-        given().auth().none().get("/api/rules").then().statusCode(401);
-        given().auth().none().post("/api/runs/replay").then().statusCode(401);
+    void withoutCredentialsEveryApiCallIs401() {
+        Map<String, Map<String, Object>> paths = given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().jsonPath().getMap("paths");
+        List<Executable> calls = new ArrayList<>();
+        paths.forEach((path, methods) -> {
+            if (path.startsWith("/api/")) {
+                String concrete = path.replace("{id}", UUID.randomUUID().toString());
+                methods.keySet().forEach(method -> calls.add(() -> assertEquals(401, given().auth().none()
+                        .contentType("application/json").body("{}").request(method, concrete).statusCode(),
+                        method.toUpperCase() + " " + path)));
+            }
+        });
+        assertTrue(calls.size() >= 14, "the API's calls: " + paths.keySet());
+        assertAll(calls);
     }
 
     @Test
@@ -41,6 +59,8 @@ class ApiAuthenticationTest {
                 .post("/api/runs/replay").then().statusCode(403);
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
                 .post("/api/runs/" + UUID.randomUUID() + "/discard").then().statusCode(403);
+        given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+                .post("/api/runs/discard").then().statusCode(403);
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
                 .post("/api/rules/reload").then().statusCode(403);
     }

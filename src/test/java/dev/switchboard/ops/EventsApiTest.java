@@ -9,6 +9,8 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,6 +73,28 @@ class EventsApiTest {
                 .body("total", equalTo(0));
         given().queryParam("from", "yesterday").get("/api/events").then().statusCode(400)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void filtersByStateAndTimeRange() {
+        OffsetDateTime before = OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(2);
+        String marker = "marker-" + UUID.randomUUID();
+        Events.awaitOutcome(dataSource, Events.post("eventsapi.listed", "\"note\": \"" + marker + "\""));
+        UUID order = Events.post("eventsapi.order", "\"total\": 250, \"note\": \"" + marker + "\"");
+        Events.awaitRuns(dataSource, order, Duration.ofSeconds(20), RunState.SUCCEEDED);
+        OffsetDateTime after = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(60);
+
+        given().queryParam("q", marker).queryParam("state", "processed").get("/api/events").then().statusCode(200)
+                .body("total", equalTo(1)).body("items[0].id", equalTo(order.toString()));
+        given().queryParam("q", marker).queryParam("state", "IGNORED").get("/api/events").then()
+                .body("total", equalTo(1)).body("items[0].type", equalTo("eventsapi.listed"));
+        given().queryParam("q", marker).queryParam("from", before.toString()).queryParam("to", after.toString())
+                .get("/api/events").then().body("total", equalTo(2));
+        given().queryParam("q", marker).queryParam("to", before.toString()).get("/api/events").then()
+                .body("total", equalTo(0));
+        given().queryParam("state", "SLEEPING").get("/api/events").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("state must be one of [RECEIVED, PROCESSED, IGNORED, FAILED]"));
     }
 
     @Test

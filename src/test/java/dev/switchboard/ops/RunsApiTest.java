@@ -70,14 +70,21 @@ class RunsApiTest {
                   - id: api-rule
                     on: api.*
                     actions: [{id: call, port: api-target}]
+                  - id: api-other-rule
+                    on: apiother.*
+                    actions: [{id: call, port: api-target}]
                 """);
         assertEquals(List.of(), repository.reload());
     }
 
     UUID deadRun() {
+        return deadRun("api.call");
+    }
+
+    UUID deadRun(String type) {
         String path = "gone-" + UUID.randomUUID();
         downstream.stubFor(post("/" + path).willReturn(aResponse().withStatus(410).withBody("gone")));
-        UUID event = Events.post("api.call", "\"path\": \"" + path + "\"");
+        UUID event = Events.post(type, "\"path\": \"" + path + "\"");
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
         return UUID.fromString(HubState.text(dataSource, "select id::text from action_run where event_id = ?", event));
     }
@@ -128,6 +135,22 @@ class RunsApiTest {
                     HubState.text(dataSource, "select state from action_run where id = ?", run))
                     && HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", run) == 2);
         }
+    }
+
+    @Test
+    void bulkDiscardOfDeadRunsMatchingAFilter() {
+        UUID first = deadRun();
+        UUID second = deadRun();
+        UUID otherRule = deadRun("apiother.call");
+        given().queryParam("rule", "api-rule").post("/api/runs/discard").then().statusCode(200)
+                .body("discarded", greaterThanOrEqualTo(2));
+        for (UUID run : List.of(first, second)) {
+            assertEquals("DISCARDED", HubState.text(dataSource, "select state from action_run where id = ?", run));
+        }
+        assertEquals("DEAD", HubState.text(dataSource, "select state from action_run where id = ?", otherRule),
+                "a dead run outside the filter stays");
+        given().queryParam("rule", "api-rule").post("/api/runs/discard").then().statusCode(200)
+                .body("discarded", equalTo(0));
     }
 
     @Test

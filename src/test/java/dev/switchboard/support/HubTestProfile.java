@@ -67,6 +67,11 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.alerts.signature-window", "1m"),
                 Map.entry("switchboard.sources.alerting-signed.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.alerting-signed.secret", "alerting-secret"),
+                // Alert clocks kept in the database: an expectation never met, another replica's failures.
+                Map.entry("switchboard.expectations.never.type", "test.never"),
+                Map.entry("switchboard.expectations.never.every", "1h"),
+                Map.entry("switchboard.sources.alerting-replicas.signature", "hmac-sha256"),
+                Map.entry("switchboard.sources.alerting-replicas.secret", "alerting-secret"),
 
                 // Queue sources on the embedded broker: ids and types from the JSON body, from
                 // message properties, or (queue-plain) the message id and the source name.

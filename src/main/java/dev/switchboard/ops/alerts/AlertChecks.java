@@ -22,17 +22,18 @@ import dev.switchboard.ingest.WebhookSources;
  * The alerts that fire by themselves, checked every {@code switchboard.alerts.check-interval}:
  * <ul>
  * <li>an expected event type that has not arrived within its interval (counted from its last
- * arrival, or from the hub's start when it never came); the next arrival resolves it;</li>
+ * arrival, or from when it was first watched, over restarts); the next arrival resolves it;</li>
  * <li>a port whose attempts failed more than the threshold in the window, from the database, so
  * over all replicas; it resolves when the rate falls back;</li>
- * <li>a source with more signature failures than the threshold in the window, in this replica.</li>
+ * <li>a source with more signature failures than the threshold in the window, over all
+ * replicas (see SharedSignatureFailures).</li>
  * </ul>
+ * A dead run alerts when it goes DEAD (see DeadLetters); its incident resolves here once the run
+ * succeeded after a replay, was discarded or is gone, whichever replica or path did it.
  * Each opens an incident, which alerts once, and sends one notice when it resolves.
  */
 @ApplicationScoped
 public class AlertChecks {
-
-    private final Instant started = Instant.now();
 
     @Inject
     AlertsConfig config;
@@ -50,6 +51,12 @@ public class AlertChecks {
     SignatureFailures signatureFailures;
 
     @Inject
+    SharedSignatureFailures sharedSignatureFailures;
+
+    @Inject
+    ExpectationWatches watches;
+
+    @Inject
     PortBindings ports;
 
     @Scheduled(every = "${switchboard.alerts.check-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -57,6 +64,23 @@ public class AlertChecks {
         checkExpectations();
         checkPorts();
         checkSignatures();
+        checkDeadRuns();
+    }
+
+    void checkDeadRuns() {
+        settledDeadRuns().forEach(alerts::clear);
+    }
+
+    /** Open dead-run incidents whose run succeeded, was discarded, or is gone. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    List<String> settledDeadRuns() {
+        return entityManager.createNativeQuery("""
+                select i.incident from alert_incident i
+                left join action_run r on r.id = cast(substr(i.incident, length(:prefix) + 1) as uuid)
+                where i.resolved_at is null and i.incident like :prefix || '%'
+                  and (r.id is null or r.state in ('SUCCEEDED', 'DISCARDED'))
+                """).setParameter("prefix", Alerts.DEAD_RUN_PREFIX).getResultList();
     }
 
     void checkPorts() {
@@ -76,8 +100,13 @@ public class AlertChecks {
 
     void checkSignatures() {
         AlertsConfig.Alerts limits = config.alerts();
+        Map<String, Integer> mine = new HashMap<>();
+        sources.all().keySet().forEach(source -> mine.put(source,
+                signatureFailures.within(source, limits.signatureWindow())));
+        // A report missed by a check or two is still counted.
+        Map<String, Long> all = sharedSignatureFailures.report(mine, limits.checkInterval().multipliedBy(3));
         for (String source : sources.all().keySet()) {
-            int failures = signatureFailures.within(source, limits.signatureWindow());
+            long failures = all.getOrDefault(source, 0L);
             if (failures > limits.signatureFailures()) {
                 alerts.raise("signature-failures:" + source, "signature-failures", "Source " + source
                         + " receives requests with bad signatures", failures + " in the last "
@@ -106,13 +135,14 @@ public class AlertChecks {
         Instant now = Instant.now();
         config.expectations().forEach((name, expectation) -> {
             Instant last = lastArrival(expectation);
-            Instant since = last == null ? started : last;
+            Instant watched = watches.since(name, expectation);
+            Instant since = last == null || last.isBefore(watched) ? watched : last;
             String incident = "expectation:" + name;
             if (Duration.between(since, now).compareTo(expectation.every()) > 0) {
                 alerts.raise(incident, "expectation", "Expected " + expectation.type()
                         + expectation.source().map(source -> " from " + source).orElse("") + " at least every "
-                        + expectation.every(), last == null ? "none has arrived since the hub started at " + started
-                        : "the last arrived at " + last);
+                        + expectation.every(), last == null ? "none has arrived since it was first watched at "
+                        + watched : "the last arrived at " + last);
             } else {
                 alerts.clear(incident);
             }

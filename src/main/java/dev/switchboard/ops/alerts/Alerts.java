@@ -94,7 +94,9 @@ public class Alerts {
 
     /** The incident key of a dead run. */
     public static String deadRun(Object run) {
-        return "run-dead:" + run;
+        return DEAD_RUN_PREFIX + run;
     }
+
+    static final String DEAD_RUN_PREFIX = "run-dead:";
 
 }

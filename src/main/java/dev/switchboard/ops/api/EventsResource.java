@@ -34,6 +34,7 @@ import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.runs.EventRecord;
+import dev.switchboard.runs.EventState;
 import dev.switchboard.runs.RunOperations;
 
 /** Events: filter and page through them, one with its payload and runs, and a dry run of the rules. */
@@ -84,7 +85,8 @@ public class EventsResource {
         List<Object> values = new ArrayList<>();
         Optional.ofNullable(source).ifPresent(value -> add(where, values, "source = ?", value));
         Optional.ofNullable(type).ifPresent(value -> add(where, values, "type = ?", value));
-        Optional.ofNullable(state).ifPresent(value -> add(where, values, "state = ?", value.toUpperCase()));
+        Optional.ofNullable(state).ifPresent(value -> add(where, values, "state = ?",
+                RunsResource.state(EventState.class, value).name()));
         Optional.ofNullable(from).ifPresent(value -> add(where, values, "received_at >= ?", time("from", value)));
         Optional.ofNullable(to).ifPresent(value -> add(where, values, "received_at < ?", time("to", value)));
         Optional.ofNullable(text).ifPresent(value -> add(where, values, "envelope::text ilike ?",

@@ -67,7 +67,7 @@ public class RunsResource {
             throw ProblemMapper.badRequest("page must be >= 0 and size between 1 and " + MAX_PAGE_SIZE);
         }
         RunOperations.RunPage found = operations.find(new RunOperations.Filter(
-                Optional.ofNullable(state).map(RunsResource::state), Optional.ofNullable(port),
+                Optional.ofNullable(state).map(text -> state(RunState.class, text)), Optional.ofNullable(port),
                 Optional.ofNullable(rule), Optional.ofNullable(event).map(RunsResource::uuid)), page, size);
         return new RunList(found.runs().stream().map(RunView::of).toList(), page, size, found.total());
     }
@@ -100,6 +100,13 @@ public class RunsResource {
 
     @RolesAllowed(Roles.OPERATOR)
     @POST
+    @Path("discard")
+    public Map<String, Integer> discardAll(@QueryParam("port") String port, @QueryParam("rule") String rule) {
+        return Map.of("discarded", operations.discardAll(Optional.ofNullable(port), Optional.ofNullable(rule)));
+    }
+
+    @RolesAllowed(Roles.OPERATOR)
+    @POST
     @Path("{id}/discard")
     public RunView discard(@PathParam("id") String id) {
         UUID run = uuid(id);
@@ -124,11 +131,12 @@ public class RunsResource {
         }
     }
 
-    static RunState state(String text) {
+    /** A state filter of runs or events, case-insensitive; 400 naming the allowed values otherwise. */
+    static <S extends Enum<S>> S state(Class<S> states, String text) {
         try {
-            return RunState.valueOf(text.toUpperCase());
+            return Enum.valueOf(states, text.toUpperCase());
         } catch (IllegalArgumentException e) {
-            throw ProblemMapper.badRequest("state must be one of " + List.of(RunState.values()));
+            throw ProblemMapper.badRequest("state must be one of " + List.of(states.getEnumConstants()));
         }
     }
 }

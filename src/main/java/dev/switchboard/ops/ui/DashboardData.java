@@ -17,7 +17,7 @@ public class DashboardData {
     @Inject
     EntityManager entityManager;
 
-    /** Per hour of the last day: events received, runs succeeded, failed (attempts) and gone dead. */
+    /** One hour of a chart: received, succeeded and failed attempts, runs gone dead. */
     public record Hour(String hour, long received, long succeeded, long failed, long dead) {
     }
 
@@ -52,59 +52,67 @@ public class DashboardData {
                 number(row[5]), number(row[6]));
     }
 
+    /**
+     * What the last day's charts are broken down by. Each says how to count the four series per
+     * label: received (for a port, the runs sent to it), succeeded and failed attempts, runs gone
+     * dead. It joins only the tables its label needs, as these run at every refresh.
+     */
+    public enum Breakdown {
+        ALL("'all'", "event e", "e.received_at", "action_attempt a", "action_run r"),
+        SOURCE("e.source", "event e", "e.received_at",
+                "action_attempt a join action_run r on r.id = a.run_id join event e on e.id = r.event_id",
+                "action_run r join event e on e.id = r.event_id"),
+        PORT("r.port", "action_run r", "r.created_at", "action_attempt a join action_run r on r.id = a.run_id",
+                "action_run r");
+
+        final String label;
+        final String received;
+        final String receivedAt;
+        final String attempts;
+        final String runs;
+
+        Breakdown(String label, String received, String receivedAt, String attempts, String runs) {
+            this.label = label;
+            this.received = received;
+            this.receivedAt = receivedAt;
+            this.attempts = attempts;
+            this.runs = runs;
+        }
+    }
+
+    /** Per label (source, port, or "all") and hour of the last day, the four series. */
     @Transactional
     @SuppressWarnings("unchecked")
-    public List<Hour> lastDay() {
-        Map<String, long[]> hours = new TreeMap<>();
-        List<Object[]> received = entityManager.createNativeQuery("""
-                select to_char(date_trunc('hour', received_at), 'MM-DD HH24:00'), count(*) from event
-                where received_at > now() - interval '1 day' group by 1""").getResultList();
-        received.forEach(row -> hours.computeIfAbsent((String) row[0], hour -> new long[4])[0] = number(row[1]));
-        List<Object[]> attempts = entityManager.createNativeQuery("""
-                select to_char(date_trunc('hour', started_at), 'MM-DD HH24:00'),
-                       count(*) filter (where outcome = 'SUCCEEDED'), count(*) filter (where outcome <> 'SUCCEEDED')
-                from action_attempt where started_at > now() - interval '1 day' group by 1""").getResultList();
+    public Map<String, List<Hour>> lastDay(Breakdown by) {
+        Map<String, Map<String, long[]>> counts = new TreeMap<>();
+        String hour = "to_char(date_trunc('hour', %s), 'MM-DD HH24:00')";
+        List<Object[]> received = entityManager.createNativeQuery("select " + by.label + ", "
+                + hour.formatted(by.receivedAt) + ", count(*) from " + by.received + " where " + by.receivedAt
+                + " > now() - interval '1 day' group by 1, 2").getResultList();
+        received.forEach(row -> counts(counts, row)[0] = number(row[2]));
+        List<Object[]> attempts = entityManager.createNativeQuery("select " + by.label + ", "
+                + hour.formatted("a.started_at") + ", count(*) filter (where a.outcome = 'SUCCEEDED'), "
+                + "count(*) filter (where a.outcome <> 'SUCCEEDED') from " + by.attempts
+                + " where a.started_at > now() - interval '1 day' group by 1, 2").getResultList();
         attempts.forEach(row -> {
-            long[] counts = hours.computeIfAbsent((String) row[0], hour -> new long[4]);
-            counts[1] = number(row[1]);
-            counts[2] = number(row[2]);
+            long[] hourCounts = counts(counts, row);
+            hourCounts[1] = number(row[2]);
+            hourCounts[2] = number(row[3]);
         });
-        List<Object[]> dead = entityManager.createNativeQuery("""
-                select to_char(date_trunc('hour', updated_at), 'MM-DD HH24:00'), count(*) from action_run
-                where state = 'DEAD' and updated_at > now() - interval '1 day' group by 1""").getResultList();
-        dead.forEach(row -> hours.computeIfAbsent((String) row[0], hour -> new long[4])[3] = number(row[1]));
-        return hours.entrySet().stream().map(entry -> new Hour(entry.getKey(), entry.getValue()[0],
-                entry.getValue()[1], entry.getValue()[2], entry.getValue()[3])).toList();
+        List<Object[]> dead = entityManager.createNativeQuery("select " + by.label + ", "
+                + hour.formatted("r.updated_at") + ", count(*) from " + by.runs
+                + " where r.state = 'DEAD' and r.updated_at > now() - interval '1 day' group by 1, 2").getResultList();
+        dead.forEach(row -> counts(counts, row)[3] = number(row[2]));
+        Map<String, List<Hour>> series = new TreeMap<>();
+        counts.forEach((label, hours) -> series.put(label, hours.entrySet().stream().map(entry -> new Hour(
+                entry.getKey(), entry.getValue()[0], entry.getValue()[1], entry.getValue()[2], entry.getValue()[3]))
+                .toList()));
+        return series;
     }
 
-    /** One line of a per-source or per-port chart: its counts by hour of the last day. */
-    public record Series(String label, Map<String, Long> perHour) {
-    }
-
-    /** Events received per source and hour, over the last day. */
-    @Transactional
-    public List<Series> receivedBySource() {
-        return series("""
-                select source, to_char(date_trunc('hour', received_at), 'MM-DD HH24:00'), count(*) from event
-                where received_at > now() - interval '1 day' group by 1, 2""");
-    }
-
-    /** Failed attempts per port and hour, over the last day. */
-    @Transactional
-    public List<Series> failuresByPort() {
-        return series("""
-                select r.port, to_char(date_trunc('hour', a.started_at), 'MM-DD HH24:00'), count(*)
-                from action_attempt a join action_run r on r.id = a.run_id
-                where a.started_at > now() - interval '1 day' and a.outcome <> 'SUCCEEDED' group by 1, 2""");
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Series> series(String sql) {
-        Map<String, Map<String, Long>> byLabel = new TreeMap<>();
-        List<Object[]> rows = entityManager.createNativeQuery(sql).getResultList();
-        rows.forEach(row -> byLabel.computeIfAbsent((String) row[0], label -> new TreeMap<>())
-                .put((String) row[1], number(row[2])));
-        return byLabel.entrySet().stream().map(entry -> new Series(entry.getKey(), entry.getValue())).toList();
+    private static long[] counts(Map<String, Map<String, long[]>> counts, Object[] row) {
+        return counts.computeIfAbsent((String) row[0], label -> new TreeMap<>())
+                .computeIfAbsent((String) row[1], hour -> new long[4]);
     }
 
     @Transactional

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
 
 import dev.switchboard.ops.alerts.Incidents;
 import dev.switchboard.ops.api.EventsResource;
@@ -45,12 +46,12 @@ public class DashboardResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE_SIZE = 50;
+    private static final int DEAD_SHOWN = 200;
 
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance overview(DashboardData.Totals totals, String chart, String bySource,
-                String byPort,
-                List<DashboardData.SourceHealth> sources, List<DashboardData.PortHealth> ports,
+                String byPort, List<DashboardData.SourceHealth> sources, List<DashboardData.PortHealth> ports,
                 List<Incidents.Incident> incidents);
 
         static native TemplateInstance events(EventsResource.EventList events, String source, String type,
@@ -59,7 +60,8 @@ public class DashboardResource {
         static native TemplateInstance event(EventsResource.EventDetail detail, String payload,
                 Map<UUID, List<ActionAttempt>> attempts);
 
-        static native TemplateInstance dead(List<RunsResource.RunView> runs, String message);
+        static native TemplateInstance dead(List<RunsResource.RunView> runs, long total, boolean operator,
+                String message);
 
         static native TemplateInstance rules(RulesResource.RulesView rules);
     }
@@ -79,12 +81,16 @@ public class DashboardResource {
     @Inject
     RunOperations runs;
 
+    @Inject
+    SecurityIdentity identity;
+
     @GET
     public TemplateInstance overview() throws JsonProcessingException {
-        return Templates.overview(data.totals(), JSON.writeValueAsString(data.lastDay()),
-                JSON.writeValueAsString(data.receivedBySource()), JSON.writeValueAsString(data.failuresByPort()),
-                data.sources(),
-                data.ports(), incidents.open());
+        return Templates.overview(data.totals(),
+                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
+                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
+                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), data.sources(), data.ports(),
+                incidents.open());
     }
 
     @GET
@@ -111,9 +117,11 @@ public class DashboardResource {
     @GET
     @Path("dead")
     public TemplateInstance dead(@QueryParam("message") String message) {
-        return Templates.dead(runs.find(new RunOperations.Filter(Optional.of(RunState.DEAD), Optional.empty(),
-                Optional.empty(), Optional.empty()), 0, 200).runs().stream().map(RunsResource.RunView::of).toList(),
-                value(message));
+        RunOperations.RunPage dead = runs.find(new RunOperations.Filter(Optional.of(RunState.DEAD), Optional.empty(),
+                Optional.empty(), Optional.empty()), 0, DEAD_SHOWN);
+        // Viewers see no buttons: the server would refuse them anyway (403).
+        return Templates.dead(dead.runs().stream().map(RunsResource.RunView::of).toList(), dead.total(),
+                identity.hasRole(Roles.OPERATOR), value(message));
     }
 
     @POST
@@ -135,6 +143,13 @@ public class DashboardResource {
     @RolesAllowed(Roles.OPERATOR)
     public Response replayAll() {
         return backToDead(runs.replayAll(Optional.empty(), Optional.empty()) + " dead run(s) replayed.");
+    }
+
+    @POST
+    @Path("dead/discard-all")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response discardAll() {
+        return backToDead(runs.discardAll(Optional.empty(), Optional.empty()) + " dead run(s) discarded.");
     }
 
     @GET
