@@ -86,6 +86,15 @@ class WebhookErrorsTest {
     }
 
     @Test
+    void malformedJsonWithTrailingContentIs400() {
+        String id = UUID.randomUUID().toString();
+        problem(signedPost("application/json", "{\"id\":\"" + id + "\",\"type\":\"t\"} garbage"), 400,
+                "malformed-json", "Malformed JSON").body("detail", containsString("content follows the JSON value"));
+        problem(signedPost("application/json", "{\"id\":\"" + id + "\",\"type\":\"t\"}}"), 400,
+                "malformed-json", "Malformed JSON").body("detail", containsString("content follows the JSON value"));
+    }
+
+    @Test
     void missingEventTypeIs400() {
         problem(signedPost("application/json", "{\"id\":\"" + UUID.randomUUID() + "\"}"), 400,
                 "missing-event-type", "Event type not found");
