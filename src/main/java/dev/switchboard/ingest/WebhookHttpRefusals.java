@@ -30,7 +30,7 @@ public class WebhookHttpRefusals {
     @Inject
     IngestMetrics metrics;
 
-    @ConfigProperty(name = WebhookSources.HTTP_LIMIT, defaultValue = "10240K")
+    @ConfigProperty(name = WebhookSources.HTTP_LIMIT, defaultValue = WebhookSources.HTTP_LIMIT_DEFAULT)
     MemorySize httpLimit;
 
     void install(@Observes Router router) {

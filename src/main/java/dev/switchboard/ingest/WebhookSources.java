@@ -33,12 +33,14 @@ public class WebhookSources {
 
     /** The HTTP layer's own ceiling: it refuses a larger body before any source sees it. */
     static final String HTTP_LIMIT = "quarkus.http.limits.max-body-size";
+    /** Quarkus's default for {@link #HTTP_LIMIT}; the packaged application.properties sets its own. */
+    static final String HTTP_LIMIT_DEFAULT = "10240K";
 
     private final Map<String, WebhookSource> sources;
 
     @Inject
     public WebhookSources(SourcesConfig config,
-            @ConfigProperty(name = HTTP_LIMIT, defaultValue = "10240K") MemorySize httpLimit) {
+            @ConfigProperty(name = HTTP_LIMIT, defaultValue = HTTP_LIMIT_DEFAULT) MemorySize httpLimit) {
         this.sources = build(config.sources(), httpLimit.asLongValue());
     }
 
@@ -57,7 +59,7 @@ public class WebhookSources {
 
     private static WebhookSource build(String name, Source source, long httpLimit) {
         if (source.maxBody() > httpLimit) {
-            // Otherwise the source's limit would silently be the HTTP layer's, and its refusals bare.
+            // Otherwise the source's limit would silently be the HTTP layer's lower one.
             throw new IllegalArgumentException("switchboard.sources." + name + ".max-body is " + source.maxBody()
                     + " bytes, above " + HTTP_LIMIT + " (" + httpLimit + " bytes), where the HTTP layer refuses a"
                     + " body before the source sees it: lower max-body or raise " + HTTP_LIMIT);
