@@ -1,5 +1,6 @@
 package dev.switchboard.boot;
 
+import java.nio.file.Path;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,19 +32,31 @@ public class EmbeddedServicesLifecycle {
     String brokerUrl;
 
     void onStart(@Observes StartupEvent event) {
-        LOG.infof("Data directory for embedded services: %s", config.dataDir().toAbsolutePath());
+        LOG.info(mode(EmbeddedDatabase.isRunning(), EmbeddedBroker.isRunning(), config.dataDir().toAbsolutePath()));
         if (EmbeddedDatabase.isRunning()) {
             LOG.infof("Database: embedded PostgreSQL on port %d, data in %s",
                     EmbeddedDatabase.port(), EmbeddedDatabase.dataDirectory());
         } else {
-            LOG.infof("Database: external PostgreSQL at %s", withoutCredentials(jdbcUrl));
+            LOG.infof("Database: external PostgreSQL at %s, data kept by that server", withoutCredentials(jdbcUrl));
         }
         if (EmbeddedBroker.isRunning()) {
             LOG.infof("Broker: embedded Artemis at %s (AMQP 1.0 at %s), journal in %s",
                     EmbeddedBroker.url(), EmbeddedBroker.amqpUrl(), EmbeddedBroker.dataDirectory());
         } else {
-            LOG.infof("Broker: external Artemis at %s", withoutCredentials(brokerUrl));
+            LOG.infof("Broker: external Artemis at %s, journal kept by that broker", withoutCredentials(brokerUrl));
         }
+    }
+
+    /** One line an operator can grep for: which of the two services run inside the hub, and where their data goes. */
+    static String mode(boolean embeddedDatabase, boolean embeddedBroker, Path dataDir) {
+        if (embeddedDatabase && embeddedBroker) {
+            return "Mode: embedded default, PostgreSQL and Artemis run inside the hub with their data under " + dataDir;
+        }
+        if (embeddedDatabase || embeddedBroker) {
+            return "Mode: mixed, " + (embeddedDatabase ? "PostgreSQL" : "Artemis") + " runs inside the hub with its"
+                    + " data under " + dataDir + "; " + (embeddedDatabase ? "Artemis" : "PostgreSQL") + " is external";
+        }
+        return "Mode: external, PostgreSQL and Artemis are the configured servers; no embedded service runs";
     }
 
     @PreDestroy

@@ -1,5 +1,6 @@
 package dev.switchboard.ingest;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -52,6 +53,17 @@ public class Problem extends RuntimeException {
 
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /** The problem document told to the sender about the request at {@code instance}. */
+    public Map<String, Object> document(String instance) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("type", type());
+        document.put("title", title);
+        document.put("status", status);
+        document.put("detail", detail());
+        document.put("instance", instance);
+        return document;
     }
 
     public static Problem badSignature(String detail) {

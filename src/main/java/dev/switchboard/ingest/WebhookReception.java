@@ -14,6 +14,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -104,17 +106,35 @@ public class WebhookReception implements Processor {
     }
 
     private static JsonNode parse(byte[] body) {
-        try {
-            JsonNode node = JSON.readTree(body);
+        try (JsonParser parser = JSON.createParser(body)) {
+            JsonNode node = JSON.readTree(parser);
             if (node == null || node.isMissingNode()) {
                 throw Problem.badRequest("malformed-json", "Malformed JSON", "The body is empty");
             }
+            // readTree stops after the first value; anything after it means the sender sent
+            // something other than what we would store, so refuse it rather than cut it off.
+            requireNothingAfter(parser);
             return node;
         } catch (JsonProcessingException e) {
             throw Problem.badRequest("malformed-json", "Malformed JSON",
                     "The body is not valid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
             throw Problem.badRequest("malformed-json", "Malformed JSON", "The body could not be read");
+        }
+    }
+
+    private static void requireNothingAfter(JsonParser parser) throws java.io.IOException {
+        JsonLocation end = parser.currentLocation();
+        boolean trailing;
+        try {
+            trailing = parser.nextToken() != null;
+        } catch (JsonProcessingException e) {
+            trailing = true;
+        }
+        if (trailing) {
+            throw Problem.badRequest("malformed-json", "Malformed JSON", "The body is not valid JSON: content"
+                    + " follows the JSON value, which ends at line " + end.getLineNr() + ", column "
+                    + end.getColumnNr());
         }
     }
 

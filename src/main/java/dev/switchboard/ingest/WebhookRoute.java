@@ -134,13 +134,8 @@ public class WebhookRoute extends RouteBuilder {
     }
 
     private static void writeProblem(Exchange exchange, Problem problem) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", problem.type());
-        body.put("title", problem.title());
-        body.put("status", problem.status());
-        body.put("detail", problem.detail());
-        body.put("instance", exchange.getProperty(WebhookReception.PATH, String.class));
-        respond(exchange, problem.status(), Problem.MEDIA_TYPE, body, problem.headers());
+        respond(exchange, problem.status(), Problem.MEDIA_TYPE,
+                problem.document(exchange.getProperty(WebhookReception.PATH, String.class)), problem.headers());
     }
 
     private static void respond(Exchange exchange, int status, String contentType, Map<String, Object> body,

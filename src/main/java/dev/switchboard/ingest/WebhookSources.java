@@ -10,7 +10,10 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.MemorySize;
 
 import dev.switchboard.ingest.SourcesConfig.SignatureScheme;
 import dev.switchboard.ingest.SourcesConfig.Source;
@@ -28,11 +31,17 @@ import dev.switchboard.ingest.signature.StripeSignatureVerifier;
 @ApplicationScoped
 public class WebhookSources {
 
+    /** The HTTP layer's own ceiling: it refuses a larger body before any source sees it. */
+    static final String HTTP_LIMIT = "quarkus.http.limits.max-body-size";
+    /** Quarkus's default for {@link #HTTP_LIMIT}; the packaged application.properties sets its own. */
+    static final String HTTP_LIMIT_DEFAULT = "10240K";
+
     private final Map<String, WebhookSource> sources;
 
     @Inject
-    public WebhookSources(SourcesConfig config) {
-        this.sources = build(config.sources());
+    public WebhookSources(SourcesConfig config,
+            @ConfigProperty(name = HTTP_LIMIT, defaultValue = HTTP_LIMIT_DEFAULT) MemorySize httpLimit) {
+        this.sources = build(config.sources(), httpLimit.asLongValue());
     }
 
     public Optional<WebhookSource> find(String name) {
@@ -43,11 +52,18 @@ public class WebhookSources {
         return sources;
     }
 
-    static Map<String, WebhookSource> build(Map<String, Source> configured) {
-        return Map.copyOf(ConfiguredSources.build(configured, SourcesConfig.Kind.WEBHOOK, WebhookSources::build));
+    static Map<String, WebhookSource> build(Map<String, Source> configured, long httpLimit) {
+        return Map.copyOf(ConfiguredSources.build(configured, SourcesConfig.Kind.WEBHOOK,
+                (name, source) -> build(name, source, httpLimit)));
     }
 
-    private static WebhookSource build(String name, Source source) {
+    private static WebhookSource build(String name, Source source, long httpLimit) {
+        if (source.maxBody() > httpLimit) {
+            // Otherwise the source's limit would silently be the HTTP layer's lower one.
+            throw new IllegalArgumentException("switchboard.sources." + name + ".max-body is " + source.maxBody()
+                    + " bytes, above " + HTTP_LIMIT + " (" + httpLimit + " bytes), where the HTTP layer refuses a"
+                    + " body before the source sees it: lower max-body or raise " + HTTP_LIMIT);
+        }
         SignatureScheme scheme = source.signature();
         Optional<String> eventId = source.eventId().or(() -> Optional.ofNullable(switch (scheme) {
             case GITHUB -> "header:X-GitHub-Delivery";

@@ -37,6 +37,8 @@ class ExactlyOnceAcceptanceTest {
 
     static final String DUPLICATES = "switchboard_ingest_duplicate_total{source=\"hmac\"}";
     static final String ACCEPTED = "switchboard_ingest_accepted_total{source=\"hmac\"}";
+    static final String RECEIVED = "switchboard_ingest_received_total{source=\"hmac\"}";
+    static final String RECEIVED_ELSEWHERE = "switchboard_ingest_received_total{source=\"stripe\"}";
 
     @Inject
     DataSource dataSource;
@@ -49,6 +51,8 @@ class ExactlyOnceAcceptanceTest {
         UUID eventId = IncomingEvent.eventId("hmac", deliveryId);
         double duplicatesBefore = HubState.metric(DUPLICATES);
         double acceptedBefore = HubState.metric(ACCEPTED);
+        double receivedBefore = HubState.metric(RECEIVED);
+        double receivedElsewhereBefore = HubState.metric(RECEIVED_ELSEWHERE);
         long publishedBefore = Queues.added(Stream.EVENTS);
 
         Callable<Response> delivery = () -> given().contentType("application/json")
@@ -77,6 +81,8 @@ class ExactlyOnceAcceptanceTest {
         assertEquals(1, Queues.added(Stream.EVENTS) - publishedBefore, "one stream message");
         assertEquals(49, HubState.metric(DUPLICATES) - duplicatesBefore);
         assertEquals(1, HubState.metric(ACCEPTED) - acceptedBefore);
+        assertEquals(50, HubState.metric(RECEIVED) - receivedBefore, "every copy received, duplicates too");
+        assertEquals(0, HubState.metric(RECEIVED_ELSEWHERE) - receivedElsewhereBefore, "counted per source");
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> "IGNORED".equals(HubState.eventState(dataSource, eventId)));
     }

@@ -2,6 +2,7 @@ package dev.switchboard.ingest;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,13 +23,16 @@ import io.restassured.response.ValidatableResponse;
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.boot.EmbeddedDatabase;
 import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.stream.Stream;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Queues;
 import dev.switchboard.support.Signing;
 
 /**
  * With the broker or the database down nothing is accepted (503, Retry-After) and readiness is
- * DOWN; once it is back, the sender's retry is accepted once.
+ * DOWN (liveness stays UP); once it is back, the sender's retry is accepted once: one event, one
+ * stream message.
  */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
@@ -43,9 +47,7 @@ class OutageTest {
         EmbeddedBroker.stop();
         try {
             refusedWhileDown(body);
-            assertEquals(0, HubState.count(dataSource, "select count(*) from event where id = ?", eventId(body)));
-            assertEquals(0, HubState.count(dataSource,
-                    "select count(*) from idempotency_key where processor = 'ingest' and key = ?", "hmac:" + id(body)));
+            nothingRecorded(body);
         } finally {
             EmbeddedBroker.restart();
         }
@@ -61,6 +63,7 @@ class OutageTest {
         } finally {
             EmbeddedDatabase.restart();
         }
+        nothingRecorded(body);
         acceptedOnceAfter(body);
     }
 
@@ -68,16 +71,34 @@ class OutageTest {
         deliver(body).statusCode(503)
                 .contentType(Problem.MEDIA_TYPE)
                 .header("Retry-After", "5")
-                .body("type", equalTo("urn:switchboard:problem:unavailable"));
+                .body("type", equalTo("urn:switchboard:problem:unavailable"))
+                .body("title", equalTo("Service unavailable"))
+                .body("detail", containsString("nothing was accepted"));
         await().atMost(Duration.ofSeconds(15)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 503);
+        RestAssured.get("/q/health/ready").then().body("status", equalTo("DOWN"));
+        // The process itself is fine: an orchestrator must not restart it for an outage it cannot fix.
+        RestAssured.get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    /** Neither the delivery's key nor its event was written by the refused attempt. */
+    private void nothingRecorded(String body) {
+        // Right after a database restart a pooled connection may still be a broken one.
+        long events = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
+                () -> HubState.count(dataSource, "select count(*) from event where id = ?", eventId(body)), n -> true);
+        assertEquals(0, events, "no event recorded for the refused delivery");
+        assertEquals(0, HubState.count(dataSource,
+                "select count(*) from idempotency_key where processor = 'ingest' and key = ?", "hmac:" + id(body)));
     }
 
     private void acceptedOnceAfter(String body) {
+        long publishedBefore = Queues.added(Stream.EVENTS);
         // Pools replace their broken connections; until then a retry may still be refused.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .until(() -> deliver(body).extract().statusCode() != 503);
-        deliver(body).statusCode(200).body("event", equalTo(eventId(body).toString()));
+        int firstAnswer = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> deliver(body).extract().statusCode(), status -> status != 503);
+        assertEquals(202, firstAnswer, "the first retry after the outage is the acceptance");
+        deliver(body).statusCode(200).body("status", equalTo("duplicate")).body("event", equalTo(eventId(body).toString()));
         assertEquals(1, HubState.count(dataSource, "select count(*) from event where id = ?", eventId(body)));
+        assertEquals(1, Queues.added(Stream.EVENTS) - publishedBefore, "one stream message");
         // consumed: no rule takes shop.order.created from this source, so the event ends IGNORED
         await().atMost(Duration.ofSeconds(30)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, eventId(body))));
         await().atMost(Duration.ofSeconds(15)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);

@@ -4,27 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.SmallRyeConfigBuilder;
+
+import dev.switchboard.support.SourceSettings;
 
 /** Queue sources as configured: defaults, and the mistakes that stop startup with the source's name. */
 class QueueSourcesConfigTest {
 
     private static Map<String, QueueSource> build(Map<String, String> properties) {
-        Map<String, String> all = new HashMap<>();
-        properties.forEach((key, value) -> all.put("switchboard.sources." + key, value));
-        // Quarkus's own duration form (5m), as at runtime
-        SourcesConfig config = new SmallRyeConfigBuilder().withMapping(SourcesConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withDefaultValues(all).build().getConfigMapping(SourcesConfig.class);
-        return QueueSources.build(config.sources());
+        return QueueSources.build(SourceSettings.of(properties).sources());
     }
 
     @Test

@@ -1,11 +1,13 @@
 package dev.switchboard.ingest;
 
 import static dev.switchboard.support.HubTestProfile.GITHUB_SECRET;
+import static dev.switchboard.support.HubTestProfile.GITHUB_SECRET_OLD;
 import static dev.switchboard.support.HubTestProfile.STANDARD_SECRET;
 import static dev.switchboard.support.HubTestProfile.STANDARD_SECRET_NEXT;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -27,8 +29,9 @@ import dev.switchboard.support.Signing;
 @TestProfile(HubTestProfile.class)
 class WebhookSignaturesTest {
 
+    /** Sends the UTF-8 bytes of the body, the bytes every test signs. */
     static ValidatableResponse post(String source, String contentType, Map<String, String> headers, String body) {
-        return given().contentType(contentType).headers(headers).body(body)
+        return given().contentType(contentType).headers(headers).body(body.getBytes(StandardCharsets.UTF_8))
                 .when().post("/hooks/" + source).then();
     }
 
@@ -44,6 +47,16 @@ class WebhookSignaturesTest {
 
     static String order() {
         return "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"shop.order.created\",\"total\":12}";
+    }
+
+    /**
+     * JSON whose bytes no serializer would produce (odd whitespace, key order, a trailing newline)
+     * and multi-byte UTF-8: a verifier that re-encodes the parsed body or decodes it with another
+     * charset sees different bytes and refuses it; one that uses the raw bytes accepts it.
+     */
+    static String irregularOrder() {
+        return "{  \"total\" :12,\n\t\"type\":\"shop.order.created\" ,\"city\":\"Zürich ✓\",\r\n  \"id\": \""
+                + UUID.randomUUID() + "\"}\n";
     }
 
     @Nested
@@ -82,6 +95,12 @@ class WebhookSignaturesTest {
         void missingSignature() {
             refused(post("hmac", "application/json", Map.of(), order()), "bad-signature");
         }
+
+        @Test
+        void verifiedOnTheRawBytes() {
+            String body = irregularOrder();
+            accepted(send("new-secret", body, body));
+        }
     }
 
     @Nested
@@ -109,6 +128,12 @@ class WebhookSignaturesTest {
         @Test
         void wrongSecret() {
             refused(send("sha256=" + Signing.hmacHex("another secret", PAYLOAD), PAYLOAD), "bad-signature");
+        }
+
+        @Test
+        void rotatedSecretStillAccepted() {
+            String body = "payload " + UUID.randomUUID();
+            accepted(send("sha256=" + Signing.hmacHex(GITHUB_SECRET_OLD, body), body));
         }
 
         @Test
@@ -204,6 +229,12 @@ class WebhookSignaturesTest {
         @Test
         void staleTimestamp() throws Exception {
             refused(send(STANDARD_SECRET, now() - 600, BODY, BODY), "stale-timestamp");
+        }
+
+        @Test
+        void verifiedOnTheRawBytes() throws Exception {
+            String body = irregularOrder();
+            accepted(send(STANDARD_SECRET, now(), body, body));
         }
     }
 }

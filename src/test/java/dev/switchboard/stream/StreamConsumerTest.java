@@ -1,7 +1,9 @@
 package dev.switchboard.stream;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,19 +19,28 @@ import jakarta.jms.JMSContext;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Queues;
 
-/** The stream's consumer: a redelivered message changes nothing; an unreadable one is dead-lettered, not looped. */
+/**
+ * The stream: events travel as CloudEvents 1.0; a redelivered message changes nothing; an
+ * unreadable one is dead-lettered, not looped.
+ */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
 class StreamConsumerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     DataSource dataSource;
@@ -65,6 +76,34 @@ class StreamConsumerTest {
         assertEquals(firstProcessedAt, processedAt(id), "the redelivery did not touch the event");
         assertEquals(1, HubState.count(dataSource,
                 "select count(*) from idempotency_key where processor = 'stream' and key = ?", id.toString()));
+    }
+
+    /**
+     * The envelope recorded for a webhook is the text published on the stream (both are the one
+     * serialization made at acceptance): a CloudEvents 1.0 structured JSON event carrying the
+     * posted JSON as its data.
+     */
+    @Test
+    void aWebhookTravelsAsACloudEvents10Envelope() throws Exception {
+        String deliveryId = UUID.randomUUID().toString();
+        String posted = "{\"id\":\"" + deliveryId + "\",\"type\":\"test.envelope\",\"city\":\"Zürich\",\"n\":[1,2.5,null]}";
+        OffsetDateTime sent = OffsetDateTime.now();
+        given().contentType("application/json").body(posted.getBytes(StandardCharsets.UTF_8))
+                .post("/hooks/events").then().statusCode(202);
+        UUID id = IncomingEvent.eventId("events", deliveryId);
+        Events.awaitOutcome(dataSource, id);
+
+        String detail = given().get("/api/events/" + id).then().statusCode(200).extract().asString();
+        JsonNode envelope = JSON.readTree(detail).get("envelope");
+        assertEquals("1.0", envelope.path("specversion").asText(), envelope.toString());
+        assertEquals(id.toString(), envelope.path("id").asText());
+        assertEquals("events", envelope.path("source").asText());
+        assertEquals("test.envelope", envelope.path("type").asText());
+        assertEquals("application/json", envelope.path("datacontenttype").asText());
+        assertEquals(deliveryId, envelope.path(Envelopes.DELIVERY_ID).asText());
+        OffsetDateTime time = OffsetDateTime.parse(envelope.path("time").asText());
+        assertTrue(!time.isBefore(sent.minusSeconds(1)) && !time.isAfter(OffsetDateTime.now()), time.toString());
+        assertEquals(JSON.readTree(posted), envelope.path("data"), "the posted JSON is the event's data");
     }
 
     @Test

@@ -16,6 +16,8 @@ public class HubTestProfile implements QuarkusTestProfile {
     public static final String PASSWORD = "test-password";
 
     public static final String GITHUB_SECRET = "It's a Secret to Everybody";
+    /** The github source's other secret, as during a rotation; listed first so the published one is not. */
+    public static final String GITHUB_SECRET_OLD = "an older github secret";
     /** A Standard Webhooks secret: whsec_ and base64 of the key. */
     public static final String STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     public static final String STANDARD_SECRET_NEXT = "whsec_bmV4dC1zdGFuZGFyZC13ZWJob29rcy1rZXk=";
@@ -37,7 +39,7 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.hmac.max-body", "1KB"),
 
                 Map.entry("switchboard.sources.github.signature", "github"),
-                Map.entry("switchboard.sources.github.secret", GITHUB_SECRET),
+                Map.entry("switchboard.sources.github.secrets", GITHUB_SECRET_OLD + "," + GITHUB_SECRET),
                 Map.entry("switchboard.sources.github.content-type", "text/plain"),
 
                 Map.entry("switchboard.sources.stripe.signature", "stripe"),

@@ -89,6 +89,13 @@ class CdcSourceIT {
     void insertsUpdatesAndDeletesBecomeOneEventEachAcrossCrashesFailoverAndOutages() throws Exception {
         // No offset written before the crash below: all it captured comes again after the restart.
         HubProcess first = hub("a", "switchboard.cdc.offset-flush-interval=1h");
+        // Database and broker given by URL: neither embedded service starts, and the log says so.
+        assertTrue(first.output().contains("Mode: external, PostgreSQL and Artemis are the configured servers")
+                && first.output().contains("Database: external PostgreSQL at jdbc:postgresql://")
+                && first.output().contains("Broker: external Artemis at " + brokerUrl)
+                && !first.output().contains("embedded PostgreSQL") && !first.output().contains("embedded Artemis"),
+                first.output());
+        assertTrue(!Files.exists(work.resolve("hub-a/data/postgres")) && !Files.exists(work.resolve("hub-a/data/artemis")));
         // Ready is not yet capturing: the first start captures from the moment its slot exists.
         awaitCdcState(first, "UP");
 
