@@ -18,6 +18,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.HubProcess;
@@ -25,12 +30,13 @@ import dev.switchboard.support.Signing;
 
 /**
  * The packaged hub on the embedded default, run as a user runs it: it says where its data lives,
- * keeps accepted events across a restart, takes secrets from the environment over the file, and
+ * keeps accepted events and the broker's messages across a restart, takes secrets from the environment over the file, and
  * refuses to start with a signed source that has no secret.
  */
 class EmbeddedDefaultIT {
 
     static final Duration STARTUP = Duration.ofSeconds(90);
+    static final String PARKED = "it.parked";
 
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -39,9 +45,10 @@ class EmbeddedDefaultIT {
         Path work = Files.createTempDirectory(Path.of("target"), "embedded-default-");
         int httpPort = HubProcess.freePort();
         int postgresPort = HubProcess.freePort();
+        int brokerPort = HubProcess.freePort();
         Files.writeString(work.resolve("application.properties"), String.join("\n",
                 "quarkus.http.port=" + httpPort,
-                "switchboard.embedded.broker-port=" + HubProcess.freePort(),
+                "switchboard.embedded.broker-port=" + brokerPort,
                 "switchboard.embedded.amqp-port=" + HubProcess.freePort(),
                 "switchboard.embedded.postgres-port=" + postgresPort,
                 "switchboard.sources.orders.signature=hmac-sha256",
@@ -57,13 +64,16 @@ class EmbeddedDefaultIT {
         try (HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(STARTUP)) {
             assertTrue(hub.output().contains("Database: embedded PostgreSQL on port " + postgresPort
                     + ", data in " + work.toAbsolutePath().resolve("data/postgres")), hub.output());
-            assertTrue(hub.output().contains("Broker: embedded Artemis at tcp://127.0.0.1:"), hub.output());
+            assertTrue(hub.output().contains("Broker: embedded Artemis at tcp://127.0.0.1:" + brokerPort), hub.output());
+            assertTrue(hub.output().contains("journal in " + work.toAbsolutePath().resolve("data/artemis")),
+                    hub.output());
 
             assertEquals(401, post(hub, body, "secret-in-the-file").statusCode(), "the environment overrides the file");
             HttpResponse<String> accepted = post(hub, body, "secret-in-the-environment");
             assertEquals(202, accepted.statusCode(), accepted.body());
             eventId = accepted.body().replaceAll(".*\"event\":\"([^\"]+)\".*", "$1");
             awaitState(jdbcUrl, eventId, "IGNORED"); // consumed; no rules in this folder
+            park(brokerPort, "kept across the restart");
         }
 
         try (HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(STARTUP)) {
@@ -71,6 +81,7 @@ class EmbeddedDefaultIT {
             assertEquals(200, again.statusCode(), again.body());
             assertTrue(again.body().contains("\"event\":\"" + eventId + "\""), again.body());
             assertEquals("IGNORED", state(jdbcUrl, eventId));
+            assertEquals("kept across the restart", unpark(brokerPort), "the broker's journal survives a restart");
         }
     }
 
@@ -95,6 +106,21 @@ class EmbeddedDefaultIT {
                 .header("Content-Type", "application/json")
                 .header("X-Signature", Signing.hmacHex(secret, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A persistent message on a queue the hub does not consume, so only the journal can keep it. */
+    private static void park(int brokerPort, String text) throws Exception {
+        try (JMSContext context = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort).createContext()) {
+            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
+                    .send(context.createQueue(PARKED), text);
+        }
+    }
+
+    private static String unpark(int brokerPort) throws Exception {
+        try (JMSContext context = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort).createContext();
+                JMSConsumer consumer = context.createConsumer(context.createQueue(PARKED))) {
+            return consumer.receiveBody(String.class, 10_000);
+        }
     }
 
     private static void awaitState(String jdbcUrl, String eventId, String expected) throws Exception {
