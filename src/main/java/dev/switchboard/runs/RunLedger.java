@@ -148,14 +148,15 @@ public class RunLedger {
                 row.getString("envelope"));
     }
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    /** Joins the attempt's transaction, which holds its idempotency key (see {@link RunDispatchRoute}). */
+    @Transactional
     public void succeeded(ClaimedRun run, Instant started, Duration took, Integer status, String response) {
         finish(run, RunState.SUCCEEDED, null, null);
         attempt(run.id(), run.attempt(), started, took, RunState.SUCCEEDED.name(), null, null, status, response);
     }
 
     /** Records a failed attempt: FAILED when another attempt is scheduled, else DEAD, with the reason. */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    @Transactional
     public Outcome failed(ClaimedRun run, Instant started, Duration took, Failure failure) {
         boolean exhausted = run.attemptsOfBudget() >= run.retry().maxAttempts();
         RunState state = failure.permanent() || exhausted ? RunState.DEAD : RunState.FAILED;

@@ -14,7 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -24,6 +27,7 @@ import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +63,9 @@ class ActionRunsTest {
 
     @Inject
     ConnectionFactory connectionFactory;
+
+    @Inject
+    ProducerTemplate producer;
 
     @BeforeAll
     static void startDownstream() {
@@ -248,6 +255,38 @@ class ActionRunsTest {
         List<LoggedRequest> calls = downstream.findAll(postRequestedFor(urlEqualTo("/" + type)));
         assertEquals(1, calls.size());
         assertEquals(run.toString(), calls.get(0).getHeader("Idempotency-Key"));
+    }
+
+    @Test
+    void anAttemptHandedOutTwiceCallsDownstreamOnce() throws Exception {
+        String type = "twice." + UUID.randomUUID();
+        // Slow enough that the second copy arrives while the first is still calling.
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200).withFixedDelay(500)));
+        UUID event = Events.post(type, "");
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
+        UUID run = RunLedger.runId(event.toString(), "twice-rule", "call");
+        // A run claimed for its first attempt, as the dispatcher leaves it before executing it.
+        HubState.count(dataSource, """
+                with inserted as (
+                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
+                      initial_delay_ms, max_delay_ms, claimed_by, claim_expires_at)
+                  values (?, ?, 'twice-rule', 'call', 'downstream', '{}', 'RUNNING', 1, 3, 100, 1000,
+                      'this-test', now() + interval '1 minute')
+                  returning 1)
+                select count(*) from inserted""", run, event);
+        ClaimedRun claim = new ClaimedRun(run, event, "twice-rule", "call", "downstream", Optional.empty(), "{}", 1, 0,
+                new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                HubState.text(dataSource, "select envelope::text from event where id = ?", event));
+
+        CompletableFuture<Object> first = producer.asyncSendBody(RunDispatchRoute.ATTEMPT, claim);
+        CompletableFuture<Object> second = producer.asyncSendBody(RunDispatchRoute.ATTEMPT, claim);
+        first.get(20, TimeUnit.SECONDS);
+        second.get(20, TimeUnit.SECONDS);
+        producer.sendBody(RunDispatchRoute.ATTEMPT, claim);
+
+        assertEquals(1, downstream.findAll(postRequestedFor(urlEqualTo("/" + type))).size(), "one downstream call");
+        assertEquals(1, HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", run));
+        assertEquals("SUCCEEDED", HubState.text(dataSource, "select state from action_run where id = ?", run));
     }
 
     /** The dead letters of one run, read from the dead-letter address with a selector. */
