@@ -55,6 +55,10 @@ public class RunExecutor {
         try {
             PortBinding binding = ports.find(run.port()).orElseThrow(() -> new ConnectorException(
                     "port '" + run.port() + "' is not bound", true));
+            if (run.body() == null) {
+                // Its template failed at planning; a replay renders it again before it comes here.
+                throw new ConnectorException("the run has no body: its template could not be rendered", true);
+            }
             CloudEvent cloudEvent = Envelopes.deserialize(run.envelope().getBytes(StandardCharsets.UTF_8));
             Delivery delivery = binding.connector().deliver(new ActionRequest(run.port(), run.operation(),
                     run.body(), run.id().toString(), run.attempt(), binding.settings(), EventDocument.of(cloudEvent)));

@@ -70,6 +70,9 @@ class RunsApiTest {
                   - id: api-rule
                     on: api.*
                     actions: [{id: call, port: api-target}]
+                  - id: api-unrenderable
+                    on: api-unrenderable.*
+                    actions: [{id: call, port: api-target, body: '{{data.missing}}'}]
                 """);
         assertEquals(List.of(), repository.reload());
     }
@@ -128,6 +131,24 @@ class RunsApiTest {
                     HubState.text(dataSource, "select state from action_run where id = ?", run))
                     && HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", run) == 2);
         }
+    }
+
+    @Test
+    void aRunWhoseBodyStillCannotBeRenderedIsNotReplayed() {
+        UUID event = Events.post("api-unrenderable.call", "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        UUID run = UUID.fromString(HubState.text(dataSource, "select id::text from action_run where event_id = ?",
+                event));
+
+        given().post("/api/runs/" + run + "/replay").then().statusCode(409).contentType("application/problem+json")
+                .body("title", equalTo("Replay refused"))
+                .body("detail", containsString("'data.missing' is absent"));
+        given().queryParam("rule", "api-unrenderable").post("/api/runs/replay").then().statusCode(200)
+                .body("replayed", equalTo(0));
+        given().get("/api/runs/" + run).then().statusCode(200)
+                .body("run.state", equalTo("DEAD"))
+                .body("run.lastError", containsString("replay refused"))
+                .body("attempts", hasSize(0));
     }
 
     @Test

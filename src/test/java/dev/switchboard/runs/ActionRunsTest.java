@@ -211,6 +211,69 @@ class ActionRunsTest {
     }
 
     @Test
+    void aRunDeadFromItsTemplateIsRenderedAgainOnReplay() throws Exception {
+        String type = "templated." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        try {
+            writeTemplatedRule("{\"order\": \"{{data.id}}\", \"note\": \"{{data.note}}\"}");
+            UUID event = Events.post(type, "");
+            Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+            UUID run = runOf(event);
+            assertEquals(1, deadLetters(run).size(), "a run DEAD at planning has its dead letter too");
+
+            // The rule still cannot render it: refused, and the run stays as it was.
+            given().post("/api/runs/" + run + "/replay").then().statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString("'data.note' is absent"));
+            assertEquals("DEAD", HubState.text(dataSource, "select state from action_run where id = ?", run));
+            assertEquals(null, HubState.text(dataSource, "select body from action_run where id = ?", run));
+
+            // Fixed by the operator: the replay renders the fixed template.
+            writeTemplatedRule("{\"order\": \"{{data.id}}\"}");
+            given().post("/api/runs/" + run + "/replay").then().statusCode(200);
+            Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+            List<LoggedRequest> calls = requests(type);
+            assertEquals(1, calls.size());
+            assertTrue(calls.get(0).getBodyAsString().startsWith("{\"order\": \""), calls.get(0).getBodyAsString());
+        } finally {
+            Workspace.deleteRule("templated.yaml");
+            repository.reload();
+        }
+    }
+
+    void writeTemplatedRule(String body) {
+        Workspace.writeRule("templated.yaml", """
+                rules:
+                  - id: templated
+                    on: templated.*
+                    actions: [{id: call, port: downstream, body: '%s'}]
+                """.formatted(body));
+        assertEquals(List.of(), repository.reload());
+    }
+
+    @Test
+    void aRunWithoutABodyIsDeadNotSent() {
+        String type = "bodiless." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        UUID event = Events.post(type, "");
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
+        UUID run = RunLedger.runId(event.toString(), "bodiless", "call");
+        HubState.count(dataSource, """
+                with inserted as (
+                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, max_attempts,
+                      initial_delay_ms, max_delay_ms, next_attempt_at)
+                  values (?, ?, 'bodiless', 'call', 'downstream', null, 'PENDING', 3, 100, 1000, now())
+                  returning 1)
+                select count(*) from inserted""", run, event);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(
+                HubState.text(dataSource, "select state from action_run where id = ?", run)));
+        assertTrue(HubState.text(dataSource, "select last_error from action_run where id = ?", run)
+                .contains("no body"));
+        assertEquals(0, requests(type).size());
+    }
+
+    @Test
     void theSameEventRedeliveredToTheStreamMakesOneRunAndOneCall() {
         String type = type("redelivered");
         downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
