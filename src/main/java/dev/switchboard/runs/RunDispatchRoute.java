@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,7 +11,6 @@ import jakarta.transaction.TransactionManager;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.jboss.logging.Logger;
 
 /**
  * Takes due runs from the database and executes them, {@code switchboard.runs.workers} at a
@@ -35,8 +33,6 @@ public class RunDispatchRoute extends RouteBuilder {
     /** One claimed attempt: in, a {@link ClaimedRun}. */
     static final String ATTEMPT = "direct:switchboard-run-attempt";
     private static final String ATTEMPT_KEY = "SwitchboardAttemptKey";
-    private static final Logger LOG = Logger.getLogger(RunDispatchRoute.class);
-    private static final long WARNING_INTERVAL_MS = 30_000;
 
     @Inject
     RunsConfig config;
@@ -50,8 +46,7 @@ public class RunDispatchRoute extends RouteBuilder {
     @Inject
     TransactionManager transactions;
 
-    /** When the last "cannot dispatch" warning was logged: an outage warns every 30 s, not every poll. */
-    private final AtomicLong lastWarning = new AtomicLong();
+    private final ThrottledWarning warning = new ThrottledWarning("Runs cannot be dispatched");
 
     @Override
     public void configure() {
@@ -62,7 +57,7 @@ public class RunDispatchRoute extends RouteBuilder {
         from("timer:switchboard-runs?delay=1000&period=" + config.pollInterval().toMillis())
                 .routeId("run-dispatcher")
                 // Only here: in the attempt's own route, a handled failure would commit what it wrote.
-                .onException(Exception.class).handled(true).process(this::warn).end()
+                .onException(Exception.class).handled(true).process(warning::log).end()
                 .process(this::claim)
                 .loopDoWhile(exchange -> !exchange.getMessage().getBody(List.class).isEmpty())
                     .split(body()).parallelProcessing().executorService(workers)
@@ -83,15 +78,6 @@ public class RunDispatchRoute extends RouteBuilder {
                 .idempotentConsumer(header(ATTEMPT_KEY)).idempotentRepository("runAttempts").removeOnFailure(false)
                     .process(exchange -> executor.execute(exchange.getMessage().getBody(ClaimedRun.class)))
                 .end();
-    }
-
-    private void warn(Exchange exchange) {
-        long now = System.currentTimeMillis();
-        long last = lastWarning.get();
-        if (now - last > WARNING_INTERVAL_MS && lastWarning.compareAndSet(last, now)) {
-            Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-            LOG.warnf("Runs cannot be dispatched (will keep trying): %s", error.getMessage());
-        }
     }
 
     private void claim(Exchange exchange) {

@@ -36,8 +36,8 @@ public class RunLedger {
 
     private static final String PLAN = """
             insert into action_run (id, event_id, rule_id, action_id, port, operation, body, state,
-                max_attempts, initial_delay_ms, max_delay_ms, next_attempt_at, last_error)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)
+                max_attempts, initial_delay_ms, max_delay_ms, next_attempt_at, last_error, dead_letter_due)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)
             on conflict (id) do nothing
             """;
 
@@ -62,9 +62,19 @@ public class RunLedger {
             """;
 
     private static final String FINISH = """
-            update action_run set state = ?, next_attempt_at = ?, last_error = ?,
+            update action_run set state = ?, next_attempt_at = ?, last_error = ?, dead_letter_due = ?,
                 claimed_by = null, claim_expires_at = null, updated_at = now()
             where id = ? and attempts = ? and state = 'RUNNING'
+            """;
+
+    /** Takes the dead letters due, for sending in the same transaction (see V5_1__dead_letter_outbox.sql). */
+    private static final String DEAD_LETTERS_DUE = """
+            with due as (
+                select id from action_run where dead_letter_due order by updated_at limit ? for update skip locked)
+            update action_run r set dead_letter_due = false
+            from due
+            where r.id = due.id
+            returning r.id, r.event_id, r.rule_id, r.action_id, r.port, r.attempts, r.last_error
             """;
 
     private static final String ATTEMPT = """
@@ -79,9 +89,6 @@ public class RunLedger {
 
     @Inject
     PortBindings ports;
-
-    @Inject
-    DeadLetters deadLetters;
 
     @Inject
     HubMetrics metrics;
@@ -108,11 +115,9 @@ public class RunLedger {
                 int created = update(PLAN, id, UUID.fromString(event.getId()), match.rule().id(), action.id(),
                         action.port(), action.operation().orElse(null), planned.body(),
                         error == null ? RunState.PENDING.name() : RunState.DEAD.name(), retry.maxAttempts(),
-                        retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), error);
+                        retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), error, error != null);
                 if (created == 1 && error != null) {
                     metrics.deadAtPlanning(match.rule().id(), action.port());
-                    deadLetters.send(id, UUID.fromString(event.getId()), match.rule().id(), action.id(),
-                            action.port(), 0, error);
                 }
             }
         }
@@ -157,7 +162,7 @@ public class RunLedger {
 
     /** Records a failed attempt: FAILED when another attempt is scheduled, else DEAD, with the reason. */
     @Transactional
-    public Outcome failed(ClaimedRun run, Instant started, Duration took, Failure failure) {
+    public RunState failed(ClaimedRun run, Instant started, Duration took, Failure failure) {
         boolean exhausted = run.attemptsOfBudget() >= run.retry().maxAttempts();
         RunState state = failure.permanent() || exhausted ? RunState.DEAD : RunState.FAILED;
         String reason = failure.permanent() ? failure.message()
@@ -169,15 +174,25 @@ public class RunLedger {
         finish(run, state, next, reason);
         attempt(run.id(), run.attempt(), started, took, RunState.FAILED.name(), failure.errorClass(),
                 failure.message(), failure.status(), failure.response());
-        return new Outcome(state, reason);
+        return state;
     }
 
-    /** Where a failed attempt left its run, and why. */
-    public record Outcome(RunState state, String reason) {
-    }
-
+    /** Only while the claim is current: a stale claimer changes nothing, so sends no dead letter. */
     private void finish(ClaimedRun run, RunState state, OffsetDateTime nextAttempt, String error) {
-        update(FINISH, state.name(), nextAttempt, error, run.id(), run.attempt());
+        update(FINISH, state.name(), nextAttempt, error, state == RunState.DEAD, run.id(), run.attempt());
+    }
+
+    /** Takes up to {@code limit} dead letters that are due; they are sent when the caller's transaction commits them. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<DeadLetters.Letter> takeDeadLetters(int limit) {
+        try {
+            return Statements.query(dataSource, DEAD_LETTERS_DUE, row -> new DeadLetters.Letter(
+                    row.getObject("id", UUID.class), row.getObject("event_id", UUID.class), row.getString("rule_id"),
+                    row.getString("action_id"), row.getString("port"), row.getInt("attempts"),
+                    row.getString("last_error")), limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Dead letters could not be read: " + e.getMessage(), e);
+        }
     }
 
     private void recordLostAttempt(ClaimedRun run, String claimer, OffsetDateTime expiry, Duration claimTimeout) {

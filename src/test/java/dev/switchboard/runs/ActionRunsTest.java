@@ -8,7 +8,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -352,18 +352,53 @@ class ActionRunsTest {
         assertEquals("SUCCEEDED", HubState.text(dataSource, "select state from action_run where id = ?", run));
     }
 
+    @Test
+    void aStaleClaimChangesNothingAndSendsNoDeadLetter() throws Exception {
+        String type = "stale." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(400)));
+        UUID event = Events.post(type, "");
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
+        UUID run = RunLedger.runId(event.toString(), "stale-rule", "call");
+        // Claimed again (attempt 2) after the claim of attempt 1 expired.
+        HubState.count(dataSource, """
+                with inserted as (
+                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
+                      initial_delay_ms, max_delay_ms, claimed_by, claim_expires_at)
+                  values (?, ?, 'stale-rule', 'call', 'downstream', '{}', 'RUNNING', 2, 3, 100, 1000,
+                      'another-replica', now() + interval '1 minute')
+                  returning 1)
+                select count(*) from inserted""", run, event);
+
+        // The replica that held attempt 1 comes back and fails it permanently.
+        producer.sendBody(RunDispatchRoute.ATTEMPT, new ClaimedRun(run, event, "stale-rule", "call", "downstream",
+                Optional.empty(), "{}", 1, 0, new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                HubState.text(dataSource, "select envelope::text from event where id = ?", event)));
+
+        assertEquals(1, downstream.findAll(postRequestedFor(urlEqualTo("/" + type))).size());
+        assertEquals("RUNNING", HubState.text(dataSource, "select state from action_run where id = ?", run),
+                "the current claim's run is left alone");
+        assertEquals(0, HubState.count(dataSource,
+                "select count(*) from action_run where id = ? and dead_letter_due", run));
+        assertEquals(List.of(), deadLetters(run, 2000));
+    }
+
     /** The dead letters of one run, read from the dead-letter address with a selector. */
     List<String> deadLetters(UUID run) throws Exception {
+        List<String> letters = deadLetters(run, 5000);
+        assertFalse(letters.isEmpty(), "a dead letter for run " + run);
+        return letters;
+    }
+
+    /** The dead letters of one run that arrive within the wait (then half a second apart). */
+    List<String> deadLetters(UUID run, long waitMs) throws Exception {
         List<String> letters = new java.util.ArrayList<>();
         try (JMSContext context = connectionFactory.createContext();
                 JMSConsumer consumer = context.createConsumer(context.createQueue(Stream.DEAD_LETTERS),
                         "SwitchboardRun = '" + run + "'")) {
-            Message message = consumer.receive(5000);
-            assertNotNull(message, "a dead letter for run " + run);
-            letters.add(message.getBody(String.class));
-            Message another;
-            while ((another = consumer.receive(500)) != null) {
-                letters.add(another.getBody(String.class));
+            Message message = consumer.receive(waitMs);
+            while (message != null) {
+                letters.add(message.getBody(String.class));
+                message = consumer.receive(500);
             }
         }
         return letters;
