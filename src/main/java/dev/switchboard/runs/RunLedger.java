@@ -61,6 +61,22 @@ public class RunLedger {
                       due.old_state, due.old_claimer, due.old_expiry
             """;
 
+    /**
+     * Expired claims that held the last attempt of their run's budget: a lost attempt counts, so
+     * a run that kills its replica at every attempt ends DEAD instead of being retried for ever.
+     */
+    private static final String LOST_LAST_ATTEMPTS = """
+            select id, attempts, attempt_base, claimed_by, claim_expires_at from action_run
+            where state = 'RUNNING' and claim_expires_at < now() and attempts - attempt_base >= max_attempts
+            for update skip locked
+            """;
+
+    private static final String END_LOST = """
+            update action_run set state = 'DEAD', next_attempt_at = null, last_error = ?, dead_letter_due = true,
+                claimed_by = null, claim_expires_at = null, updated_at = now()
+            where id = ?
+            """;
+
     private static final String FINISH = """
             update action_run set state = ?, next_attempt_at = ?, last_error = ?, dead_letter_due = ?,
                 claimed_by = null, claim_expires_at = null, updated_at = now()
@@ -125,15 +141,24 @@ public class RunLedger {
 
     /**
      * Claims up to {@code limit} runs that are due, or whose claim expired with the replica that
-     * held it, for one attempt each. An expired claim's attempt is recorded as LOST.
+     * held it, for one attempt each. An expired claim's attempt is recorded as LOST, and counts:
+     * when it was the last of the budget, the run goes DEAD instead.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<ClaimedRun> claim(String node, int limit, Duration claimTimeout) {
         try {
+            Statements.query(dataSource, LOST_LAST_ATTEMPTS, row -> {
+                UUID run = row.getObject("id", UUID.class);
+                int attempt = row.getInt("attempts");
+                String lost = recordLostAttempt(run, attempt, row.getString("claimed_by"),
+                        row.getObject("claim_expires_at", OffsetDateTime.class), claimTimeout);
+                return update(END_LOST, "retries exhausted after " + (attempt - row.getInt("attempt_base"))
+                        + " attempt(s): " + lost, run);
+            });
             return Statements.query(dataSource, CLAIM, row -> {
                 ClaimedRun run = claimedRun(row);
                 if (RunState.RUNNING.name().equals(row.getString("old_state"))) {
-                    recordLostAttempt(run, row.getString("old_claimer"),
+                    recordLostAttempt(run.id(), run.attempt() - 1, row.getString("old_claimer"),
                             row.getObject("old_expiry", OffsetDateTime.class), claimTimeout);
                 }
                 return run;
@@ -195,10 +220,13 @@ public class RunLedger {
         }
     }
 
-    private void recordLostAttempt(ClaimedRun run, String claimer, OffsetDateTime expiry, Duration claimTimeout) {
+    /** Records an attempt whose claim expired; returns what happened to it. */
+    private String recordLostAttempt(UUID run, int attempt, String claimer, OffsetDateTime expiry,
+            Duration claimTimeout) {
         Instant expired = expiry == null ? Instant.now() : expiry.toInstant();
-        attempt(run.id(), run.attempt() - 1, expired.minus(claimTimeout), claimTimeout, "LOST", null,
-                "the claim of " + claimer + " expired before it recorded an outcome", null, null);
+        String lost = "the claim of " + claimer + " expired before it recorded an outcome";
+        attempt(run, attempt, expired.minus(claimTimeout), claimTimeout, "LOST", null, lost, null, null);
+        return lost;
     }
 
     private void attempt(UUID run, int attempt, Instant started, Duration took, String outcome, String errorClass,

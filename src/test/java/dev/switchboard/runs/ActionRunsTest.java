@@ -321,6 +321,34 @@ class ActionRunsTest {
     }
 
     @Test
+    void aRunWhoseReplicaDiedAtItsLastAttemptIsDead() throws Exception {
+        String type = "crash-last." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        UUID event = Events.post(type, "");
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
+        UUID run = RunLedger.runId(event.toString(), "poison-rule", "call");
+        // The third of three attempts killed its replica, as the two before it did.
+        HubState.count(dataSource, """
+                with inserted as (
+                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
+                      initial_delay_ms, max_delay_ms, claimed_by, claim_expires_at)
+                  values (?, ?, 'poison-rule', 'call', 'downstream', '{}', 'RUNNING', 3, 3, 100, 1000,
+                      'killed-replica', now() - interval '1 second')
+                  returning 1)
+                select count(*) from inserted""", run, event);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(
+                HubState.text(dataSource, "select state from action_run where id = ?", run)));
+        assertTrue(HubState.text(dataSource, "select last_error from action_run where id = ?", run)
+                .startsWith("retries exhausted after 3 attempt(s): the claim of killed-replica expired"));
+        assertEquals("LOST", HubState.text(dataSource,
+                "select outcome from action_attempt where run_id = ? and attempt = 3", run));
+        assertEquals("3", HubState.text(dataSource, "select attempts::text from action_run where id = ?", run));
+        assertEquals(0, downstream.findAll(postRequestedFor(urlEqualTo("/" + type))).size());
+        assertEquals(1, deadLetters(run).size());
+    }
+
+    @Test
     void anAttemptHandedOutTwiceCallsDownstreamOnce() throws Exception {
         String type = "twice." + UUID.randomUUID();
         // Slow enough that the second copy arrives while the first is still calling.
