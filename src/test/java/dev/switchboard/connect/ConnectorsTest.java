@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
@@ -44,6 +50,9 @@ import dev.switchboard.support.Workspace;
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
 class ConnectorsTest {
+
+    /** Where the project's file-drop-sink Kamelet writes in these tests. */
+    static final Path DROPS = Path.of("target/kamelet-drops");
 
     static GreenMail smtp;
 
@@ -86,6 +95,10 @@ class ConnectorsTest {
         Workspace.bindPort("outbox", Map.of("connector", "jms", "address", "connectors.test.outbox"));
         Workspace.bindPort("catalog", Map.of("connector", "kamelet", "kamelet", "log-sink",
                 "properties.loggerName", "switchboard.kamelet.test"));
+        Workspace.bindPort("drop", Map.of("connector", "kamelet", "kamelet", "file-drop-sink",
+                "properties.directory", DROPS.toString(), "properties.extension", "txt"));
+        Workspace.bindPort("broken-drop", Map.of("connector", "kamelet", "kamelet", "file-drop-sink",
+                "properties.directory", "pom.xml/not-a-folder"));
         Workspace.bindPort("custom", Map.of("connector", "recorder"));
         Workspace.writeRule("connectors.yaml", """
                 rules:
@@ -101,6 +114,13 @@ class ConnectorsTest {
                   - id: to-kamelet
                     on: connectors.kamelet
                     actions: [{id: send, port: catalog, body: '{"order": "{{data.id}}"}'}]
+                  - id: to-project-kamelet
+                    on: connectors.drop
+                    actions: [{id: send, port: drop, body: 'Order {{data.id}} for {{data.email}}'}]
+                  - id: to-broken-project-kamelet
+                    on: connectors.broken-drop
+                    actions:
+                      - {id: send, port: broken-drop, body: '{"order": "{{data.id}}"}', retry: {max-attempts: 1}}
                   - id: to-custom
                     on: connectors.custom
                     actions: [{id: send, port: custom, operation: upsert, body: '{"order": "{{data.id}}"}'}]
@@ -153,7 +173,49 @@ class ConnectorsTest {
 
     @Test
     void kameletFromTheCatalog() {
-        deliver("connectors.kamelet", "dan@example.com");
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("switchboard.kamelet.test");
+        logger.addHandler(capture);
+        try {
+            UUID event = Events.post("connectors.kamelet", "\"email\": \"dan@example.com\"");
+            Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+            String order = HubState.text(dataSource, "select body from action_run where event_id = ?", event);
+            // log-sink logged the body under the logger its loggerName property named.
+            assertTrue(logged.stream().anyMatch(record -> String.valueOf(record.getMessage()).contains(order)),
+                    "log-sink logged " + order);
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+
+    @Test
+    void kameletFromTheProjectFolder() throws Exception {
+        UUID run = deliver("connectors.drop", "fay@example.com");
+        Path file = DROPS.resolve(run + ".txt");
+        assertTrue(Files.exists(file), "the project Kamelet wrote " + file);
+        assertTrue(Files.readString(file).endsWith(" for fay@example.com"), Files.readString(file));
+    }
+
+    @Test
+    void aProjectKameletThatFailsFailsTheRun() {
+        UUID event = Events.post("connectors.broken-drop", "\"email\": \"gus@example.com\"");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        assertTrue(HubState.text(dataSource, "select last_error from action_run where event_id = ?", event)
+                .contains("Kamelet file-drop-sink failed"));
     }
 
     @Test
