@@ -26,6 +26,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
+import dev.switchboard.connect.DataSources;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.ops.alerts.Alerts;
@@ -48,6 +49,9 @@ public class RuleRepository {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    DataSources dataSources;
 
     @Inject
     HubMetrics metrics;
@@ -113,6 +117,10 @@ public class RuleRepository {
             String name = file.getFileName().toString().replaceFirst("\\.sql$", "");
             try {
                 SqlModel model = SqlModel.parse(name, file.toString(), Files.readString(file));
+                // Named on the first line (see SqlModel); kept, so rules requiring it are not also rejected.
+                model.datasource().filter(datasource -> !dataSources.exists(datasource)).ifPresent(datasource ->
+                        problems.add(new RuleLoadError(file.toString(), 1, "unknown datasource '" + datasource
+                                + "' (declare it with switchboard.datasources." + datasource + ".jdbc-url)")));
                 models.put(name, model);
             } catch (IllegalArgumentException e) {
                 problems.add(new RuleLoadError(file.toString(), 0, e.getMessage()));

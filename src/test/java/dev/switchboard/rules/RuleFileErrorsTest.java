@@ -156,6 +156,20 @@ class RuleFileErrorsTest {
     }
 
     @Test
+    void aModelOnAnUnknownDatasource() {
+        Workspace.writeModel("elsewhere", "-- datasource: nowhere\nselect true");
+        try {
+            List<RuleLoadError> errors = repository.reload();
+            assertEquals(1, errors.size(), errors.toString());
+            assertTrue(errors.get(0).file().endsWith("elsewhere.sql"), errors.toString());
+            assertError(errors.get(0), 1, "unknown datasource 'nowhere'");
+            assertSame(lastGood, repository.current());
+        } finally {
+            Workspace.deleteModel("elsewhere");
+        }
+    }
+
+    @Test
     void aRejectedLoadKeepsThePreviousPortBindings() {
         PortBinding audit = ports.find("audit").orElseThrow();
         try {

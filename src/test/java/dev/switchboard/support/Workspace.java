@@ -30,6 +30,10 @@ public final class Workspace {
         write(RULES.resolve("models").resolve(name + ".sql"), sql);
     }
 
+    public static void deleteModel(String name) {
+        delete(RULES.resolve("models").resolve(name + ".sql"));
+    }
+
     public static void deleteRule(String file) {
         delete(RULES.resolve(file));
     }
