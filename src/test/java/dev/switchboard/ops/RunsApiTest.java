@@ -70,6 +70,9 @@ class RunsApiTest {
                   - id: api-rule
                     on: api.*
                     actions: [{id: call, port: api-target}]
+                  - id: api-other-rule
+                    on: api-other.*
+                    actions: [{id: call, port: api-target}]
                   - id: api-unrenderable
                     on: api-unrenderable.*
                     actions: [{id: call, port: api-target, body: '{{data.missing}}'}]
@@ -78,9 +81,13 @@ class RunsApiTest {
     }
 
     UUID deadRun() {
+        return deadRun("api.call");
+    }
+
+    UUID deadRun(String type) {
         String path = "gone-" + UUID.randomUUID();
         downstream.stubFor(post("/" + path).willReturn(aResponse().withStatus(410).withBody("gone")));
-        UUID event = Events.post("api.call", "\"path\": \"" + path + "\"");
+        UUID event = Events.post(type, "\"path\": \"" + path + "\"");
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
         return UUID.fromString(HubState.text(dataSource, "select id::text from action_run where event_id = ?", event));
     }
@@ -108,7 +115,8 @@ class RunsApiTest {
                 .body("attempts", hasSize(1))
                 .body("attempts[0].downstreamStatus", equalTo(410))
                 .body("attempts[0].responseExcerpt", equalTo("gone"))
-                .body("attempts[0].errorMessage", containsString("HTTP 410"));
+                .body("attempts[0].errorMessage", containsString("HTTP 410"))
+                .body("attempts[0].errorClass", equalTo("dev.switchboard.connect.ConnectorException"));
     }
 
     @Test
@@ -124,6 +132,7 @@ class RunsApiTest {
     void bulkReplayOfDeadRunsMatchingAFilter() {
         UUID first = deadRun();
         UUID second = deadRun();
+        UUID outside = deadRun("api-other.call");
         given().queryParam("rule", "api-rule").post("/api/runs/replay").then().statusCode(200)
                 .body("replayed", greaterThanOrEqualTo(2));
         for (UUID run : List.of(first, second)) {
@@ -131,6 +140,9 @@ class RunsApiTest {
                     HubState.text(dataSource, "select state from action_run where id = ?", run))
                     && HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", run) == 2);
         }
+        assertEquals("DEAD", HubState.text(dataSource, "select state from action_run where id = ?", outside));
+        assertEquals(1, HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", outside),
+                "a dead run of another rule is not replayed");
     }
 
     @Test

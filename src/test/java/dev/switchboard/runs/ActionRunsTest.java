@@ -293,6 +293,28 @@ class ActionRunsTest {
     }
 
     @Test
+    void theSameEventRedeliveredWhileItsRunIsStillRunningMakesOneRunAndOneCall() {
+        String type = type("redelivered-early");
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200).withFixedDelay(1500)));
+        UUID event = Events.post(type, "");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !requests(type).isEmpty());
+        assertEquals("RUNNING", HubState.text(dataSource, "select state from action_run where event_id = ?", event));
+
+        String envelope = HubState.text(dataSource, "select envelope::text from event where id = ?", event);
+        long acknowledged = Queues.acknowledged(Stream.EVENTS);
+        try (JMSContext context = connectionFactory.createContext()) {
+            context.createProducer().send(context.createQueue(Stream.EVENTS), envelope);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queues.acknowledged(Stream.EVENTS) > acknowledged);
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+
+        assertEquals(1, HubState.count(dataSource, "select count(*) from action_run where event_id = ?", event));
+        assertEquals(1, HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?",
+                runOf(event)));
+        assertEquals(1, requests(type).size());
+    }
+
+    @Test
     void aRunWhoseReplicaDiedIsRetriedWithTheSameKeyOnceItsClaimExpires() {
         String type = "crash." + UUID.randomUUID();
         downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
