@@ -53,31 +53,30 @@ public class DeadLetters {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int sendDue(int limit) {
         List<Letter> due = ledger.takeDeadLetters(limit);
-        due.forEach(letter -> send(letter.run(), letter.event(), letter.rule(), letter.action(), letter.port(),
-                letter.attempts(), letter.reason()));
+        due.forEach(this::send);
         return due.size();
     }
 
-    private void send(UUID run, UUID event, String rule, String action, String port, int attempts, String reason) {
+    private void send(Letter dead) {
         Map<String, Object> letter = new LinkedHashMap<>();
         letter.put("kind", "action-run");
-        letter.put("run", run.toString());
-        letter.put("event", event.toString());
-        letter.put("rule", rule);
-        letter.put("action", action);
-        letter.put("port", port);
-        letter.put("attempts", attempts);
-        letter.put("reason", reason);
+        letter.put("run", dead.run().toString());
+        letter.put("event", dead.event().toString());
+        letter.put("rule", dead.rule());
+        letter.put("action", dead.action());
+        letter.put("port", dead.port());
+        letter.put("attempts", dead.attempts());
+        letter.put("reason", dead.reason());
         try {
             producer.sendBodyAndHeaders("jms:queue:" + Stream.DEAD_LETTERS + "?exchangePattern="
                     + ExchangePattern.InOnly, JSON.writeValueAsString(letter),
-                    Map.of(Stream.DEAD_REASON, reason, "SwitchboardRun", run.toString()));
+                    Map.of(Stream.DEAD_REASON, dead.reason(), "SwitchboardRun", dead.run().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        if (!Alerts.RULE.equals(rule)) {
-            alerts.raise(Alerts.deadRun(run), "run-dead", "Run of " + rule + "/" + action + " on port " + port
-                    + " is DEAD", reason);
+        if (!Alerts.RULE.equals(dead.rule())) {
+            alerts.raise(Alerts.deadRun(dead.run()), "run-dead", "Run of " + dead.rule() + "/" + dead.action()
+                    + " on port " + dead.port() + " is DEAD", dead.reason());
         }
     }
 }
