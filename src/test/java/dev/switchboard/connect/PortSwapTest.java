@@ -34,7 +34,6 @@ import io.quarkus.test.junit.TestProfile;
 import dev.switchboard.rules.RuleRepository;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
-import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
@@ -78,7 +77,7 @@ class PortSwapTest {
     UUID sendOneOrder() {
         UUID event = Events.post("swap.order", "\"email\": \"ada@example.com\"");
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
-        return UUID.fromString(HubState.text(dataSource, "select id::text from action_run where event_id = ?", event));
+        return Events.runOf(dataSource, event);
     }
 
     @Test

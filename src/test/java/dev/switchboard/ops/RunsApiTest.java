@@ -149,8 +149,7 @@ class RunsApiTest {
     void aRunWhoseBodyStillCannotBeRenderedIsNotReplayed() {
         UUID event = Events.post("api-unrenderable.call", "");
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
-        UUID run = UUID.fromString(HubState.text(dataSource, "select id::text from action_run where event_id = ?",
-                event));
+        UUID run = Events.runOf(dataSource, event);
 
         given().post("/api/runs/" + run + "/replay").then().statusCode(409).contentType("application/problem+json")
                 .body("title", equalTo("Replay refused"))

@@ -107,7 +107,38 @@ class ActionRunsTest {
     }
 
     UUID runOf(UUID event) {
-        return UUID.fromString(HubState.text(dataSource, "select id::text from action_run where event_id = ?", event));
+        return Events.runOf(dataSource, event);
+    }
+
+    /** An event no rule takes, and a run of it on the port downstream as another replica left it. */
+    record LeftBehind(UUID event, UUID run) {
+    }
+
+    /**
+     * Stores a run with a budget of 3 attempts: RUNNING under a claim of "another-replica" that
+     * expires after {@code claimExpiresIn} (an SQL interval; negative: expired already), or PENDING
+     * and unclaimed when that is null.
+     */
+    LeftBehind leftBehind(String type, String rule, String body, int attempts, String claimExpiresIn) {
+        UUID event = Events.post(type, "");
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
+        UUID run = RunLedger.runId(event.toString(), rule, "call");
+        HubState.count(dataSource, """
+                with inserted as (
+                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
+                      initial_delay_ms, max_delay_ms, next_attempt_at, claimed_by, claim_expires_at)
+                  values (?, ?, ?, 'call', 'downstream', ?, ?, ?, 3, 100, 1000, now(), ?, now() + cast(? as interval))
+                  returning 1)
+                select count(*) from inserted""", run, event, rule, body, claimExpiresIn == null ? "PENDING" : "RUNNING",
+                attempts, claimExpiresIn == null ? null : "another-replica", claimExpiresIn);
+        return new LeftBehind(event, run);
+    }
+
+    /** The claim a replica would hold of a run left behind, for its attempt {@code attempt}. */
+    ClaimedRun claimOf(LeftBehind left, String rule, int attempt) {
+        return new ClaimedRun(left.run(), left.event(), rule, "call", "downstream", Optional.empty(), "{}", attempt, 0,
+                new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                HubState.text(dataSource, "select envelope::text from event where id = ?", left.event()));
     }
 
     List<LoggedRequest> requests(String type) {
@@ -255,16 +286,7 @@ class ActionRunsTest {
     void aRunWithoutABodyIsDeadNotSent() {
         String type = "bodiless." + UUID.randomUUID();
         downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
-        UUID event = Events.post(type, "");
-        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
-        UUID run = RunLedger.runId(event.toString(), "bodiless", "call");
-        HubState.count(dataSource, """
-                with inserted as (
-                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, max_attempts,
-                      initial_delay_ms, max_delay_ms, next_attempt_at)
-                  values (?, ?, 'bodiless', 'call', 'downstream', null, 'PENDING', 3, 100, 1000, now())
-                  returning 1)
-                select count(*) from inserted""", run, event);
+        UUID run = leftBehind(type, "bodiless", null, 0, null).run();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(
                 HubState.text(dataSource, "select state from action_run where id = ?", run)));
@@ -318,18 +340,8 @@ class ActionRunsTest {
     void aRunWhoseReplicaDiedIsRetriedWithTheSameKeyOnceItsClaimExpires() {
         String type = "crash." + UUID.randomUUID();
         downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
-        UUID event = Events.post(type, "");
-        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
-        UUID run = RunLedger.runId(event.toString(), "gone-rule", "call");
         // What a replica leaves behind when it is killed after claiming a run.
-        HubState.count(dataSource, """
-                with inserted as (
-                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
-                      initial_delay_ms, max_delay_ms, claimed_by, claim_expires_at)
-                  values (?, ?, 'gone-rule', 'call', 'downstream', '{}', 'RUNNING', 1, 3, 100, 1000,
-                      'killed-replica', now() - interval '1 second')
-                  returning 1)
-                select count(*) from inserted""", run, event);
+        UUID run = leftBehind(type, "gone-rule", "{}", 1, "-1 second").run();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(
                 HubState.text(dataSource, "select state from action_run where id = ?", run)));
@@ -346,23 +358,13 @@ class ActionRunsTest {
     void aRunWhoseReplicaDiedAtItsLastAttemptIsDead() throws Exception {
         String type = "crash-last." + UUID.randomUUID();
         downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
-        UUID event = Events.post(type, "");
-        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
-        UUID run = RunLedger.runId(event.toString(), "poison-rule", "call");
         // The third of three attempts killed its replica, as the two before it did.
-        HubState.count(dataSource, """
-                with inserted as (
-                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
-                      initial_delay_ms, max_delay_ms, claimed_by, claim_expires_at)
-                  values (?, ?, 'poison-rule', 'call', 'downstream', '{}', 'RUNNING', 3, 3, 100, 1000,
-                      'killed-replica', now() - interval '1 second')
-                  returning 1)
-                select count(*) from inserted""", run, event);
+        UUID run = leftBehind(type, "poison-rule", "{}", 3, "-1 second").run();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(
                 HubState.text(dataSource, "select state from action_run where id = ?", run)));
         assertTrue(HubState.text(dataSource, "select last_error from action_run where id = ?", run)
-                .startsWith("retries exhausted after 3 attempt(s): the claim of killed-replica expired"));
+                .startsWith("retries exhausted after 3 attempt(s): the claim of another-replica expired"));
         assertEquals("LOST", HubState.text(dataSource,
                 "select outcome from action_attempt where run_id = ? and attempt = 3", run));
         assertEquals("3", HubState.text(dataSource, "select attempts::text from action_run where id = ?", run));
@@ -375,21 +377,10 @@ class ActionRunsTest {
         String type = "twice." + UUID.randomUUID();
         // Slow enough that the second copy arrives while the first is still calling.
         downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200).withFixedDelay(500)));
-        UUID event = Events.post(type, "");
-        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
-        UUID run = RunLedger.runId(event.toString(), "twice-rule", "call");
         // A run claimed for its first attempt, as the dispatcher leaves it before executing it.
-        HubState.count(dataSource, """
-                with inserted as (
-                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
-                      initial_delay_ms, max_delay_ms, claimed_by, claim_expires_at)
-                  values (?, ?, 'twice-rule', 'call', 'downstream', '{}', 'RUNNING', 1, 3, 100, 1000,
-                      'this-test', now() + interval '1 minute')
-                  returning 1)
-                select count(*) from inserted""", run, event);
-        ClaimedRun claim = new ClaimedRun(run, event, "twice-rule", "call", "downstream", Optional.empty(), "{}", 1, 0,
-                new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1)),
-                HubState.text(dataSource, "select envelope::text from event where id = ?", event));
+        LeftBehind left = leftBehind(type, "twice-rule", "{}", 1, "1 minute");
+        UUID run = left.run();
+        ClaimedRun claim = claimOf(left, "twice-rule", 1);
 
         CompletableFuture<Object> first = producer.asyncSendBody(RunDispatchRoute.ATTEMPT, claim);
         CompletableFuture<Object> second = producer.asyncSendBody(RunDispatchRoute.ATTEMPT, claim);
@@ -406,23 +397,12 @@ class ActionRunsTest {
     void aStaleClaimChangesNothingAndSendsNoDeadLetter() throws Exception {
         String type = "stale." + UUID.randomUUID();
         downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(400)));
-        UUID event = Events.post(type, "");
-        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
-        UUID run = RunLedger.runId(event.toString(), "stale-rule", "call");
         // Claimed again (attempt 2) after the claim of attempt 1 expired.
-        HubState.count(dataSource, """
-                with inserted as (
-                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
-                      initial_delay_ms, max_delay_ms, claimed_by, claim_expires_at)
-                  values (?, ?, 'stale-rule', 'call', 'downstream', '{}', 'RUNNING', 2, 3, 100, 1000,
-                      'another-replica', now() + interval '1 minute')
-                  returning 1)
-                select count(*) from inserted""", run, event);
+        LeftBehind left = leftBehind(type, "stale-rule", "{}", 2, "1 minute");
+        UUID run = left.run();
 
         // The replica that held attempt 1 comes back and fails it permanently.
-        producer.sendBody(RunDispatchRoute.ATTEMPT, new ClaimedRun(run, event, "stale-rule", "call", "downstream",
-                Optional.empty(), "{}", 1, 0, new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1)),
-                HubState.text(dataSource, "select envelope::text from event where id = ?", event)));
+        producer.sendBody(RunDispatchRoute.ATTEMPT, claimOf(left, "stale-rule", 1));
 
         assertEquals(1, downstream.findAll(postRequestedFor(urlEqualTo("/" + type))).size());
         assertEquals("RUNNING", HubState.text(dataSource, "select state from action_run where id = ?", run),
@@ -430,6 +410,12 @@ class ActionRunsTest {
         assertEquals(0, HubState.count(dataSource,
                 "select count(*) from action_run where id = ? and dead_letter_due", run));
         assertEquals(List.of(), deadLetters(run, 2000));
+        // The current claimer finishes it, so that it is not retried when that claim expires.
+        HubState.count(dataSource, """
+                with finished as (
+                  update action_run set state = 'SUCCEEDED', claimed_by = null, claim_expires_at = null where id = ?
+                  returning 1)
+                select count(*) from finished""", run);
     }
 
     /** The dead letters of one run, read from the dead-letter address with a selector. */
