@@ -122,7 +122,9 @@ class ConnectorsTest {
         Workspace.bindPort("http-configured", Map.of("connector", "http", "url", url, "method", "put",
                 "headers.X-Api-Key", "k-123", "auth", "basic", "username", "ada", "password", "s3cret"));
         Workspace.bindPort("http-impatient", Map.of("connector", "http", "url", url, "timeout", "300ms"));
-        Workspace.bindPort("http-plain", Map.of("connector", "http", "url", url));
+        // The port's own retry settings, over the http connector's default (8 attempts).
+        Workspace.bindPort("http-plain", Map.of("connector", "http", "url", url, "retry.max-attempts", "2",
+                "retry.initial-delay", "100ms", "retry.max-delay", "200ms"));
         Workspace.writeRule("connectors.yaml", """
                 rules:
                   - id: to-mail
@@ -153,8 +155,7 @@ class ConnectorsTest {
                       - {id: call, port: http-impatient, retry: {max-attempts: 3, initial-delay: 100ms, max-delay: 200ms}}
                   - id: http-plain
                     on: http.plain.*
-                    actions:
-                      - {id: call, port: http-plain, retry: {max-attempts: 3, initial-delay: 100ms, max-delay: 200ms}}
+                    actions: [{id: call, port: http-plain}]
                   - id: to-custom
                     on: connectors.custom
                     actions: [{id: send, port: custom, operation: upsert, body: '{"order": "{{data.id}}"}'}]
@@ -318,6 +319,8 @@ class ConnectorsTest {
             UUID run = Events.runOf(dataSource, event);
             assertEquals(Integer.toString(status), attempt(run, 1, "downstream_status"));
             assertEquals("SUCCEEDED", attempt(run, 2, "outcome"), "HTTP " + status + " is retried");
+            assertEquals("2", HubState.text(dataSource, "select max_attempts::text from action_run where id = ?", run),
+                    "the port's retry.max-attempts");
         }
 
         String type = type("plain");
