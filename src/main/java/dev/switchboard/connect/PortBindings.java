@@ -25,7 +25,7 @@ import dev.switchboard.runs.RetryPolicy;
 /**
  * The ports as currently bound. Read from the configuration on disk at every reload, so that
  * binding a port to another system is a change of {@code application.properties} only. A reload
- * with an error keeps the previous bindings.
+ * with an error, in the bindings or in the rules, keeps the previous bindings.
  */
 @ApplicationScoped
 public class PortBindings {
@@ -55,8 +55,11 @@ public class PortBindings {
         return bindings;
     }
 
-    /** Reads the bindings again; returns the problems found, and keeps the old bindings if any. */
-    public synchronized List<String> reload() {
+    /**
+     * Reads the bindings from disk without putting them in force: the rules are checked against
+     * them first, and both take effect together or not at all (see {@link #install}).
+     */
+    public Reading read() {
         SmallRyeConfig config = OperatorConfigSourceProvider.current(
                 ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getProfiles(), PortsConfig.class);
         Map<String, Map<String, String>> settingsByPort = new TreeMap<>();
@@ -71,10 +74,20 @@ public class PortBindings {
                 problems.add("Port '" + port + "': " + e.getMessage());
             }
         });
-        if (problems.isEmpty()) {
-            bindings = Map.copyOf(loaded);
+        return new Reading(Map.copyOf(loaded), List.copyOf(problems));
+    }
+
+    /** Puts bindings read without problems in force. */
+    public void install(Reading reading) {
+        bindings = reading.bindings();
+    }
+
+    /** Bindings as read from disk, and the problems that keep them from being installed. */
+    public record Reading(Map<String, PortBinding> bindings, List<String> problems) {
+
+        public Set<String> names() {
+            return bindings.keySet();
         }
-        return problems;
     }
 
     private PortBinding bind(String port, Map<String, String> values) {

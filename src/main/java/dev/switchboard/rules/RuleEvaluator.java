@@ -69,6 +69,32 @@ public class RuleEvaluator {
         return new Evaluation(List.copyOf(matches), List.copyOf(failures));
     }
 
+    /**
+     * Renders one action of a rule in force for an event again, with its models run anew: what a
+     * replay of a run whose body could not be rendered when it was planned needs.
+     *
+     * @throws IllegalStateException saying why it cannot: the rule or action is gone, a model
+     *         failed, or the template still does not render
+     */
+    public String render(CloudEvent event, String ruleId, String actionId) {
+        RuleSet rules = repository.current();
+        Rule rule = rules.rules().stream().filter(candidate -> candidate.id().equals(ruleId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("rule '" + ruleId + "' is no longer loaded"));
+        RuleAction action = rule.actions().stream().filter(candidate -> candidate.id().equals(actionId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("rule '" + ruleId + "' has no action '" + actionId
+                        + "' any more"));
+        EventDocument document = EventDocument.of(event);
+        Map<String, Map<String, Object>> results = new LinkedHashMap<>();
+        try {
+            for (String name : rule.require()) {
+                models.run(rules.models().get(name), document).ifPresent(row -> results.put(name, row));
+            }
+            return action.body().render(document.withModels(results));
+        } catch (ModelRunner.ModelException | Template.TemplateException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     private static List<Evaluation.PlannedAction> plan(Rule rule, EventDocument document) {
         List<Evaluation.PlannedAction> planned = new ArrayList<>();
         for (RuleAction action : rule.actions()) {

@@ -26,6 +26,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
+import dev.switchboard.connect.DataSources;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.ops.alerts.Alerts;
@@ -48,6 +49,9 @@ public class RuleRepository {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    DataSources dataSources;
 
     @Inject
     HubMetrics metrics;
@@ -76,20 +80,26 @@ public class RuleRepository {
         }
     }
 
-    /** Loads ports and rules from disk now; returns the problems found (none when it took effect). */
+    /**
+     * Loads ports, models and rules from disk now; returns the problems found (none when it took
+     * effect). They take effect together or not at all.
+     */
     public synchronized List<RuleLoadError> reload() {
         fingerprint = fingerprint();
         List<RuleLoadError> problems = new ArrayList<>();
-        ports.reload().forEach(problem -> problems.add(
+        PortBindings.Reading bindings = ports.read();
+        bindings.problems().forEach(problem -> problems.add(
                 new RuleLoadError(OperatorConfigSourceProvider.file().toString(), 0, problem)));
         Map<String, SqlModel> models = new TreeMap<>();
         List<Rule> rules = new ArrayList<>();
         if (problems.isEmpty()) {
             loadModels(models, problems);
-            loadRules(models.keySet(), rules, problems);
+            loadRules(bindings.names(), models.keySet(), rules, problems);
         }
         errors = List.copyOf(problems);
         if (problems.isEmpty()) {
+            // Together: rules are only valid against the bindings they were checked with.
+            ports.install(bindings);
             current = new RuleSet(List.copyOf(rules), Map.copyOf(models), Instant.now());
             LOG.infof("Loaded %d rule(s) and %d model(s) from %s; ports: %s", rules.size(), models.size(),
                     dir(), ports.names());
@@ -107,6 +117,10 @@ public class RuleRepository {
             String name = file.getFileName().toString().replaceFirst("\\.sql$", "");
             try {
                 SqlModel model = SqlModel.parse(name, file.toString(), Files.readString(file));
+                // Named on the first line (see SqlModel); kept, so rules requiring it are not also rejected.
+                model.datasource().filter(datasource -> !dataSources.exists(datasource)).ifPresent(datasource ->
+                        problems.add(new RuleLoadError(file.toString(), 1, "unknown datasource '" + datasource
+                                + "' (declare it with switchboard.datasources." + datasource + ".jdbc-url)")));
                 models.put(name, model);
             } catch (IllegalArgumentException e) {
                 problems.add(new RuleLoadError(file.toString(), 0, e.getMessage()));
@@ -116,10 +130,11 @@ public class RuleRepository {
         }
     }
 
-    private void loadRules(Set<String> models, List<Rule> rules, List<RuleLoadError> problems) {
+    private void loadRules(Set<String> portNames, Set<String> models, List<Rule> rules,
+            List<RuleLoadError> problems) {
         Map<String, Rule> byId = new LinkedHashMap<>();
         for (Path file : files(dir(), ".yaml", ".yml")) {
-            RuleFileParser parser = new RuleFileParser(file.toString(), ports.names(), models, camel);
+            RuleFileParser parser = new RuleFileParser(file.toString(), portNames, models, camel);
             try {
                 for (Rule rule : parser.parse(Files.readString(file))) {
                     if (rule.id().equals(Alerts.RULE)) {
@@ -139,7 +154,7 @@ public class RuleRepository {
             problems.addAll(parser.errors());
         }
         rules.addAll(byId.values());
-        if (ports.names().contains(Alerts.PORT)) {
+        if (portNames.contains(Alerts.PORT)) {
             rules.add(ALERTS_RULE);
         }
     }

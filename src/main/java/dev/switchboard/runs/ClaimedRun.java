@@ -20,6 +20,11 @@ public record ClaimedRun(
         RetryPolicy retry,
         String envelope) {
 
+    /** Key of this attempt for the idempotent consumer: one execution per claimed attempt. */
+    public String attemptKey() {
+        return id + "#" + attempt;
+    }
+
     /** Attempts used of the current retry budget, this one included. */
     public int attemptsOfBudget() {
         return attempt - attemptBase;

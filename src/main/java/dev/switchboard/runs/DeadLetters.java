@@ -1,11 +1,13 @@
 package dev.switchboard.runs;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
@@ -20,6 +22,13 @@ import dev.switchboard.stream.Stream;
  * The dead-letter channel: every run that goes DEAD is also sent, as JSON with its reason, to the
  * Artemis address {@code switchboard.dead}, for whatever watches that address, and raises an
  * alert (except a run of the alerts themselves, which would only raise another).
+ *
+ * <p>Sent from an outbox, not where the run goes DEAD: the transaction that makes a run DEAD
+ * (planning, inside the stream consumer's; an attempt's outcome) could still roll back, and a
+ * letter already sent cannot be withdrawn; a letter sent there and failing would be lost. So the
+ * state change marks the letter due, and {@link #sendDue} sends due letters in a transaction that
+ * clears the marks: a failed send rolls back and is tried again. At least once: if that commit
+ * fails after a send, the letter goes again, with the same run id.
  */
 @ApplicationScoped
 public class DeadLetters {
@@ -32,26 +41,42 @@ public class DeadLetters {
     @Inject
     Alerts alerts;
 
-    public void send(UUID run, UUID event, String rule, String action, String port, int attempts, String reason) {
+    @Inject
+    RunLedger ledger;
+
+    /** A DEAD run's letter: where it failed and why. */
+    public record Letter(UUID run, UUID event, String rule, String action, String port, int attempts,
+            String reason) {
+    }
+
+    /** Sends up to {@code limit} due letters; returns how many. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int sendDue(int limit) {
+        List<Letter> due = ledger.takeDeadLetters(limit);
+        due.forEach(this::send);
+        return due.size();
+    }
+
+    private void send(Letter dead) {
         Map<String, Object> letter = new LinkedHashMap<>();
         letter.put("kind", "action-run");
-        letter.put("run", run.toString());
-        letter.put("event", event.toString());
-        letter.put("rule", rule);
-        letter.put("action", action);
-        letter.put("port", port);
-        letter.put("attempts", attempts);
-        letter.put("reason", reason);
+        letter.put("run", dead.run().toString());
+        letter.put("event", dead.event().toString());
+        letter.put("rule", dead.rule());
+        letter.put("action", dead.action());
+        letter.put("port", dead.port());
+        letter.put("attempts", dead.attempts());
+        letter.put("reason", dead.reason());
         try {
             producer.sendBodyAndHeaders("jms:queue:" + Stream.DEAD_LETTERS + "?exchangePattern="
                     + ExchangePattern.InOnly, JSON.writeValueAsString(letter),
-                    Map.of(Stream.DEAD_REASON, reason, "SwitchboardRun", run.toString()));
+                    Map.of(Stream.DEAD_REASON, dead.reason(), "SwitchboardRun", dead.run().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        if (!Alerts.RULE.equals(rule)) {
-            alerts.raise(Alerts.deadRun(run), "run-dead", "Run of " + rule + "/" + action + " on port " + port
-                    + " is DEAD", reason);
+        if (!Alerts.RULE.equals(dead.rule())) {
+            alerts.raise(Alerts.deadRun(dead.run()), "run-dead", "Run of " + dead.rule() + "/" + dead.action()
+                    + " on port " + dead.port() + " is DEAD", dead.reason());
         }
     }
 }

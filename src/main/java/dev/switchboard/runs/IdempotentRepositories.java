@@ -29,4 +29,12 @@ public class IdempotentRepositories {
     DatabaseIdempotentRepository streamMessages(AgroalDataSource dataSource) {
         return new DatabaseIdempotentRepository(dataSource, "stream");
     }
+
+    /** Claimed attempts of action runs, keyed by (run, attempt), written with the attempt's outcome. */
+    @Produces
+    @Named("runAttempts")
+    @Singleton
+    DatabaseIdempotentRepository runAttempts(AgroalDataSource dataSource) {
+        return new DatabaseIdempotentRepository(dataSource, "action");
+    }
 }

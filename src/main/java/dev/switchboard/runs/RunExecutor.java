@@ -8,8 +8,6 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
-
 import io.cloudevents.CloudEvent;
 
 import dev.switchboard.connect.ActionRequest;
@@ -30,16 +28,11 @@ import dev.switchboard.stream.Envelopes;
 @ApplicationScoped
 public class RunExecutor {
 
-    private static final Logger LOG = Logger.getLogger(RunExecutor.class);
-
     @Inject
     RunLedger ledger;
 
     @Inject
     PortBindings ports;
-
-    @Inject
-    DeadLetters deadLetters;
 
     @Inject
     HubMetrics metrics;
@@ -51,6 +44,10 @@ public class RunExecutor {
         try {
             PortBinding binding = ports.find(run.port()).orElseThrow(() -> new ConnectorException(
                     "port '" + run.port() + "' is not bound", true));
+            if (run.body() == null) {
+                // Its template failed at planning; a replay renders it again before it comes here.
+                throw new ConnectorException("the run has no body: its template could not be rendered", true);
+            }
             CloudEvent cloudEvent = Envelopes.deserialize(run.envelope().getBytes(StandardCharsets.UTF_8));
             Delivery delivery = binding.connector().deliver(new ActionRequest(run.port(), run.operation(),
                     run.body(), run.id().toString(), run.attempt(), binding.settings(), EventDocument.of(cloudEvent)));
@@ -74,21 +71,8 @@ public class RunExecutor {
             failure = new RunLedger.Failure(e.getClass().getName(), String.valueOf(e.getMessage()), null, null, false);
         }
         Duration took = Duration.between(started, Instant.now());
-        RunLedger.Outcome outcome = ledger.failed(run, started, took, failure);
-        metrics.attempt(run.ruleId(), run.port(), connector, outcome.state().name().toLowerCase(), took);
-        if (outcome.state() == RunState.DEAD) {
-            sendDeadLetter(run, outcome.reason());
-        }
-    }
-
-    private void sendDeadLetter(ClaimedRun run, String reason) {
-        // The run is DEAD in the database whatever happens here; the address is a notification.
-        try {
-            deadLetters.send(run.id(), run.eventId(), run.ruleId(), run.actionId(), run.port(), run.attempt(),
-                    reason);
-        } catch (RuntimeException e) {
-            LOG.errorf("Run %s is DEAD but its dead letter could not be sent: %s", run.id(), e.getMessage());
-        }
+        RunState state = ledger.failed(run, started, took, failure);
+        metrics.attempt(run.ruleId(), run.port(), connector, state.name().toLowerCase(), took);
     }
 
     /** The class of the failure's cause when a connector wrapped one, else of the failure itself. */

@@ -36,8 +36,8 @@ public class RunLedger {
 
     private static final String PLAN = """
             insert into action_run (id, event_id, rule_id, action_id, port, operation, body, state,
-                max_attempts, initial_delay_ms, max_delay_ms, next_attempt_at, last_error)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)
+                max_attempts, initial_delay_ms, max_delay_ms, next_attempt_at, last_error, dead_letter_due)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)
             on conflict (id) do nothing
             """;
 
@@ -61,10 +61,36 @@ public class RunLedger {
                       due.old_state, due.old_claimer, due.old_expiry
             """;
 
+    /**
+     * Expired claims that held the last attempt of their run's budget: a lost attempt counts, so
+     * a run that kills its replica at every attempt ends DEAD instead of being retried for ever.
+     */
+    private static final String LOST_LAST_ATTEMPTS = """
+            select id, attempts, attempt_base, claimed_by, claim_expires_at from action_run
+            where state = 'RUNNING' and claim_expires_at < now() and attempts - attempt_base >= max_attempts
+            for update skip locked
+            """;
+
+    private static final String END_LOST = """
+            update action_run set state = 'DEAD', next_attempt_at = null, last_error = ?, dead_letter_due = true,
+                claimed_by = null, claim_expires_at = null, updated_at = now()
+            where id = ?
+            """;
+
     private static final String FINISH = """
-            update action_run set state = ?, next_attempt_at = ?, last_error = ?,
+            update action_run set state = ?, next_attempt_at = ?, last_error = ?, dead_letter_due = ?,
                 claimed_by = null, claim_expires_at = null, updated_at = now()
             where id = ? and attempts = ? and state = 'RUNNING'
+            """;
+
+    /** Takes the dead letters due, for sending in the same transaction (see V5_1__dead_letter_outbox.sql). */
+    private static final String DEAD_LETTERS_DUE = """
+            with due as (
+                select id from action_run where dead_letter_due order by updated_at limit ? for update skip locked)
+            update action_run r set dead_letter_due = false
+            from due
+            where r.id = due.id
+            returning r.id, r.event_id, r.rule_id, r.action_id, r.port, r.attempts, r.last_error
             """;
 
     private static final String ATTEMPT = """
@@ -79,9 +105,6 @@ public class RunLedger {
 
     @Inject
     PortBindings ports;
-
-    @Inject
-    DeadLetters deadLetters;
 
     @Inject
     HubMetrics metrics;
@@ -108,11 +131,9 @@ public class RunLedger {
                 int created = update(PLAN, id, UUID.fromString(event.getId()), match.rule().id(), action.id(),
                         action.port(), action.operation().orElse(null), planned.body(),
                         error == null ? RunState.PENDING.name() : RunState.DEAD.name(), retry.maxAttempts(),
-                        retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), error);
+                        retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), error, error != null);
                 if (created == 1 && error != null) {
                     metrics.deadAtPlanning(match.rule().id(), action.port());
-                    deadLetters.send(id, UUID.fromString(event.getId()), match.rule().id(), action.id(),
-                            action.port(), 0, error);
                 }
             }
         }
@@ -120,15 +141,24 @@ public class RunLedger {
 
     /**
      * Claims up to {@code limit} runs that are due, or whose claim expired with the replica that
-     * held it, for one attempt each. An expired claim's attempt is recorded as LOST.
+     * held it, for one attempt each. An expired claim's attempt is recorded as LOST, and counts:
+     * when it was the last of the budget, the run goes DEAD instead.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<ClaimedRun> claim(String node, int limit, Duration claimTimeout) {
         try {
+            Statements.query(dataSource, LOST_LAST_ATTEMPTS, row -> {
+                UUID run = row.getObject("id", UUID.class);
+                int attempt = row.getInt("attempts");
+                String lost = recordLostAttempt(run, attempt, row.getString("claimed_by"),
+                        row.getObject("claim_expires_at", OffsetDateTime.class), claimTimeout);
+                return update(END_LOST, "retries exhausted after " + (attempt - row.getInt("attempt_base"))
+                        + " attempt(s): " + lost, run);
+            });
             return Statements.query(dataSource, CLAIM, row -> {
                 ClaimedRun run = claimedRun(row);
                 if (RunState.RUNNING.name().equals(row.getString("old_state"))) {
-                    recordLostAttempt(run, row.getString("old_claimer"),
+                    recordLostAttempt(run.id(), run.attempt() - 1, row.getString("old_claimer"),
                             row.getObject("old_expiry", OffsetDateTime.class), claimTimeout);
                 }
                 return run;
@@ -148,15 +178,16 @@ public class RunLedger {
                 row.getString("envelope"));
     }
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    /** Joins the attempt's transaction, which holds its idempotency key (see {@link RunDispatchRoute}). */
+    @Transactional
     public void succeeded(ClaimedRun run, Instant started, Duration took, Integer status, String response) {
         finish(run, RunState.SUCCEEDED, null, null);
         attempt(run.id(), run.attempt(), started, took, RunState.SUCCEEDED.name(), null, null, status, response);
     }
 
     /** Records a failed attempt: FAILED when another attempt is scheduled, else DEAD, with the reason. */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Outcome failed(ClaimedRun run, Instant started, Duration took, Failure failure) {
+    @Transactional
+    public RunState failed(ClaimedRun run, Instant started, Duration took, Failure failure) {
         boolean exhausted = run.attemptsOfBudget() >= run.retry().maxAttempts();
         RunState state = failure.permanent() || exhausted ? RunState.DEAD : RunState.FAILED;
         String reason = failure.permanent() ? failure.message()
@@ -168,21 +199,34 @@ public class RunLedger {
         finish(run, state, next, reason);
         attempt(run.id(), run.attempt(), started, took, RunState.FAILED.name(), failure.errorClass(),
                 failure.message(), failure.status(), failure.response());
-        return new Outcome(state, reason);
+        return state;
     }
 
-    /** Where a failed attempt left its run, and why. */
-    public record Outcome(RunState state, String reason) {
-    }
-
+    /** Only while the claim is current: a stale claimer changes nothing, so sends no dead letter. */
     private void finish(ClaimedRun run, RunState state, OffsetDateTime nextAttempt, String error) {
-        update(FINISH, state.name(), nextAttempt, error, run.id(), run.attempt());
+        update(FINISH, state.name(), nextAttempt, error, state == RunState.DEAD, run.id(), run.attempt());
     }
 
-    private void recordLostAttempt(ClaimedRun run, String claimer, OffsetDateTime expiry, Duration claimTimeout) {
+    /** Takes up to {@code limit} dead letters that are due; they are sent when the caller's transaction commits them. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<DeadLetters.Letter> takeDeadLetters(int limit) {
+        try {
+            return Statements.query(dataSource, DEAD_LETTERS_DUE, row -> new DeadLetters.Letter(
+                    row.getObject("id", UUID.class), row.getObject("event_id", UUID.class), row.getString("rule_id"),
+                    row.getString("action_id"), row.getString("port"), row.getInt("attempts"),
+                    row.getString("last_error")), limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Dead letters could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records an attempt whose claim expired; returns what happened to it. */
+    private String recordLostAttempt(UUID run, int attempt, String claimer, OffsetDateTime expiry,
+            Duration claimTimeout) {
         Instant expired = expiry == null ? Instant.now() : expiry.toInstant();
-        attempt(run.id(), run.attempt() - 1, expired.minus(claimTimeout), claimTimeout, "LOST", null,
-                "the claim of " + claimer + " expired before it recorded an outcome", null, null);
+        String lost = "the claim of " + claimer + " expired before it recorded an outcome";
+        attempt(run, attempt, expired.minus(claimTimeout), claimTimeout, "LOST", null, lost, null, null);
+        return lost;
     }
 
     private void attempt(UUID run, int attempt, Instant started, Duration took, String outcome, String errorClass,

@@ -1,5 +1,6 @@
 package dev.switchboard.runs;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,12 +16,19 @@ import jakarta.transaction.Transactional;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 
+import dev.switchboard.ingest.Problem;
+import dev.switchboard.rules.RuleEvaluator;
+import dev.switchboard.stream.Envelopes;
+
 /** What operators do with runs: find them, replay dead ones, discard them. */
 @ApplicationScoped
 public class RunOperations {
 
     @Inject
     EntityManager entityManager;
+
+    @Inject
+    RuleEvaluator evaluator;
 
     /** Runs matching every filter given, newest change first. */
     @Transactional
@@ -50,10 +58,25 @@ public class RunOperations {
 
     /**
      * Sends a DEAD run back to PENDING with a fresh retry budget. Its idempotency key stays, so a
-     * downstream that did act on an earlier attempt can drop the repeat.
+     * downstream that did act on an earlier attempt can drop the repeat. A run without a body (its
+     * template failed when it was planned) is first rendered again from its event and the rule now
+     * loaded.
+     *
+     * @throws Problem 409 when that rendering fails; the run stays DEAD
      */
     @Transactional
     public int replay(UUID run) {
+        Optional<ActionRun> dead = ActionRun.<ActionRun>findByIdOptional(run)
+                .filter(found -> found.state == RunState.DEAD);
+        if (dead.isPresent() && dead.get().body == null) {
+            try {
+                dead.get().body = render(dead.get());
+            } catch (IllegalStateException e) {
+                throw new Problem(409, "replay-refused", "Replay refused", "Run " + run
+                        + " cannot be replayed: its body cannot be rendered: " + e.getMessage());
+            }
+            entityManager.flush();
+        }
         return entityManager.createNativeQuery("""
                 update action_run set state = 'PENDING', attempt_base = attempts, next_attempt_at = now(),
                     last_error = null, updated_at = now()
@@ -61,16 +84,38 @@ public class RunOperations {
                 """).setParameter("id", run).executeUpdate();
     }
 
-    /** Replays every DEAD run of the port and rule given (all DEAD runs when neither is). */
+    /**
+     * Replays every DEAD run of the port and rule given (all DEAD runs when neither is). A run
+     * without a body whose rendering fails again stays DEAD, with that reason.
+     */
     @Transactional
     public int replayAll(Optional<String> port, Optional<String> rule) {
+        Map<String, Object> parameters = new HashMap<>(Map.of("state", RunState.DEAD));
+        port.ifPresent(name -> parameters.put("port", name));
+        rule.ifPresent(id -> parameters.put("rule", id));
+        ActionRun.<ActionRun>list("state = :state and body is null"
+                + (port.isPresent() ? " and port = :port" : "") + (rule.isPresent() ? " and ruleId = :rule" : ""),
+                parameters).forEach(unrendered -> {
+                    try {
+                        unrendered.body = render(unrendered);
+                    } catch (IllegalStateException e) {
+                        unrendered.lastError = "replay refused: its body cannot be rendered: " + e.getMessage();
+                    }
+                });
+        entityManager.flush();
         return entityManager.createNativeQuery("""
                 update action_run set state = 'PENDING', attempt_base = attempts, next_attempt_at = now(),
                     last_error = null, updated_at = now()
-                where state = 'DEAD' and (cast(:port as text) is null or port = :port)
+                where state = 'DEAD' and body is not null and (cast(:port as text) is null or port = :port)
                   and (cast(:rule as text) is null or rule_id = :rule)
                 """).setParameter("port", port.orElse(null)).setParameter("rule", rule.orElse(null))
                 .executeUpdate();
+    }
+
+    private String render(ActionRun run) {
+        EventRecord event = EventRecord.findById(run.eventId);
+        return evaluator.render(Envelopes.deserialize(event.envelope.getBytes(StandardCharsets.UTF_8)), run.ruleId,
+                run.actionId);
     }
 
     /** Marks a DEAD run DISCARDED: an operator decided it should not happen. */

@@ -1,15 +1,30 @@
 package dev.switchboard.connect;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
@@ -25,6 +40,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -40,12 +57,19 @@ import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
-/** Each built-in connector, and one written against the SPI, reaching a real local system. */
+/**
+ * Each built-in connector, and one written against the SPI, reaching a real local system: the
+ * http connector's settings and status handling against WireMock.
+ */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
 class ConnectorsTest {
 
+    /** Where the project's file-drop-sink Kamelet writes in these tests. */
+    static final Path DROPS = Path.of("target/kamelet-drops");
+
     static GreenMail smtp;
+    static WireMockServer web;
 
     @Inject
     DataSource dataSource;
@@ -60,14 +84,17 @@ class ConnectorsTest {
     RecordingConnector recorder;
 
     @BeforeAll
-    static void startSmtp() {
+    static void startServers() {
         smtp = new GreenMail(new ServerSetup(HubProcess.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
+        web = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        web.start();
     }
 
     @AfterAll
-    static void stopSmtp() {
+    static void stopServers() {
         smtp.stop();
+        web.stop();
     }
 
     @BeforeEach
@@ -86,7 +113,18 @@ class ConnectorsTest {
         Workspace.bindPort("outbox", Map.of("connector", "jms", "address", "connectors.test.outbox"));
         Workspace.bindPort("catalog", Map.of("connector", "kamelet", "kamelet", "log-sink",
                 "properties.loggerName", "switchboard.kamelet.test"));
+        Workspace.bindPort("drop", Map.of("connector", "kamelet", "kamelet", "file-drop-sink",
+                "properties.directory", DROPS.toString(), "properties.extension", "txt"));
+        Workspace.bindPort("broken-drop", Map.of("connector", "kamelet", "kamelet", "file-drop-sink",
+                "properties.directory", "pom.xml/not-a-folder"));
         Workspace.bindPort("custom", Map.of("connector", "recorder"));
+        String url = "http://127.0.0.1:" + web.port() + "/{{type}}";
+        Workspace.bindPort("http-configured", Map.of("connector", "http", "url", url, "method", "put",
+                "headers.X-Api-Key", "k-123", "auth", "basic", "username", "ada", "password", "s3cret"));
+        Workspace.bindPort("http-impatient", Map.of("connector", "http", "url", url, "timeout", "300ms"));
+        // The port's own retry settings, over the http connector's default (8 attempts).
+        Workspace.bindPort("http-plain", Map.of("connector", "http", "url", url, "retry.max-attempts", "2",
+                "retry.initial-delay", "100ms", "retry.max-delay", "200ms"));
         Workspace.writeRule("connectors.yaml", """
                 rules:
                   - id: to-mail
@@ -101,6 +139,23 @@ class ConnectorsTest {
                   - id: to-kamelet
                     on: connectors.kamelet
                     actions: [{id: send, port: catalog, body: '{"order": "{{data.id}}"}'}]
+                  - id: to-project-kamelet
+                    on: connectors.drop
+                    actions: [{id: send, port: drop, body: 'Order {{data.id}} for {{data.email}}'}]
+                  - id: to-broken-project-kamelet
+                    on: connectors.broken-drop
+                    actions:
+                      - {id: send, port: broken-drop, body: '{"order": "{{data.id}}"}', retry: {max-attempts: 1}}
+                  - id: http-configured
+                    on: http.configured.*
+                    actions: [{id: call, port: http-configured, body: '{"order": "{{data.id}}"}'}]
+                  - id: http-impatient
+                    on: http.impatient.*
+                    actions:
+                      - {id: call, port: http-impatient, retry: {max-attempts: 3, initial-delay: 100ms, max-delay: 200ms}}
+                  - id: http-plain
+                    on: http.plain.*
+                    actions: [{id: call, port: http-plain}]
                   - id: to-custom
                     on: connectors.custom
                     actions: [{id: send, port: custom, operation: upsert, body: '{"order": "{{data.id}}"}'}]
@@ -153,7 +208,49 @@ class ConnectorsTest {
 
     @Test
     void kameletFromTheCatalog() {
-        deliver("connectors.kamelet", "dan@example.com");
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("switchboard.kamelet.test");
+        logger.addHandler(capture);
+        try {
+            UUID event = Events.post("connectors.kamelet", "\"email\": \"dan@example.com\"");
+            Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+            String order = HubState.text(dataSource, "select body from action_run where event_id = ?", event);
+            // log-sink logged the body under the logger its loggerName property named.
+            assertTrue(logged.stream().anyMatch(record -> String.valueOf(record.getMessage()).contains(order)),
+                    "log-sink logged " + order);
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+
+    @Test
+    void kameletFromTheProjectFolder() throws Exception {
+        UUID run = deliver("connectors.drop", "fay@example.com");
+        Path file = DROPS.resolve(run + ".txt");
+        assertTrue(Files.exists(file), "the project Kamelet wrote " + file);
+        assertTrue(Files.readString(file).endsWith(" for fay@example.com"), Files.readString(file));
+    }
+
+    @Test
+    void aProjectKameletThatFailsFailsTheRun() {
+        UUID event = Events.post("connectors.broken-drop", "\"email\": \"gus@example.com\"");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        assertTrue(HubState.text(dataSource, "select last_error from action_run where event_id = ?", event)
+                .contains("Kamelet file-drop-sink failed"));
     }
 
     @Test
@@ -164,5 +261,84 @@ class ConnectorsTest {
         assertEquals("custom", request.port());
         assertEquals("upsert", request.operation().orElseThrow());
         assertTrue(request.body().startsWith("{\"order\": "));
+    }
+
+    static String type(String kind) {
+        return "http." + kind + "." + UUID.randomUUID();
+    }
+
+    String attempt(UUID run, int attempt, String column) {
+        return HubState.text(dataSource, "select " + column + "::text from action_attempt where run_id = ? and attempt = ?",
+                run, attempt);
+    }
+
+    @Test
+    void methodHeadersAndBasicAuthAreSent() {
+        String type = type("configured");
+        String basic = "Basic " + Base64.getEncoder().encodeToString("ada:s3cret".getBytes(StandardCharsets.UTF_8));
+        // Only a request with every setting applied matches; anything else is WireMock's 404, a permanent failure.
+        web.stubFor(put("/" + type).withHeader("X-Api-Key", equalTo("k-123"))
+                .withHeader("Authorization", equalTo(basic))
+                .willReturn(aResponse().withStatus(204)));
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED, RunState.DEAD);
+        UUID run = Events.runOf(dataSource, event);
+        assertEquals("SUCCEEDED", HubState.text(dataSource, "select state from action_run where id = ?", run),
+                HubState.text(dataSource, "select last_error from action_run where id = ?", run));
+        assertEquals("204", attempt(run, 1, "downstream_status"));
+    }
+
+    @Test
+    void aTimeoutFailsTheAttemptAndIsRetried() {
+        String type = type("impatient");
+        String scenario = "slow-" + type;
+        web.stubFor(post("/" + type).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(200).withFixedDelay(2000)).willSetStateTo("fast"));
+        web.stubFor(post("/" + type).inScenario(scenario).whenScenarioStateIs("fast")
+                .willReturn(aResponse().withStatus(200)));
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED, RunState.DEAD);
+        UUID run = Events.runOf(dataSource, event);
+
+        assertEquals("FAILED", attempt(run, 1, "outcome"));
+        assertEquals("java.net.http.HttpTimeoutException", attempt(run, 1, "error_class"));
+        assertEquals("SUCCEEDED", attempt(run, 2, "outcome"));
+    }
+
+    @Test
+    void statuses408And429AreRetriedOther4xxAreNot() {
+        for (int status : new int[] {408, 429}) {
+            String type = type("plain");
+            String scenario = "status-" + type;
+            web.stubFor(post("/" + type).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(aResponse().withStatus(status)).willSetStateTo("ready"));
+            web.stubFor(post("/" + type).inScenario(scenario).whenScenarioStateIs("ready")
+                    .willReturn(aResponse().withStatus(200)));
+            UUID event = Events.post(type, "");
+            Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED, RunState.DEAD);
+            UUID run = Events.runOf(dataSource, event);
+            assertEquals(Integer.toString(status), attempt(run, 1, "downstream_status"));
+            assertEquals("SUCCEEDED", attempt(run, 2, "outcome"), "HTTP " + status + " is retried");
+            assertEquals("2", HubState.text(dataSource, "select max_attempts::text from action_run where id = ?", run),
+                    "the port's retry.max-attempts");
+        }
+
+        String type = type("plain");
+        web.stubFor(post("/" + type).willReturn(aResponse().withStatus(403)));
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        assertEquals(1, web.findAll(postRequestedFor(urlEqualTo("/" + type))).size(), "HTTP 403 is final");
+    }
+
+    @Test
+    void theResponseIsKeptAsATruncatedExcerpt() {
+        String type = type("plain");
+        web.stubFor(post("/" + type).willReturn(aResponse().withStatus(400).withBody("x".repeat(5000))));
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        String excerpt = attempt(Events.runOf(dataSource, event), 1, "response_excerpt");
+        assertEquals(Excerpts.MAX + 1, excerpt.length());
+        assertTrue(excerpt.startsWith("xxx") && excerpt.endsWith("…"), excerpt.substring(excerpt.length() - 10));
+        assertEquals("dev.switchboard.connect.ConnectorException", attempt(Events.runOf(dataSource, event), 1, "error_class"));
     }
 }

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,10 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +37,7 @@ import dev.switchboard.support.Events;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
-/** System A to system B is a change of the port binding only: the rule stays as it is. */
+/** System A to system B, then to a queue, is a change of the port binding only: the rule stays as it is. */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
 class PortSwapTest {
@@ -48,6 +53,9 @@ class PortSwapTest {
 
     @Inject
     PortBindings ports;
+
+    @Inject
+    ConnectionFactory connectionFactory;
 
     @BeforeAll
     static void startSystems() {
@@ -65,13 +73,15 @@ class PortSwapTest {
         systemB.stop();
     }
 
-    void sendOneOrder() {
+    /** Returns the order's run. */
+    UUID sendOneOrder() {
         UUID event = Events.post("swap.order", "\"email\": \"ada@example.com\"");
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+        return Events.runOf(dataSource, event);
     }
 
     @Test
-    void theSameRuleReachesSystemAThenSystemB() {
+    void theSameRuleReachesSystemAThenSystemB() throws Exception {
         Workspace.bindPort("crm", Map.of("connector", "http",
                 "url", "http://127.0.0.1:" + systemA.port() + "/contacts"));
         Workspace.writeRule("swap.yaml", """
@@ -95,5 +105,19 @@ class PortSwapTest {
         assertEquals(1, systemB.findAll(postRequestedFor(urlEqualTo("/v2/people"))
                 .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer b-token")))
                 .size());
+
+        // Another kind of system altogether: a queue instead of an HTTP API, still only by configuration.
+        Workspace.bindPort("crm", Map.of("connector", "jms", "address", "swap.crm"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ports.find("crm").orElseThrow().connectorName().equals("jms"));
+        UUID run = sendOneOrder();
+
+        assertEquals(1, systemB.findAll(postRequestedFor(urlEqualTo("/v2/people"))).size());
+        try (JMSContext context = connectionFactory.createContext();
+                JMSConsumer consumer = context.createConsumer(context.createQueue("swap.crm"),
+                        "IdempotencyKey = '" + run + "'")) {
+            Message message = consumer.receive(5000);
+            assertNotNull(message, "the order reached the queue");
+            assertEquals("{\"email\": \"ada@example.com\"}", message.getBody(String.class));
+        }
     }
 }

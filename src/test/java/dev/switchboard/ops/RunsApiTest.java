@@ -73,6 +73,9 @@ class RunsApiTest {
                   - id: api-other-rule
                     on: apiother.*
                     actions: [{id: call, port: api-target}]
+                  - id: api-unrenderable
+                    on: api-unrenderable.*
+                    actions: [{id: call, port: api-target, body: '{{data.missing}}'}]
                 """);
         assertEquals(List.of(), repository.reload());
     }
@@ -109,10 +112,12 @@ class RunsApiTest {
         given().get("/api/runs/" + run).then().statusCode(200)
                 .body("run.state", equalTo("DEAD"))
                 .body("run.rule", equalTo("api-rule"))
+                .body("run.maxAttempts", equalTo(8)) // the http connector's default budget
                 .body("attempts", hasSize(1))
                 .body("attempts[0].downstreamStatus", equalTo(410))
                 .body("attempts[0].responseExcerpt", equalTo("gone"))
-                .body("attempts[0].errorMessage", containsString("HTTP 410"));
+                .body("attempts[0].errorMessage", containsString("HTTP 410"))
+                .body("attempts[0].errorClass", equalTo("dev.switchboard.connect.ConnectorException"));
     }
 
     @Test
@@ -128,6 +133,7 @@ class RunsApiTest {
     void bulkReplayOfDeadRunsMatchingAFilter() {
         UUID first = deadRun();
         UUID second = deadRun();
+        UUID outside = deadRun("apiother.call");
         given().queryParam("rule", "api-rule").post("/api/runs/replay").then().statusCode(200)
                 .body("replayed", greaterThanOrEqualTo(2));
         for (UUID run : List.of(first, second)) {
@@ -135,6 +141,26 @@ class RunsApiTest {
                     HubState.text(dataSource, "select state from action_run where id = ?", run))
                     && HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", run) == 2);
         }
+        assertEquals("DEAD", HubState.text(dataSource, "select state from action_run where id = ?", outside));
+        assertEquals(1, HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", outside),
+                "a dead run of another rule is not replayed");
+    }
+
+    @Test
+    void aRunWhoseBodyStillCannotBeRenderedIsNotReplayed() {
+        UUID event = Events.post("api-unrenderable.call", "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        UUID run = Events.runOf(dataSource, event);
+
+        given().post("/api/runs/" + run + "/replay").then().statusCode(409).contentType("application/problem+json")
+                .body("title", equalTo("Replay refused"))
+                .body("detail", containsString("'data.missing' is absent"));
+        given().queryParam("rule", "api-unrenderable").post("/api/runs/replay").then().statusCode(200)
+                .body("replayed", equalTo(0));
+        given().get("/api/runs/" + run).then().statusCode(200)
+                .body("run.state", equalTo("DEAD"))
+                .body("run.lastError", containsString("replay refused"))
+                .body("attempts", hasSize(0));
     }
 
     @Test

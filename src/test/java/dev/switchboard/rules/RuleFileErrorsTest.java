@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.connect.PortBinding;
+import dev.switchboard.connect.PortBindings;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
@@ -31,6 +33,9 @@ class RuleFileErrorsTest {
 
     @Inject
     RuleRepository repository;
+
+    @Inject
+    PortBindings ports;
 
     RuleSet lastGood;
 
@@ -148,6 +153,40 @@ class RuleFileErrorsTest {
         assertTrue(errors.get(0).file().endsWith("zz-duplicate.yaml"), errors.toString());
         assertError(errors.get(0), 2, "duplicate rule id 'valid-rule', also at ");
         assertSame(lastGood, repository.current());
+    }
+
+    @Test
+    void aModelOnAnUnknownDatasource() {
+        Workspace.writeModel("elsewhere", "-- datasource: nowhere\nselect true");
+        try {
+            List<RuleLoadError> errors = repository.reload();
+            assertEquals(1, errors.size(), errors.toString());
+            assertTrue(errors.get(0).file().endsWith("elsewhere.sql"), errors.toString());
+            assertError(errors.get(0), 1, "unknown datasource 'nowhere'");
+            assertSame(lastGood, repository.current());
+        } finally {
+            Workspace.deleteModel("elsewhere");
+        }
+    }
+
+    @Test
+    void aRejectedLoadKeepsThePreviousPortBindings() {
+        PortBinding audit = ports.find("audit").orElseThrow();
+        try {
+            Workspace.bindPort("fresh", Map.of("connector", "log"));
+            rejected("rules:\n  - id: x\n    on: a\n    actions: [{id: a, port: fax}]\n");
+            assertTrue(ports.find("fresh").isEmpty(), "a binding of a rejected load is not in force");
+
+            // Unbinding a port the rules in force use is rejected too, and the port stays bound.
+            Workspace.deleteRule(FILE);
+            Workspace.unbindPort("audit");
+            List<RuleLoadError> errors = repository.reload();
+            assertTrue(errors.toString().contains("unknown port 'audit'"), errors.toString());
+            assertSame(lastGood, repository.current());
+            assertSame(audit, ports.find("audit").orElseThrow(), "the previous binding stays in force");
+        } finally {
+            Workspace.unbindPort("fresh");
+        }
     }
 
     @Test

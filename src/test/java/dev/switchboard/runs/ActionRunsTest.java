@@ -8,13 +8,16 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -24,6 +27,7 @@ import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +63,9 @@ class ActionRunsTest {
 
     @Inject
     ConnectionFactory connectionFactory;
+
+    @Inject
+    ProducerTemplate producer;
 
     @BeforeAll
     static void startDownstream() {
@@ -100,7 +107,38 @@ class ActionRunsTest {
     }
 
     UUID runOf(UUID event) {
-        return UUID.fromString(HubState.text(dataSource, "select id::text from action_run where event_id = ?", event));
+        return Events.runOf(dataSource, event);
+    }
+
+    /** An event no rule takes, and a run of it on the port downstream as another replica left it. */
+    record LeftBehind(UUID event, UUID run) {
+    }
+
+    /**
+     * Stores a run with a budget of 3 attempts: RUNNING under a claim of "another-replica" that
+     * expires after {@code claimExpiresIn} (an SQL interval; negative: expired already), or PENDING
+     * and unclaimed when that is null.
+     */
+    LeftBehind leftBehind(String type, String rule, String body, int attempts, String claimExpiresIn) {
+        UUID event = Events.post(type, "");
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
+        UUID run = RunLedger.runId(event.toString(), rule, "call");
+        HubState.count(dataSource, """
+                with inserted as (
+                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
+                      initial_delay_ms, max_delay_ms, next_attempt_at, claimed_by, claim_expires_at)
+                  values (?, ?, ?, 'call', 'downstream', ?, ?, ?, 3, 100, 1000, now(), ?, now() + cast(? as interval))
+                  returning 1)
+                select count(*) from inserted""", run, event, rule, body, claimExpiresIn == null ? "PENDING" : "RUNNING",
+                attempts, claimExpiresIn == null ? null : "another-replica", claimExpiresIn);
+        return new LeftBehind(event, run);
+    }
+
+    /** The claim a replica would hold of a run left behind, for its attempt {@code attempt}. */
+    ClaimedRun claimOf(LeftBehind left, String rule, int attempt) {
+        return new ClaimedRun(left.run(), left.event(), rule, "call", "downstream", Optional.empty(), "{}", attempt, 0,
+                new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                HubState.text(dataSource, "select envelope::text from event where id = ?", left.event()));
     }
 
     List<LoggedRequest> requests(String type) {
@@ -204,6 +242,60 @@ class ActionRunsTest {
     }
 
     @Test
+    void aRunDeadFromItsTemplateIsRenderedAgainOnReplay() throws Exception {
+        String type = "templated." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        try {
+            writeTemplatedRule("{\"order\": \"{{data.id}}\", \"note\": \"{{data.note}}\"}");
+            UUID event = Events.post(type, "");
+            Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+            UUID run = runOf(event);
+            assertEquals(1, deadLetters(run).size(), "a run DEAD at planning has its dead letter too");
+
+            // The rule still cannot render it: refused, and the run stays as it was.
+            given().post("/api/runs/" + run + "/replay").then().statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString("'data.note' is absent"));
+            assertEquals("DEAD", HubState.text(dataSource, "select state from action_run where id = ?", run));
+            assertEquals(null, HubState.text(dataSource, "select body from action_run where id = ?", run));
+
+            // Fixed by the operator: the replay renders the fixed template.
+            writeTemplatedRule("{\"order\": \"{{data.id}}\"}");
+            given().post("/api/runs/" + run + "/replay").then().statusCode(200);
+            Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+            List<LoggedRequest> calls = requests(type);
+            assertEquals(1, calls.size());
+            assertTrue(calls.get(0).getBodyAsString().startsWith("{\"order\": \""), calls.get(0).getBodyAsString());
+        } finally {
+            Workspace.deleteRule("templated.yaml");
+            repository.reload();
+        }
+    }
+
+    void writeTemplatedRule(String body) {
+        Workspace.writeRule("templated.yaml", """
+                rules:
+                  - id: templated
+                    on: templated.*
+                    actions: [{id: call, port: downstream, body: '%s'}]
+                """.formatted(body));
+        assertEquals(List.of(), repository.reload());
+    }
+
+    @Test
+    void aRunWithoutABodyIsDeadNotSent() {
+        String type = "bodiless." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        UUID run = leftBehind(type, "bodiless", null, 0, null).run();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(
+                HubState.text(dataSource, "select state from action_run where id = ?", run)));
+        assertTrue(HubState.text(dataSource, "select last_error from action_run where id = ?", run)
+                .contains("no body"));
+        assertEquals(0, requests(type).size());
+    }
+
+    @Test
     void theSameEventRedeliveredToTheStreamMakesOneRunAndOneCall() {
         String type = type("redelivered");
         downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
@@ -223,21 +315,33 @@ class ActionRunsTest {
     }
 
     @Test
+    void theSameEventRedeliveredWhileItsRunIsStillRunningMakesOneRunAndOneCall() {
+        String type = type("redelivered-early");
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200).withFixedDelay(1500)));
+        UUID event = Events.post(type, "");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !requests(type).isEmpty());
+        assertEquals("RUNNING", HubState.text(dataSource, "select state from action_run where event_id = ?", event));
+
+        String envelope = HubState.text(dataSource, "select envelope::text from event where id = ?", event);
+        long acknowledged = Queues.acknowledged(Stream.EVENTS);
+        try (JMSContext context = connectionFactory.createContext()) {
+            context.createProducer().send(context.createQueue(Stream.EVENTS), envelope);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queues.acknowledged(Stream.EVENTS) > acknowledged);
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+
+        assertEquals(1, HubState.count(dataSource, "select count(*) from action_run where event_id = ?", event));
+        assertEquals(1, HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?",
+                runOf(event)));
+        assertEquals(1, requests(type).size());
+    }
+
+    @Test
     void aRunWhoseReplicaDiedIsRetriedWithTheSameKeyOnceItsClaimExpires() {
         String type = "crash." + UUID.randomUUID();
         downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
-        UUID event = Events.post(type, "");
-        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
-        UUID run = RunLedger.runId(event.toString(), "gone-rule", "call");
         // What a replica leaves behind when it is killed after claiming a run.
-        HubState.count(dataSource, """
-                with inserted as (
-                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
-                      initial_delay_ms, max_delay_ms, claimed_by, claim_expires_at)
-                  values (?, ?, 'gone-rule', 'call', 'downstream', '{}', 'RUNNING', 1, 3, 100, 1000,
-                      'killed-replica', now() - interval '1 second')
-                  returning 1)
-                select count(*) from inserted""", run, event);
+        UUID run = leftBehind(type, "gone-rule", "{}", 1, "-1 second").run();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(
                 HubState.text(dataSource, "select state from action_run where id = ?", run)));
@@ -250,18 +354,87 @@ class ActionRunsTest {
         assertEquals(run.toString(), calls.get(0).getHeader("Idempotency-Key"));
     }
 
+    @Test
+    void aRunWhoseReplicaDiedAtItsLastAttemptIsDead() throws Exception {
+        String type = "crash-last." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        // The third of three attempts killed its replica, as the two before it did.
+        UUID run = leftBehind(type, "poison-rule", "{}", 3, "-1 second").run();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(
+                HubState.text(dataSource, "select state from action_run where id = ?", run)));
+        assertTrue(HubState.text(dataSource, "select last_error from action_run where id = ?", run)
+                .startsWith("retries exhausted after 3 attempt(s): the claim of another-replica expired"));
+        assertEquals("LOST", HubState.text(dataSource,
+                "select outcome from action_attempt where run_id = ? and attempt = 3", run));
+        assertEquals("3", HubState.text(dataSource, "select attempts::text from action_run where id = ?", run));
+        assertEquals(0, downstream.findAll(postRequestedFor(urlEqualTo("/" + type))).size());
+        assertEquals(1, deadLetters(run).size());
+    }
+
+    @Test
+    void anAttemptHandedOutTwiceCallsDownstreamOnce() throws Exception {
+        String type = "twice." + UUID.randomUUID();
+        // Slow enough that the second copy arrives while the first is still calling.
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200).withFixedDelay(500)));
+        // A run claimed for its first attempt, as the dispatcher leaves it before executing it.
+        LeftBehind left = leftBehind(type, "twice-rule", "{}", 1, "1 minute");
+        UUID run = left.run();
+        ClaimedRun claim = claimOf(left, "twice-rule", 1);
+
+        CompletableFuture<Object> first = producer.asyncSendBody(RunDispatchRoute.ATTEMPT, claim);
+        CompletableFuture<Object> second = producer.asyncSendBody(RunDispatchRoute.ATTEMPT, claim);
+        first.get(20, TimeUnit.SECONDS);
+        second.get(20, TimeUnit.SECONDS);
+        producer.sendBody(RunDispatchRoute.ATTEMPT, claim);
+
+        assertEquals(1, downstream.findAll(postRequestedFor(urlEqualTo("/" + type))).size(), "one downstream call");
+        assertEquals(1, HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", run));
+        assertEquals("SUCCEEDED", HubState.text(dataSource, "select state from action_run where id = ?", run));
+    }
+
+    @Test
+    void aStaleClaimChangesNothingAndSendsNoDeadLetter() throws Exception {
+        String type = "stale." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(400)));
+        // Claimed again (attempt 2) after the claim of attempt 1 expired.
+        LeftBehind left = leftBehind(type, "stale-rule", "{}", 2, "1 minute");
+        UUID run = left.run();
+
+        // The replica that held attempt 1 comes back and fails it permanently.
+        producer.sendBody(RunDispatchRoute.ATTEMPT, claimOf(left, "stale-rule", 1));
+
+        assertEquals(1, downstream.findAll(postRequestedFor(urlEqualTo("/" + type))).size());
+        assertEquals("RUNNING", HubState.text(dataSource, "select state from action_run where id = ?", run),
+                "the current claim's run is left alone");
+        assertEquals(0, HubState.count(dataSource,
+                "select count(*) from action_run where id = ? and dead_letter_due", run));
+        assertEquals(List.of(), deadLetters(run, 2000));
+        // The current claimer finishes it, so that it is not retried when that claim expires.
+        HubState.count(dataSource, """
+                with finished as (
+                  update action_run set state = 'SUCCEEDED', claimed_by = null, claim_expires_at = null where id = ?
+                  returning 1)
+                select count(*) from finished""", run);
+    }
+
     /** The dead letters of one run, read from the dead-letter address with a selector. */
     List<String> deadLetters(UUID run) throws Exception {
+        List<String> letters = deadLetters(run, 5000);
+        assertFalse(letters.isEmpty(), "a dead letter for run " + run);
+        return letters;
+    }
+
+    /** The dead letters of one run that arrive within the wait (then half a second apart). */
+    List<String> deadLetters(UUID run, long waitMs) throws Exception {
         List<String> letters = new java.util.ArrayList<>();
         try (JMSContext context = connectionFactory.createContext();
                 JMSConsumer consumer = context.createConsumer(context.createQueue(Stream.DEAD_LETTERS),
                         "SwitchboardRun = '" + run + "'")) {
-            Message message = consumer.receive(5000);
-            assertNotNull(message, "a dead letter for run " + run);
-            letters.add(message.getBody(String.class));
-            Message another;
-            while ((another = consumer.receive(500)) != null) {
-                letters.add(another.getBody(String.class));
+            Message message = consumer.receive(waitMs);
+            while (message != null) {
+                letters.add(message.getBody(String.class));
+                message = consumer.receive(500);
             }
         }
         return letters;

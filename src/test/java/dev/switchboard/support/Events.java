@@ -44,4 +44,9 @@ public final class Events {
                 names.toArray(String[]::new)) == 0);
         return HubState.count(dataSource, "select count(*) from action_run where event_id = ?", event);
     }
+
+    /** The id of the event's run, for an event that made exactly one. */
+    public static UUID runOf(DataSource dataSource, UUID event) {
+        return UUID.fromString(HubState.text(dataSource, "select id::text from action_run where event_id = ?", event));
+    }
 }

@@ -1,10 +1,11 @@
 package dev.switchboard.support;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Properties;
 
@@ -28,6 +29,10 @@ public final class Workspace {
 
     public static void writeModel(String name, String sql) {
         write(RULES.resolve("models").resolve(name + ".sql"), sql);
+    }
+
+    public static void deleteModel(String name) {
+        delete(RULES.resolve("models").resolve(name + ".sql"));
     }
 
     public static void deleteRule(String file) {
@@ -69,19 +74,23 @@ public final class Workspace {
                     .filter(name -> name.startsWith("switchboard.ports." + port + "."))
                     .forEach(properties::remove);
             settings.forEach((key, value) -> properties.setProperty("switchboard.ports." + port + "." + key, value));
-            Files.createDirectories(file.getParent());
-            try (Writer writer = Files.newBufferedWriter(file)) {
-                properties.store(writer, "written by the tests");
-            }
+            StringWriter text = new StringWriter();
+            properties.store(text, "written by the tests");
+            write(file, text.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /**
+     * Replaces the file in one step: the hub's scheduled reload reads these files at any moment, and
+     * a half-written one would be a rejected load that no test asked for.
+     */
     private static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, text);
+            Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), text);
+            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
