@@ -24,6 +24,9 @@ import dev.switchboard.stream.Stream;
 @ApplicationScoped
 public class DeadLetters {
 
+    /** The message property naming the DEAD run a letter is about. */
+    public static final String RUN = "SwitchboardRun";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -45,7 +48,7 @@ public class DeadLetters {
         try {
             producer.sendBodyAndHeaders("jms:queue:" + Stream.DEAD_LETTERS + "?exchangePattern="
                     + ExchangePattern.InOnly, JSON.writeValueAsString(letter),
-                    Map.of(Stream.DEAD_REASON, reason, "SwitchboardRun", run.toString()));
+                    Map.of(Stream.DEAD_REASON, reason, RUN, run.toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
