@@ -45,6 +45,8 @@ public class RouteEndpoints extends RouteBuilder {
     public static final String PUBLISH = "direct:switchboard-publish";
     public static final String CALL = "direct:switchboard-call";
     public static final String DEAD_LETTER = "direct:switchboard-dead-letter";
+    /** Message property of a message a route parked: the route's id. */
+    public static final String DEAD_ROUTE = "SwitchboardRoute";
 
     /** The port a call goes to; required. */
     static final String PORT = "SwitchboardPort";
@@ -145,7 +147,7 @@ public class RouteEndpoints extends RouteBuilder {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = failure == null ? "sent to the dead-letter endpoint" : failure.getMessage();
         exchange.getMessage().setHeader(Stream.DEAD_REASON, reason);
-        exchange.getMessage().setHeader("SwitchboardRoute", route);
+        exchange.getMessage().setHeader(DEAD_ROUTE, route);
         metrics.routeDeadLetter(route);
         alerts.raise(deadLetterIncident(route), "route-dead-letters", "Route " + route + " parks messages in "
                 + Stream.DEAD_LETTERS, reason);

@@ -33,6 +33,9 @@ import dev.switchboard.stream.Stream;
 @ApplicationScoped
 public class DeadLetters {
 
+    /** The message property naming the DEAD run a letter is about. */
+    public static final String RUN = "SwitchboardRun";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -70,7 +73,7 @@ public class DeadLetters {
         try {
             producer.sendBodyAndHeaders("jms:queue:" + Stream.DEAD_LETTERS + "?exchangePattern="
                     + ExchangePattern.InOnly, JSON.writeValueAsString(letter),
-                    Map.of(Stream.DEAD_REASON, dead.reason(), "SwitchboardRun", dead.run().toString()));
+                    Map.of(Stream.DEAD_REASON, dead.reason(), RUN, dead.run().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -32,7 +32,7 @@ class ApiAuthenticationTest {
         List<Executable> calls = new ArrayList<>();
         paths.forEach((path, methods) -> {
             if (path.startsWith("/api/")) {
-                String concrete = path.replace("{id}", UUID.randomUUID().toString());
+                String concrete = path.replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
                 methods.keySet().forEach(method -> calls.add(() -> assertEquals(401, given().auth().none()
                         .contentType("application/json").body("{}").request(method, concrete).statusCode(),
                         method.toUpperCase() + " " + path)));

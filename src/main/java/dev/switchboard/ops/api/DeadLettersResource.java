@@ -1,0 +1,117 @@
+package dev.switchboard.ops.api;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.switchboard.ops.deadletters.DeadLetterQueue;
+import dev.switchboard.ops.deadletters.DeadLetterQueues;
+import dev.switchboard.ops.deadletters.ParkedMessage;
+import dev.switchboard.ops.deadletters.ParkedMessages;
+
+/**
+ * Messages parked on the broker's dead-letter queues, with their reason: list, replay and
+ * discard. DEAD action runs are not here but under {@code /api/runs?state=DEAD}.
+ */
+@Path("/api/dead-letters")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
+public class DeadLettersResource {
+
+    @Inject
+    DeadLetterQueues queues;
+
+    @Inject
+    ParkedMessages parked;
+
+    public record QueueView(String name, String description, String from, String replayTo, long count) {
+
+        public static QueueView of(DeadLetterQueue queue, long count) {
+            return new QueueView(queue.name(), queue.description(), queue.from(), queue.replayTo().orElse(null),
+                    count);
+        }
+    }
+
+    public record MessageList(QueueView queue, List<ParkedMessage> items, int page, int size, long total) {
+    }
+
+    @GET
+    public List<QueueView> list() {
+        return queues.all().stream().map(queue -> QueueView.of(queue, parked.count(queue))).toList();
+    }
+
+    @GET
+    @Path("{queue}")
+    public MessageList messages(@PathParam("queue") String name, @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("50") int size) {
+        if (page < 0 || size < 1 || size > RunsResource.MAX_PAGE_SIZE) {
+            throw ProblemMapper.badRequest("page must be >= 0 and size between 1 and " + RunsResource.MAX_PAGE_SIZE);
+        }
+        DeadLetterQueue queue = queue(name);
+        ParkedMessages.Page found = parked.browse(queue, page, size);
+        return new MessageList(QueueView.of(queue, found.total()), found.items(), page, size, found.total());
+    }
+
+    @RolesAllowed(Roles.OPERATOR)
+    @POST
+    @Path("{queue}/{message}/replay")
+    public Map<String, String> replay(@PathParam("queue") String name, @PathParam("message") String message) {
+        DeadLetterQueue queue = replayable(queue(name));
+        if (!parked.replay(queue, message)) {
+            throw noMessage(queue, message);
+        }
+        return Map.of("replayed", message, "to", queue.replayTo().orElseThrow());
+    }
+
+    @RolesAllowed(Roles.OPERATOR)
+    @POST
+    @Path("{queue}/{message}/discard")
+    public Map<String, String> discard(@PathParam("queue") String name, @PathParam("message") String message) {
+        DeadLetterQueue queue = queue(name);
+        if (!parked.discard(queue, message)) {
+            throw noMessage(queue, message);
+        }
+        return Map.of("discarded", message);
+    }
+
+    @RolesAllowed(Roles.OPERATOR)
+    @POST
+    @Path("{queue}/replay")
+    public Map<String, Integer> replayAll(@PathParam("queue") String name) {
+        return Map.of("replayed", parked.replayAll(replayable(queue(name))));
+    }
+
+    @RolesAllowed(Roles.OPERATOR)
+    @POST
+    @Path("{queue}/discard")
+    public Map<String, Integer> discardAll(@PathParam("queue") String name) {
+        return Map.of("discarded", parked.discardAll(queue(name)));
+    }
+
+    private DeadLetterQueue queue(String name) {
+        return queues.named(name).orElseThrow(() -> ProblemMapper.notFound("No dead-letter queue " + name
+                + "; the hub's are " + queues.all().stream().map(DeadLetterQueue::name).toList()));
+    }
+
+    private static DeadLetterQueue replayable(DeadLetterQueue queue) {
+        if (!queue.replayable()) {
+            throw ProblemMapper.conflict("The messages of " + queue.name() + " have no address to be replayed to"
+                    + " (" + queue.description() + "); they can only be discarded");
+        }
+        return queue;
+    }
+
+    private static RuntimeException noMessage(DeadLetterQueue queue, String message) {
+        return ProblemMapper.notFound("No message " + message + " parked on " + queue.name());
+    }
+}

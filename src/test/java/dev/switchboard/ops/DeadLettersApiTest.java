@@ -1,0 +1,227 @@
+package dev.switchboard.ops;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSProducer;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+import dev.switchboard.runs.DeadLetters;
+import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.stream.Stream;
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Queues;
+
+/**
+ * Messages parked on the broker's dead-letter queues (queue sources of HubTestProfile, the
+ * stream's): listed with their reason, replayed to the source's address, discarded one by one or
+ * all at once, each move in one JMS transaction.
+ */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class DeadLettersApiTest {
+
+    private static final String JSON_DEAD = "test.queue.json.dead";
+    private static final String KEYED_DEAD = "test.queue.keyed.rejected";
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    ConnectionFactory broker;
+
+    @Test
+    void everyDeadLetterQueueOfTheHubIsListedWithWhereItsMessagesCameFrom() {
+        JsonPath queues = given().get("/api/dead-letters").then().statusCode(200).extract().jsonPath();
+        assertEquals(Stream.EVENTS, queues.getString("find { it.name == 'switchboard.dead' }.from"));
+        assertNull(queues.get("find { it.name == 'switchboard.dead' }.replayTo"), "nowhere to replay to");
+        assertEquals("test.queue.json", queues.getString("find { it.name == '" + JSON_DEAD + "' }.replayTo"));
+        assertEquals("test.queue.keyed", queues.getString("find { it.name == '" + KEYED_DEAD + "' }.from"));
+        assertNull(queues.get("find { it.name == 'test.topic.dead' }.replayTo"),
+                "a topic source's messages would reach every subscriber again");
+    }
+
+    @Test
+    void anUnreadableMessageIsListedWithItsReasonAndReplayedItParksAgain() {
+        String body = "not json " + UUID.randomUUID();
+        send("test.queue.json", body, Map.of());
+        Map<String, Object> parked = awaitParked(JSON_DEAD, body);
+        assertTrue(((String) parked.get("reason")).contains("not a JSON object or array"), parked.toString());
+        assertEquals("test.queue.json", parked.get("cameFrom"));
+        assertNotNull(parked.get("parkedAt"));
+        long count = given().get("/api/dead-letters").then().statusCode(200).extract().jsonPath()
+                .getLong("find { it.name == '" + JSON_DEAD + "' }.count");
+        assertTrue(count >= 1, "counted: " + count);
+
+        long sentToSource = Queues.added("test.queue.json");
+        given().post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().statusCode(200)
+                .body("to", equalTo("test.queue.json"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> Queues.added("test.queue.json") == sentToSource + 1);
+        // Read again by the source, still unreadable: parked again, as a new message with a fresh reason.
+        Map<String, Object> again = awaitParked(JSON_DEAD, body);
+        assertNotEquals(parked.get("id"), again.get("id"));
+        assertEquals(parked.get("reason"), again.get("reason"));
+        assertEquals(1, parkedWith(JSON_DEAD, body).size(), "moved, not copied");
+    }
+
+    @Test
+    void aReadableMessageParkedByHandBecomesAnEventWhenReplayed() {
+        String id = UUID.randomUUID().toString();
+        String body = "{\"id\":\"" + id + "\",\"type\":\"test.replayed\"}";
+        send(JSON_DEAD, body, Map.of(Stream.DEAD_REASON, "parked by hand"));
+        Map<String, Object> parked = awaitParked(JSON_DEAD, body);
+        assertEquals("parked by hand", parked.get("reason"));
+
+        given().post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().log().ifValidationFails().statusCode(200);
+
+        UUID event = IncomingEvent.eventId("queue-json", id);
+        await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, event) != null);
+        assertEquals(List.of(), parkedWith(JSON_DEAD, body));
+        given().post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("No message"));
+    }
+
+    @Test
+    void discardRemovesExactlyThatMessage() {
+        String marker = UUID.randomUUID().toString();
+        send(KEYED_DEAD, "first " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
+        send(KEYED_DEAD, "second " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
+        Map<String, Object> first = awaitParked(KEYED_DEAD, "first " + marker);
+        awaitParked(KEYED_DEAD, "second " + marker);
+
+        given().post("/api/dead-letters/" + KEYED_DEAD + "/" + first.get("id") + "/discard").then().statusCode(200)
+                .body("discarded", equalTo(first.get("id")));
+
+        assertEquals(List.of(), parkedWith(KEYED_DEAD, "first " + marker));
+        assertEquals(1, parkedWith(KEYED_DEAD, "second " + marker).size(), "the other one stays");
+        given().post("/api/dead-letters/" + KEYED_DEAD + "/" + first.get("id") + "/discard").then().statusCode(404);
+    }
+
+    @Test
+    void replayAllMovesEveryMessageParkedNow() {
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        send(KEYED_DEAD, "order " + first, Map.of("OrderId", first));
+        send(KEYED_DEAD, "order " + second, Map.of("OrderId", second));
+        awaitParked(KEYED_DEAD, "order " + second);
+
+        int replayed = given().post("/api/dead-letters/" + KEYED_DEAD + "/replay").then().statusCode(200)
+                .extract().path("replayed");
+
+        assertTrue(replayed >= 2, "replayed " + replayed);
+        for (String order : List.of(first, second)) {
+            UUID event = IncomingEvent.eventId("queue-keyed", order);
+            await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, event) != null);
+        }
+    }
+
+    @Test
+    void theStreamsQueueListsUnreadableMessagesNotDeadRunsAndOnlyDiscards() throws Exception {
+        String unreadable = "not a CloudEvent " + UUID.randomUUID();
+        String runLetter = "{\"kind\":\"action-run\",\"marker\":\"" + UUID.randomUUID() + "\"}";
+        String run = UUID.randomUUID().toString();
+        send(Stream.EVENTS, unreadable, Map.of());
+        send(Stream.DEAD_LETTERS, runLetter, Map.of(DeadLetters.RUN, run));
+        Map<String, Object> parked = awaitParked(Stream.DEAD_LETTERS, unreadable);
+        assertEquals(Stream.EVENTS, parked.get("cameFrom"));
+        assertEquals(List.of(), parkedWith(Stream.DEAD_LETTERS, runLetter), "a DEAD run is listed as a run");
+
+        given().post("/api/dead-letters/" + Stream.DEAD_LETTERS + "/" + parked.get("id") + "/replay")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("can only be discarded"));
+        given().post("/api/dead-letters/" + Stream.DEAD_LETTERS + "/discard").then().statusCode(200);
+
+        assertEquals(List.of(), parkedWith(Stream.DEAD_LETTERS, unreadable));
+        try (JMSContext context = broker.createContext()) {
+            assertTrue(context.createBrowser(context.createQueue(Stream.DEAD_LETTERS), DeadLetters.RUN + " = '" + run
+                    + "'").getEnumeration().hasMoreElements(), "the run's letter stays for whatever watches the address");
+        }
+    }
+
+    @Test
+    void anUnknownQueueIs404AndAPageTooLargeIs400() {
+        given().get("/api/dead-letters/no.such.queue").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", startsWith("No dead-letter queue no.such.queue"));
+        given().post("/api/dead-letters/no.such.queue/ID:1/discard").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().post("/api/dead-letters/" + KEYED_DEAD + "/ID:no-such-message/discard").then().statusCode(404)
+                .contentType("application/problem+json").body("title", equalTo("Not found"));
+        given().queryParam("size", 0).get("/api/dead-letters/" + KEYED_DEAD).then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void pagesHoldOldestFirst() {
+        String marker = UUID.randomUUID().toString();
+        send(KEYED_DEAD, "page one " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
+        send(KEYED_DEAD, "page two " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
+        awaitParked(KEYED_DEAD, "page two " + marker);
+        JsonPath all = given().queryParam("size", 500).get("/api/dead-letters/" + KEYED_DEAD).then().statusCode(200)
+                .extract().jsonPath();
+        int total = all.getInt("total");
+        JsonPath last = given().queryParam("size", 1).queryParam("page", total - 1)
+                .get("/api/dead-letters/" + KEYED_DEAD).then().statusCode(200).extract().jsonPath();
+        assertEquals(1, last.getList("items").size());
+        assertEquals("page two " + marker, last.getString("items[0].excerpt"), "newest last");
+        assertEquals(total, last.getInt("total"));
+    }
+
+    @Test
+    void aViewerReadsButCannotReplayOrDiscard() {
+        String body = "viewer " + UUID.randomUUID();
+        send(KEYED_DEAD, body, Map.of(Stream.DEAD_REASON, "by hand"));
+        String id = (String) awaitParked(KEYED_DEAD, body).get("id");
+        for (String path : List.of(id + "/replay", id + "/discard", "replay", "discard")) {
+            given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+                    .post("/api/dead-letters/" + KEYED_DEAD + "/" + path).then().statusCode(403);
+        }
+        given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+                .get("/api/dead-letters/" + KEYED_DEAD).then().statusCode(200);
+        assertEquals(1, parkedWith(KEYED_DEAD, body).size(), "still parked");
+    }
+
+    private void send(String address, String body, Map<String, String> properties) {
+        try (JMSContext context = broker.createContext()) {
+            JMSProducer producer = context.createProducer();
+            properties.forEach(producer::setProperty);
+            producer.send(context.createQueue(address), body);
+        }
+    }
+
+    private static Map<String, Object> awaitParked(String queue, String body) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> parkedWith(queue, body).size() == 1);
+        return parkedWith(queue, body).get(0);
+    }
+
+    /** The listed messages of the queue (its first 500) whose excerpt is this body. */
+    private static List<Map<String, Object>> parkedWith(String queue, String body) {
+        List<Map<String, Object>> items = given().queryParam("size", 500).get("/api/dead-letters/" + queue)
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        return items.stream().filter(item -> body.equals(item.get("excerpt"))).toList();
+    }
+}
