@@ -51,7 +51,7 @@ public class DashboardResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance overview(DashboardData.Totals totals, String chart, String bySource,
-                String byPort, List<DashboardData.SourceHealth> sources, List<DashboardData.PortHealth> ports,
+                String byPort, List<HealthTables.SourceRow> sources, List<HealthTables.PortRow> ports,
                 List<Incidents.Incident> incidents);
 
         static native TemplateInstance events(EventsResource.EventList events, String source, String type,
@@ -68,6 +68,9 @@ public class DashboardResource {
 
     @Inject
     DashboardData data;
+
+    @Inject
+    HealthTables health;
 
     @Inject
     Incidents incidents;
@@ -89,7 +92,7 @@ public class DashboardResource {
         return Templates.overview(data.totals(),
                 JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
                 JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
-                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), data.sources(), data.ports(),
+                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), health.sources(), health.ports(),
                 incidents.open());
     }
 
