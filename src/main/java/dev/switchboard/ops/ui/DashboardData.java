@@ -15,6 +15,38 @@ import jakarta.transaction.Transactional;
 @ApplicationScoped
 public class DashboardData {
 
+    /** Per named source: the last day's events and failures, the last event ever (see {@link #sources}). */
+    static final String SOURCES = """
+            select s.name, d.received, d.failed,
+                   (select max(e.received_at) from event e where e.source = s.name)
+            from unnest(cast(:names as text[])) s(name)
+            cross join lateral (
+                select count(*) as received, count(*) filter (where e.state = 'FAILED') as failed
+                from event e where e.source = s.name and e.received_at > now() - interval '1 day') d
+            order by s.name""";
+
+    /** Per named port: its attempts and failures, last failure, last success, ever called (see {@link #ports}). */
+    static final String PORTS = """
+            with day as (
+                -- Each attempt's port by its run's key, never by joining (and so reading) every run.
+                select (select r.port from action_run r where r.id = a.run_id) as port, a.started_at,
+                       a.outcome <> 'SUCCEEDED' as failed, coalesce(a.error_message, a.error_class) as error
+                from action_attempt a
+                where a.started_at > now() - interval '1 day'),
+            recent as (
+                select port, count(*) filter (where started_at > now() - interval '1 hour') as attempts,
+                       count(*) filter (where started_at > now() - interval '1 hour' and failed) as failures,
+                       max(started_at) filter (where failed) as failed_at,
+                       (array_agg(error order by started_at desc) filter (where failed))[1] as error
+                from day group by port)
+            select p.name, recent.attempts, recent.failures,
+                   (select max(r.updated_at) from action_run r where r.port = p.name and r.state = 'SUCCEEDED'),
+                   recent.failed_at, recent.error,
+                   exists (select 1 from action_run r where r.port = p.name)
+            from unnest(cast(:names as text[])) p(name)
+            left join recent on recent.port = p.name
+            order by p.name""";
+
     @Inject
     EntityManager entityManager;
 
@@ -127,14 +159,8 @@ public class DashboardData {
         if (names.isEmpty()) {
             return List.of();
         }
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                select s.name, d.received, d.failed,
-                       (select max(e.received_at) from event e where e.source = s.name)
-                from unnest(cast(:names as text[])) s(name)
-                cross join lateral (
-                    select count(*) as received, count(*) filter (where e.state = 'FAILED') as failed
-                    from event e where e.source = s.name and e.received_at > now() - interval '1 day') d
-                order by s.name""").setParameter("names", names.toArray(String[]::new)).getResultList();
+        List<Object[]> rows = entityManager.createNativeQuery(SOURCES)
+                .setParameter("names", names.toArray(String[]::new)).getResultList();
         return rows.stream().map(row -> new SourceHealth((String) row[0], number(row[1]), number(row[2]),
                 time(row[3]))).toList();
     }
@@ -150,25 +176,8 @@ public class DashboardData {
         if (names.isEmpty()) {
             return List.of();
         }
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                with day as (
-                    select r.port, a.started_at, a.outcome <> 'SUCCEEDED' as failed,
-                           coalesce(a.error_message, a.error_class) as error
-                    from action_attempt a join action_run r on r.id = a.run_id
-                    where a.started_at > now() - interval '1 day'),
-                recent as (
-                    select port, count(*) filter (where started_at > now() - interval '1 hour') as attempts,
-                           count(*) filter (where started_at > now() - interval '1 hour' and failed) as failures,
-                           max(started_at) filter (where failed) as failed_at,
-                           (array_agg(error order by started_at desc) filter (where failed))[1] as error
-                    from day group by port)
-                select p.name, recent.attempts, recent.failures,
-                       (select max(r.updated_at) from action_run r where r.port = p.name and r.state = 'SUCCEEDED'),
-                       recent.failed_at, recent.error,
-                       exists (select 1 from action_run r where r.port = p.name)
-                from unnest(cast(:names as text[])) p(name)
-                left join recent on recent.port = p.name
-                order by p.name""").setParameter("names", names.toArray(String[]::new)).getResultList();
+        List<Object[]> rows = entityManager.createNativeQuery(PORTS)
+                .setParameter("names", names.toArray(String[]::new)).getResultList();
         return rows.stream().map(row -> new PortHealth((String) row[0], number(row[1]), number(row[2]),
                 time(row[3]), time(row[4]), (String) row[5], (Boolean) row[6])).toList();
     }
