@@ -1,7 +1,7 @@
 package dev.switchboard.ingest;
 
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,9 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class RecentDeliveries {
 
-    public static final Duration WINDOW = Duration.ofHours(1);
-
-    private static final int MINUTES = (int) WINDOW.toMinutes();
+    private static final int MINUTES = (int) Duration.ofHours(1).toMinutes();
 
     /** What a source was sent in the window: every delivery, and those refused. */
     public record Counts(long received, long refused) {
@@ -26,6 +24,9 @@ public class RecentDeliveries {
     }
 
     private final Map<String, Minutes> sources = new ConcurrentHashMap<>();
+
+    /** Replaced by a fixed clock in RecentDeliveriesTest. */
+    Clock clock = Clock.systemUTC();
 
     void received(String source) {
         sources.computeIfAbsent(source, name -> new Minutes()).add(now(), 1, 0);
@@ -40,8 +41,8 @@ public class RecentDeliveries {
         return minutes == null ? Counts.NONE : minutes.sum(now());
     }
 
-    private static long now() {
-        return Instant.now().getEpochSecond() / 60;
+    private long now() {
+        return clock.instant().getEpochSecond() / 60;
     }
 
     /** A ring of per-minute counts; a slot holding an older minute is reset before reuse. */

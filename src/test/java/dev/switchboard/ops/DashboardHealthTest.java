@@ -18,11 +18,10 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -45,7 +44,9 @@ class DashboardHealthTest {
 
     static final Pattern TIME = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d");
 
-    static WireMockServer downstream;
+    @RegisterExtension
+    static final WireMockExtension DOWNSTREAM = WireMockExtension.newInstance()
+            .options(options().bindAddress("127.0.0.1").dynamicPort()).build();
 
     @Inject
     DataSource dataSource;
@@ -53,22 +54,11 @@ class DashboardHealthTest {
     @Inject
     RuleRepository repository;
 
-    @BeforeAll
-    static void startDownstream() {
-        downstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        downstream.start();
-        downstream.stubFor(post("/ok").willReturn(aResponse().withStatus(201)));
-        downstream.stubFor(post("/broken").willReturn(aResponse().withStatus(400).withBody("warehouse offline")));
-    }
-
-    @AfterAll
-    static void stopDownstream() {
-        downstream.stop();
-    }
-
     @Test
     void everySourceAndPortWithItsRecentErrorsAndLastSuccess() {
-        String url = "http://127.0.0.1:" + downstream.port();
+        DOWNSTREAM.stubFor(post("/ok").willReturn(aResponse().withStatus(201)));
+        DOWNSTREAM.stubFor(post("/broken").willReturn(aResponse().withStatus(400).withBody("warehouse offline")));
+        String url = "http://127.0.0.1:" + DOWNSTREAM.getPort();
         Workspace.bindPort("health-ok", Map.of("connector", "http", "url", url + "/ok"));
         Workspace.bindPort("health-broken", Map.of("connector", "http", "url", url + "/broken"));
         Workspace.bindPort("health-unused", Map.of("connector", "log"));
