@@ -11,7 +11,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Per-source counters of ingest, as {@code switchboard_ingest_*_total{source=...}}. Requests for
  * a source that does not exist count under {@code source="(unknown)"} so that a scanner cannot
- * create a series per path it tries.
+ * create a series per path it tries. The same deliveries and refusals are kept for the last hour
+ * in {@link RecentDeliveries}.
  */
 @ApplicationScoped
 public class IngestMetrics {
@@ -24,8 +25,12 @@ public class IngestMetrics {
     @Inject
     SignatureFailures signatureFailures;
 
+    @Inject
+    RecentDeliveries recent;
+
     public void received(String source) {
         registry.counter("switchboard.ingest.received", "source", source).increment();
+        recent.received(source);
     }
 
     /** An accepted delivery, with the time from the request's arrival to its durable acceptance. */
@@ -41,6 +46,7 @@ public class IngestMetrics {
 
     public void rejected(String source, String reason) {
         registry.counter("switchboard.ingest.rejected", "source", source, "reason", reason).increment();
+        recent.refused(source);
         if (reason.equals("bad-signature") || reason.equals("stale-timestamp")) {
             signatureFailures.record(source);
         }

@@ -56,7 +56,8 @@ import dev.switchboard.support.Workspace;
  * .ci/run): sign in, find an event whose action failed against a local sink, read the downstream
  * error, replay the run from the dead-letter page and see it succeed on the event's page, which
  * refreshes by itself; the overview's charts are drawn; discard every dead run at once.
- * Screenshots of each page go to target/screenshots/. Without Chromium the test is skipped,
+ * Overview and events fit the window at 1280x800 and at phone width (390x844). Screenshots of
+ * each page go to target/screenshots/. Without Chromium the test is skipped,
  * unless SWITCHBOARD_REQUIRE_BROWSER=true (as in CI), where it fails.
  */
 @QuarkusTest
@@ -180,10 +181,13 @@ class DashboardBrowserTest {
         assertTrue(charted.getOrDefault("events", 0).longValue() > 0, "a chart for the source 'events': " + charted);
         assertTrue(charted.getOrDefault("ui-crm", 0).longValue() > 0, "a chart for the port 'ui-crm': " + charted);
         screenshot("overview");
+        assertFitsTheWindow();
+        shootTheHealthTables("overview-health");
 
         // Find the event and read the downstream's error.
         browser.get(base + "ui/events?q=" + marker);
         screenshot("events");
+        assertFitsTheWindow();
         browser.findElement(By.cssSelector("#events a")).click();
         waiting().until(ExpectedConditions.titleContains("Event"));
         String page = browser.findElement(By.id("run-" + run)).getText();
@@ -219,8 +223,31 @@ class DashboardBrowserTest {
         assertTrue(browser.getPageSource().contains("dashboard-orders"));
         screenshot("rules");
 
+        // At phone width the overview and the events still fit, tables stacked; an empty list says why.
         browser.manage().window().setSize(new Dimension(390, 844));
+        String[][] pages = {{"ui", "overview-phone"}, {"ui/events", "events-phone"},
+                {"ui/events?q=" + UUID.randomUUID(), "events-empty-phone"}};
+        for (String[] phonePage : pages) {
+            browser.get(base + phonePage[0]);
+            screenshot(phonePage[1]);
+            assertFitsTheWindow();
+        }
+        assertEquals("No events match.", browser.findElement(By.cssSelector("p.empty")).getText());
         browser.get(base + "ui");
-        screenshot("overview-phone");
+        shootTheHealthTables("overview-health-phone");
+    }
+
+    /** The overview's source and connector health, below the charts. */
+    void shootTheHealthTables(String name) throws IOException {
+        javascript("document.getElementById('source-health').scrollIntoView()");
+        screenshot(name);
+    }
+
+    /** Nothing on the current page sticks out to the side: it needs no horizontal scrolling. */
+    @SuppressWarnings("unchecked")
+    void assertFitsTheWindow() {
+        List<Number> widths = (List<Number>) javascript("return [document.documentElement.scrollWidth, window.innerWidth]");
+        assertTrue(widths.get(0).longValue() <= widths.get(1).longValue(),
+                browser.getCurrentUrl() + " is " + widths.get(0) + " px wide in a window of " + widths.get(1) + " px");
     }
 }

@@ -21,6 +21,7 @@ public class HubTestProfile implements QuarkusTestProfile {
     /** A Standard Webhooks secret: whsec_ and base64 of the key. */
     public static final String STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     public static final String STANDARD_SECRET_NEXT = "whsec_bmV4dC1zdGFuZGFyZC13ZWJob29rcy1rZXk=";
+    public static final String HEALTH_SECRET = "health-secret";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -97,6 +98,11 @@ public class HubTestProfile implements QuarkusTestProfile {
                 // The shipped reconciliation route runs at once and every second while a test loads it.
                 Map.entry("reconcile.orders.period", "1s"),
                 Map.entry("reconcile.orders.delay", "0"),
+
+                // The overview's source health: one source never sent anything, one sent some badly signed.
+                Map.entry("switchboard.sources.health-idle.signature", "none"),
+                Map.entry("switchboard.sources.health-signed.signature", "hmac-sha256"),
+                Map.entry("switchboard.sources.health-signed.secret", HEALTH_SECRET),
 
                 Map.entry("switchboard.sources.open.signature", "none"),
                 Map.entry("switchboard.sources.open.event-type", "test.open"));

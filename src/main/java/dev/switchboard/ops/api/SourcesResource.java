@@ -39,7 +39,7 @@ public class SourcesResource {
 
     @GET
     public List<SourceView> list() {
-        Map<String, DashboardData.SourceHealth> health = data.sources().stream()
+        Map<String, DashboardData.SourceHealth> health = data.sources(config.sources().keySet()).stream()
                 .collect(Collectors.toMap(DashboardData.SourceHealth::source, Function.identity()));
         return config.sources().entrySet().stream().sorted(Map.Entry.comparingByKey()).map(entry -> {
             String name = entry.getKey();

@@ -1,6 +1,7 @@
 package dev.switchboard.ops.ui;
 
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,6 +15,38 @@ import jakarta.transaction.Transactional;
 @ApplicationScoped
 public class DashboardData {
 
+    /** Per named source: the last day's events and failures, the last event ever (see {@link #sources}). */
+    static final String SOURCES = """
+            select s.name, d.received, d.failed,
+                   (select max(e.received_at) from event e where e.source = s.name)
+            from unnest(cast(:names as text[])) s(name)
+            cross join lateral (
+                select count(*) as received, count(*) filter (where e.state = 'FAILED') as failed
+                from event e where e.source = s.name and e.received_at > now() - interval '1 day') d
+            order by s.name""";
+
+    /** Per named port: its attempts and failures, last failure, last success, ever called (see {@link #ports}). */
+    static final String PORTS = """
+            with day as (
+                -- Each attempt's port by its run's key, never by joining (and so reading) every run.
+                select (select r.port from action_run r where r.id = a.run_id) as port, a.started_at,
+                       a.outcome <> 'SUCCEEDED' as failed, coalesce(a.error_message, a.error_class) as error
+                from action_attempt a
+                where a.started_at > now() - interval '1 day'),
+            recent as (
+                select port, count(*) filter (where started_at > now() - interval '1 hour') as attempts,
+                       count(*) filter (where started_at > now() - interval '1 hour' and failed) as failures,
+                       max(started_at) filter (where failed) as failed_at,
+                       (array_agg(error order by started_at desc) filter (where failed))[1] as error
+                from day group by port)
+            select p.name, recent.attempts, recent.failures,
+                   (select max(r.updated_at) from action_run r where r.port = p.name and r.state = 'SUCCEEDED'),
+                   recent.failed_at, recent.error,
+                   exists (select 1 from action_run r where r.port = p.name)
+            from unnest(cast(:names as text[])) p(name)
+            left join recent on recent.port = p.name
+            order by p.name""";
+
     @Inject
     EntityManager entityManager;
 
@@ -21,16 +54,16 @@ public class DashboardData {
     public record Hour(String hour, long received, long succeeded, long failed, long dead) {
     }
 
-    /** A source's last day: events received, failed, and the last arrival. */
+    /** A source's last day: events received, failed, and the last arrival ever (null: none). */
     public record SourceHealth(String source, long received, long failed, OffsetDateTime lastEvent) {
     }
 
-    /** A port's last hour: attempts, failed attempts, and the last success ever. */
-    public record PortHealth(String port, long attempts, long failures, OffsetDateTime lastSuccess) {
-
-        public long errorRatePercent() {
-            return attempts == 0 ? 0 : Math.round(failures * 100.0 / attempts);
-        }
+    /**
+     * A port's last hour (attempts, failed attempts), its last failure of the last day with its
+     * error message, its last success ever, and whether it was ever called.
+     */
+    public record PortHealth(String port, long attempts, long failures, OffsetDateTime lastSuccess,
+            OffsetDateTime lastFailure, String lastError, boolean called) {
     }
 
     public record Totals(long received, long processed, long ignored, long failedEvents, long succeeded,
@@ -115,29 +148,38 @@ public class DashboardData {
                 .computeIfAbsent((String) row[1], hour -> new long[4]);
     }
 
+    /**
+     * The named sources, each with its last day's events and last event, also when it has none.
+     * Per source, two lookups on the (source, received_at) index: at every refresh, whatever the
+     * size of the event table.
+     */
     @Transactional
     @SuppressWarnings("unchecked")
-    public List<SourceHealth> sources() {
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                select source, count(*) filter (where received_at > now() - interval '1 day'),
-                       count(*) filter (where received_at > now() - interval '1 day' and state = 'FAILED'),
-                       max(received_at)
-                from event group by source order by source""").getResultList();
+    public List<SourceHealth> sources(Collection<String> names) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        List<Object[]> rows = entityManager.createNativeQuery(SOURCES)
+                .setParameter("names", names.toArray(String[]::new)).getResultList();
         return rows.stream().map(row -> new SourceHealth((String) row[0], number(row[1]), number(row[2]),
                 time(row[3]))).toList();
     }
 
+    /**
+     * The named ports: attempts and failures in the last hour, the last failure of the last day,
+     * the last success, and whether any run was ever sent to it. The attempts come from one range
+     * of the started_at index; the rest are index lookups per port.
+     */
     @Transactional
     @SuppressWarnings("unchecked")
-    public List<PortHealth> ports() {
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                select r.port, count(a.*) filter (where a.started_at > now() - interval '1 hour'),
-                       count(a.*) filter (where a.started_at > now() - interval '1 hour' and a.outcome <> 'SUCCEEDED'),
-                       max(a.started_at) filter (where a.outcome = 'SUCCEEDED')
-                from action_run r left join action_attempt a on a.run_id = r.id
-                group by r.port order by r.port""").getResultList();
+    public List<PortHealth> ports(Collection<String> names) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        List<Object[]> rows = entityManager.createNativeQuery(PORTS)
+                .setParameter("names", names.toArray(String[]::new)).getResultList();
         return rows.stream().map(row -> new PortHealth((String) row[0], number(row[1]), number(row[2]),
-                time(row[3]))).toList();
+                time(row[3]), time(row[4]), (String) row[5], (Boolean) row[6])).toList();
     }
 
     private static long number(Object value) {

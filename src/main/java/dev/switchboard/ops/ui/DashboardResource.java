@@ -52,7 +52,7 @@ public class DashboardResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance overview(DashboardData.Totals totals, String chart, String bySource,
-                String byPort, List<DashboardData.SourceHealth> sources, List<DashboardData.PortHealth> ports,
+                String byPort, List<HealthTables.SourceRow> sources, List<HealthTables.PortRow> ports,
                 List<Incidents.Incident> incidents);
 
         static native TemplateInstance events(EventsResource.EventList events, String source, String type,
@@ -69,6 +69,9 @@ public class DashboardResource {
 
     @Inject
     DashboardData data;
+
+    @Inject
+    HealthTables health;
 
     @Inject
     Incidents incidents;
@@ -90,7 +93,7 @@ public class DashboardResource {
         return Templates.overview(data.totals(),
                 JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
                 JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
-                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), data.sources(), data.ports(),
+                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), health.sources(), health.ports(),
                 incidents.open());
     }
 

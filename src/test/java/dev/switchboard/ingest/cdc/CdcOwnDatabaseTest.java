@@ -2,6 +2,7 @@ package dev.switchboard.ingest.cdc;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,12 +18,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.ops.ui.HealthTables;
 import dev.switchboard.support.HubState;
 
 /**
  * A CDC source on the hub's own (embedded) database, the embedded default's case: its changes
  * become events and go through the stream like any other. The captured table is created by the
  * test, after the source started: should Debezium fail on it, the route is restarted after 1 s.
+ * The overview's source health shows it streaming, with the changes it received.
  */
 @QuarkusTest
 @TestProfile(CdcOwnDatabaseTest.Profile.class)
@@ -47,6 +50,9 @@ class CdcOwnDatabaseTest {
 
     @Inject
     CdcStatus status;
+
+    @Inject
+    HealthTables health;
 
     @Test
     void changesOfTheHubsOwnTablesBecomeEventsOnTheStream() {
@@ -73,6 +79,12 @@ class CdcOwnDatabaseTest {
                 "select envelope->'data'->'before'->>'name' " + ofTheRow + " and type like '%.updated'"));
         assertEquals("Ada L.", HubState.text(database,
                 "select envelope->'data'->'after'->>'name' " + ofTheRow + " and type like '%.updated'"));
+
+        // The overview's source health: the source streams, and its changes were received and accepted.
+        HealthTables.SourceRow row = health.sources().get(0);
+        assertEquals(List.of("own", "cdc", "STREAMING"), List.of(row.name(), row.kind(), row.state()));
+        assertTrue(row.recent().received() >= 3 && row.lastAccepted() != null, row::toString);
+        assertEquals(0, row.errorRatePercent());
     }
 
     private void execute(String sql) {
