@@ -186,17 +186,21 @@ class AlertsTest {
 
     @Test
     void aRunDeadBeforeAnyAttemptResolvesWhenItsReplaySucceeds() {
-        // The port's binding is removed while a rule still uses it: the new bindings apply, the
-        // rules are rejected and the previous ones stay, so the run is DEAD before any attempt.
-        Workspace.unbindPort("alerting-late");
-        assertEquals(1, repository.reload().size());
+        // A body that cannot be rendered: the run is DEAD when planned, before any attempt.
+        Workspace.writeRule("alerting.yaml", """
+                rules:
+                  - id: late-call
+                    on: alertinglate.*
+                    actions: [{id: call, port: alerting-late, body: '{{data.missing}}'}]
+                """);
+        assertEquals(List.of(), repository.reload());
         String type = "alertinglate." + UUID.randomUUID();
         String run = deadRunOf(Events.post(type, ""));
         assertEquals(0, HubState.count(dataSource, "select attempts from action_run where id = ?::uuid", run));
         await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "run-dead:" + run)) == 1);
 
         pager.stubFor(post("/late/" + type).willReturn(aResponse().withStatus(200)));
-        bindAlerts();
+        bindAlerts(); // the rule as it was, whose body renders: the replay renders it again
         given().post("/api/runs/" + run + "/replay").then().statusCode(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> "SUCCEEDED".equals(
                 HubState.text(dataSource, "select state from action_run where id = ?::uuid", run)));
