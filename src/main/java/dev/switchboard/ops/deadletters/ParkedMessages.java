@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.InvalidDestinationRuntimeException;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
@@ -80,8 +81,9 @@ public class ParkedMessages {
             for (Enumeration<?> messages = browser.getEnumeration(); messages.hasMoreElements();) {
                 visit.accept((Message) messages.nextElement());
             }
-        } catch (InvalidDestinationRuntimeException nothingParkedYet) {
-            // the queue is created by the first message parked on it
+        } catch (InvalidDestinationException | InvalidDestinationRuntimeException nothingParkedYet) {
+            // The queue is created by the first message parked on it. The browser reports its
+            // absence as the checked exception, calls on the context as the runtime one.
         } catch (JMSException e) {
             throw new IllegalStateException("Cannot browse " + queue.name() + ": " + e.getMessage(), e);
         }
@@ -139,7 +141,7 @@ public class ParkedMessages {
             move.with(context, message);
             context.commit();
             return true;
-        } catch (InvalidDestinationRuntimeException nothingParkedYet) {
+        } catch (InvalidDestinationException | InvalidDestinationRuntimeException nothingParkedYet) {
             return false;
         } catch (JMSException e) {
             throw new IllegalStateException("Cannot move " + id + " from " + queue.name() + ": " + e.getMessage(), e);
