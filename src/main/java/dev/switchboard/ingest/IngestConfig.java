@@ -10,12 +10,12 @@ import io.smallrye.config.WithDefault;
 public interface IngestConfig {
 
     /**
-     * Webhook acceptances (a database transaction and a broker send each) in flight at once in this
-     * replica. Each holds a database connection: the default leaves 16 of the pool's 64 to the
-     * stream consumers, the run workers and the API, which a flood of requests would otherwise
-     * starve of connections (and the senders would see their requests fail after the pool's wait).
+     * Webhook acceptances in flight at once in this replica. They wait for a shared commit (the
+     * acceptance batch) rather than holding a connection each, so the bound is on requests held
+     * in memory, not on the pool: the default lets one full batch (256) wait while the previous
+     * one commits.
      */
-    @WithDefault("48")
+    @WithDefault("256")
     int maxConcurrent();
 
     /** How long a request waits for a free acceptance before it is refused with 503 and Retry-After. */

@@ -11,6 +11,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 import dev.switchboard.boot.EmbeddedBroker;
+import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.stream.Stream;
 import dev.switchboard.stream.StreamRoutes;
 
@@ -52,6 +53,17 @@ public class QueueSourceRoutes extends RouteBuilder {
                     .log(LoggingLevel.WARN, "Unreadable message of source " + name + " sent to "
                             + source.deadLetterAddress() + ": ${exception.message}")
                     // A reply-to would make the dead-letter send wait for an answer.
+                    .removeHeader("JMSReplyTo")
+                    .setHeader(Stream.DEAD_REASON, simple("${exception.message}"))
+                    .setHeader(DEAD_SOURCE, constant(name))
+                    .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
+                .end()
+                // Data the database refuses is refused again at every redelivery: park it too.
+                .onException(Exception.class).onWhen(exchange -> DatabaseErrors.isBadData(
+                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))).handled(true)
+                    .process(exchange -> metrics.rejected(name, "unstorable"))
+                    .log(LoggingLevel.WARN, "Message of source " + name + " refused by the database, sent to "
+                            + source.deadLetterAddress() + ": ${exception.message}")
                     .removeHeader("JMSReplyTo")
                     .setHeader(Stream.DEAD_REASON, simple("${exception.message}"))
                     .setHeader(DEAD_SOURCE, constant(name))

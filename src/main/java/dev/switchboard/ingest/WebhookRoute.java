@@ -17,6 +17,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.OverloadedException;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.Stream;
 import dev.switchboard.stream.StreamRoutes;
@@ -89,7 +91,17 @@ public class WebhookRoute extends RouteBuilder {
     private void fail(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Problem problem;
-        if (isUnavailable(error)) {
+        if (DatabaseErrors.isBadData(error)) {
+            // Retrying cannot help: the same data is refused however often it comes back.
+            LOG.warnf("Webhook for source %s refused by the database: %s", sourceOf(exchange),
+                    DatabaseErrors.reason(error));
+            problem = new Problem(422, "unstorable-event", "Event cannot be stored",
+                    "The database refused this event: " + DatabaseErrors.reason(error));
+        } else if (error instanceof OverloadedException) {
+            problem = new Problem(503, "overloaded", "Too many requests in progress",
+                    "The hub cannot take more events right now; nothing was accepted. Retry later.",
+                    Map.of("Retry-After", RETRY_AFTER_SECONDS));
+        } else if (isUnavailable(error)) {
             LOG.warnf("Webhook for source %s not accepted, database or broker unavailable: %s",
                     sourceOf(exchange), rootMessage(error));
             problem = new Problem(503, "unavailable", "Service unavailable",
@@ -118,7 +130,8 @@ public class WebhookRoute extends RouteBuilder {
                     || cause instanceof jakarta.transaction.RollbackException
                     || cause instanceof jakarta.transaction.SystemException
                     || cause instanceof jakarta.persistence.PersistenceException
-                    || cause instanceof java.net.ConnectException) {
+                    || cause instanceof java.net.ConnectException
+                    || cause instanceof IllegalStateException && cause.getCause() instanceof java.util.concurrent.TimeoutException) {
                 return true;
             }
         }

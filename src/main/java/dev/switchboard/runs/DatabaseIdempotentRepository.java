@@ -5,6 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
 import javax.sql.DataSource;
 
 import org.apache.camel.RuntimeCamelException;
@@ -33,6 +40,30 @@ public class DatabaseIdempotentRepository extends ServiceSupport implements Idem
     @Override
     public boolean add(String key) {
         return update("insert into idempotency_key (processor, key) values (?, ?) on conflict do nothing", key) == 1;
+    }
+
+    /**
+     * Adds many keys in one round trip, in the caller's JTA transaction, and returns those that
+     * were new. Sorted, so that two batches sharing keys lock them in the same order and one waits
+     * for the other instead of deadlocking.
+     */
+    public Set<String> addAll(Collection<String> keys) {
+        List<String> sorted = new ArrayList<>(new TreeSet<>(keys));
+        List<Object[]> rows = new ArrayList<>(sorted.size());
+        sorted.forEach(key -> rows.add(new Object[] { processor, key }));
+        try {
+            int[] added = Statements.batch(dataSource,
+                    "insert into idempotency_key (processor, key) values (?, ?) on conflict do nothing", rows);
+            Set<String> fresh = new HashSet<>();
+            for (int i = 0; i < added.length; i++) {
+                if (added[i] != 0) {
+                    fresh.add(sorted.get(i));
+                }
+            }
+            return fresh;
+        } catch (SQLException e) {
+            throw new StoreException("Idempotency keys could not be recorded", e);
+        }
     }
 
     @Override

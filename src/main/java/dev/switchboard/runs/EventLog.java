@@ -3,6 +3,7 @@ package dev.switchboard.runs;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,57 +19,127 @@ import dev.switchboard.rules.Evaluation;
 import dev.switchboard.stream.Envelopes;
 
 /**
- * Writes event state. Both writes are upserts on the event id, because the two sides of the
- * stream can meet in either order: the consumer may see a message before the acceptance that
- * published it has committed (it then waits on the row), or, if that commit failed after the
- * send, before any row exists (it then records the event itself, and the sender's retry finds it).
+ * The owner of the event table and of the stream outbox: every write of event state, in batches.
+ * An accepted event is written with its outbox row in the acceptance's transaction; the relay
+ * takes outbox rows for the stream; the stream's consumer records what the rules made of each.
  */
 @ApplicationScoped
 public class EventLog {
 
-    private static final String UPSERT = """
+    private static final String INSERT = """
             insert into event (id, source, delivery_id, type, subject, received_at, state, processed_at, envelope,
                 matched_rules, error)
             values (?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), string_to_array(?, chr(10)), cast(? as text))
+            """;
+
+    private static final String OUTBOX = "insert into stream_outbox (event_id) values (?)";
+
+    /**
+     * Takes up to a batch of outbox rows, oldest first, with their events' envelopes. Rows another
+     * replica's relay holds are skipped; the delete commits only after the broker took the batch.
+     */
+    private static final String TAKE_OUTBOX = """
+            with taken as (
+                delete from stream_outbox where seq in (
+                    select seq from stream_outbox order by seq limit ? for update skip locked)
+                returning seq, event_id)
+            select e.id, e.type, e.source, e.envelope::text from taken join event e on e.id = taken.event_id
+            order by taken.seq
             """;
 
     /** Written with {@link Statements}: this is the hot path of every event. */
     @Inject
     DataSource dataSource;
 
-    /** Records an event, with its envelope as serialized once by the caller, as received; part of the acceptance transaction. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void recordReceived(CloudEvent event, String envelope) {
-        insert(event, envelope, EventState.RECEIVED, null, UPSERT + " on conflict (id) do nothing", List.of(), null);
+    /** An accepted event as it is written: its CloudEvent and the envelope serialized once from it. */
+    public record Received(CloudEvent event, String envelope) {
+    }
+
+    /** An event as the rules judged it, with the envelope it came in. */
+    public record Judged(CloudEvent event, String envelope, Evaluation evaluation) {
+
+        EventState state() {
+            return !evaluation.failures().isEmpty() ? EventState.FAILED
+                    : evaluation.matches().isEmpty() ? EventState.IGNORED : EventState.PROCESSED;
+        }
+    }
+
+    /** An event on its way to the stream. */
+    public record Outgoing(UUID id, String type, String source, String envelope) {
     }
 
     /**
-     * Records what the rules made of an event: PROCESSED when rules matched, IGNORED when none did,
-     * FAILED when a rule could not be evaluated. Records the event first if its acceptance never
-     * committed.
+     * Records accepted events as RECEIVED, each with its outbox row, in the caller's transaction.
+     * An event already there (its stream message arrived first, see {@link #recordJudged}) gets no
+     * second outbox row.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public EventState recordProcessed(CloudEvent event, String envelope, Evaluation evaluation) {
-        EventState state = !evaluation.failures().isEmpty() ? EventState.FAILED
-                : evaluation.matches().isEmpty() ? EventState.IGNORED : EventState.PROCESSED;
-        insert(event, envelope, state, OffsetDateTime.now(ZoneOffset.UTC), UPSERT + """
+    public void recordReceived(List<Received> events) {
+        List<Object[]> rows = new ArrayList<>(events.size());
+        events.forEach(received -> rows.add(row(received.event(), received.envelope(), EventState.RECEIVED, null,
+                List.of(), null)));
+        int[] inserted = batch(INSERT + " on conflict (id) do nothing", rows);
+        List<Object[]> outbox = new ArrayList<>(events.size());
+        for (int i = 0; i < inserted.length; i++) {
+            if (inserted[i] != 0) {
+                outbox.add(new Object[] { UUID.fromString(events.get(i).event().getId()) });
+            }
+        }
+        batch(OUTBOX, outbox);
+    }
+
+    /**
+     * Records what the rules made of events: PROCESSED when rules matched, IGNORED when none did,
+     * FAILED when a rule could not be evaluated. Records an event first if no acceptance wrote it
+     * (a message published straight to the stream).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void recordJudged(List<Judged> events) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Object[]> rows = new ArrayList<>(events.size());
+        for (Judged judged : events) {
+            Evaluation evaluation = judged.evaluation();
+            rows.add(row(judged.event(), judged.envelope(), judged.state(), now, evaluation.matchedRuleIds(),
+                    evaluation.failures().isEmpty() ? null : String.join("; ", evaluation.failures())));
+        }
+        batch(INSERT + """
                  on conflict (id) do update set state = excluded.state, processed_at = excluded.processed_at,
                      matched_rules = excluded.matched_rules, error = excluded.error
                  where event.state = 'RECEIVED'
-                """, evaluation.matchedRuleIds(), evaluation.failures().isEmpty() ? null
-                : String.join("; ", evaluation.failures()));
-        return state;
+                """, rows);
     }
 
-    private void insert(CloudEvent event, String envelope, EventState state, OffsetDateTime processedAt, String sql,
+    /** Marks one event FAILED with the reason, if it is still RECEIVED: its stream message was parked. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void recordParked(UUID id, String reason) {
+        batch("update event set state = 'FAILED', processed_at = now(), error = ? where id = ? and state = 'RECEIVED'",
+                List.<Object[]>of(new Object[] { reason, id }));
+    }
+
+    /** Takes up to {@code limit} events for the stream; they leave the outbox when the caller's transaction commits. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<Outgoing> takeForStream(int limit) {
+        try {
+            return Statements.query(dataSource, TAKE_OUTBOX, row -> new Outgoing(row.getObject(1, UUID.class),
+                    row.getString(2), row.getString(3), row.getString(4)), limit);
+        } catch (SQLException e) {
+            throw new StoreException("The stream outbox could not be read", e);
+        }
+    }
+
+    private static Object[] row(CloudEvent event, String envelope, EventState state, OffsetDateTime processedAt,
             List<String> matchedRules, String error) {
         Object deliveryId = event.getExtension(Envelopes.DELIVERY_ID);
+        return new Object[] { UUID.fromString(event.getId()), event.getSource().toString(),
+                deliveryId == null ? event.getId() : deliveryId.toString(), event.getType(), event.getSubject(),
+                event.getTime(), state.name(), processedAt, envelope, String.join("\n", matchedRules), error };
+    }
+
+    private int[] batch(String sql, List<Object[]> rows) {
         try {
-            Statements.update(dataSource, sql, UUID.fromString(event.getId()), event.getSource().toString(),
-                    deliveryId == null ? event.getId() : deliveryId.toString(), event.getType(), event.getSubject(),
-                    event.getTime(), state.name(), processedAt, envelope, String.join("\n", matchedRules), error);
+            return Statements.batch(dataSource, sql, rows);
         } catch (SQLException e) {
-            throw new IllegalStateException("Event " + event.getId() + " could not be recorded: " + e.getMessage(), e);
+            throw new StoreException("Events could not be recorded", e);
         }
     }
 }

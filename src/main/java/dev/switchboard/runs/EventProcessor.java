@@ -1,5 +1,7 @@
 package dev.switchboard.runs;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -9,7 +11,7 @@ import io.cloudevents.CloudEvent;
 import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.rules.Evaluation;
 
-/** Records, in the stream consumer's transaction, an event's outcome and the runs it asks for. */
+/** Records, in the caller's transaction, one event's outcome and the runs it asks for (a route's call). */
 @ApplicationScoped
 public class EventProcessor {
 
@@ -24,8 +26,9 @@ public class EventProcessor {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(CloudEvent event, String envelope, Evaluation evaluation) {
-        EventState state = eventLog.recordProcessed(event, envelope, evaluation);
-        ledger.plan(event, evaluation);
-        metrics.event(event.getSource().toString(), state.name().toLowerCase());
+        EventLog.Judged judged = new EventLog.Judged(event, envelope, evaluation);
+        eventLog.recordJudged(List.of(judged));
+        ledger.plan(List.of(judged));
+        metrics.event(event.getSource().toString(), judged.state().name().toLowerCase());
     }
 }

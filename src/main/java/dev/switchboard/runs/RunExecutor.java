@@ -3,12 +3,17 @@ package dev.switchboard.runs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.cloudevents.CloudEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import dev.switchboard.connect.ActionRequest;
 import dev.switchboard.connect.ConnectorException;
@@ -24,9 +29,18 @@ import dev.switchboard.stream.Envelopes;
 /**
  * Performs one claimed attempt of a run through its port's current binding, and records the
  * outcome. The connector is looked up at each attempt, so a rebinding applies to retries too.
+ *
+ * <p>No database connection is held during the downstream call: the attempt is fenced by its
+ * claim (an attempt number only this claim has, see {@link AttemptFence}), and its outcome is
+ * written afterwards, together with other attempts' outcomes in one transaction
+ * ({@link GroupCommit}), only if that claim is still current. A replica that dies mid-call leaves
+ * a claim that expires, and the run is retried as the next attempt with the same idempotency key.
  */
 @ApplicationScoped
 public class RunExecutor {
+
+    private static final Duration RECORD_WAIT = Duration.ofSeconds(30);
+    private static final int REMEMBERED_ATTEMPTS = 65_536;
 
     @Inject
     RunLedger ledger;
@@ -37,10 +51,54 @@ public class RunExecutor {
     @Inject
     HubMetrics metrics;
 
+    @Inject
+    BatchConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final AttemptFence fence = new AttemptFence(REMEMBERED_ATTEMPTS);
+    private final ThrottledWarning warning = new ThrottledWarning(
+            "Attempt outcomes cannot be recorded; their claims will expire and the runs be retried");
+    private GroupCommit<RunLedger.Outcome, Boolean> outcomes;
+
+    @PostConstruct
+    void startRecording() {
+        BatchConfig.Stage stage = config.outcomes();
+        outcomes = new GroupCommit<>("outcomes", stage.size(), stage.linger(), stage.size() * 16, this::write,
+                registry);
+    }
+
+    @PreDestroy
+    void stopRecording() {
+        outcomes.stop();
+    }
+
+    /** Runs the attempt, unless a copy of it was already run here; returns once its outcome is recorded. */
     public void execute(ClaimedRun run) {
+        if (!fence.begin(run.attemptKey())) {
+            return;
+        }
+        String connector = ports.find(run.port()).map(PortBinding::connectorName).orElse("none");
+        RunLedger.Outcome outcome = attempt(run);
+        try {
+            outcomes.submit(outcome, RECORD_WAIT);
+        } catch (Exception e) {
+            warning.log(e);
+            return;
+        }
+        Duration took = Duration.ofMillis((Long) outcome.attemptRow()[3]);
+        metrics.attempt(run.ruleId(), run.port(), connector, outcome.state().name().toLowerCase(), took);
+    }
+
+    private List<Boolean> write(List<RunLedger.Outcome> batch) {
+        QuarkusTransaction.requiringNew().run(() -> ledger.record(batch));
+        return batch.stream().map(outcome -> Boolean.TRUE).toList();
+    }
+
+    private RunLedger.Outcome attempt(ClaimedRun run) {
         Instant started = Instant.now();
         RunLedger.Failure failure;
-        String connector = ports.find(run.port()).map(PortBinding::connectorName).orElse("none");
         try {
             PortBinding binding = ports.find(run.port()).orElseThrow(() -> new ConnectorException(
                     "port '" + run.port() + "' is not bound", true));
@@ -52,12 +110,10 @@ public class RunExecutor {
             Delivery delivery = binding.connector().deliver(new ActionRequest(run.port(), run.operation(),
                     run.body(), run.id().toString(), run.attempt(), binding.settings(), EventDocument.of(cloudEvent)));
             Duration took = Duration.between(started, Instant.now());
-            ledger.succeeded(run, started, took, delivery.status(), Excerpts.of(delivery.response()));
-            metrics.attempt(run.ruleId(), run.port(), connector, "succeeded", took);
             if (cloudEvent.getTime() != null) {
                 metrics.endToEnd(run.ruleId(), run.port(), Duration.between(cloudEvent.getTime().toInstant(), Instant.now()));
             }
-            return;
+            return ledger.succeeded(run, started, took, delivery.status(), Excerpts.of(delivery.response()));
         } catch (ConnectorException e) {
             failure = new RunLedger.Failure(errorClass(e), e.getMessage(), e.status(), Excerpts.of(e.response()),
                     e.permanent());
@@ -70,9 +126,7 @@ public class RunExecutor {
         } catch (Exception e) {
             failure = new RunLedger.Failure(e.getClass().getName(), String.valueOf(e.getMessage()), null, null, false);
         }
-        Duration took = Duration.between(started, Instant.now());
-        RunState state = ledger.failed(run, started, took, failure);
-        metrics.attempt(run.ruleId(), run.port(), connector, state.name().toLowerCase(), took);
+        return ledger.failed(run, started, Duration.between(started, Instant.now()), failure);
     }
 
     /** The class of the failure's cause when a connector wrapped one, else of the failure itself. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -116,25 +117,34 @@ public class RunLedger {
         return UUID.nameUUIDFromBytes((eventId + '/' + ruleId + '/' + actionId).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Creates the runs an evaluation asks for, once: a redelivered event finds them already there. */
+    /** Creates the runs the judged events ask for, once: a redelivered event finds them already there. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void plan(CloudEvent event, Evaluation evaluation) {
-        for (Evaluation.Match match : evaluation.matches()) {
-            for (Evaluation.PlannedAction planned : match.actions()) {
-                RuleAction action = planned.action();
-                UUID id = runId(event.getId(), match.rule().id(), action.id());
-                Optional<PortBinding> binding = ports.find(action.port());
-                RetryPolicy retry = binding.map(PortBinding::retry).orElse(RetryPolicy.DEFAULT)
-                        .with(action.maxAttempts(), action.initialDelay(), action.maxDelay());
-                String error = planned.error() != null ? "template: " + planned.error()
-                        : binding.isEmpty() ? "port '" + action.port() + "' is not bound" : null;
-                int created = update(PLAN, id, UUID.fromString(event.getId()), match.rule().id(), action.id(),
-                        action.port(), action.operation().orElse(null), planned.body(),
-                        error == null ? RunState.PENDING.name() : RunState.DEAD.name(), retry.maxAttempts(),
-                        retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), error, error != null);
-                if (created == 1 && error != null) {
-                    metrics.deadAtPlanning(match.rule().id(), action.port());
+    public void plan(List<EventLog.Judged> events) {
+        List<Object[]> rows = new ArrayList<>();
+        List<String[]> deadRuleAndPort = new ArrayList<>();
+        for (EventLog.Judged judged : events) {
+            CloudEvent event = judged.event();
+            for (Evaluation.Match match : judged.evaluation().matches()) {
+                for (Evaluation.PlannedAction planned : match.actions()) {
+                    RuleAction action = planned.action();
+                    UUID id = runId(event.getId(), match.rule().id(), action.id());
+                    Optional<PortBinding> binding = ports.find(action.port());
+                    RetryPolicy retry = binding.map(PortBinding::retry).orElse(RetryPolicy.DEFAULT)
+                            .with(action.maxAttempts(), action.initialDelay(), action.maxDelay());
+                    String error = planned.error() != null ? "template: " + planned.error()
+                            : binding.isEmpty() ? "port '" + action.port() + "' is not bound" : null;
+                    rows.add(new Object[] { id, UUID.fromString(event.getId()), match.rule().id(), action.id(),
+                            action.port(), action.operation().orElse(null), planned.body(),
+                            error == null ? RunState.PENDING.name() : RunState.DEAD.name(), retry.maxAttempts(),
+                            retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), error, error != null });
+                    deadRuleAndPort.add(error == null ? null : new String[] { match.rule().id(), action.port() });
                 }
+            }
+        }
+        int[] created = batch(PLAN, rows);
+        for (int i = 0; i < created.length; i++) {
+            if (created[i] != 0 && deadRuleAndPort.get(i) != null) {
+                metrics.deadAtPlanning(deadRuleAndPort.get(i)[0], deadRuleAndPort.get(i)[1]);
             }
         }
     }
@@ -178,16 +188,15 @@ public class RunLedger {
                 row.getString("envelope"));
     }
 
-    /** Joins the attempt's transaction, which holds its idempotency key (see {@link RunDispatchRoute}). */
-    @Transactional
-    public void succeeded(ClaimedRun run, Instant started, Duration took, Integer status, String response) {
-        finish(run, RunState.SUCCEEDED, null, null);
-        attempt(run.id(), run.attempt(), started, took, RunState.SUCCEEDED.name(), null, null, status, response);
+    /** The outcome of a successful attempt, to be recorded with {@link #record}. */
+    public Outcome succeeded(ClaimedRun run, Instant started, Duration took, Integer status, String response) {
+        return new Outcome(run, RunState.SUCCEEDED, null, null, new Object[] { run.id(), run.attempt(),
+                OffsetDateTime.ofInstant(started, ZoneOffset.UTC), took.toMillis(), RunState.SUCCEEDED.name(), null,
+                null, status, response });
     }
 
-    /** Records a failed attempt: FAILED when another attempt is scheduled, else DEAD, with the reason. */
-    @Transactional
-    public RunState failed(ClaimedRun run, Instant started, Duration took, Failure failure) {
+    /** The outcome of a failed attempt: FAILED when another attempt is scheduled, else DEAD, with the reason. */
+    public Outcome failed(ClaimedRun run, Instant started, Duration took, Failure failure) {
         boolean exhausted = run.attemptsOfBudget() >= run.retry().maxAttempts();
         RunState state = failure.permanent() || exhausted ? RunState.DEAD : RunState.FAILED;
         String reason = failure.permanent() ? failure.message()
@@ -196,15 +205,27 @@ public class RunLedger {
         OffsetDateTime next = state == RunState.FAILED
                 ? OffsetDateTime.now(ZoneOffset.UTC).plus(run.retry().delayAfter(run.attemptsOfBudget(), random))
                 : null;
-        finish(run, state, next, reason);
-        attempt(run.id(), run.attempt(), started, took, RunState.FAILED.name(), failure.errorClass(),
-                failure.message(), failure.status(), failure.response());
-        return state;
+        return new Outcome(run, state, next, reason, new Object[] { run.id(), run.attempt(),
+                OffsetDateTime.ofInstant(started, ZoneOffset.UTC), took.toMillis(), RunState.FAILED.name(),
+                failure.errorClass(), failure.message(), failure.status(), failure.response() });
     }
 
-    /** Only while the claim is current: a stale claimer changes nothing, so sends no dead letter. */
-    private void finish(ClaimedRun run, RunState state, OffsetDateTime nextAttempt, String error) {
-        update(FINISH, state.name(), nextAttempt, error, state == RunState.DEAD, run.id(), run.attempt());
+    /**
+     * Records attempts' outcomes in the caller's transaction, in two round trips whatever their
+     * number. Each changes its run only while the claim it belongs to is current: a stale
+     * claimer's outcome changes nothing, so sends no dead letter; its attempt row is kept.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void record(List<Outcome> outcomes) {
+        List<Object[]> finishes = new ArrayList<>(outcomes.size());
+        List<Object[]> attempts = new ArrayList<>(outcomes.size());
+        for (Outcome outcome : outcomes) {
+            finishes.add(new Object[] { outcome.state().name(), outcome.nextAttempt(), outcome.error(),
+                    outcome.state() == RunState.DEAD, outcome.run().id(), outcome.run().attempt() });
+            attempts.add(outcome.attemptRow());
+        }
+        batch(FINISH, finishes);
+        batch(ATTEMPT, attempts);
     }
 
     /** Takes up to {@code limit} dead letters that are due; they are sent when the caller's transaction commits them. */
@@ -235,12 +256,25 @@ public class RunLedger {
                 errorClass, message, status, response);
     }
 
+    private int[] batch(String sql, List<Object[]> rows) {
+        try {
+            return Statements.batch(dataSource, sql, rows);
+        } catch (SQLException e) {
+            throw new StoreException("Action runs could not be recorded", e);
+        }
+    }
+
     private int update(String sql, Object... parameters) {
         try {
             return Statements.update(dataSource, sql, parameters);
         } catch (SQLException e) {
             throw new IllegalStateException("Action runs could not be recorded: " + e.getMessage(), e);
         }
+    }
+
+    /** An attempt's outcome: the run's new state, and the attempt's row. */
+    public record Outcome(ClaimedRun run, RunState state, OffsetDateTime nextAttempt, String error,
+            Object[] attemptRow) {
     }
 
     /** Why an attempt failed, and whether trying again could help. */

@@ -13,8 +13,12 @@ public interface RunsConfig {
     @WithDefault("250ms")
     Duration pollInterval();
 
-    /** Runs executed at once by this replica. */
-    @WithDefault("8")
+    /**
+     * Attempts under way at once in this replica. A worker holds no database connection while it
+     * waits for a downstream, so this can be far above the connection pool's size: it bounds how
+     * many slow downstream calls can be waited for at once.
+     */
+    @WithDefault("100")
     int workers();
 
     /**

@@ -20,10 +20,14 @@ final class ThrottledWarning {
 
     /** Logs the exchange's caught exception, unless this warning was logged less than 30 s ago. */
     void log(Exchange exchange) {
+        log(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    }
+
+    /** Logs the failure, unless this warning was logged less than 30 s ago. */
+    void log(Throwable error) {
         long now = System.currentTimeMillis();
         long previous = last.get();
         if (now - previous > INTERVAL_MS && last.compareAndSet(previous, now)) {
-            Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
             LOG.warnf("%s (will keep trying): %s", what, error.getMessage());
         }
     }

@@ -16,6 +16,16 @@ public final class HubState {
     private HubState() {
     }
 
+    /** Runs a statement that returns nothing, such as DDL a test installs and removes. */
+    public static void execute(DataSource dataSource, String sql) {
+        try (Connection connection = dataSource.getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long count(DataSource dataSource, String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {

@@ -1,0 +1,37 @@
+package dev.switchboard.runs;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * {@code switchboard.batch.*}: how many items each stage of the pipeline writes in one
+ * transaction, and how long a batch waits for more after its first item. The defaults come from
+ * {@code bench/steps.md} (step 16): under load a batch fills while the one before it commits, so
+ * the linger only matters when the hub is nearly idle, where it is latency and nothing else.
+ */
+@ConfigMapping(prefix = "switchboard.batch")
+public interface BatchConfig {
+
+    /** Acceptances (webhooks, queue messages, route publishes) committed together. */
+    Stage accept();
+
+    /** Stream messages consumed in one broker and one database transaction, per consumer. */
+    Stage stream();
+
+    /** Events moved from the outbox to the stream in one broker transaction. */
+    Stage relay();
+
+    /** Outcomes of run attempts recorded together. */
+    Stage outcomes();
+
+    interface Stage {
+
+        @WithDefault("256")
+        int size();
+
+        @WithDefault("0ms")
+        Duration linger();
+    }
+}

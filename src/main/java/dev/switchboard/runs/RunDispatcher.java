@@ -1,0 +1,122 @@
+package dev.switchboard.runs;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Takes due runs from the database and executes them, up to {@code switchboard.runs.workers} at
+ * a time. Every replica runs one; the claims keep them off each other's runs: a claim is a row
+ * lock and an attempt number that the outcome must match, and a claim that expired is retried as
+ * the next attempt.
+ *
+ * <p>It claims as many runs as it has free workers, in one statement, and claims again as soon as
+ * a worker is free: a slow downstream holds only its own workers, never a whole batch. Workers
+ * hold no database connection while they call downstream, so the workers can far outnumber the
+ * pool's connections. Woken by the stream's consumer when it plans runs; otherwise it looks every
+ * {@code switchboard.runs.poll-interval}, for retries that fall due and other replicas' runs.
+ *
+ * <p>Starts after the rules and bindings have loaded.
+ */
+@ApplicationScoped
+public class RunDispatcher {
+
+    /** This replica, as recorded in the claims it takes. */
+    static final String NODE = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
+
+    @Inject
+    RunsConfig config;
+
+    @Inject
+    RunLedger ledger;
+
+    @Inject
+    RunExecutor executor;
+
+    private final Signal work = new Signal();
+    private final ThrottledWarning warning = new ThrottledWarning("Runs cannot be dispatched");
+    private volatile boolean running;
+    private Semaphore free;
+    private ExecutorService workers;
+    private Thread thread;
+
+    void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent event) {
+        free = new Semaphore(config.workers());
+        AtomicInteger number = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(config.workers(), task -> {
+            Thread worker = new Thread(task, "switchboard-run-" + number.incrementAndGet());
+            worker.setDaemon(true);
+            return worker;
+        });
+        running = true;
+        thread = new Thread(this::run, "switchboard-run-dispatcher");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(5_000);
+            workers.shutdown();
+            // Attempts under way get the time their claim allows; an unfinished one is retried elsewhere.
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Runs were planned: look now rather than at the next poll. */
+    void wakeUp() {
+        work.raise();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                free.acquire();
+                int wanted = 1 + free.drainPermits();
+                List<ClaimedRun> claimed = claim(wanted);
+                free.release(wanted - claimed.size());
+                for (ClaimedRun run : claimed) {
+                    workers.execute(() -> {
+                        try {
+                            executor.execute(run);
+                        } finally {
+                            free.release();
+                        }
+                    });
+                }
+                if (claimed.size() < wanted) {
+                    work.await(config.pollInterval());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private List<ClaimedRun> claim(int wanted) throws InterruptedException {
+        try {
+            return ledger.claim(NODE, wanted, config.claimTimeout());
+        } catch (RuntimeException e) {
+            warning.log(e);
+            work.await(config.pollInterval());
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package dev.switchboard.runs;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.interceptor.Interceptor;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+
+import org.jboss.logging.Logger;
+
+import io.cloudevents.CloudEvent;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.ops.HubMetrics;
+import dev.switchboard.rules.RuleEvaluator;
+import dev.switchboard.stream.Envelopes;
+import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamConfig;
+
+/**
+ * Consumes the stream in batches: up to {@code switchboard.batch.stream.size} messages per
+ * transacted JMS session, the rules judged outside any transaction, then one database transaction
+ * for the batch's idempotency keys, event states and planned runs, and the messages acknowledged
+ * after that commit. Camel's JMS consumer takes one message per transaction, which made the
+ * stream cost a database and a broker commit per event; no Camel component batches a transacted
+ * consumer, so this one is plain JMS.
+ *
+ * <p>A message seen before (its event id is in the {@code stream} idempotency scope) changes
+ * nothing. A message that is not a CloudEvent, or whose event the database refuses as data, is
+ * parked on {@link Stream#DEAD_LETTERS} with the reason, in the same broker transaction, and its
+ * neighbours are processed: a batch refused for its data is written again event by event. An
+ * outage rolls the whole batch back for the broker to redeliver.
+ *
+ * <p>Starts after the rules have loaded, so that nothing is judged by an empty rule set.
+ */
+@ApplicationScoped
+public class StreamConsumer {
+
+    private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
+    private static final Duration RECEIVE = Duration.ofSeconds(1);
+    private static final Duration BACKOFF = Duration.ofSeconds(1);
+
+    @Inject
+    ConnectionFactory broker;
+
+    @Inject
+    StreamConfig streamConfig;
+
+    @Inject
+    BatchConfig batchConfig;
+
+    @Inject
+    RuleEvaluator evaluator;
+
+    @Inject
+    EventLog events;
+
+    @Inject
+    RunLedger ledger;
+
+    @Inject
+    @Named("streamMessages")
+    DatabaseIdempotentRepository seen;
+
+    @Inject
+    RunDispatcher dispatcher;
+
+    @Inject
+    HubMetrics metrics;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final ThrottledWarning warning = new ThrottledWarning("The stream cannot be consumed");
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+    private DistributionSummary batchSizes;
+
+    void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent event) {
+        batchSizes = DistributionSummary.builder("switchboard.batch.size").tag("stage", "stream")
+                .description("Items written in one transaction").publishPercentileHistogram().register(registry);
+        running = true;
+        for (int i = 0; i < streamConfig.consumers(); i++) {
+            Thread thread = new Thread(this::consume, "switchboard-stream-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        for (Thread thread : threads) {
+            thread.join(RECEIVE.toMillis() + 5_000);
+        }
+    }
+
+    /** One consumer: its own connection and transacted session, opened again after a failure. */
+    private void consume() {
+        while (running) {
+            try (Connection connection = broker.createConnection()) {
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageConsumer consumer = session.createConsumer(session.createQueue(Stream.EVENTS));
+                MessageProducer parking = session.createProducer(session.createQueue(Stream.DEAD_LETTERS));
+                connection.start();
+                while (running) {
+                    List<Message> batch = receive(consumer);
+                    if (!batch.isEmpty()) {
+                        process(batch, session, parking);
+                    }
+                }
+            } catch (Exception e) {
+                if (running) {
+                    warning.log(e);
+                    sleep(BACKOFF);
+                }
+            }
+        }
+    }
+
+    /** The first message waits up to a second; the rest are what is there, up to the batch size. */
+    private List<Message> receive(MessageConsumer consumer) throws JMSException {
+        List<Message> batch = new ArrayList<>();
+        Message first = consumer.receive(RECEIVE.toMillis());
+        if (first == null) {
+            return batch;
+        }
+        batch.add(first);
+        long lingerMs = batchConfig.stream().linger().toMillis();
+        while (batch.size() < batchConfig.stream().size()) {
+            Message next = lingerMs > 0 ? consumer.receive(lingerMs) : consumer.receiveNoWait();
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    private void process(List<Message> batch, Session session, MessageProducer parking) throws JMSException {
+        List<Judged> judged = new ArrayList<>(batch.size());
+        for (Message message : batch) {
+            try {
+                byte[] envelope = bodyOf(message);
+                CloudEvent event = Envelopes.deserialize(envelope);
+                // Rules and their SQL models are read outside the transaction that records the result.
+                judged.add(new Judged(message, new EventLog.Judged(event, new String(envelope, StandardCharsets.UTF_8),
+                        evaluator.evaluate(event))));
+            } catch (Envelopes.UnreadableEnvelopeException e) {
+                park(session, parking, message, e.getMessage());
+            }
+        }
+        try {
+            record(judged);
+        } catch (RuntimeException e) {
+            if (!DatabaseErrors.isBadData(e)) {
+                session.rollback();
+                throw e;
+            }
+            // One event's data spoiled the batch: each of the others is recorded on its own.
+            for (Judged one : judged) {
+                try {
+                    record(List.of(one));
+                } catch (RuntimeException single) {
+                    if (!DatabaseErrors.isBadData(single)) {
+                        session.rollback();
+                        throw single;
+                    }
+                    String reason = "the database refused the event: " + DatabaseErrors.reason(single);
+                    park(session, parking, one.message(), reason);
+                    markFailed(one, reason);
+                }
+            }
+        }
+        session.commit();
+        batchSizes.record(batch.size());
+        dispatcher.wakeUp();
+    }
+
+    /** One transaction: the batch's new events are judged and their runs planned; copies seen before change nothing. */
+    private void record(List<Judged> batch) {
+        List<EventLog.Judged> fresh = QuarkusTransaction.requiringNew().call(() -> {
+            Set<String> unseen = seen.addAll(batch.stream().map(one -> one.judged().event().getId()).toList());
+            Set<String> taken = new HashSet<>();
+            List<EventLog.Judged> first = new ArrayList<>();
+            for (Judged one : batch) {
+                String id = one.judged().event().getId();
+                if (unseen.contains(id) && taken.add(id)) {
+                    first.add(one.judged());
+                }
+            }
+            events.recordJudged(first);
+            ledger.plan(first);
+            return first;
+        });
+        fresh.forEach(one -> metrics.event(one.event().getSource().toString(), one.state().name().toLowerCase()));
+        // A copy is normal after a relay died between its two commits; many say something is wrong.
+        registry.counter("switchboard.stream.duplicates").increment(batch.size() - fresh.size());
+    }
+
+    private void markFailed(Judged one, String reason) {
+        try {
+            events.recordParked(UUID.fromString(one.judged().event().getId()), reason);
+        } catch (RuntimeException e) {
+            // The event may not exist at all (a message published straight to the stream).
+            LOG.debugf("Event %s not marked failed: %s", one.judged().event().getId(), e.getMessage());
+        }
+    }
+
+    /** A copy of the message, with the reason, on the dead-letter queue; committed with the batch. */
+    private static void park(Session session, MessageProducer parking, Message message, String reason)
+            throws JMSException {
+        LOG.warnf("Stream message parked on %s: %s", Stream.DEAD_LETTERS, reason);
+        TextMessage letter = session.createTextMessage(new String(bodyOf(message), StandardCharsets.UTF_8));
+        letter.setStringProperty(Stream.DEAD_REASON, reason);
+        parking.send(letter);
+    }
+
+    private static byte[] bodyOf(Message message) throws JMSException {
+        if (message instanceof TextMessage text) {
+            String body = text.getText();
+            return body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        }
+        if (message instanceof BytesMessage bytes) {
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            return body;
+        }
+        return new byte[0];
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Judged(Message message, EventLog.Judged judged) {
+    }
+}

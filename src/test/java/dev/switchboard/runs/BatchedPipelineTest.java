@@ -1,0 +1,192 @@
+package dev.switchboard.runs;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+
+import org.junit.jupiter.api.Test;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+import dev.switchboard.stream.Envelopes;
+import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.stream.Stream;
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Queues;
+
+/**
+ * The pipeline's batches keep every guarantee of one event at a time: a batch whose commit fails
+ * keeps nothing of any of its acceptances, copies of a delivery make one event and one stream
+ * message whether they share a batch or not, and one poison event does not take its consumed
+ * batch's neighbours down with it.
+ */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class BatchedPipelineTest {
+
+    private static final String DUPLICATES = "switchboard_stream_duplicates_total";
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    ConnectionFactory connectionFactory;
+
+    @Test
+    void twoHundredConcurrentAcceptancesWhoseCommitFailsAreAll503AndNothingOfThemIsKept() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ids.add("batch-fail-" + UUID.randomUUID());
+        }
+        long published = Queues.added(Stream.EVENTS);
+        // A check deferred to commit time that fails as a lost connection would: the statements of
+        // the batch succeed, its commit does not.
+        HubState.execute(dataSource, """
+                create or replace function test_fail_commit() returns trigger language plpgsql as $$
+                begin raise exception 'commit made to fail' using errcode = '08006'; end $$""");
+        HubState.execute(dataSource, """
+                create constraint trigger test_fail_commit after insert on stream_outbox
+                deferrable initially deferred for each row execute function test_fail_commit()""");
+        List<Response> refused;
+        try {
+            refused = postAll(ids);
+        } finally {
+            HubState.execute(dataSource, "drop trigger test_fail_commit on stream_outbox");
+        }
+        for (Response response : refused) {
+            assertEquals(503, response.statusCode(), response.asString());
+            assertEquals("5", response.header("Retry-After"));
+            assertEquals("urn:switchboard:problem:unavailable", response.jsonPath().getString("type"));
+        }
+        String[] keys = ids.stream().map(id -> "events:" + id).toArray(String[]::new);
+        String[] events = ids.stream().map(id -> IncomingEvent.eventId("events", id).toString()).toArray(String[]::new);
+        assertEquals(0, HubState.count(dataSource, "select count(*) from event where id = any (cast(? as uuid[]))", (Object) events));
+        assertEquals(0, HubState.count(dataSource,
+                "select count(*) from idempotency_key where processor = 'ingest' and key = any (?)", (Object) keys));
+        assertEquals(0, HubState.count(dataSource, "select count(*) from stream_outbox where event_id = any (cast(? as uuid[]))",
+                (Object) events));
+        assertEquals(published, Queues.added(Stream.EVENTS), "nothing reached the stream");
+
+        double duplicates = HubState.metric(DUPLICATES);
+        for (Response response : postAll(ids)) {
+            assertEquals(202, response.statusCode(), response.asString());
+        }
+        for (Response response : postAll(ids)) {
+            assertEquals(200, response.statusCode(), response.asString());
+        }
+        assertEquals(200, HubState.count(dataSource, "select count(*) from event where id = any (cast(? as uuid[]))", (Object) events));
+        await().atMost(Duration.ofSeconds(30)).until(() -> HubState.count(dataSource,
+                "select count(*) from event where id = any (cast(? as uuid[])) and state = 'IGNORED'", (Object) events) == 200);
+        assertEquals(duplicates, HubState.metric(DUPLICATES), "one stream message per event");
+    }
+
+    @Test
+    void copiesOfADeliveryInOneBatchAndAcrossBatchesMakeOneEventAndOneStreamMessage() throws Exception {
+        String id = "copies-" + UUID.randomUUID();
+        double duplicates = HubState.metric(DUPLICATES);
+        // Sixty copies at once: most share a batch with another copy.
+        List<Response> first = postAll(java.util.Collections.nCopies(60, id));
+        List<Response> later = postAll(java.util.Collections.nCopies(20, id));
+        long accepted = first.stream().filter(response -> response.statusCode() == 202).count()
+                + later.stream().filter(response -> response.statusCode() == 202).count();
+        assertEquals(1, accepted, "one copy accepted");
+        assertTrue(first.stream().allMatch(response -> response.statusCode() == 202 || response.statusCode() == 200));
+        assertTrue(later.stream().allMatch(response -> response.statusCode() == 200
+                && "duplicate".equals(response.jsonPath().getString("status"))));
+        UUID event = IncomingEvent.eventId("events", id);
+        assertEquals(1, HubState.count(dataSource, "select count(*) from event where id = ?", event));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, event)));
+        assertEquals(duplicates, HubState.metric(DUPLICATES), "one stream message");
+    }
+
+    @Test
+    void aPoisonEventInAConsumedBatchIsParkedAloneAndItsNeighboursAreProcessed() throws Exception {
+        List<UUID> neighbours = new ArrayList<>();
+        List<String> envelopes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            CloudEvent event = event("test.neighbour");
+            neighbours.add(UUID.fromString(event.getId()));
+            envelopes.add(new String(Envelopes.serialize(event), StandardCharsets.UTF_8));
+        }
+        // An event type no index can hold (PostgreSQL's btree rows stop at 2,704 bytes): the
+        // database refuses it as data (SQLSTATE 54000) however often it is tried.
+        byte[] noise = new byte[6000];
+        new SecureRandom().nextBytes(noise);
+        CloudEvent poison = event("test.poison." + Base64.getEncoder().encodeToString(noise));
+        envelopes.add(5, new String(Envelopes.serialize(poison), StandardCharsets.UTF_8));
+
+        // One broker transaction, so that the consumer finds them together.
+        try (JMSContext context = connectionFactory.createContext(JMSContext.SESSION_TRANSACTED)) {
+            envelopes.forEach(envelope -> context.createProducer().send(context.createQueue(Stream.EVENTS), envelope));
+            context.commit();
+        }
+
+        for (UUID neighbour : neighbours) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, neighbour)));
+        }
+        try (JMSContext context = connectionFactory.createContext();
+                JMSConsumer consumer = context.createConsumer(context.createQueue(Stream.DEAD_LETTERS),
+                        "SwitchboardDeadReason LIKE 'the database refused the event%'")) {
+            Message parked = consumer.receive(10_000);
+            assertTrue(parked != null, "the poison event is parked on " + Stream.DEAD_LETTERS);
+            assertTrue(parked.getBody(String.class).contains(poison.getId()));
+            assertTrue(parked.getStringProperty(Stream.DEAD_REASON).contains("index row size"),
+                    parked.getStringProperty(Stream.DEAD_REASON));
+        }
+        assertEquals(0, HubState.count(dataSource, "select count(*) from event where id = ?",
+                UUID.fromString(poison.getId())));
+    }
+
+    private static CloudEvent event(String type) {
+        return CloudEventBuilder.v1().withId(IncomingEvent.eventId("open", UUID.randomUUID().toString()).toString())
+                .withSource(URI.create("open")).withType(type).withTime(OffsetDateTime.now())
+                .withDataContentType("application/json").withData("{\"n\":1}".getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    /** Posts one delivery per id through the unsigned source, all at once, and returns the answers in order. */
+    private static List<Response> postAll(List<String> ids) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(ids.size());
+        try {
+            List<Future<Response>> answers = new ArrayList<>();
+            for (String id : ids) {
+                answers.add(senders.submit(() -> given().contentType("application/json")
+                        .body("{\"id\":\"" + id + "\",\"type\":\"test.batch\"}").post("/hooks/events")));
+            }
+            List<Response> responses = new ArrayList<>();
+            for (Future<Response> answer : answers) {
+                responses.add(answer.get());
+            }
+            return responses;
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+}
