@@ -90,23 +90,38 @@ public class EventLog {
 
     /**
      * Records what the rules made of events: PROCESSED when rules matched, IGNORED when none did,
-     * FAILED when a rule could not be evaluated. Records an event first if no acceptance wrote it
-     * (a message published straight to the stream).
+     * FAILED when a rule could not be evaluated. An update of the row the acceptance wrote, without
+     * sending the envelope again; only an event no acceptance wrote (a message published straight
+     * to the stream) is inserted whole.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void recordJudged(List<Judged> events) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        List<Object[]> rows = new ArrayList<>(events.size());
+        List<Object[]> updates = new ArrayList<>(events.size());
         for (Judged judged : events) {
-            Evaluation evaluation = judged.evaluation();
-            rows.add(row(judged.event(), judged.envelope(), judged.state(), now, evaluation.matchedRuleIds(),
-                    evaluation.failures().isEmpty() ? null : String.join("; ", evaluation.failures())));
+            updates.add(new Object[] { judged.state().name(), now, String.join("\n", judged.evaluation().matchedRuleIds()),
+                    errorOf(judged), UUID.fromString(judged.event().getId()) });
         }
-        batch(INSERT + """
-                 on conflict (id) do update set state = excluded.state, processed_at = excluded.processed_at,
-                     matched_rules = excluded.matched_rules, error = excluded.error
-                 where event.state = 'RECEIVED'
-                """, rows);
+        int[] updated = batch("""
+                update event set state = ?, processed_at = ?, matched_rules = string_to_array(?, chr(10)),
+                    error = cast(? as text)
+                where id = ? and state = 'RECEIVED'
+                """, updates);
+        List<Object[]> inserts = new ArrayList<>();
+        for (int i = 0; i < updated.length; i++) {
+            if (updated[i] == 0) {
+                Judged judged = events.get(i);
+                inserts.add(row(judged.event(), judged.envelope(), judged.state(), now,
+                        judged.evaluation().matchedRuleIds(), errorOf(judged)));
+            }
+        }
+        // Not RECEIVED: either judged already (left as it is) or never accepted (recorded now).
+        batch(INSERT + " on conflict (id) do nothing", inserts);
+    }
+
+    private static String errorOf(Judged judged) {
+        List<String> failures = judged.evaluation().failures();
+        return failures.isEmpty() ? null : String.join("; ", failures);
     }
 
     /** Marks one event FAILED with the reason, if it is still RECEIVED: its stream message was parked. */
