@@ -158,13 +158,15 @@ EOF
   STARTUP_MS=$(( ($(date +%s%N) - start) / 1000000 ))
   HUB_PID=$(pgrep -f "quarkus-run.jar" | head -1)
   JDBC_PORT=$(grep -o 'embedded PostgreSQL on port [0-9]*' "$dir/hub.log" | awk '{print $NF}' || true)
+  # The embedded database needs the password the hub generated (ignored by the bench's own server).
+  HUB_DB_PASSWORD=$(cat "$dir/data/postgres.password" 2>/dev/null || true)
 }
 
 stop_hub() { kill "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true; while kill -0 "$HUB_PID" 2>/dev/null; do sleep 0.2; done; HUB_PID=; }
 
 rss_mb() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$HUB_PID/status"; }
 
-hub_sql() { "$PG_BIN/psql" -h 127.0.0.1 -p "$HUB_DB_PORT" -U postgres -d "$HUB_DB" -Atqc "$1"; }
+hub_sql() { PGPASSWORD=$HUB_DB_PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$HUB_DB_PORT" -U postgres -d "$HUB_DB" -Atqc "$1"; }
 
 # ingest LABEL CONNECTIONS FILE [DELAY_MS]: one wrk run; sets RESULT_* from its RESULT line.
 ingest() {
