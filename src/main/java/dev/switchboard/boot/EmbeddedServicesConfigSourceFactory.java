@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -16,7 +17,7 @@ import io.smallrye.config.PropertiesConfigSource;
 /**
  * The embedded default. When no database URL ({@code quarkus.datasource.jdbc.url}) or no broker
  * URL ({@code quarkus.artemis.url}) is configured anywhere, starts an embedded PostgreSQL or
- * Artemis broker and supplies its URL. This runs while the runtime configuration is built, which
+ * Artemis broker and supplies its URL (and the database's credentials). This runs while the runtime configuration is built, which
  * is before the datasource, Flyway and Camel read it.
  */
 public class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory {
@@ -34,9 +35,10 @@ public class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory 
         Map<String, String> supplied = new HashMap<>();
         if (isAbsent(context, JDBC_URL)) {
             int port = Integer.parseInt(valueOf(context, "switchboard.embedded.postgres-port", "0"));
-            supplied.put(JDBC_URL, EmbeddedDatabase.start(dataDirectory.resolve("postgres"), port));
-            supplied.put("quarkus.datasource.username", "postgres");
-            supplied.put("quarkus.datasource.password", "postgres");
+            Optional<String> password = optionalValueOf(context, "switchboard.embedded.postgres-password");
+            supplied.put(JDBC_URL, EmbeddedDatabase.start(dataDirectory.resolve("postgres"), port, password));
+            supplied.put("quarkus.datasource.username", EmbeddedDatabase.USER);
+            supplied.put("quarkus.datasource.password", EmbeddedDatabase.password());
         }
         if (isAbsent(context, BROKER_URL)) {
             String host = valueOf(context, "switchboard.embedded.broker-host", "127.0.0.1");
@@ -54,7 +56,10 @@ public class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory 
     }
 
     private static String valueOf(ConfigSourceContext context, String name, String fallback) {
-        ConfigValue value = context.getValue(name);
-        return value == null || value.getValue() == null || value.getValue().isBlank() ? fallback : value.getValue();
+        return optionalValueOf(context, name).orElse(fallback);
+    }
+
+    private static Optional<String> optionalValueOf(ConfigSourceContext context, String name) {
+        return isAbsent(context, name) ? Optional.empty() : Optional.of(context.getValue(name).getValue());
     }
 }

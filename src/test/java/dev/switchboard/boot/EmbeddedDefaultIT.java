@@ -72,7 +72,7 @@ class EmbeddedDefaultIT {
             HttpResponse<String> accepted = post(hub, body, "secret-in-the-environment");
             assertEquals(202, accepted.statusCode(), accepted.body());
             eventId = accepted.body().replaceAll(".*\"event\":\"([^\"]+)\".*", "$1");
-            awaitState(jdbcUrl, eventId, "IGNORED"); // consumed; no rules in this folder
+            awaitState(jdbcUrl, password(work), eventId, "IGNORED"); // consumed; no rules in this folder
             park(brokerPort, "kept across the restart");
         }
 
@@ -80,7 +80,7 @@ class EmbeddedDefaultIT {
             HttpResponse<String> again = post(hub, body, "secret-in-the-environment");
             assertEquals(200, again.statusCode(), again.body());
             assertTrue(again.body().contains("\"event\":\"" + eventId + "\""), again.body());
-            assertEquals("IGNORED", state(jdbcUrl, eventId));
+            assertEquals("IGNORED", state(jdbcUrl, password(work), eventId));
             assertEquals("kept across the restart", unpark(brokerPort), "the broker's journal survives a restart");
         }
     }
@@ -123,15 +123,20 @@ class EmbeddedDefaultIT {
         }
     }
 
-    private static void awaitState(String jdbcUrl, String eventId, String expected) throws Exception {
-        for (int i = 0; i < 100 && !expected.equals(state(jdbcUrl, eventId)); i++) {
-            Thread.sleep(200);
-        }
-        assertEquals(expected, state(jdbcUrl, eventId));
+    /** The embedded database's password, generated on the first start and kept beside its data. */
+    private static String password(Path work) throws Exception {
+        return Files.readString(work.resolve("data/postgres.password")).strip();
     }
 
-    private static String state(String jdbcUrl, String eventId) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+    private static void awaitState(String jdbcUrl, String password, String eventId, String expected) throws Exception {
+        for (int i = 0; i < 100 && !expected.equals(state(jdbcUrl, password, eventId)); i++) {
+            Thread.sleep(200);
+        }
+        assertEquals(expected, state(jdbcUrl, password, eventId));
+    }
+
+    private static String state(String jdbcUrl, String password, String eventId) throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", password);
                 PreparedStatement statement = connection.prepareStatement("select state from event where id = ?")) {
             statement.setObject(1, UUID.fromString(eventId));
             try (ResultSet result = statement.executeQuery()) {
