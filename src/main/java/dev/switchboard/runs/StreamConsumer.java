@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -96,6 +97,7 @@ public class StreamConsumer {
 
     private final ThrottledWarning warning = new ThrottledWarning("The stream cannot be consumed");
     private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger connected = new AtomicInteger();
     private volatile boolean running;
     private DistributionSummary batchSizes;
 
@@ -118,6 +120,16 @@ public class StreamConsumer {
         }
     }
 
+    /** Consumers of this replica connected to the broker now. */
+    public int connectedConsumers() {
+        return connected.get();
+    }
+
+    /** Consumers this replica runs when the broker is reachable. */
+    public int configuredConsumers() {
+        return streamConfig.consumers();
+    }
+
     /** One consumer: its own connection and transacted session, opened again after a failure. */
     private void consume() {
         while (running) {
@@ -126,11 +138,16 @@ public class StreamConsumer {
                 MessageConsumer consumer = session.createConsumer(session.createQueue(Stream.EVENTS));
                 MessageProducer parking = session.createProducer(session.createQueue(Stream.DEAD_LETTERS));
                 connection.start();
-                while (running) {
-                    List<Message> batch = receive(consumer);
-                    if (!batch.isEmpty()) {
-                        process(batch, session, parking);
+                connected.incrementAndGet();
+                try {
+                    while (running) {
+                        List<Message> batch = receive(consumer);
+                        if (!batch.isEmpty()) {
+                            process(batch, session, parking);
+                        }
                     }
+                } finally {
+                    connected.decrementAndGet();
                 }
             } catch (Exception e) {
                 if (running) {
