@@ -72,5 +72,11 @@ class MetricsTest {
         assertTrue(metrics.contains("switchboard_run_attempt_seconds_bucket{connector=\"log\""), "attempt latency histogram");
         assertTrue(metrics.contains("switchboard_end_to_end_seconds_bucket{port=\"metered\",rule=\"metered-rule\""),
                 "end-to-end latency histogram");
+        // Every stage of the pipeline reports how many items each of its transactions carried.
+        for (String stage : List.of("accept", "relay", "stream", "outcomes")) {
+            assertTrue(HubState.metric("switchboard_batch_size_count{stage=\"" + stage + "\"}") >= 1, stage);
+        }
+        assertTrue(metrics.contains("switchboard_batch_linger_seconds_bucket{stage=\"accept\""), "acceptance linger");
+        assertTrue(metrics.contains("switchboard_batch_size_bucket{stage=\"accept\""), "acceptance batch sizes");
     }
 }
