@@ -2,6 +2,7 @@ package dev.switchboard.ingest;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -21,4 +22,25 @@ public interface IngestConfig {
     /** How long a request waits for a free acceptance before it is refused with 503 and Retry-After. */
     @WithDefault("5s")
     Duration admissionWait();
+
+    /**
+     * Webhook body bytes held in memory at once in this replica, by every request being read, waiting
+     * or accepted: a request is refused with 503 and Retry-After when its declared length (or, for a
+     * body without one, its next chunk) would go over. The bytes are counted once; while a request is
+     * accepted the hub holds a few copies of its body, so the heap it takes is a small multiple of this.
+     * A source's {@code max-body} above it could never be accepted, and stops the hub at startup.
+     */
+    @WithDefault("64M")
+    MemorySize maxBuffered();
+
+    /**
+     * Webhook requests read whole and waiting for a worker thread, beyond which one more is refused
+     * with 503 and Retry-After rather than queued. Quarkus's worker pool runs at least 200 requests at once
+     * ({@code quarkus.thread-pool.max-threads}), most of them waiting up to {@code admission-wait} for a turn; at the measured ~800
+     * acceptances a second, 256 more behind them are about a third of a second of work: enough to
+     * absorb a burst, while a longer queue would only answer its tail after the senders' timeouts and
+     * hold each queued request's connection and body meanwhile.
+     */
+    @WithDefault("256")
+    int maxQueued();
 }

@@ -48,10 +48,15 @@ public class WebhookReception implements Processor {
     @Inject
     IngestMetrics metrics;
 
+    @Inject
+    WorkerQueue queue;
+
     Clock clock = Clock.systemUTC();
 
     @Override
     public void process(Exchange exchange) {
+        // The first step on a worker thread: the request no longer waits in the pool's queue.
+        queue.started(exchange);
         Message message = exchange.getMessage();
         String name = message.getHeader("source", String.class);
         exchange.setProperty(PATH, "/hooks/" + name);

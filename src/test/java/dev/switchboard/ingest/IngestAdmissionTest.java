@@ -55,6 +55,8 @@ class IngestAdmissionTest {
         String refused = order();
         try (Connection blocker = dataSource.getConnection()) {
             held = takeEveryTurn(blocker, senders);
+            assertEquals(0, HubState.metric("switchboard_ingest_queued"),
+                    "requests waiting for a turn run on worker threads: none waits for a thread");
 
             long started = System.nanoTime();
             post(refused).then().statusCode(503)
