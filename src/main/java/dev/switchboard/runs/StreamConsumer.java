@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
@@ -134,13 +135,16 @@ public class StreamConsumer {
     private void consume() {
         while (running) {
             try (Connection connection = broker.createConnection()) {
+                // A lost connection is reported here, while a consumer may only see receives come back empty.
+                AtomicBoolean lost = new AtomicBoolean();
+                connection.setExceptionListener(failure -> lost.set(true));
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(Stream.EVENTS));
                 MessageProducer parking = session.createProducer(session.createQueue(Stream.DEAD_LETTERS));
                 connection.start();
                 connected.incrementAndGet();
                 try {
-                    while (running) {
+                    while (running && !lost.get()) {
                         List<Message> batch = receive(consumer);
                         if (!batch.isEmpty()) {
                             process(batch, session, parking);

@@ -102,6 +102,11 @@ class OutageTest {
     }
 
     private void acceptedOnceAfter(String body) {
+        // A relay whose database commit the outage cut sends its batch again, by design: let that
+        // settle before counting copies.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
+                () -> HubState.count(dataSource, "select count(*) from stream_outbox") == 0);
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
         double duplicates = HubState.metric("switchboard_stream_duplicates_total");
         // Pools replace their broken connections; until then a retry may still be refused.
         int firstAnswer = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
