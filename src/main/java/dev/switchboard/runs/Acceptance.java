@@ -58,7 +58,7 @@ public class Acceptance implements IdempotentRepository {
         this.events = events;
         this.relay = relay;
         BatchConfig.Stage stage = config.accept();
-        this.batches = new GroupCommit<>("accept", stage.size(), stage.linger(), stage.size() * 16, this::write,
+        this.batches = new GroupCommit<>("accept", stage.size(), stage.linger(), stage.writers(), stage.size() * 16, this::write,
                 registry);
     }
 

@@ -33,5 +33,13 @@ public interface BatchConfig {
 
         @WithDefault("0ms")
         Duration linger();
+
+        /**
+         * Transactions of this stage under way at once (for the stream: per consumer, always
+         * one). Batches in flight together never wait on each other's rows, except two copies of
+         * one delivery, whose keys each batch locks in the same (sorted) order.
+         */
+        @WithDefault("4")
+        int writers();
     }
 }

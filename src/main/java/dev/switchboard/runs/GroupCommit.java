@@ -32,7 +32,10 @@ import io.micrometer.core.instrument.Timer;
  * the whole batch at once.
  *
  * <p>Under light load a batch is one item and waits no linger beyond the first; under heavy load
- * the queue fills while a batch commits, so the next batch is large without waiting.
+ * the queue fills while a batch commits, so the next batch is large without waiting. Several
+ * writers take batches from the one queue, so that one batch's commit (its fsync, and the CPU its
+ * thread waits for on a busy machine) overlaps the next batch's statements: a single writer
+ * capped acceptance at one batch per commit latency (bench/steps.md, step 16).
  *
  * @param <T> what a caller hands in
  * @param <R> what each caller is answered
@@ -55,12 +58,12 @@ final class GroupCommit<T, R> {
     private final long lingerNanos;
     private final BatchWriter<T, R> writer;
     private final BlockingQueue<Pending<T, R>> queue;
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private final DistributionSummary batchSizes;
     private final Timer lingers;
     private volatile boolean running = true;
 
-    GroupCommit(String stage, int size, Duration linger, int capacity, BatchWriter<T, R> writer,
+    GroupCommit(String stage, int size, Duration linger, int writers, int capacity, BatchWriter<T, R> writer,
             MeterRegistry registry) {
         if (size < 1) {
             throw new IllegalArgumentException("The batch size of " + stage + " must be at least 1, not " + size);
@@ -76,9 +79,12 @@ final class GroupCommit<T, R> {
         this.lingers = Timer.builder("switchboard.batch.linger").tag("stage", stage)
                 .description("From a batch's first item to the start of its write").publishPercentileHistogram()
                 .register(registry);
-        this.thread = new Thread(this::run, "switchboard-batch-" + stage);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        for (int i = 0; i < Math.max(1, writers); i++) {
+            Thread thread = new Thread(this::run, "switchboard-batch-" + stage + "-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
     }
 
     /**
@@ -104,7 +110,7 @@ final class GroupCommit<T, R> {
 
     void stop() {
         running = false;
-        thread.interrupt();
+        threads.forEach(Thread::interrupt);
     }
 
     private void run() {

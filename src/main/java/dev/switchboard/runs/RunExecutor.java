@@ -65,7 +65,7 @@ public class RunExecutor {
     @PostConstruct
     void startRecording() {
         BatchConfig.Stage stage = config.outcomes();
-        outcomes = new GroupCommit<>("outcomes", stage.size(), stage.linger(), stage.size() * 16, this::write,
+        outcomes = new GroupCommit<>("outcomes", stage.size(), stage.linger(), stage.writers(), stage.size() * 16, this::write,
                 registry);
     }
 
