@@ -47,7 +47,6 @@ class SlowDownstreamTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
             overrides.put("quarkus.datasource.jdbc.max-size", "20");
-            overrides.put("switchboard.ingest.max-concurrent", "16");
             return overrides;
         }
     }
