@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,6 +52,10 @@ final class Statements {
                 statement.addBatch();
             }
             return statement.executeBatch();
+        } catch (AssertionError e) {
+            // pgjdbc asserts, where assertions are enabled (as in the tests), on a connection the
+            // server closed; without them that is an SQLException of class 08: say so either way.
+            throw new SQLNonTransientConnectionException("The database connection is broken", "08003", e);
         }
     }
 

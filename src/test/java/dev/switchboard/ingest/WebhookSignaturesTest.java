@@ -188,6 +188,14 @@ class WebhookSignaturesTest {
             String body = event();
             refused(send("whsec_stripe_new", now() - 600, body, body), "stale-timestamp");
         }
+
+        /** A number of seconds no clock reaches is a refused signature, not a 500. */
+        @Test
+        void aTimestampBeyondAnyInstantIsRefusedNotAnError() {
+            String body = event();
+            refused(post("stripe", "application/json", Map.of("Stripe-Signature", "t=99999999999999999,v1=00"), body),
+                    "bad-signature");
+        }
     }
 
     @Nested
@@ -229,6 +237,13 @@ class WebhookSignaturesTest {
         @Test
         void staleTimestamp() throws Exception {
             refused(send(STANDARD_SECRET, now() - 600, BODY, BODY), "stale-timestamp");
+        }
+
+        /** A number of seconds no clock reaches is a refused signature, not a 500. */
+        @Test
+        void aTimestampBeyondAnyInstantIsRefusedNotAnError() {
+            refused(post("standard", "application/json", Map.of("webhook-id", "msg_" + UUID.randomUUID(),
+                    "webhook-timestamp", "99999999999999999", "webhook-signature", "v1,AAAA"), BODY), "bad-signature");
         }
 
         @Test

@@ -46,6 +46,9 @@ final class Hmac {
             return Instant.ofEpochSecond(Long.parseLong(value.trim()));
         } catch (NumberFormatException | NullPointerException e) {
             throw Problem.badSignature("The timestamp in " + header + " is not a number of seconds");
+        } catch (java.time.DateTimeException e) {
+            // A number no clock reaches (such as 99999999999999999): refused like any bad signature.
+            throw Problem.badSignature("The timestamp in " + header + " is out of range");
         }
     }
 }
