@@ -40,6 +40,7 @@ import dev.switchboard.support.HubTestProfile;
 @TestProfile(HubTestProfile.class)
 class IngestAdmissionTest {
 
+    static final String BUFFERED = "switchboard_ingest_buffered_bytes";
     static final String SENDER_GONE = "switchboard_ingest_rejected_total{reason=\"sender-gone\",source=\"events\"}";
 
     @Inject
@@ -85,6 +86,7 @@ class IngestAdmissionTest {
         List<Future<Response>> held;
         String abandoned = order();
         double droppedBefore = HubState.metric(SENDER_GONE);
+        double buffered;
         try (Connection blocker = dataSource.getConnection()) {
             held = takeEveryTurn(blocker, senders);
             // The request waits for a turn; its sender gives up before one comes.
@@ -97,7 +99,13 @@ class IngestAdmissionTest {
                 sender.getOutputStream().flush();
                 await().atMost(Duration.ofSeconds(3))
                         .until(() -> HubState.metric("switchboard_ingest_waiting") == 1);
+                buffered = HubState.metric(BUFFERED);
             }
+            // Its turn must come after the hub has seen the connection go (its body's bytes are
+            // given back then), or there is nothing to tell it left from a slow sender.
+            double othersBuffered = buffered - abandoned.getBytes(StandardCharsets.UTF_8).length;
+            await("the hub notices that the sender hung up").atMost(Duration.ofSeconds(10))
+                    .until(() -> HubState.metric(BUFFERED) == othersBuffered);
             blocker.rollback();
         }
         assertAllAccepted(held, senders);
