@@ -112,7 +112,7 @@ class StreamConsumerTest {
         long acknowledged = Queues.acknowledged(Stream.EVENTS);
         publish("this is not a CloudEvent");
         await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added(Stream.DEAD_LETTERS) == dead + 1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> Queues.acknowledged(Stream.EVENTS) == acknowledged + 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Queues.acknowledged(Stream.EVENTS) >= acknowledged + 1);
     }
 
     private String processedAt(UUID id) {
