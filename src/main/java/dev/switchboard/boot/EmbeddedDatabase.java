@@ -84,7 +84,7 @@ public final class EmbeddedDatabase {
      * check logs in with the password.
      */
     static Launched launch(Path directory, int port, Optional<String> configured) {
-        DatabasePassword file = DatabasePassword.of(directory);
+        PasswordFile file = PasswordFile.of(directory);
         Optional<String> stored = file.read();
         boolean secured = ClientAuthentication.isWritten(directory);
         if (secured && stored.isEmpty() && configured.isEmpty()) {
@@ -92,7 +92,7 @@ public final class EmbeddedDatabase {
                     + file.file() + " is missing: restore it, or set switchboard.embedded.postgres-password to the"
                     + " database's password");
         }
-        String wanted = configured.or(() -> stored).orElseGet(DatabasePassword::generate);
+        String wanted = configured.or(() -> stored).orElseGet(PasswordFile::generate);
         // The password the database has now, for the readiness check; ignored while it still trusts.
         String current = stored.orElse(wanted);
         EmbeddedPostgres started = start(directory, port, current, secured);

@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.jboss.logging.Logger;
 
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.core.DatabaseErrors;
@@ -27,11 +28,16 @@ public class QueueSourceRoutes extends RouteBuilder {
     /** Message property of a dead-lettered message: the source that refused it. */
     public static final String DEAD_SOURCE = "SwitchboardSource";
 
+    private static final Logger LOG = Logger.getLogger(QueueSourceRoutes.class);
+
     @Inject
     QueueSources sources;
 
     @Inject
     IngestMetrics metrics;
+
+    @Inject
+    SourcesConfig config;
 
     @Override
     public void configure() {
@@ -40,6 +46,11 @@ public class QueueSourceRoutes extends RouteBuilder {
                 // Rolled-back messages wait and back off instead of being dropped after ten
                 // attempts: a database outage delays these events, never loses them.
                 EmbeddedBroker.redeliverWithBackoff(source.address(), source.deadLetterAddress());
+                // Its publishers may send there and nowhere else: not to the stream, not to another source.
+                EmbeddedBroker.admitPublisher(source.name(), source.address(),
+                        config.sources().get(source.name()).publisherPassword())
+                        .ifPresent(file -> LOG.infof("Queue source %s: publishers log in to the embedded broker as"
+                                + " '%s' with the password in %s", source.name(), source.name(), file));
             }
             route(source);
         }

@@ -80,6 +80,13 @@ public interface SourcesConfig {
         @WithDefault("1")
         int consumers();
 
+        /**
+         * Queues on the embedded broker: the password of the broker user named after the source,
+         * the only user besides the hub that may send to its address. Without it one is generated
+         * on first start into {@code data/artemis.<source>.password}.
+         */
+        Optional<String> publisherPassword();
+
         /** cdc only: a {@code switchboard.datasources} entry to capture; absent = the hub's own database. */
         Optional<String> database();
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +30,16 @@ class ExternalDatabaseDurabilityIT {
         int httpPort = HubProcess.freePort();
         try (EmbeddedPostgres weak = EmbeddedPostgres.builder().setDataDirectory(work.resolve("weak-postgres"))
                 .setServerConfig("synchronous_commit", "off").start()) {
-            String brokerUrl = EmbeddedBroker.start(work.resolve("artemis"), "127.0.0.1", 0, 0);
+            String brokerUrl = EmbeddedBroker.start(work.resolve("artemis"), "127.0.0.1", 0, 0,
+                Optional.of("external-broker-test-password"));
             Files.writeString(work.resolve("application.properties"), String.join("\n",
                     "quarkus.http.port=" + httpPort,
                     "quarkus.datasource.jdbc.url=" + EmbeddedDatabase.jdbcUrl(weak.getPort()),
                     "quarkus.datasource.username=postgres",
                     "quarkus.datasource.password=postgres",
-                    "quarkus.artemis.url=" + brokerUrl, ""));
+                    "quarkus.artemis.url=" + brokerUrl,
+                    "quarkus.artemis.username=" + EmbeddedBroker.HUB_USER,
+                    "quarkus.artemis.password=external-broker-test-password", ""));
             try (HubProcess hub = HubProcess.start(work, httpPort, Map.of()).awaitReady(STARTUP)) {
                 String output = hub.output();
                 assertTrue(output.contains("WARN") && output.contains("External PostgreSQL runs with synchronous_commit=off:"

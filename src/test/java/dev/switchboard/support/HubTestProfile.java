@@ -88,6 +88,8 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.queue-keyed.event-id", "property:OrderId"),
                 Map.entry("switchboard.sources.queue-keyed.event-type", "test.keyed"),
                 Map.entry("switchboard.sources.queue-keyed.dead-letter-address", "test.queue.keyed.rejected"),
+                // A configured publisher password; the other queue sources' are generated.
+                Map.entry("switchboard.sources.queue-keyed.publisher-password", "keyed-publisher-test-password"),
                 Map.entry("switchboard.sources.queue-plain.kind", "queue"),
                 Map.entry("switchboard.sources.queue-plain.address", "test.queue.plain"),
                 Map.entry("switchboard.sources.queue-topic.kind", "queue"),
