@@ -19,12 +19,14 @@ public interface SourcesConfig {
 
     interface Source {
 
-        /** {@code webhook} ({@code POST /hooks/<name>}), {@code queue} (a broker address) or {@code cdc} (Debezium). */
-        @WithDefault("webhook")
+        /**
+         * {@code webhook} ({@code POST /hooks/<name>}), {@code queue} (a broker address) or {@code cdc}
+         * (Debezium). Required: a guessed kind would open a door nobody meant to open.
+         */
         Kind kind();
 
-        @WithDefault("none")
-        SignatureScheme signature();
+        /** Webhooks: required, {@code none} included, so that no source is unsigned by omission. */
+        Optional<SignatureScheme> signature();
 
         /** The signing secret; or {@link #secrets()} to accept several while rotating. */
         Optional<String> secret();

@@ -51,6 +51,7 @@ class EmbeddedDefaultIT {
                 "switchboard.embedded.broker-port=" + brokerPort,
                 "switchboard.embedded.amqp-port=" + HubProcess.freePort(),
                 "switchboard.embedded.postgres-port=" + postgresPort,
+                "switchboard.sources.orders.kind=webhook",
                 "switchboard.sources.orders.signature=hmac-sha256",
                 "switchboard.sources.orders.secret=secret-in-the-file",
                 "switchboard.sources.orders.event-id=jsonpath:$.id",
@@ -93,6 +94,7 @@ class EmbeddedDefaultIT {
                 "quarkus.http.port=" + httpPort,
                 "switchboard.embedded.broker-port=" + HubProcess.freePort(),
                 "switchboard.embedded.amqp-port=" + HubProcess.freePort(),
+                "switchboard.sources.gh.kind=webhook",
                 "switchboard.sources.gh.signature=github", ""));
         try (HubProcess hub = HubProcess.start(work, httpPort, Map.of())) {
             assertNotEquals(0, hub.awaitExit(STARTUP));

@@ -31,6 +31,7 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("quarkus.security.users.embedded.users." + VIEWER, PASSWORD),
                 Map.entry("quarkus.security.users.embedded.roles." + VIEWER, "viewer"),
 
+                Map.entry("switchboard.sources.hmac.kind", "webhook"),
                 Map.entry("switchboard.sources.hmac.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.hmac.secrets", "old-secret,new-secret"),
                 Map.entry("switchboard.sources.hmac.signature-header", "X-Signature"),
@@ -39,18 +40,22 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.hmac.event-type", "jsonpath:$.type"),
                 Map.entry("switchboard.sources.hmac.max-body", "1KB"),
 
+                Map.entry("switchboard.sources.github.kind", "webhook"),
                 Map.entry("switchboard.sources.github.signature", "github"),
                 Map.entry("switchboard.sources.github.secrets", GITHUB_SECRET_OLD + "," + GITHUB_SECRET),
                 Map.entry("switchboard.sources.github.content-type", "text/plain"),
 
+                Map.entry("switchboard.sources.stripe.kind", "webhook"),
                 Map.entry("switchboard.sources.stripe.signature", "stripe"),
                 Map.entry("switchboard.sources.stripe.secrets", "whsec_stripe_old,whsec_stripe_new"),
                 Map.entry("switchboard.sources.stripe.tolerance", "5m"),
 
+                Map.entry("switchboard.sources.standard.kind", "webhook"),
                 Map.entry("switchboard.sources.standard.signature", "standard-webhooks"),
                 Map.entry("switchboard.sources.standard.secrets", STANDARD_SECRET + "," + STANDARD_SECRET_NEXT),
 
                 // Unsigned, typed by the body: lets tests post any event type through the real path.
+                Map.entry("switchboard.sources.events.kind", "webhook"),
                 Map.entry("switchboard.sources.events.signature", "none"),
                 Map.entry("switchboard.sources.events.event-id", "jsonpath:$.id"),
                 Map.entry("switchboard.sources.events.event-type", "jsonpath:$.type"),
@@ -68,11 +73,13 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.alerts.port-window", "1m"),
                 Map.entry("switchboard.alerts.signature-failures", "2"),
                 Map.entry("switchboard.alerts.signature-window", "1m"),
+                Map.entry("switchboard.sources.alerting-signed.kind", "webhook"),
                 Map.entry("switchboard.sources.alerting-signed.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.alerting-signed.secret", "alerting-secret"),
                 // Alert clocks kept in the database: an expectation never met, another replica's failures.
                 Map.entry("switchboard.expectations.never.type", "test.never"),
                 Map.entry("switchboard.expectations.never.every", "1h"),
+                Map.entry("switchboard.sources.alerting-replicas.kind", "webhook"),
                 Map.entry("switchboard.sources.alerting-replicas.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.alerting-replicas.secret", "alerting-secret"),
 
@@ -102,10 +109,13 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("reconcile.orders.delay", "0"),
 
                 // The overview's source health: one source never sent anything, one sent some badly signed.
+                Map.entry("switchboard.sources.health-idle.kind", "webhook"),
                 Map.entry("switchboard.sources.health-idle.signature", "none"),
+                Map.entry("switchboard.sources.health-signed.kind", "webhook"),
                 Map.entry("switchboard.sources.health-signed.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.health-signed.secret", HEALTH_SECRET),
 
+                Map.entry("switchboard.sources.open.kind", "webhook"),
                 Map.entry("switchboard.sources.open.signature", "none"),
                 Map.entry("switchboard.sources.open.event-type", "test.open"));
     }
