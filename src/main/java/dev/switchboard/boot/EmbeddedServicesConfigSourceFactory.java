@@ -49,6 +49,11 @@ public class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory 
             supplied.put("quarkus.artemis.username", EmbeddedBroker.HUB_USER);
             supplied.put("quarkus.artemis.password", EmbeddedBroker.hubPassword());
         }
+        if (supplied.containsKey(JDBC_URL) && supplied.containsKey(BROKER_URL)) {
+            // The embedded default is for trying out, with the examples' public credentials: it
+            // answers this machine only, unless quarkus.http.host says otherwise.
+            supplied.put("quarkus.http.host", "127.0.0.1");
+        }
         // Below every file and the environment: these are only defaults for what nobody set.
         return List.of(new PropertiesConfigSource(supplied, "switchboard-embedded-services", 50));
     }
