@@ -19,6 +19,7 @@ public class HubTestProfile implements QuarkusTestProfile {
     /** The github source's other secret, as during a rotation; listed first so the published one is not. */
     public static final String GITHUB_SECRET_OLD = "an older github secret";
     /** A Standard Webhooks secret: whsec_ and base64 of the key. */
+    public static final String FUZZ_SECRET = "fuzz-secret";
     public static final String STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     public static final String STANDARD_SECRET_NEXT = "whsec_bmV4dC1zdGFuZGFyZC13ZWJob29rcy1rZXk=";
     public static final String HEALTH_SECRET = "health-secret";
@@ -114,6 +115,30 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.health-signed.kind", "webhook"),
                 Map.entry("switchboard.sources.health-signed.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.health-signed.secret", HEALTH_SECRET),
+
+                // For the fuzz pass (WebhookFuzzTest): one source per scheme, so that its signature
+                // failures open incidents nobody else's test looks at.
+                Map.entry("switchboard.sources.fuzz-open.kind", "webhook"),
+                Map.entry("switchboard.sources.fuzz-open.signature", "none"),
+                Map.entry("switchboard.sources.fuzz-open.event-id", "jsonpath:$.id"),
+                Map.entry("switchboard.sources.fuzz-open.event-type", "jsonpath:$.type"),
+                Map.entry("switchboard.sources.fuzz-open.max-body", "64KB"),
+                Map.entry("switchboard.sources.fuzz-hmac.kind", "webhook"),
+                Map.entry("switchboard.sources.fuzz-hmac.signature", "hmac-sha256"),
+                Map.entry("switchboard.sources.fuzz-hmac.secret", FUZZ_SECRET),
+                Map.entry("switchboard.sources.fuzz-hmac.signature-prefix", "sha256="),
+                Map.entry("switchboard.sources.fuzz-hmac.event-id", "header:X-Delivery"),
+                Map.entry("switchboard.sources.fuzz-hmac.event-type", "jsonpath:$.type"),
+                Map.entry("switchboard.sources.fuzz-hmac.max-body", "64KB"),
+                Map.entry("switchboard.sources.fuzz-github.kind", "webhook"),
+                Map.entry("switchboard.sources.fuzz-github.signature", "github"),
+                Map.entry("switchboard.sources.fuzz-github.secret", FUZZ_SECRET),
+                Map.entry("switchboard.sources.fuzz-stripe.kind", "webhook"),
+                Map.entry("switchboard.sources.fuzz-stripe.signature", "stripe"),
+                Map.entry("switchboard.sources.fuzz-stripe.secret", FUZZ_SECRET),
+                Map.entry("switchboard.sources.fuzz-standard.kind", "webhook"),
+                Map.entry("switchboard.sources.fuzz-standard.signature", "standard-webhooks"),
+                Map.entry("switchboard.sources.fuzz-standard.secret", STANDARD_SECRET),
 
                 Map.entry("switchboard.sources.open.kind", "webhook"),
                 Map.entry("switchboard.sources.open.signature", "none"),
