@@ -30,6 +30,11 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("quarkus.security.users.embedded.roles." + OPERATOR, "operator"),
                 Map.entry("quarkus.security.users.embedded.users." + VIEWER, PASSWORD),
                 Map.entry("quarkus.security.users.embedded.roles." + VIEWER, "viewer"),
+                // Behind a proxy as the security guide sets it up: tests stand for clients at other
+                // addresses (X-Forwarded-For) and for a TLS-terminating proxy (X-Forwarded-Proto).
+                Map.entry("quarkus.http.proxy.proxy-address-forwarding", "true"),
+                Map.entry("quarkus.http.proxy.allow-x-forwarded", "true"),
+                Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1,::1"),
 
                 Map.entry("switchboard.sources.hmac.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.hmac.secrets", "old-secret,new-secret"),
