@@ -53,10 +53,10 @@ public class LoginGuard implements IdentityProvider<UsernamePasswordAuthenticati
         return UsernamePasswordAuthenticationRequest.class;
     }
 
-    /** Before the users from configuration (priority 0). */
+    /** Before every other provider: they are asked highest first, and default to 1001. */
     @Override
     public int priority() {
-        return SYSTEM_FIRST;
+        return Integer.MAX_VALUE;
     }
 
     @Override
