@@ -1,5 +1,6 @@
 package dev.switchboard.boot;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,14 @@ public class SessionKeyConfigSourceFactory implements ConfigSourceFactory {
         Path dataDirectory = Path.of(isSet(context, "switchboard.data-dir") ? dataDir.getValue() : "data")
                 .toAbsolutePath().normalize();
         SessionKey key = SessionKey.in(dataDirectory);
-        String value = key.readOrCreate();
+        String value;
+        try {
+            value = key.readOrCreate();
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException("No session key is configured and " + key.file() + " cannot be kept ("
+                    + e.getCause().getMessage() + "): set " + SessionKey.PROPERTY
+                    + " or make the data directory writable", e);
+        }
         LOG.infof("Dashboard sessions: key kept in %s (set %s to share sessions between replicas)", key.file(),
                 SessionKey.PROPERTY);
         // Below every file and the environment: a configured key always wins.
