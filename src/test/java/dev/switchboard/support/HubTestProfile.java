@@ -14,6 +14,8 @@ public class HubTestProfile implements QuarkusTestProfile {
     public static final String OPERATOR = "test-operator";
     public static final String VIEWER = "test-viewer";
     public static final String PASSWORD = "test-password";
+    /** A user whose password the sign-in throttle's test guesses at, so that no other test is refused. */
+    public static final String GUESSED = "test-guessed";
 
     public static final String GITHUB_SECRET = "It's a Secret to Everybody";
     /** The github source's other secret, as during a rotation; listed first so the published one is not. */
@@ -31,6 +33,13 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("quarkus.security.users.embedded.roles." + OPERATOR, "operator"),
                 Map.entry("quarkus.security.users.embedded.users." + VIEWER, PASSWORD),
                 Map.entry("quarkus.security.users.embedded.roles." + VIEWER, "viewer"),
+                Map.entry("quarkus.security.users.embedded.users." + GUESSED, PASSWORD),
+                Map.entry("quarkus.security.users.embedded.roles." + GUESSED, "viewer"),
+                // Behind a proxy as the security guide sets it up: tests stand for clients at other
+                // addresses (X-Forwarded-For) and for a TLS-terminating proxy (X-Forwarded-Proto).
+                Map.entry("quarkus.http.proxy.proxy-address-forwarding", "true"),
+                Map.entry("quarkus.http.proxy.allow-x-forwarded", "true"),
+                Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1,::1"),
 
                 Map.entry("switchboard.sources.hmac.kind", "webhook"),
                 Map.entry("switchboard.sources.hmac.signature", "hmac-sha256"),
