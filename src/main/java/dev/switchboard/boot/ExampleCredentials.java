@@ -31,9 +31,9 @@ public class ExampleCredentials {
 
     /** What the shipped files use: {@code shop-example-secret}, {@code operator-example-password}, {@code change-me}. */
     private static final Pattern EXAMPLE = Pattern.compile(".+-example-(secret|password)|change-me");
-    /** Settings that hold a credential: a source's secret(s), a user's password, a port's token or password. */
+    /** Settings that hold a credential: a source's secret(s), a user's password, a port's token, a session key. */
     private static final Pattern CREDENTIAL = Pattern.compile(
-            ".*(secret|secrets|password|token)|quarkus\\.security\\.users\\.embedded\\.users\\..+");
+            ".*(secret|secrets|password|token|key)|quarkus\\.security\\.users\\.embedded\\.users\\..+");
 
     void check(@Observes StartupEvent event) {
         List<String> inForce = inForce(ConfigProvider.getConfig());

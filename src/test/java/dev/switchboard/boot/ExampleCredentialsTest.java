@@ -14,13 +14,15 @@ class ExampleCredentialsTest {
 
     @Test
     void theExamplesSecretsPasswordsAndPlaceholdersAreNamedByTheirSettings() {
-        assertEquals(List.of("quarkus.security.users.embedded.users.operator", "switchboard.ports.crm.token",
+        assertEquals(List.of("quarkus.http.auth.session.encryption-key",
+                "quarkus.security.users.embedded.users.operator", "switchboard.ports.crm.token",
                 "switchboard.sources.github.secrets", "switchboard.sources.shop.secret"),
                 ExampleCredentials.inForce(new SmallRyeConfigBuilder().withDefaultValues(Map.of(
                         "switchboard.sources.shop.secret", "shop-example-secret",
                         "switchboard.sources.github.secrets", "a-new-one, github-example-secret",
                         "quarkus.security.users.embedded.users.operator", "operator-example-password",
-                        "switchboard.ports.crm.token", "change-me")).build()));
+                        "switchboard.ports.crm.token", "change-me",
+                        "quarkus.http.auth.session.encryption-key", "change-me")).build()));
     }
 
     @Test
