@@ -5,6 +5,12 @@ public final class Excerpts {
 
     public static final int MAX = 2000;
 
+    /**
+     * How many bytes of a response a connector reads at most; the rest is never read. More than
+     * {@link #MAX} characters take in any encoding, so a body cut here still shows as cut.
+     */
+    public static final int READ_LIMIT = 64 * 1024;
+
     private Excerpts() {
     }
 

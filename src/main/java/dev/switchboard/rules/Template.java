@@ -3,6 +3,7 @@ package dev.switchboard.rules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,13 +57,24 @@ public final class Template {
 
     /** @throws TemplateException when a path is absent or a JSON template renders invalid JSON */
     public String render(EventDocument event) {
+        return render(event, UnaryOperator.identity());
+    }
+
+    /**
+     * Renders with each inserted value passed through {@code escape} (such as percent-encoding for
+     * a part of a URL), so that a value cannot leave the place it is inserted in.
+     *
+     * @throws TemplateException when a path is absent, {@code escape} refuses a value, or a JSON
+     *         template renders invalid JSON
+     */
+    public String render(EventDocument event, UnaryOperator<String> escape) {
         Matcher matcher = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {
             String path = matcher.group(1);
             Object value = event.lookup(path)
                     .orElseThrow(() -> new TemplateException("template path '" + path + "' is absent from the event"));
-            matcher.appendReplacement(out, Matcher.quoteReplacement(format(value)));
+            matcher.appendReplacement(out, Matcher.quoteReplacement(escape.apply(format(value))));
         }
         matcher.appendTail(out);
         String rendered = out.toString();

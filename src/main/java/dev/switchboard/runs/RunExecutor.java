@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.PostConstruct;
@@ -21,6 +22,7 @@ import dev.switchboard.connect.Delivery;
 import dev.switchboard.connect.Excerpts;
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.SecretMask;
 import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.rules.EventDocument;
 import dev.switchboard.rules.Template;
@@ -98,9 +100,11 @@ public class RunExecutor {
 
     private RunLedger.Outcome attempt(ClaimedRun run) {
         Instant started = Instant.now();
+        Optional<PortBinding> bound = ports.find(run.port());
+        Map<String, String> settings = bound.map(binding -> binding.settings().values()).orElse(Map.of());
         RunLedger.Failure failure;
         try {
-            PortBinding binding = ports.find(run.port()).orElseThrow(() -> new ConnectorException(
+            PortBinding binding = bound.orElseThrow(() -> new ConnectorException(
                     "port '" + run.port() + "' is not bound", true));
             if (run.body() == null) {
                 // Its template failed at planning; a replay renders it again before it comes here.
@@ -113,10 +117,9 @@ public class RunExecutor {
             if (cloudEvent.getTime() != null) {
                 metrics.endToEnd(run.ruleId(), run.port(), Duration.between(cloudEvent.getTime().toInstant(), Instant.now()));
             }
-            return ledger.succeeded(run, started, took, delivery.status(), Excerpts.of(delivery.response()));
+            return ledger.succeeded(run, started, took, delivery.status(), excerpt(delivery.response(), settings));
         } catch (ConnectorException e) {
-            failure = new RunLedger.Failure(errorClass(e), e.getMessage(), e.status(), Excerpts.of(e.response()),
-                    e.permanent());
+            failure = new RunLedger.Failure(errorClass(e), e.getMessage(), e.status(), e.response(), e.permanent());
         } catch (Template.TemplateException | IllegalArgumentException e) {
             failure = new RunLedger.Failure(e.getClass().getName(), e.getMessage(), null, null, true);
         } catch (InterruptedException e) {
@@ -126,7 +129,16 @@ public class RunExecutor {
         } catch (Exception e) {
             failure = new RunLedger.Failure(e.getClass().getName(), String.valueOf(e.getMessage()), null, null, false);
         }
-        return ledger.failed(run, started, Duration.between(started, Instant.now()), failure);
+        // Errors quote what was called (the URL, the host), and responses may echo the request:
+        // both are stored, and shown to viewers and in alerts, without the port's secrets.
+        return ledger.failed(run, started, Duration.between(started, Instant.now()), new RunLedger.Failure(
+                failure.errorClass(), SecretMask.text(failure.message(), settings), failure.status(),
+                excerpt(failure.response(), settings), failure.permanent()));
+    }
+
+    /** Masked before it is cut, so that no secret is left half-visible at the cut. */
+    private static String excerpt(String response, Map<String, String> settings) {
+        return Excerpts.of(SecretMask.text(response, settings));
     }
 
     /** The class of the failure's cause when a connector wrapped one, else of the failure itself. */

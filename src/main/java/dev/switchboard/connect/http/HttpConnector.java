@@ -19,15 +19,16 @@ import dev.switchboard.connect.ConnectorException;
 import dev.switchboard.connect.Delivery;
 import dev.switchboard.connect.Excerpts;
 import dev.switchboard.connect.PortSettings;
-import dev.switchboard.rules.Template;
 import dev.switchboard.runs.RetryPolicy;
 
 /**
  * Calls an HTTP endpoint with the action's body and the run's {@code Idempotency-Key}.
- * Settings: {@code url} (a template over the event), {@code method} (POST), {@code headers.<Name>},
+ * Settings: {@code url} (a template over the event whose values go percent-encoded into the path,
+ * query or fragment, never the host: see {@link UrlTemplate}), {@code method} (POST), {@code headers.<Name>},
  * {@code auth} ({@code basic} with {@code username}/{@code password}, or {@code bearer} with
  * {@code token}), {@code timeout} (10s), {@code content-type} (application/json).
- * A 2xx succeeds; 408, 429, 5xx and I/O errors are retried; any other status is permanent.
+ * A 2xx succeeds; 408, 429, 5xx and I/O errors are retried; any other status is permanent. Of the
+ * response, {@link Excerpts#READ_LIMIT} bytes at most are read.
  */
 @ApplicationScoped
 @Named("http")
@@ -47,7 +48,7 @@ public class HttpConnector implements Connector {
 
     @Override
     public void validate(PortSettings settings) {
-        Template.parse(settings.require("url"));
+        UrlTemplate.parse(settings.require("url"));
         String method = settings.get("method", "POST").toUpperCase();
         if (!METHODS.contains(method)) {
             throw new IllegalArgumentException("method must be one of " + METHODS + ", not " + method);
@@ -69,8 +70,8 @@ public class HttpConnector implements Connector {
     @Override
     public Delivery deliver(ActionRequest request) throws ConnectorException, InterruptedException {
         PortSettings settings = request.settings();
-        String url = Template.parse(settings.require("url")).render(request.event());
-        HttpRequest.Builder http = HttpRequest.newBuilder(URI.create(url))
+        URI url = UrlTemplate.parse(settings.require("url")).render(request.event());
+        HttpRequest.Builder http = HttpRequest.newBuilder(url)
                 .timeout(settings.duration("timeout", Duration.ofSeconds(10)))
                 .header("Content-Type", settings.get("content-type", "application/json"))
                 .header("Idempotency-Key", request.idempotencyKey())
@@ -87,7 +88,7 @@ public class HttpConnector implements Connector {
         }
         HttpResponse<String> response;
         try {
-            response = client.send(http.build(), HttpResponse.BodyHandlers.ofString());
+            response = client.send(http.build(), BoundedBody.upTo(Excerpts.READ_LIMIT));
         } catch (IOException e) {
             throw new ConnectorException(e.getClass().getSimpleName() + " calling " + url + ": " + e.getMessage(),
                     false, null, null, e);

@@ -1,6 +1,7 @@
 package dev.switchboard.connect.mail;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +21,10 @@ import dev.switchboard.rules.Template;
 /**
  * Sends the action's body as a mail through an SMTP server, with camel-mail. Settings:
  * {@code host}, {@code port} (25), {@code protocol} (smtp or smtps), {@code username},
- * {@code password}, {@code from}, {@code to} and {@code subject} (templates over the event),
- * {@code content-type} (text/plain). The idempotency key is sent as the {@code Message-ID}.
+ * {@code password}, {@code from}, {@code to}, {@code cc} and {@code bcc} (comma-separated lists
+ * whose items are templates that each render one address, see {@link Recipients}), {@code subject}
+ * (a template that may not render a line break), {@code content-type} (text/plain). The
+ * idempotency key is sent as the {@code Message-ID}.
  */
 @ApplicationScoped
 @Named("mail")
@@ -34,7 +37,7 @@ public class MailConnector implements Connector {
     public void validate(PortSettings settings) {
         settings.require("host");
         settings.require("from");
-        Template.parse(settings.require("to"));
+        recipients(settings);
         Template.parse(settings.get("subject", "Switchboard"));
         String protocol = settings.get("protocol", "smtp");
         if (!protocol.equals("smtp") && !protocol.equals("smtps")) {
@@ -52,8 +55,14 @@ public class MailConnector implements Connector {
         settings.get("password").ifPresent(password -> uri.append("&password=RAW(").append(password).append(')'));
         Map<String, Object> headers = new HashMap<>();
         headers.put("From", settings.require("from"));
-        headers.put("To", Template.parse(settings.require("to")).render(request.event()));
-        headers.put("Subject", Template.parse(settings.get("subject", "Switchboard")).render(request.event()));
+        for (Map.Entry<String, Recipients> recipients : recipients(settings).entrySet()) {
+            headers.put(recipients.getKey(), recipients.getValue().render(request.event()));
+        }
+        String subject = Template.parse(settings.get("subject", "Switchboard")).render(request.event());
+        if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
+            throw new ConnectorException("subject renders a line break, which could add a mail header", true);
+        }
+        headers.put("Subject", subject);
         headers.put("Content-Type", settings.get("content-type", "text/plain"));
         headers.put("Message-ID", "<" + request.idempotencyKey() + "@switchboard>");
         Throwable error = CamelSend.inOnly(producer, uri.toString(), request.body(), headers);
@@ -65,5 +74,14 @@ public class MailConnector implements Connector {
                     permanent, null, null, error);
         }
         return Delivery.DONE;
+    }
+
+    /** The recipient headers camel-mail knows, from the settings present: {@code to} always. */
+    private static Map<String, Recipients> recipients(PortSettings settings) {
+        Map<String, Recipients> headers = new LinkedHashMap<>();
+        headers.put("To", Recipients.parse("to", settings.require("to")));
+        settings.get("cc").ifPresent(cc -> headers.put("Cc", Recipients.parse("cc", cc)));
+        settings.get("bcc").ifPresent(bcc -> headers.put("Bcc", Recipients.parse("bcc", bcc)));
+        return headers;
     }
 }

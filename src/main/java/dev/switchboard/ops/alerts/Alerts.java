@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 
+import dev.switchboard.core.SecretMask;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.Stream;
@@ -45,10 +46,13 @@ public class Alerts {
     @Inject
     ProducerTemplate producer;
 
-    /** Opens the incident and, if this opened it, sends one alert. */
+    /**
+     * Opens the incident and, if this opened it, sends one alert. Title and detail quote errors
+     * (a dead run's reason, a route's endpoint): their URLs are masked before they are kept or sent.
+     */
     public void raise(String incident, String kind, String title, String detail) {
-        incidents.open(incident, kind, title, detail).ifPresent(opened -> {
-            LOG.warnf("Alert: %s (%s)", title, detail);
+        incidents.open(incident, kind, SecretMask.text(title), SecretMask.text(detail)).ifPresent(opened -> {
+            LOG.warnf("Alert: %s (%s)", opened.title(), opened.detail());
             publish("fired", opened);
         });
     }

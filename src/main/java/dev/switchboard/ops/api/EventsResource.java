@@ -136,8 +136,10 @@ public class EventsResource {
     /**
      * Which rules would fire for this event, with the models' results and the rendered bodies; no
      * event is stored and no action taken. The body is a CloudEvent in JSON ({@code source},
-     * {@code type}, {@code data}; {@code id} optional).
+     * {@code type}, {@code data}; {@code id} optional). For operators only: it runs the SQL models,
+     * on business databases too, with parameters the caller chooses.
      */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("dry-run")
     @Consumes(MediaType.APPLICATION_JSON)

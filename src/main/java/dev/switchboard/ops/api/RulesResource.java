@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -16,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.SecretMask;
 import dev.switchboard.rules.Condition;
 import dev.switchboard.rules.Rule;
 import dev.switchboard.rules.RuleAction;
@@ -24,14 +24,14 @@ import dev.switchboard.rules.RuleRepository;
 import dev.switchboard.rules.RuleSet;
 import dev.switchboard.rules.SqlModel;
 
-/** The rules, models and port bindings in force, and the problems of the latest load. */
+/**
+ * The rules, models and port bindings in force, and the problems of the latest load. Port settings
+ * are shown as {@link SecretMask#setting} allows, to operators too: nobody needs a secret to read.
+ */
 @Path("/api/rules")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class RulesResource {
-
-    /** Settings whose values are secrets, shown masked. */
-    private static final Pattern SECRET = Pattern.compile("(?i).*(password|token|secret|key|authorization).*");
 
     @Inject
     RuleRepository repository;
@@ -92,8 +92,7 @@ public class RulesResource {
 
     private static PortView view(PortBinding binding) {
         Map<String, String> settings = new TreeMap<>();
-        binding.settings().values().forEach((key, value) ->
-                settings.put(key, SECRET.matcher(key).matches() ? "***" : value));
+        binding.settings().values().forEach((key, value) -> settings.put(key, SecretMask.setting(key, value)));
         return new PortView(binding.port(), binding.connectorName(), settings, binding.retry().maxAttempts());
     }
 
