@@ -1,0 +1,51 @@
+package dev.switchboard.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** What of a setting or a message people see: URLs cut to scheme, host and first path segment, secrets cut out. */
+class SecretMaskTest {
+
+    @Test
+    void aUrlShowsItsSchemeHostPortAndFirstPathSegmentOnly() {
+        assertEquals("https://hooks.slack.com/services/***",
+                SecretMask.setting("url", "https://hooks.slack.com/services/T000/B000/XXXXXXXX"));
+        assertEquals("https://***@host:8443/path?***", SecretMask.setting("url", "https://user:pass@host:8443/path?token=abc"));
+        assertEquals("http://127.0.0.1:9/crm", SecretMask.setting("url", "http://127.0.0.1:9/crm"));
+        assertEquals("http://crm/{{type}}", SecretMask.setting("url", "http://crm/{{type}}"));
+        assertEquals("http://crm/?***#***", SecretMask.setting("url", "http://crm/?a=b#frag"));
+        assertEquals("jdbc:postgresql://db:5432/crm?***",
+                SecretMask.setting("jdbc-url", "jdbc:postgresql://db:5432/crm?user=crm&password=hunter22"));
+    }
+
+    @Test
+    void aSettingNamedLikeASecretIsNotShownAtAll() {
+        for (String key : new String[] {"password", "token", "headers.X-Api-Key", "headers.Authorization",
+                "properties.clientSecret", "credentials"}) {
+            assertEquals("***", SecretMask.setting(key, "anything"), key);
+        }
+        assertEquals("POST", SecretMask.setting("method", "POST"));
+    }
+
+    @Test
+    void aQueryStringOutsideAUrlIsMaskedToo() {
+        assertEquals("/reports?***", SecretMask.setting("properties.path", "/reports?api_key=abc"));
+        assertEquals("orders?", SecretMask.setting("properties.name", "orders?"));
+    }
+
+    @Test
+    void aMessageLosesThePortsSecretValuesAndEveryUrlsCredentials() {
+        Map<String, String> settings = Map.of("url", "https://user:pass@host/path?token=abc", "token", "bearer-xyz",
+                "method", "POST", "properties.key", "on");
+        String message = SecretMask.text("HTTP 500 from https://user:pass@host/path/deeper?token=abc: echoed"
+                + " 'Authorization: Bearer bearer-xyz' (method POST, key on)", settings);
+        assertEquals("HTTP 500 from https://***@host/path/***?*** echoed 'Authorization: Bearer ***' (method POST, key on)",
+                message);
+        assertFalse(message.contains("pass") || message.contains("abc"), message);
+        assertEquals(null, SecretMask.text(null, settings));
+    }
+}
