@@ -49,8 +49,10 @@ final class BoundedBody implements HttpResponse.BodySubscriber<String> {
             kept.write(bytes, 0, take);
         }
         if (kept.size() >= limit) {
-            subscription.cancel();
+            // Completed first: over HTTP/2 the cancel resets the stream, which would otherwise
+            // fail the whole response instead of ending its body.
             complete();
+            subscription.cancel();
         } else {
             subscription.request(1);
         }
