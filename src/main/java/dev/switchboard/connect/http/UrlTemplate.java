@@ -14,8 +14,9 @@ import dev.switchboard.rules.Template;
  * fixed by the configuration: a placeholder may stand only in the path, the query or the fragment.
  * Each value is percent-encoded as data of its part (everything but letters, digits and
  * {@code -._~}), so {@code /}, {@code ?}, {@code #}, {@code @}, {@code %2F} and line breaks stay
- * inside it; and a value in the path may not be empty, {@code .} or {@code ..}, which would make
- * the path another one ({@code /contacts/} or its parent) once a server normalizes it.
+ * inside it. A value in the path may not be empty ({@code /contacts/} is another resource) nor
+ * hold a dot segment ({@code ..}, {@code ../x}, {@code x\..}), which climbs out of the configured
+ * path on a server that decodes before it normalizes.
  */
 final class UrlTemplate {
 
@@ -79,9 +80,17 @@ final class UrlTemplate {
     }
 
     private static String pathValue(String value) {
-        if (value.isEmpty() || value.equals(".") || value.equals("..")) {
-            throw new Template.TemplateException("url: a value in the path is '" + value
-                    + "', which would change the path");
+        if (value.isEmpty()) {
+            throw new Template.TemplateException("url: a value in the path is empty, which would change the path");
+        }
+        // Encoded, ../ is data; but servers and proxies that decode %2F (or take \ for /) before
+        // resolving dot segments (nginx passing a normalized path on, lenient servlet containers)
+        // would climb out of the configured path with it. No identifier needs one.
+        for (String segment : value.split("[/\\\\]", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new Template.TemplateException("url: a value in the path holds the dot segment '" + segment
+                        + "', which would change the path");
+            }
         }
         return encode(value);
     }
