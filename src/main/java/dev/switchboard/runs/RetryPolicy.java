@@ -11,7 +11,13 @@ import java.util.random.RandomGenerator;
  */
 public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay) {
 
-    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    /**
+     * Every connector's budget unless its port or the action says otherwise: 15 attempts, waiting
+     * 1 s doubling to 5 min. The 14 waits add up to 2,011 s before jitter, so even with the
+     * shortest jitter a run keeps trying for 16.7 minutes (about 25 on average): a downstream
+     * outage of a quarter of an hour delays runs, it does not make them DEAD.
+     */
+    public static final RetryPolicy DEFAULT = new RetryPolicy(15, Duration.ofSeconds(1), Duration.ofMinutes(5));
 
     public RetryPolicy {
         if (maxAttempts < 1) {

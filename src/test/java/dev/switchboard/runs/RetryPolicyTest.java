@@ -57,4 +57,14 @@ class RetryPolicyTest {
             }
         };
     }
+
+    @Test
+    void theDefaultBudgetRidesOutAFifteenMinuteOutageEvenWithTheShortestJitter() {
+        RandomGenerator shortest = () -> 0L;
+        Duration waited = Duration.ZERO;
+        for (int attempt = 1; attempt < RetryPolicy.DEFAULT.maxAttempts(); attempt++) {
+            waited = waited.plus(RetryPolicy.DEFAULT.delayAfter(attempt, shortest));
+        }
+        assertTrue(waited.compareTo(Duration.ofMinutes(15)) >= 0, waited.toString());
+    }
 }
