@@ -38,8 +38,14 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         return Duration.ofMillis(base / 2 + (long) (random.nextDouble() * (base - base / 2)));
     }
 
-    /** This policy with the settings given, e.g. an action's {@code retry:} over its connector's default. */
+    /**
+     * This policy with the settings given, e.g. an action's {@code retry:} over its port's. An
+     * initial delay longer than the port's maximum raises the maximum to it: the action asked to
+     * wait at least that long, and a port edited later must not make its rule fail to plan.
+     */
     public RetryPolicy with(Optional<Integer> attempts, Optional<Duration> initial, Optional<Duration> max) {
-        return new RetryPolicy(attempts.orElse(maxAttempts), initial.orElse(initialDelay), max.orElse(maxDelay));
+        Duration first = initial.orElse(initialDelay);
+        Duration ceiling = max.orElse(maxDelay);
+        return new RetryPolicy(attempts.orElse(maxAttempts), first, ceiling.compareTo(first) < 0 ? first : ceiling);
     }
 }
