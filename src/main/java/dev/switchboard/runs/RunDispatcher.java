@@ -18,6 +18,8 @@ import jakarta.interceptor.Interceptor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.switchboard.core.StartupGate;
+
 /**
  * Takes due runs from the database and executes them, up to {@code switchboard.runs.workers} at
  * a time. Every replica runs one; the claims keep them off each other's runs: a claim is a row
@@ -30,7 +32,8 @@ import io.quarkus.runtime.StartupEvent;
  * pool's connections. Woken by the stream's consumer when it plans runs; otherwise it looks every
  * {@code switchboard.runs.poll-interval}, for retries that fall due and other replicas' runs.
  *
- * <p>Starts after the rules and bindings have loaded.
+ * <p>Claims nothing before the {@link StartupGate} opens: a run claimed before the bindings have
+ * loaded would find its port unbound.
  */
 @ApplicationScoped
 public class RunDispatcher {
@@ -46,6 +49,9 @@ public class RunDispatcher {
 
     @Inject
     RunExecutor executor;
+
+    @Inject
+    StartupGate gate;
 
     private final Signal work = new Signal();
     private final ThrottledWarning warning = new ThrottledWarning("Runs cannot be dispatched");
@@ -87,6 +93,9 @@ public class RunDispatcher {
     private void run() {
         while (running) {
             try {
+                if (!gate.await(config.pollInterval())) {
+                    continue;
+                }
                 free.acquire();
                 int wanted = 1 + free.drainPermits();
                 List<ClaimedRun> claimed = claim(wanted);
