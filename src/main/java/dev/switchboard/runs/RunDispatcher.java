@@ -1,7 +1,9 @@
 package dev.switchboard.runs;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,9 +17,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.StartupGate;
 
 /**
@@ -33,13 +38,20 @@ import dev.switchboard.core.StartupGate;
  * {@code switchboard.runs.poll-interval}, for retries that fall due and other replicas' runs.
  *
  * <p>Claims nothing before the {@link StartupGate} opens: a run claimed before the bindings have
- * loaded would find its port unbound.
+ * loaded would find its port unbound. It only claims runs of ports bound now; when the bindings
+ * change (and every half minute, for runs that fell due meanwhile, such as a replay) it lets
+ * the runs of unbound ports wait and makes those of bound ports due again, and every second it
+ * ends the waits that outlasted {@code switchboard.runs.unbound-grace}.
  */
 @ApplicationScoped
 public class RunDispatcher {
 
     /** This replica, as recorded in the claims it takes. */
     static final String NODE = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
+
+    private static final Logger LOG = Logger.getLogger(RunDispatcher.class);
+    private static final Duration SETTLE_EVERY = Duration.ofSeconds(30);
+    private static final Duration EXPIRE_EVERY = Duration.ofSeconds(1);
 
     @Inject
     RunsConfig config;
@@ -53,12 +65,18 @@ public class RunDispatcher {
     @Inject
     StartupGate gate;
 
+    @Inject
+    PortBindings ports;
+
     private final Signal work = new Signal();
     private final ThrottledWarning warning = new ThrottledWarning("Runs cannot be dispatched");
     private volatile boolean running;
     private Semaphore free;
     private ExecutorService workers;
     private Thread thread;
+    private Set<String> settledFor;
+    private long settledAt;
+    private long expiredAt;
 
     void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent event) {
         free = new Semaphore(config.workers());
@@ -96,9 +114,11 @@ public class RunDispatcher {
                 if (!gate.await(config.pollInterval())) {
                     continue;
                 }
+                Set<String> bound = ports.names();
+                waitForBindings(bound);
                 free.acquire();
                 int wanted = 1 + free.drainPermits();
-                List<ClaimedRun> claimed = claim(wanted);
+                List<ClaimedRun> claimed = claim(wanted, bound);
                 free.release(wanted - claimed.size());
                 for (ClaimedRun run : claimed) {
                     workers.execute(() -> {
@@ -119,9 +139,35 @@ public class RunDispatcher {
         }
     }
 
-    private List<ClaimedRun> claim(int wanted) throws InterruptedException {
+    /** Runs of unbound ports wait, those of bound ports are due: at a change of the bindings, and now and then. */
+    private void waitForBindings(Set<String> bound) {
+        long now = System.nanoTime();
         try {
-            return ledger.claim(NODE, wanted, config.claimTimeout());
+            if (!bound.equals(settledFor) || now - settledAt > SETTLE_EVERY.toNanos()) {
+                int[] parkedAndReleased = ledger.settleWaiting(bound);
+                if (parkedAndReleased[0] > 0 || parkedAndReleased[1] > 0) {
+                    LOG.infof("Runs waiting for a port binding: %d began to wait, %d released (ports bound: %s)",
+                            parkedAndReleased[0], parkedAndReleased[1], bound);
+                }
+                settledFor = bound;
+                settledAt = now;
+            }
+            if (now - expiredAt > EXPIRE_EVERY.toNanos()) {
+                int expired = ledger.expireWaiting(config.unboundGrace());
+                if (expired > 0) {
+                    LOG.warnf("%d run(s) went DEAD: their port was not bound within %s (switchboard.runs.unbound-grace)",
+                            expired, config.unboundGrace());
+                }
+                expiredAt = now;
+            }
+        } catch (RuntimeException e) {
+            warning.log(e);
+        }
+    }
+
+    private List<ClaimedRun> claim(int wanted, Set<String> bound) throws InterruptedException {
+        try {
+            return ledger.claim(NODE, wanted, config.claimTimeout(), bound);
         } catch (RuntimeException e) {
             warning.log(e);
             work.await(config.pollInterval());
