@@ -24,6 +24,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.StartupGate;
+import dev.switchboard.rules.Durations;
 
 /**
  * Takes due runs from the database and executes them, up to {@code switchboard.runs.workers} at
@@ -74,7 +75,7 @@ public class RunDispatcher {
     private Semaphore free;
     private ExecutorService workers;
     private Thread thread;
-    private Set<String> settledFor;
+    private volatile Set<String> settledFor;
     private long settledAt;
     private long expiredAt;
 
@@ -105,6 +106,12 @@ public class RunDispatcher {
 
     /** Runs were planned: look now rather than at the next poll. */
     void wakeUp() {
+        work.raise();
+    }
+
+    /** Runs were made due by an operator (a replay): those of unbound ports should wait now, not at the next half minute. */
+    void settleSoon() {
+        settledFor = null;
         work.raise();
     }
 
@@ -156,7 +163,7 @@ public class RunDispatcher {
                 int expired = ledger.expireWaiting(config.unboundGrace());
                 if (expired > 0) {
                     LOG.warnf("%d run(s) went DEAD: their port was not bound within %s (switchboard.runs.unbound-grace)",
-                            expired, config.unboundGrace());
+                            expired, Durations.format(config.unboundGrace()));
                 }
                 expiredAt = now;
             }
