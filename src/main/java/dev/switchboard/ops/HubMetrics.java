@@ -46,6 +46,11 @@ public class HubMetrics {
         registry.counter("switchboard.events", "source", source, "outcome", outcome).increment();
     }
 
+    /** An event judged again by an operator's reprocess, and what it became: processed, ignored or failed. */
+    public void reprocessed(String outcome) {
+        registry.counter("switchboard.events.reprocessed", "outcome", outcome).increment();
+    }
+
     /** A run's attempt and where it left the run: succeeded, failed (will retry) or dead. */
     public void attempt(String rule, String port, String connector, String outcome, Duration took) {
         registry.counter("switchboard.runs", "rule", rule, "port", port, "connector", connector, "outcome", outcome)

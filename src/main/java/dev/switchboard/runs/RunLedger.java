@@ -160,13 +160,15 @@ public class RunLedger {
      * Creates the runs the judged events ask for, once: a redelivered (or reprocessed) event finds
      * them already there. A run whose port is not bound is created waiting for its binding.
      *
-     * @return how many runs were created
+     * @return for each event, how many runs were created
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public int plan(List<EventLog.Judged> events) {
+    public int[] plan(List<EventLog.Judged> events) {
         List<Object[]> rows = new ArrayList<>();
         List<String[]> deadRuleAndPort = new ArrayList<>();
-        for (EventLog.Judged judged : events) {
+        List<Integer> eventOfRow = new ArrayList<>();
+        for (int e = 0; e < events.size(); e++) {
+            EventLog.Judged judged = events.get(e);
             CloudEvent event = judged.event();
             for (Evaluation.Match match : judged.evaluation().matches()) {
                 for (Evaluation.PlannedAction planned : match.actions()) {
@@ -183,14 +185,15 @@ public class RunLedger {
                             retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), unbound,
                             unbound ? waitingReason(action.port()) : error, error != null, unbound });
                     deadRuleAndPort.add(error == null ? null : new String[] { match.rule().id(), action.port() });
+                    eventOfRow.add(e);
                 }
             }
         }
         int[] created = batch(PLAN, rows);
-        int count = 0;
+        int[] count = new int[events.size()];
         for (int i = 0; i < created.length; i++) {
             if (created[i] != 0) {
-                count++;
+                count[eventOfRow.get(i)]++;
                 if (deadRuleAndPort.get(i) != null) {
                     metrics.deadAtPlanning(deadRuleAndPort.get(i)[0], deadRuleAndPort.get(i)[1]);
                 }
