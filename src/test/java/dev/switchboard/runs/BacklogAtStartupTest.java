@@ -201,6 +201,7 @@ class BacklogAtStartupTest {
         await().atMost(Duration.ofSeconds(20)).until(gate::isOpen);
         given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'consumers' }.status", equalTo("UP"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/health/ready").statusCode() == 200);
 
         List<UUID> all = new ArrayList<>(backlog);
         await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, queuedEvent) != null);
