@@ -25,6 +25,8 @@ public class HubTestProfile implements QuarkusTestProfile {
     public static final String STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     public static final String STANDARD_SECRET_NEXT = "whsec_bmV4dC1zdGFuZGFyZC13ZWJob29rcy1rZXk=";
     public static final String HEALTH_SECRET = "health-secret";
+    /** Short enough to wait for in a test, long enough for a binding a test adds to arrive first. */
+    public static final String UNBOUND_GRACE = "20s";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -124,6 +126,9 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.health-signed.kind", "webhook"),
                 Map.entry("switchboard.sources.health-signed.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.health-signed.secret", HEALTH_SECRET),
+
+                // A run to an unbound port waits this long before it goes DEAD (UnboundPortTest).
+                Map.entry("switchboard.runs.unbound-grace", UNBOUND_GRACE),
 
                 // For the fuzz pass (WebhookFuzzTest): one source per scheme, so that its signature
                 // failures open incidents nobody else's test looks at.
