@@ -119,7 +119,7 @@ class ReprocessTest {
                     actions: [{id: call, port: %s}]
                 """);
 
-        given().post("/api/events/" + event + "/reprocess").then().statusCode(200)
+        given().contentType("application/json").post("/api/events/" + event + "/reprocess").then().statusCode(200)
                 .body("event", equalTo(event.toString()))
                 .body("previousState", equalTo("IGNORED"))
                 .body("state", equalTo("PROCESSED"))
@@ -131,7 +131,7 @@ class ReprocessTest {
         assertEquals("PROCESSED", HubState.eventState(dataSource, event));
 
         // Judged already: nothing more is created, nothing is sent again.
-        given().post("/api/events/" + event + "/reprocess").then().statusCode(409)
+        given().contentType("application/json").post("/api/events/" + event + "/reprocess").then().statusCode(409)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:switchboard:problem:not-reprocessable"))
                 .body("detail", containsString("is PROCESSED"));
@@ -162,7 +162,7 @@ class ReprocessTest {
 
         // The model still fails: FAILED again, and the run that exists is not made twice, however often.
         for (int i = 0; i < 2; i++) {
-            given().post("/api/events/" + event + "/reprocess").then().statusCode(200)
+            given().contentType("application/json").post("/api/events/" + event + "/reprocess").then().statusCode(200)
                     .body("previousState", equalTo("FAILED")).body("state", equalTo("FAILED"))
                     .body("error", containsString("reprocess_check"))
                     .body("runsCreated", equalTo(0)).body("runs", hasSize(1));
@@ -171,7 +171,7 @@ class ReprocessTest {
         // Once the model is fixed, the second rule's run is created, and only it.
         Workspace.writeModel("reprocess_check", "select true as ok");
         assertEquals(List.of(), repository.reload());
-        given().post("/api/events/" + event + "/reprocess").then().statusCode(200)
+        given().contentType("application/json").post("/api/events/" + event + "/reprocess").then().statusCode(200)
                 .body("state", equalTo("PROCESSED")).body("error", nullValue())
                 .body("matchedRules", equalTo(List.of("reprocess-plain", "reprocess-checked")))
                 .body("runsCreated", equalTo(1)).body("runs", hasSize(2));
@@ -181,9 +181,9 @@ class ReprocessTest {
 
     @Test
     void unknownEventsEventsNotJudgedYetOrProcessedAndViewersAreRefusedAsProblems() {
-        given().post("/api/events/" + UUID.randomUUID() + "/reprocess").then().statusCode(404)
+        given().contentType("application/json").post("/api/events/" + UUID.randomUUID() + "/reprocess").then().statusCode(404)
                 .contentType("application/problem+json");
-        given().post("/api/events/not-a-uuid/reprocess").then().statusCode(400)
+        given().contentType("application/json").post("/api/events/not-a-uuid/reprocess").then().statusCode(400)
                 .contentType("application/problem+json");
 
         rules("""
@@ -194,10 +194,10 @@ class ReprocessTest {
                 """);
         UUID processed = Events.post(type, "");
         assertEquals("PROCESSED", Events.awaitOutcome(dataSource, processed));
-        given().post("/api/events/" + processed + "/reprocess").then().statusCode(409)
+        given().contentType("application/json").post("/api/events/" + processed + "/reprocess").then().statusCode(409)
                 .contentType("application/problem+json").body("status", equalTo(409));
 
-        given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+        given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD).contentType("application/json")
                 .post("/api/events/" + processed + "/reprocess").then().statusCode(403);
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
                 .contentType("application/json").body("{}").post("/api/events/reprocess").then().statusCode(403);

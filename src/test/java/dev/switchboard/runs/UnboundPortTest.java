@@ -226,9 +226,9 @@ class UnboundPortTest {
         assertTrue(letter.contains("was not bound within"), letter);
 
         // Dead like any other: an operator can replay it, and it waits again for as long.
-        given().post("/api/runs/" + run + "/replay").then().statusCode(200);
+        given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(200);
         await().atMost(Duration.ofSeconds(5)).until(() -> waiting(run));
-        given().post("/api/runs/" + run + "/discard").then().statusCode(200).body("state", equalTo("DISCARDED"));
+        given().contentType("application/json").post("/api/runs/" + run + "/discard").then().statusCode(200).body("state", equalTo("DISCARDED"));
     }
 
     @Test
@@ -238,17 +238,17 @@ class UnboundPortTest {
         assertTrue(waiting(run));
 
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
-                .post("/api/runs/" + run + "/discard").then().statusCode(403);
-        given().post("/api/runs/" + run + "/discard").then().statusCode(200)
+                .contentType("application/json").post("/api/runs/" + run + "/discard").then().statusCode(403);
+        given().contentType("application/json").post("/api/runs/" + run + "/discard").then().statusCode(200)
                 .body("state", equalTo("DISCARDED"))
                 .body("unboundSince", nullValue());
-        given().post("/api/runs/" + run + "/discard").then().statusCode(409)
+        given().contentType("application/json").post("/api/runs/" + run + "/discard").then().statusCode(409)
                 .contentType("application/problem+json")
                 .body("detail", containsString("is DISCARDED"));
 
         // Another, discarded by its port with the others waiting for it.
         UUID other = call(port);
-        given().queryParam("port", port).queryParam("unbound", true).post("/api/runs/discard").then().statusCode(200)
+        given().contentType("application/json").queryParam("port", port).queryParam("unbound", true).post("/api/runs/discard").then().statusCode(200)
                 .body("discarded", equalTo(1));
         assertEquals("DISCARDED", state(other));
         assertNull(HubState.text(dataSource, "select next_attempt_at::text from action_run where id = ?", other));
