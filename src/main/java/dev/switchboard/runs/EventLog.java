@@ -27,10 +27,16 @@ import dev.switchboard.stream.Envelopes;
 @ApplicationScoped
 public class EventLog {
 
+    /**
+     * An event's {@code received_at} is the database's clock when it was accepted, never a time the
+     * sender gave (a queue message's own timestamp stays the CloudEvent's {@code time}): expectations
+     * and retention compare it with the database's {@code now()}, and a message dated 2099 must not
+     * look like a recent arrival for ever.
+     */
     private static final String INSERT = """
             insert into event (id, source, delivery_id, type, subject, received_at, state, processed_at, envelope,
                 matched_rules, error)
-            values (?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), string_to_array(?, chr(10)), cast(? as text))
+            values (?, ?, ?, ?, ?, now(), ?, ?, cast(? as jsonb), string_to_array(?, chr(10)), cast(? as text))
             """;
 
     private static final String OUTBOX = "insert into stream_outbox (event_id) values (?)";
@@ -227,7 +233,7 @@ public class EventLog {
         Object deliveryId = event.getExtension(Envelopes.DELIVERY_ID);
         return new Object[] { UUID.fromString(event.getId()), event.getSource().toString(),
                 deliveryId == null ? event.getId() : deliveryId.toString(), event.getType(), event.getSubject(),
-                event.getTime(), state.name(), processedAt, envelope, String.join("\n", matchedRules), error };
+                state.name(), processedAt, envelope, String.join("\n", matchedRules), error };
     }
 
     private int[] batch(String sql, List<Object[]> rows) {

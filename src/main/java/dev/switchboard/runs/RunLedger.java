@@ -88,7 +88,8 @@ public class RunLedger {
             """;
 
     private static final String FINISH = """
-            update action_run set state = ?, next_attempt_at = ?, last_error = ?, dead_letter_due = ?,
+            update action_run set state = ?, next_attempt_at = now() + cast(? as bigint) * interval '1 millisecond',
+                last_error = ?, dead_letter_due = ?,
                 unbound_since = case when ? then now() end, attempt_base = attempt_base + ?,
                 claimed_by = null, claim_expires_at = null, updated_at = now()
             where id = ? and attempts = ? and state = 'RUNNING'
@@ -305,9 +306,7 @@ public class RunLedger {
         String reason = failure.permanent() ? failure.message()
                 : exhausted ? "retries exhausted after " + run.attemptsOfBudget() + " attempt(s): " + failure.message()
                 : failure.message();
-        OffsetDateTime next = state == RunState.FAILED
-                ? OffsetDateTime.now(ZoneOffset.UTC).plus(run.retry().delayAfter(run.attemptsOfBudget(), random))
-                : null;
+        Duration next = state == RunState.FAILED ? run.retry().delayAfter(run.attemptsOfBudget(), random) : null;
         return new Outcome(run, state, next, reason, new Object[] { run.id(), run.attempt(),
                 OffsetDateTime.ofInstant(started, ZoneOffset.UTC), took.toMillis(), RunState.FAILED.name(),
                 failure.errorClass(), failure.message(), failure.status(), failure.response() }, false);
@@ -323,7 +322,8 @@ public class RunLedger {
         List<Object[]> finishes = new ArrayList<>(outcomes.size());
         List<Object[]> attempts = new ArrayList<>(outcomes.size());
         for (Outcome outcome : outcomes) {
-            finishes.add(new Object[] { outcome.state().name(), outcome.nextAttempt(), outcome.error(),
+            finishes.add(new Object[] { outcome.state().name(),
+                    outcome.retryAfter() == null ? null : outcome.retryAfter().toMillis(), outcome.error(),
                     outcome.state() == RunState.DEAD, outcome.unbound(), outcome.unbound() ? 1 : 0,
                     outcome.run().id(), outcome.run().attempt() });
             attempts.add(outcome.attemptRow());
@@ -376,8 +376,12 @@ public class RunLedger {
         }
     }
 
-    /** An attempt's outcome: the run's new state, and the attempt's row; {@code unbound} when it found no binding. */
-    public record Outcome(ClaimedRun run, RunState state, OffsetDateTime nextAttempt, String error,
+    /**
+     * An attempt's outcome: the run's new state, the wait before its next attempt (counted from the
+     * database's clock when recorded, the clock claims compare against), and the attempt's row;
+     * {@code unbound} when it found no binding.
+     */
+    public record Outcome(ClaimedRun run, RunState state, Duration retryAfter, String error,
             Object[] attemptRow, boolean unbound) {
     }
 
