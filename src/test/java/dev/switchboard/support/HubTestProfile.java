@@ -76,6 +76,8 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.datasources.warehouse.jdbc-url", "${quarkus.datasource.jdbc.url}"),
                 Map.entry("switchboard.datasources.warehouse.username", "${quarkus.datasource.username}"),
                 Map.entry("switchboard.datasources.warehouse.password", "${quarkus.datasource.password}"),
+                // Short, so that BoundedWaitsTest's slow model is slow within a test's patience.
+                Map.entry("switchboard.datasources.warehouse.statement-timeout", "2s"),
 
                 // A dead-man's switch the alert tests trip and clear.
                 Map.entry("switchboard.expectations.heartbeat.type", "test.heartbeat"),
