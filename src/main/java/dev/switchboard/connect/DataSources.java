@@ -2,6 +2,7 @@ package dev.switchboard.connect;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +50,18 @@ public class DataSources {
 
             @WithDefault("5")
             int maxSize();
+
+            /** How long a model or sql action waits for a free connection before it fails. */
+            @WithDefault("5s")
+            Duration acquisitionTimeout();
+
+            /** How long opening a connection may take: a database that does not answer fails, it does not hang. */
+            @WithDefault("5s")
+            Duration loginTimeout();
+
+            /** How long one statement may run (models and sql actions); see {@link #statementTimeout}. */
+            @WithDefault("10s")
+            Duration statementTimeout();
         }
     }
 
@@ -79,8 +92,9 @@ public class DataSources {
             try {
                 return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
                         .connectionPoolConfiguration(pool -> pool.maxSize(settings.maxSize())
+                                .acquisitionTimeout(settings.acquisitionTimeout())
                                 .connectionFactoryConfiguration(factory -> {
-                                    factory.jdbcUrl(settings.jdbcUrl());
+                                    factory.jdbcUrl(settings.jdbcUrl()).loginTimeout(settings.loginTimeout());
                                     settings.username().ifPresent(user -> factory.principal(new NamePrincipal(user)));
                                     settings.password().ifPresent(pw -> factory.credential(new SimplePassword(pw)));
                                     return factory;
@@ -89,6 +103,27 @@ public class DataSources {
                 throw new IllegalStateException("Cannot open datasource '" + name + "'", e);
             }
         });
+    }
+
+    /**
+     * How long a statement on the named database may run (10 s on the hub's own): a slow model
+     * fails its event's evaluation instead of holding the stream's consumers.
+     */
+    public Duration statementTimeout(Optional<String> name) {
+        return name.map(config.datasources()::get).map(Config.Business::statementTimeout).orElse(HUB_STATEMENT_TIMEOUT);
+    }
+
+    static final Duration HUB_STATEMENT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Gives the statement the named database's statement timeout (JDBC counts it in whole seconds). */
+    public void limit(PreparedStatement statement, Optional<String> name) throws SQLException {
+        long millis = statementTimeout(name).toMillis();
+        statement.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, (millis + 999) / 1000)));
+    }
+
+    /** PostgreSQL's answer to a statement cancelled by its timeout. */
+    public static boolean isTimeout(SQLException error) {
+        return "57014".equals(error.getSQLState());
     }
 
     /** Binds the statement's named parameters in order, looking each value up by name. */

@@ -1,5 +1,6 @@
 package dev.switchboard.connect;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import jakarta.enterprise.inject.literal.NamedLiteral;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.smallrye.config.SmallRyeConfig;
 
@@ -40,6 +42,13 @@ public class PortBindings {
      */
     @Inject
     PortsConfig validatedAtStartup;
+
+    /**
+     * How long a replica's claim on a run lasts (see RunsConfig): a call may never last as long,
+     * or the run would be claimed again elsewhere while its first call is still under way.
+     */
+    @ConfigProperty(name = "switchboard.runs.claim-timeout", defaultValue = "2m")
+    Duration claimTimeout;
 
     private volatile Map<String, PortBinding> bindings = Map.of();
 
@@ -102,6 +111,12 @@ public class PortBindings {
         Connector connector = selected.get();
         PortSettings settings = new PortSettings(port, Map.copyOf(values));
         connector.validate(settings);
+        settings.get("timeout").map(Durations::parse).filter(timeout -> timeout.compareTo(claimTimeout) >= 0)
+                .ifPresent(timeout -> {
+                    throw new IllegalArgumentException("timeout " + Durations.format(timeout) + " is not shorter than"
+                            + " switchboard.runs.claim-timeout (" + Durations.format(claimTimeout) + "): a call that"
+                            + " long would be made again by another replica while it is still under way");
+                });
         RetryPolicy retry = connector.defaultRetry().with(
                 settings.get("retry.max-attempts").map(Integer::valueOf),
                 settings.get("retry.initial-delay").map(Durations::parse),

@@ -52,6 +52,11 @@ class QueueReception implements Processor {
                 .map(expression -> required(expression, "event id", properties, json))
                 .orElseGet(() -> MessageIds.stableId(message, body));
         String type = required(source.eventType(), "event type", properties, json);
+        for (String[] field : new String[][] {{"event type", type}, {"delivery id", deliveryId}}) {
+            IncomingEvent.overLimit(field[0], field[1]).ifPresent(reason -> {
+                throw new UnreadableMessageException(reason);
+            });
+        }
 
         Long sentAt = message.getHeader(JmsConstants.JMS_HEADER_TIMESTAMP, Long.class);
         String contentType = received instanceof String ? "text/plain; charset=utf-8" : "application/octet-stream";

@@ -3,8 +3,10 @@ package dev.switchboard.ingest;
 import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
@@ -13,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.StartupGate;
 import dev.switchboard.stream.Stream;
 import dev.switchboard.stream.StreamRoutes;
 
@@ -21,6 +24,9 @@ import dev.switchboard.stream.StreamRoutes;
  * {@link Stream#ACCEPT} inside the JMS transaction, so it is acknowledged only once its event is
  * recorded. A failure to record (database or broker away) rolls the message back for the broker
  * to redeliver later; an unreadable message goes to the source's dead-letter address instead.
+ *
+ * <p>The routes start when the {@link StartupGate} opens, not with Camel: a source's messages wait
+ * on its address until the rules, models and bindings that will judge their events have loaded.
  */
 @ApplicationScoped
 public class QueueSourceRoutes extends RouteBuilder {
@@ -39,6 +45,12 @@ public class QueueSourceRoutes extends RouteBuilder {
     @Inject
     SourcesConfig config;
 
+    @Inject
+    StartupGate gate;
+
+    @Inject
+    CamelContext camel;
+
     @Override
     public void configure() {
         for (QueueSource source : sources.all().values()) {
@@ -56,9 +68,23 @@ public class QueueSourceRoutes extends RouteBuilder {
         }
     }
 
+    void startWithGate(@Observes StartupGate.Opened opened) {
+        for (QueueSource source : sources.all().values()) {
+            try {
+                camel.getRouteController().startRoute(routeId(source));
+            } catch (Exception e) {
+                LOG.errorf(e, "Queue source %s could not be started", source.name());
+            }
+        }
+    }
+
+    private static String routeId(QueueSource source) {
+        return "queue-source-" + source.name();
+    }
+
     private void route(QueueSource source) {
         String name = source.name();
-        from(source.endpointUri()).routeId("queue-source-" + name)
+        from(source.endpointUri()).routeId(routeId(source)).autoStartup(gate.isOpen())
                 .onException(UnreadableMessageException.class).handled(true)
                     .process(exchange -> metrics.rejected(name, "unreadable"))
                     .log(LoggingLevel.WARN, "Unreadable message of source " + name + " sent to "

@@ -89,6 +89,11 @@ public class WebhookReception implements Processor {
         String type = source.eventType().evaluate(request::header, json).orElseThrow(() -> Problem.badRequest(
                 "missing-event-type", "Event type not found",
                 "The event type (" + source.eventType() + ") is absent from this request"));
+        for (String[] field : new String[][] {{"event type", type}, {"delivery id", deliveryId}}) {
+            IncomingEvent.overLimit(field[0], field[1]).ifPresent(reason -> {
+                throw Problem.badRequest("field-too-long", "Field too long", "In this request " + reason);
+            });
+        }
 
         IncomingEvent incoming = IncomingEvent.of(name, deliveryId, type, OffsetDateTime.now(clock), json, body,
                 source.contentType());

@@ -30,6 +30,7 @@ public class ModelRunner {
         try (Connection connection = dataSources.get(model.datasource()).getConnection();
                 PreparedStatement statement = connection.prepareStatement(model.query().sql())) {
             DataSources.bind(statement, model.query(), event::lookup);
+            dataSources.limit(statement, model.datasource());
             try (ResultSet result = statement.executeQuery()) {
                 if (!result.next()) {
                     return Optional.empty();
@@ -44,6 +45,11 @@ public class ModelRunner {
         } catch (IllegalArgumentException e) {
             throw new ModelException("model " + model.name() + ": " + e.getMessage(), false, e);
         } catch (SQLException e) {
+            if (DataSources.isTimeout(e)) {
+                // Not retried in place: it would hold the consumers, and every event behind it, again.
+                throw new ModelException("model " + model.name() + " took longer than its statement timeout ("
+                        + dataSources.statementTimeout(model.datasource()).toSeconds() + "s)", false, e);
+            }
             throw new ModelException("model " + model.name() + " failed: SQL " + e.getSQLState() + ": "
                     + e.getMessage(), DataSources.isTransient(e), e);
         }

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +35,19 @@ public record IncomingEvent(CloudEvent cloudEvent, String deliveryKey) {
                 ? builder.withDataContentType("application/json").withData(JsonCloudEventData.wrap(json)).build()
                 : builder.withDataContentType(contentType).withData(body).build();
         return new IncomingEvent(event, deliveryKey(source, deliveryId));
+    }
+
+    /**
+     * The most bytes (UTF-8) an event type or delivery id may have: both are indexed, and an index
+     * entry past PostgreSQL's limit (2,704 bytes) would refuse the event at the database instead.
+     */
+    public static final int MAX_FIELD_BYTES = 1024;
+
+    /** Why the value cannot be an event's type or delivery id, or empty when it can. */
+    public static Optional<String> overLimit(String what, String value) {
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        return bytes <= MAX_FIELD_BYTES ? Optional.empty()
+                : Optional.of("the " + what + " has " + bytes + " bytes; at most " + MAX_FIELD_BYTES + " are kept");
     }
 
     /** The delivery id of a delivery that names none: a digest of its bytes, so an identical repeat is a duplicate. */

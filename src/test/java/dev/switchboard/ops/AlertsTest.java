@@ -210,6 +210,25 @@ class AlertsTest {
     }
 
     @Test
+    void aNoticeNotSentWhenItsIncidentChangedIsSentByALaterCheckOnce() throws Exception {
+        // As a crash between the incident's commit and its notice leaves it: opened, not noticed.
+        String incident = "test-unnoticed:" + UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        execute("insert into alert_incident (id, incident, kind, title, detail) values (?, ?, 'test', 'Left unnoticed', 'x')",
+                id, incident);
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", incident)) == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> HubState.count(dataSource,
+                "select count(*) from alert_incident where id = ? and fired_noticed", id) == 1);
+
+        // Resolved, and the resolved notice lost the same way.
+        execute("update alert_incident set resolved_at = now() where id = ?", id);
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", incident)) == 1);
+        Thread.sleep(1500); // several checks
+        assertEquals(1, count(alert("fired", incident)), "sent once");
+        assertEquals(1, count(alert("resolved", incident)), "sent once");
+    }
+
+    @Test
     void anExpectationCountsFromWhenItWasFirstWatchedNotFromThisStart() throws Exception {
         // The test database outlives a run: forget what an earlier run left.
         execute("delete from event where type = 'test.never'");

@@ -22,7 +22,6 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +32,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -47,6 +44,7 @@ import io.quarkus.test.junit.TestProfile;
 import dev.switchboard.rules.RuleRepository;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
+import dev.switchboard.support.Chromium;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
@@ -64,8 +62,6 @@ import dev.switchboard.support.Workspace;
 @TestProfile(HubTestProfile.class)
 class DashboardBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target/screenshots");
 
     static WireMockServer crm;
@@ -94,20 +90,8 @@ class DashboardBrowserTest {
 
     @BeforeEach
     void startBrowser() throws IOException {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        String missing = "the dashboard test needs Debian's chromium and chromium-driver"
-                + " (apt-get install chromium chromium-driver)";
-        // A plain machine skips it; CI (.ci/run) sets the variable so that a missing browser fails.
-        if ("true".equals(System.getenv("SWITCHBOARD_REQUIRE_BROWSER"))) {
-            assertTrue(installed, missing);
-        }
-        Assumptions.assumeTrue(installed, missing);
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
-                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"), "--window-size=1280,800");
-        browser = new ChromeDriver(options);
+        // A plain machine skips it; CI (.ci/run) sets SWITCHBOARD_REQUIRE_BROWSER so that a missing browser fails.
+        browser = Chromium.start();
         Files.createDirectories(SCREENSHOTS);
     }
 

@@ -112,7 +112,7 @@ class RunsApiTest {
         given().get("/api/runs/" + run).then().statusCode(200)
                 .body("run.state", equalTo("DEAD"))
                 .body("run.rule", equalTo("api-rule"))
-                .body("run.maxAttempts", equalTo(8)) // the http connector's default budget
+                .body("run.maxAttempts", equalTo(15)) // the default budget
                 .body("attempts", hasSize(1))
                 .body("attempts[0].downstreamStatus", equalTo(410))
                 .body("attempts[0].responseExcerpt", equalTo("gone"))

@@ -25,6 +25,8 @@ public class HubTestProfile implements QuarkusTestProfile {
     public static final String STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     public static final String STANDARD_SECRET_NEXT = "whsec_bmV4dC1zdGFuZGFyZC13ZWJob29rcy1rZXk=";
     public static final String HEALTH_SECRET = "health-secret";
+    /** Short enough to wait for in a test, long enough for a binding a test adds to arrive first. */
+    public static final String UNBOUND_GRACE = "20s";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -74,6 +76,8 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.datasources.warehouse.jdbc-url", "${quarkus.datasource.jdbc.url}"),
                 Map.entry("switchboard.datasources.warehouse.username", "${quarkus.datasource.username}"),
                 Map.entry("switchboard.datasources.warehouse.password", "${quarkus.datasource.password}"),
+                // Short, so that BoundedWaitsTest's slow model is slow within a test's patience.
+                Map.entry("switchboard.datasources.warehouse.statement-timeout", "2s"),
 
                 // A dead-man's switch the alert tests trip and clear.
                 Map.entry("switchboard.expectations.heartbeat.type", "test.heartbeat"),
@@ -124,6 +128,9 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.health-signed.kind", "webhook"),
                 Map.entry("switchboard.sources.health-signed.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.health-signed.secret", HEALTH_SECRET),
+
+                // A run to an unbound port waits this long before it goes DEAD (UnboundPortTest).
+                Map.entry("switchboard.runs.unbound-grace", UNBOUND_GRACE),
 
                 // For the fuzz pass (WebhookFuzzTest): one source per scheme, so that its signature
                 // failures open incidents nobody else's test looks at.

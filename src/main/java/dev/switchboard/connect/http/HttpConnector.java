@@ -19,7 +19,6 @@ import dev.switchboard.connect.ConnectorException;
 import dev.switchboard.connect.Delivery;
 import dev.switchboard.connect.Excerpts;
 import dev.switchboard.connect.PortSettings;
-import dev.switchboard.runs.RetryPolicy;
 
 /**
  * Calls an HTTP endpoint with the action's body and the run's {@code Idempotency-Key}.
@@ -40,11 +39,6 @@ public class HttpConnector implements Connector {
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-
-    @Override
-    public RetryPolicy defaultRetry() {
-        return new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofMinutes(5));
-    }
 
     @Override
     public void validate(PortSettings settings) {
@@ -94,11 +88,12 @@ public class HttpConnector implements Connector {
                     false, null, null, e);
         }
         int status = response.statusCode();
-        String excerpt = Excerpts.of(response.body());
+        // Passed on whole (it is bounded): the run masks secrets in it before it cuts the excerpt.
+        String body = response.body();
         if (status >= 200 && status < 300) {
-            return new Delivery(status, excerpt);
+            return new Delivery(status, body);
         }
         boolean permanent = status >= 400 && status < 500 && status != 408 && status != 429;
-        throw new ConnectorException("HTTP " + status + " from " + url, permanent, status, excerpt, null);
+        throw new ConnectorException("HTTP " + status + " from " + url, permanent, status, body, null);
     }
 }

@@ -59,6 +59,7 @@ public class SqlConnector implements Connector {
                 PreparedStatement statement = connection.prepareStatement(sql.sql())) {
             DataSources.bind(statement, sql, name -> name.equals("idempotency_key")
                     ? Optional.of(request.idempotencyKey()) : Optional.ofNullable(fields.get(name)));
+            dataSources.limit(statement, request.settings().get("datasource"));
             int rows = statement.executeUpdate();
             return new Delivery(null, rows + " row(s)");
         } catch (IllegalArgumentException e) {

@@ -61,6 +61,7 @@ public class AlertChecks {
 
     @Scheduled(every = "${switchboard.alerts.check-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
+        alerts.sendUnnoticed();
         checkExpectations();
         checkPorts();
         checkSignatures();
@@ -132,9 +133,10 @@ public class AlertChecks {
     }
 
     void checkExpectations() {
-        Instant now = Instant.now();
         config.expectations().forEach((name, expectation) -> {
-            Instant last = lastArrival(expectation);
+            Arrival arrival = lastArrival(expectation);
+            Instant last = arrival.last();
+            Instant now = arrival.now();
             Instant watched = watches.since(name, expectation);
             Instant since = last == null || last.isBefore(watched) ? watched : last;
             String incident = "expectation:" + name;
@@ -149,12 +151,21 @@ public class AlertChecks {
         });
     }
 
+    /** The last arrival of an expected event, and the time now, both on the database's clock that stamped it. */
+    record Arrival(Instant last, Instant now) {
+    }
+
     @Transactional
-    Instant lastArrival(AlertsConfig.Expectation expectation) {
-        Object last = entityManager.createNativeQuery("""
-                select max(received_at) from event where type = :type and (cast(:source as text) is null or source = :source)
+    Arrival lastArrival(AlertsConfig.Expectation expectation) {
+        Object[] row = (Object[]) entityManager.createNativeQuery("""
+                select max(received_at), now() from event
+                where type = :type and (cast(:source as text) is null or source = :source)
                 """).setParameter("type", expectation.type()).setParameter("source", expectation.source().orElse(null))
                 .getSingleResult();
-        return last instanceof OffsetDateTime time ? time.toInstant() : last instanceof Instant instant ? instant : null;
+        return new Arrival(instant(row[0]), instant(row[1]));
+    }
+
+    private static Instant instant(Object value) {
+        return value instanceof OffsetDateTime time ? time.toInstant() : value instanceof Instant instant ? instant : null;
     }
 }

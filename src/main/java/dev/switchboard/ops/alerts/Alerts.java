@@ -53,7 +53,7 @@ public class Alerts {
     public void raise(String incident, String kind, String title, String detail) {
         incidents.open(incident, kind, SecretMask.text(title), SecretMask.text(detail)).ifPresent(opened -> {
             LOG.warnf("Alert: %s (%s)", opened.title(), opened.detail());
-            publish("fired", opened);
+            notice(opened);
         });
     }
 
@@ -61,11 +61,26 @@ public class Alerts {
     public void clear(String incident) {
         incidents.resolve(incident).ifPresent(resolved -> {
             LOG.infof("Resolved: %s", resolved.title());
-            publish("resolved", resolved);
+            notice(resolved);
         });
     }
 
-    private void publish(String state, Incidents.Incident incident) {
+    /**
+     * Sends the notices that were not accepted when their incident changed: at least once, since
+     * a notice's event id is fixed by its incident and state, so sending it twice is one event.
+     */
+    public void sendUnnoticed() {
+        incidents.unnoticed().forEach(this::notice);
+    }
+
+    private void notice(Incidents.Incident incident) {
+        boolean resolved = incident.resolvedAt() != null;
+        if (publish(resolved ? "resolved" : "fired", incident)) {
+            incidents.noticed(incident.id(), resolved);
+        }
+    }
+
+    private boolean publish(String state, Incidents.Incident incident) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("state", state);
         data.put("id", incident.id().toString()); // the same in an incident's fired and resolved notices
@@ -88,11 +103,13 @@ public class Alerts {
                     .build();
             producer.sendBodyAndHeader(Stream.ACCEPT, event, StreamRoutes.DELIVERY_KEY,
                     IncomingEvent.deliveryKey(SOURCE, deliveryId));
+            return true;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (RuntimeException e) {
-            // The incident stays open and visible; the notice is what could not go out.
-            LOG.errorf("Alert %s could not be published: %s", incident.incident(), e.getMessage());
+            // The incident stays visible; its notice goes out at a later check.
+            LOG.warnf("Alert notice %s (%s) not sent yet, will retry: %s", incident.incident(), state, e.getMessage());
+            return false;
         }
     }
 

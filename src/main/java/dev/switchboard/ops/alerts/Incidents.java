@@ -45,6 +45,27 @@ public class Incidents {
         return rows.stream().findFirst().map(Incidents::incident);
     }
 
+    /** Incidents with a notice not yet accepted, oldest first: the fired one, or the resolved one. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<Incident> unnoticed() {
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select id, incident, kind, title, detail, opened_at, resolved_at from alert_incident
+                where not fired_noticed or (resolved_at is not null and not resolved_noticed)
+                order by opened_at limit 100
+                """).getResultList();
+        return rows.stream().map(Incidents::incident).toList();
+    }
+
+    /** Records that the incident's notice for this state (fired or resolved) was accepted. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void noticed(UUID id, boolean resolved) {
+        entityManager.createNativeQuery(resolved
+                ? "update alert_incident set resolved_noticed = true where id = :id"
+                : "update alert_incident set fired_noticed = true where id = :id")
+                .setParameter("id", id).executeUpdate();
+    }
+
     @Transactional
     @SuppressWarnings("unchecked")
     public List<Incident> open() {

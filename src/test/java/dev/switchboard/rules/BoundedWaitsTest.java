@@ -1,0 +1,82 @@
+package dev.switchboard.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.support.Events;
+import dev.switchboard.support.HubState;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/**
+ * Nothing waits without a bound: a model slower than its database's statement timeout fails its
+ * own event (FAILED, with the reason) while the events behind it go on, and a port whose calls
+ * could outlast a run's claim does not load.
+ */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class BoundedWaitsTest {
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    RuleRepository repository;
+
+    @AfterEach
+    void cleanUp() {
+        Workspace.deleteRule("bounded.yaml");
+        Workspace.deleteModel("slow_warehouse");
+        Workspace.unbindPort("too-patient");
+        repository.reload();
+    }
+
+    @Test
+    void aModelSlowerThanItsStatementTimeoutFailsItsEventAndTheNextEventsGoOn() {
+        Workspace.bindPort("audit", Map.of("connector", "log"));
+        Workspace.writeModel("slow_warehouse", """
+                -- datasource: warehouse
+                select pg_sleep(30) is not null as slow
+                """);
+        Workspace.writeRule("bounded.yaml", """
+                rules:
+                  - id: needs-slow-model
+                    on: bounded.slow
+                    require: [slow_warehouse]
+                    actions: [{id: record, port: audit}]
+                """);
+        assertEquals(List.of(), repository.reload());
+
+        long started = System.nanoTime();
+        UUID slow = Events.post("bounded.slow", "");
+        UUID behind = Events.post("bounded.other", "");
+        assertEquals("FAILED", Events.awaitOutcome(dataSource, slow));
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource, behind));
+        assertTrue(System.nanoTime() - started < 20_000_000_000L, "well before the model's 30 s");
+        String error = HubState.text(dataSource, "select error from event where id = ?", slow);
+        assertTrue(error.contains("model slow_warehouse took longer than its statement timeout (2s)"), error);
+    }
+
+    @Test
+    void aPortWhoseCallsCouldOutlastARunsClaimDoesNotLoad() {
+        Workspace.bindPort("too-patient", Map.of("connector", "http", "url", "http://127.0.0.1:9/x", "timeout", "2m"));
+        List<RuleLoadError> problems = repository.reload();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).reason().contains("Port 'too-patient': timeout 2m is not shorter than"
+                + " switchboard.runs.claim-timeout (2m)"), problems.toString());
+    }
+}
