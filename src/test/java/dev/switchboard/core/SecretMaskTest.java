@@ -2,7 +2,10 @@ package dev.switchboard.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -47,5 +50,16 @@ class SecretMaskTest {
                 message);
         assertFalse(message.contains("pass") || message.contains("abc"), message);
         assertEquals(null, SecretMask.text(null, settings));
+    }
+
+    @Test
+    void aLargeResponseIsMaskedInLinearTime() {
+        // 64 KB is what a connector reads of a response; a pattern retried at every character took minutes.
+        String letters = "x".repeat(64 * 1024);
+        String words = "word:".repeat(13 * 1024) + " https://user:pass@host/a/b";
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+            assertEquals(letters, SecretMask.text(letters, Map.of("token", "secret-value")));
+            assertTrue(SecretMask.text(words).endsWith(" https://***@host/a/***"));
+        });
     }
 }
