@@ -53,7 +53,7 @@ class FaultSuiteIT {
     static final int CYCLES = Integer.getInteger("faults.cycles", LONG ? 5 : 2);
     static final double RATE = Double.parseDouble(System.getProperty("faults.rate", LONG ? "100" : "50"));
     static final int SENDERS = 8;
-    static final Duration LOAD_BEFORE_FAULT = Duration.ofSeconds(LONG ? 20 : 6);
+    static final Duration LOAD_BEFORE_FAULT = Duration.ofSeconds(LONG ? 20 : 5);
     static final Duration SINK_OUTAGE = Duration.ofSeconds(Integer.getInteger("faults.sink-outage", LONG ? 75 : 15));
     /** How long the hub is given to come back by itself after its database was killed. */
     static final Duration SELF_HEAL_WAIT = Duration.ofSeconds(LONG ? 30 : 20);
@@ -78,6 +78,7 @@ class FaultSuiteIT {
     /** One scenario's figures. */
     static final class Result {
         final String name;
+        final String prefix;
         Set<String> acknowledged = Set.of();
         final List<Double> recovery = new ArrayList<>();
         int extraStarts;
@@ -93,8 +94,9 @@ class FaultSuiteIT {
         int keyNotARun;
         final List<String> samples = new ArrayList<>();
 
-        Result(String name) {
+        Result(String name, String prefix) {
             this.name = name;
+            this.prefix = prefix;
         }
     }
 
@@ -102,7 +104,7 @@ class FaultSuiteIT {
     record Event(String id, String state, String error, List<Run> runs) {
     }
 
-    record Run(String id, String state, String lastError) {
+    record Run(String id, String state, String lastError, int attempts, double secondsToSettle) {
     }
 
     @Test
@@ -114,7 +116,7 @@ class FaultSuiteIT {
         sink = new Sink(HubProcess.freePort());
         configure();
         try {
-            Result first = new Result("first start");
+            Result first = new Result("first start", "-");
             hub = startHub(first);
             if (first.extraStarts > 0) {
                 System.out.println("[faults] first start needed " + first.extraStarts + " extra start(s): " + first.notes);
@@ -169,8 +171,8 @@ class FaultSuiteIT {
     // ---- scenarios -------------------------------------------------------------------------
 
     private void hubKills() throws Exception {
-        Result result = new Result("kill -9 of the hub under load, " + CYCLES + " cycles");
-        Load load = load("kill");
+        Result result = new Result("kill -9 of the hub under load, " + CYCLES + " cycles", "kill");
+        Load load = load(result.prefix);
         for (int cycle = 0; cycle < CYCLES; cycle++) {
             Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
             long killed = System.nanoTime();
@@ -182,8 +184,8 @@ class FaultSuiteIT {
     }
 
     private void databaseKills() throws Exception {
-        Result result = new Result("kill -9 of the embedded PostgreSQL's postmaster under load, " + CYCLES + " cycles");
-        Load load = load("db");
+        Result result = new Result("kill -9 of the embedded PostgreSQL's postmaster under load, " + CYCLES + " cycles", "db");
+        Load load = load(result.prefix);
         for (int cycle = 0; cycle < CYCLES; cycle++) {
             Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
             long pid = postmasterPid();
@@ -204,8 +206,8 @@ class FaultSuiteIT {
 
     /** The embedded broker lives in the hub's JVM: its outage is a restart of the hub (SIGTERM, then start). */
     private void brokerOutages() throws Exception {
-        Result result = new Result("broker outage (embedded: hub stopped and started) under load, " + CYCLES + " cycles");
-        Load load = load("broker");
+        Result result = new Result("broker outage (embedded: hub stopped and started) under load, " + CYCLES + " cycles", "broker");
+        Load load = load(result.prefix);
         for (int cycle = 0; cycle < CYCLES; cycle++) {
             Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
             long stopped = System.nanoTime();
@@ -217,8 +219,8 @@ class FaultSuiteIT {
     }
 
     private void sinkOutage() throws Exception {
-        Result result = new Result("downstream (sink) answering 503 for " + SINK_OUTAGE.toSeconds() + " s under load");
-        Load load = load("sink");
+        Result result = new Result("downstream (sink) answering 503 for " + SINK_OUTAGE.toSeconds() + " s under load", "sink");
+        Load load = load(result.prefix);
         Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
         sink.down(true);
         Thread.sleep(SINK_OUTAGE.toMillis());
@@ -235,10 +237,13 @@ class FaultSuiteIT {
 
     /** Bodies the database cannot hold, sent amid valid ones: each must be refused with a 4xx. */
     private void poisonMix() throws Exception {
-        Result result = new Result("poison-data mix amid valid deliveries");
-        Load load = load("mix");
+        Result result = new Result("poison-data mix amid valid deliveries", "mix");
+        Load load = load(result.prefix);
         Load sender = new Load(hub.baseUrl() + "/hooks/" + SOURCE, SECRET, "poison", 1, 1);
-        String longText = "x".repeat(3000);
+        // Not "xxx…": PostgreSQL compresses index entries, and a repetitive value would fit its 2,704-byte limit.
+        java.util.Random random = new java.util.Random(12);
+        String longText = random.ints(3000, 0, 62).mapToObj(i -> String.valueOf(
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".charAt(i))).collect(Collectors.joining());
         for (int i = 0; i < POISON_EACH; i++) {
             String id = "poison-" + i + "-";
             poison("NUL (\\u0000) in a string", id + "nul",
@@ -460,6 +465,19 @@ class FaultSuiteIT {
                 }
             }
         }
+        for (Result result : results) {
+            List<Run> runs = result.acknowledged.stream().map(events::get).filter(e -> e != null)
+                    .flatMap(e -> e.runs().stream()).toList();
+            long retried = runs.stream().filter(run -> run.attempts() > 1).count();
+            double slowest = runs.stream().mapToDouble(Run::secondsToSettle).max().orElse(0);
+            result.notes.add(String.format("%d run(s) needed more than one attempt (at most %d); slowest event accepted"
+                    + " -> run last updated: %.1f s", retried, runs.stream().mapToInt(Run::attempts).max().orElse(0), slowest));
+            failedAttempts(result.prefix).forEach(line -> result.notes.add("failed attempts: " + line));
+        }
+        Result mix = results.get(results.size() - 1);
+        poisonIds.stream().filter(events::containsKey).sorted().forEach(id -> mix.notes.add("poison stored as event "
+                + events.get(id).id() + " (" + events.get(id).state() + "), delivery "
+                + (id.length() > 40 ? id.substring(0, 40) + "…" : id)));
         long poisonStored = poisonIds.stream().filter(events::containsKey).count();
         if (poisonStored > 0) {
             poison.computeIfAbsent("(poison bodies stored as events)", k -> new int[5])[2] += (int) poisonStored;
@@ -472,13 +490,30 @@ class FaultSuiteIT {
         }
     }
 
+    /** The errors of a scenario's failed attempts, counted. */
+    private List<String> failedAttempts(String prefix) throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (Connection connection = database(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select a.outcome, left(coalesce(a.error_message, ''), 120), count(*)"
+                        + " from action_attempt a join action_run r on r.id = a.run_id join event e on e.id = r.event_id"
+                        + " where e.source = '" + SOURCE + "' and e.delivery_id like '" + prefix + "-%'"
+                        + " and a.outcome <> 'SUCCEEDED' group by 1, 2 order by 3 desc limit 5")) {
+            while (rows.next()) {
+                lines.add(rows.getLong(3) + " x " + rows.getString(1) + " " + rows.getString(2));
+            }
+        }
+        return lines;
+    }
+
+    private Connection database() throws Exception {
+        String password = Files.readString(work.resolve("data/postgres.password")).strip();
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres", "postgres", password);
+    }
+
     /** Every event of the suite's source with its runs, by delivery id. */
     private Map<String, Event> events() throws Exception {
-        String password = Files.readString(work.resolve("data/postgres.password")).strip();
         Map<String, Event> events = new HashMap<>();
-        try (Connection connection = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres", "postgres", password);
-                Statement statement = connection.createStatement()) {
+        try (Connection connection = database(); Statement statement = connection.createStatement()) {
             Map<String, String> deliveryOf = new HashMap<>();
             try (ResultSet rows = statement.executeQuery(
                     "select id, delivery_id, state, error from event where source = '" + SOURCE + "'")) {
@@ -487,11 +522,12 @@ class FaultSuiteIT {
                     deliveryOf.put(rows.getString(1), rows.getString(2));
                 }
             }
-            try (ResultSet rows = statement.executeQuery("select r.event_id, r.id, r.state, r.last_error from action_run r"
+            try (ResultSet rows = statement.executeQuery("select r.event_id, r.id, r.state, r.last_error, r.attempts,"
+                    + " extract(epoch from r.updated_at - e.received_at) from action_run r"
                     + " join event e on e.id = r.event_id where e.source = '" + SOURCE + "'")) {
                 while (rows.next()) {
                     events.get(deliveryOf.get(rows.getString(1))).runs()
-                            .add(new Run(rows.getString(2), rows.getString(3), rows.getString(4)));
+                            .add(new Run(rows.getString(2), rows.getString(3), rows.getString(4), rows.getInt(5), rows.getDouble(6)));
                 }
             }
         }
