@@ -604,9 +604,8 @@ class FaultSuiteIT {
             }
         }
         // Poison (issue 12, point 4): refused with a 4xx, never acknowledged, never answered 503 for ever.
-        // This fails honestly until point 4 is done: on fault-suite's base an event type or id of 3,000
-        // characters is answered 503 on every retry (or, when it compresses under the index's limit,
-        // accepted), while NUL, lone surrogates and invalid UTF-8 are already refused with a 400.
+        // On fault-suite's base all six kinds are refused with a 4xx (the overlong ones because they do not
+        // fit the index; a repetitive type of 3,000 characters compresses under its limit and is accepted).
         poison.forEach((kind, c) -> {
             if (c[2] > 0) {
                 failures.add("poison '" + kind + "': " + c[2] + " acknowledged");
