@@ -1,0 +1,633 @@
+package dev.switchboard.faults;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.support.HubProcess;
+
+/**
+ * The fault suite (issue 12, point 10): the packaged hub on the embedded default, under a load of
+ * signed webhooks whose rule calls an HTTP port bound to a recording {@link Sink}, through
+ * {@code kill -9} of the hub, {@code kill -9} of the embedded PostgreSQL's postmaster, a broker
+ * outage (for the embedded broker: a hub restart), a downstream outage and a poison-data mix.
+ * After recovery it reads the hub's database and the sink's records and prints one row per
+ * scenario: acknowledged, lost, never acted on, runs not SUCCEEDED, delivered twice with the same
+ * key and with different keys, recovery seconds.
+ *
+ * <p>Short by default (2 cycles each, a few minutes; this is what {@code .ci/run} runs). The long
+ * version: {@code faults/run.sh} or {@code -Dfaults.long=true}. Other knobs: {@code faults.cycles},
+ * {@code faults.rate} (deliveries/s), {@code faults.sink-outage} (seconds), {@code faults.results}
+ * (a file to write the report to), {@code faults.require-self-heal} (fail when the hub does not
+ * come back by itself after its database was killed).
+ */
+class FaultSuiteIT {
+
+    static final boolean LONG = Boolean.getBoolean("faults.long");
+    static final int CYCLES = Integer.getInteger("faults.cycles", LONG ? 5 : 2);
+    static final double RATE = Double.parseDouble(System.getProperty("faults.rate", LONG ? "100" : "50"));
+    static final int SENDERS = 8;
+    static final Duration LOAD_BEFORE_FAULT = Duration.ofSeconds(LONG ? 20 : 5);
+    static final Duration SINK_OUTAGE = Duration.ofSeconds(Integer.getInteger("faults.sink-outage", LONG ? 75 : 15));
+    /** How long the hub is given to come back by itself after its database was killed. */
+    static final Duration SELF_HEAL_WAIT = Duration.ofSeconds(LONG ? 30 : 20);
+    static final boolean REQUIRE_SELF_HEAL = Boolean.getBoolean("faults.require-self-heal");
+    static final Duration STARTUP = Duration.ofSeconds(120);
+    static final Duration SETTLE = Duration.ofSeconds(LONG ? 480 : 120);
+    static final int POISON_EACH = LONG ? 10 : 3;
+    static final int POISON_TRIES = LONG ? 8 : 4;
+    static final String SOURCE = "faults";
+    static final String SECRET = "fault-suite-secret";
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final List<Result> results = new ArrayList<>();
+    final Map<String, int[]> poison = new LinkedHashMap<>(); // kind -> {sent, 4xx, 2xx, 503 to the end, other}
+    final Set<String> poisonIds = new HashSet<>();
+    Path work;
+    int httpPort;
+    int postgresPort;
+    Sink sink;
+    HubProcess hub;
+
+    /** One scenario's figures. */
+    static final class Result {
+        final String name;
+        final String prefix;
+        Set<String> acknowledged = Set.of();
+        final List<Double> recovery = new ArrayList<>();
+        int extraStarts;
+        double settledAfter = -1;
+        final List<String> notes = new ArrayList<>();
+        // filled from the database and the sink at the end
+        int lost;
+        int neverActedOn;
+        int stuckReceived;
+        int notSucceeded;
+        int twiceSameKey;
+        int twiceDifferentKeys;
+        int keyNotARun;
+        final List<String> samples = new ArrayList<>();
+
+        Result(String name, String prefix) {
+            this.name = name;
+            this.prefix = prefix;
+        }
+    }
+
+    /** An event as the hub's database holds it, with its runs. */
+    record Event(String id, String state, String error, List<Run> runs) {
+    }
+
+    record Run(String id, String state, String lastError, int attempts, double secondsToSettle) {
+    }
+
+    @Test
+    void faultSuite() throws Exception {
+        Instant began = Instant.now();
+        work = Files.createTempDirectory(Path.of("target"), "faults-");
+        httpPort = HubProcess.freePort();
+        postgresPort = HubProcess.freePort();
+        sink = new Sink(HubProcess.freePort());
+        configure();
+        try {
+            Result first = new Result("first start", "-");
+            hub = startHub(first);
+            if (first.extraStarts > 0) {
+                System.out.println("[faults] first start needed " + first.extraStarts + " extra start(s): " + first.notes);
+            }
+            hubKills();
+            databaseKills();
+            brokerOutages();
+            sinkOutage();
+            poisonMix();
+            measure();
+            String report = report(Duration.between(began, Instant.now()));
+            System.out.println(report);
+            Path file = Path.of(System.getProperty("faults.results", "target/faults-RESULTS.md"));
+            Files.writeString(file, report);
+            judge(report);
+        } finally {
+            if (hub != null) {
+                stop(hub, Duration.ofSeconds(30));
+            }
+            stopOrphanPostmaster();
+            sink.close();
+        }
+    }
+
+    private void configure() throws IOException {
+        Files.writeString(work.resolve("application.properties"), String.join("\n",
+                "# The fault suite's hub: embedded PostgreSQL and Artemis under ./data/",
+                "quarkus.http.port=" + httpPort,
+                "switchboard.embedded.broker-port=" + HubProcess.freePort(),
+                "switchboard.embedded.amqp-port=" + HubProcess.freePort(),
+                "switchboard.embedded.postgres-port=" + postgresPort,
+                "switchboard.sources." + SOURCE + ".kind=webhook",
+                "switchboard.sources." + SOURCE + ".signature=hmac-sha256",
+                "switchboard.sources." + SOURCE + ".secret=" + SECRET,
+                "switchboard.sources." + SOURCE + ".event-id=jsonpath:$.id",
+                "switchboard.sources." + SOURCE + ".event-type=jsonpath:$.type",
+                "switchboard.ports.sink.connector=http",
+                "switchboard.ports.sink.url=http://127.0.0.1:" + sink.port() + "/calls",
+                "quarkus.log.category.\"io.agroal\".level=ERROR", ""));
+        Files.createDirectories(work.resolve("rules"));
+        Files.writeString(work.resolve("rules/faults.yaml"), String.join("\n",
+                "rules:",
+                "  - id: fault-to-sink",
+                "    on: fault.*",
+                "    source: " + SOURCE,
+                "    actions:",
+                "      - id: call-sink",
+                "        port: sink",
+                "        body: '{\"delivery\": \"{{data.id}}\", \"event\": \"{{id}}\"}'", ""));
+    }
+
+    // ---- scenarios -------------------------------------------------------------------------
+
+    private void hubKills() throws Exception {
+        Result result = new Result("kill -9 of the hub under load, " + CYCLES + " cycles", "kill");
+        Load load = load(result.prefix);
+        for (int cycle = 0; cycle < CYCLES; cycle++) {
+            Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
+            long killed = System.nanoTime();
+            hub.kill();
+            hub = startHub(result);
+            result.recovery.add(secondsSince(killed));
+        }
+        finish(result, load);
+    }
+
+    private void databaseKills() throws Exception {
+        Result result = new Result("kill -9 of the embedded PostgreSQL's postmaster under load, " + CYCLES + " cycles", "db");
+        Load load = load(result.prefix);
+        for (int cycle = 0; cycle < CYCLES; cycle++) {
+            Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
+            long pid = postmasterPid();
+            long killed = System.nanoTime();
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            if (healsWithin(SELF_HEAL_WAIT)) {
+                result.notes.add("cycle " + (cycle + 1) + ": ready again by itself");
+            } else {
+                result.notes.add("cycle " + (cycle + 1) + ": not ready " + SELF_HEAL_WAIT.toSeconds()
+                        + " s after the kill; restarted by the suite (the hub does not restart its embedded database)");
+                stop(hub, Duration.ofSeconds(20));
+                hub = startHub(result);
+            }
+            result.recovery.add(secondsSince(killed));
+        }
+        finish(result, load);
+    }
+
+    /** The embedded broker lives in the hub's JVM: its outage is a restart of the hub (SIGTERM, then start). */
+    private void brokerOutages() throws Exception {
+        Result result = new Result("broker outage (embedded: hub stopped and started) under load, " + CYCLES + " cycles", "broker");
+        Load load = load(result.prefix);
+        for (int cycle = 0; cycle < CYCLES; cycle++) {
+            Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
+            long stopped = System.nanoTime();
+            stop(hub, Duration.ofSeconds(60));
+            hub = startHub(result);
+            result.recovery.add(secondsSince(stopped));
+        }
+        finish(result, load);
+    }
+
+    private void sinkOutage() throws Exception {
+        Result result = new Result("downstream (sink) answering 503 for " + SINK_OUTAGE.toSeconds() + " s under load", "sink");
+        Load load = load(result.prefix);
+        Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
+        sink.down(true);
+        Thread.sleep(SINK_OUTAGE.toMillis());
+        sink.down(false);
+        long back = System.nanoTime();
+        Thread.sleep(2_000);
+        load.stop(Duration.ofMinutes(2));
+        result.acknowledged = load.acknowledged();
+        settle(result);
+        result.recovery.add(secondsSince(back)); // sink back -> every run SUCCEEDED
+        result.notes.add("recovery = sink back until every run SUCCEEDED; load: " + load.stats());
+        results.add(result);
+    }
+
+    /** Bodies the database cannot hold, sent amid valid ones: each must be refused with a 4xx. */
+    private void poisonMix() throws Exception {
+        Result result = new Result("poison-data mix amid valid deliveries", "mix");
+        Load load = load(result.prefix);
+        Load sender = new Load(hub.baseUrl() + "/hooks/" + SOURCE, SECRET, "poison", 1, 1);
+        // Not "xxx…": PostgreSQL compresses index entries, and a repetitive value would fit its 2,704-byte limit.
+        java.util.Random random = new java.util.Random(12);
+        String longText = random.ints(3000, 0, 62).mapToObj(i -> String.valueOf(
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".charAt(i))).collect(Collectors.joining());
+        for (int i = 0; i < POISON_EACH; i++) {
+            String id = "poison-" + i + "-";
+            poison("NUL (\\u0000) in a string", id + "nul",
+                    bodyWith(id + "nul", Load.TYPE, ",\"note\":\"a\\u0000b\"").getBytes(StandardCharsets.UTF_8), sender);
+            poison("NUL (\\u0000) in the event type", id + "niltype",
+                    bodyWith(id + "niltype", "fault.\\u0000x", "").getBytes(StandardCharsets.UTF_8), sender);
+            poison("lone surrogate (\\ud800) in a string", id + "surrogate",
+                    bodyWith(id + "surrogate", Load.TYPE, ",\"note\":\"a\\ud800b\"").getBytes(StandardCharsets.UTF_8), sender);
+            poison("invalid UTF-8 byte in a string", id + "utf8", invalidUtf8(id + "utf8"), sender);
+            poison("event type of 3,006 characters", id + "longtype",
+                    bodyWith(id + "longtype", "fault." + longText, "").getBytes(StandardCharsets.UTF_8), sender);
+            poison("event id of 3,000+ characters", id + "longid-" + longText,
+                    bodyWith(id + "longid-" + longText, Load.TYPE, "").getBytes(StandardCharsets.UTF_8), sender);
+        }
+        finish(result, load);
+    }
+
+    private void poison(String kind, String id, byte[] body, Load sender) {
+        poisonIds.add(id);
+        int[] counts = poison.computeIfAbsent(kind, k -> new int[5]);
+        counts[0]++;
+        int status = -1;
+        for (int attempt = 0; attempt < POISON_TRIES; attempt++) {
+            status = sender.sendBytes(body);
+            if (status != 503 && status != -1) {
+                break;
+            }
+            sleep(500);
+        }
+        if (status >= 400 && status < 500) {
+            counts[1]++;
+        } else if (status == 200 || status == 202) {
+            counts[2]++;
+        } else if (status == 503) {
+            counts[3]++;
+        } else {
+            counts[4]++;
+        }
+    }
+
+    private static String bodyWith(String id, String type, String extra) {
+        return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\"" + extra + "}";
+    }
+
+    private static byte[] invalidUtf8(String id) {
+        byte[] head = ("{\"id\":\"" + id + "\",\"type\":\"" + Load.TYPE + "\",\"note\":\"a").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "b\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + 2 + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        body[head.length] = (byte) 0xC3;
+        body[head.length + 1] = (byte) 0x28;
+        System.arraycopy(tail, 0, body, head.length + 2, tail.length);
+        return body;
+    }
+
+    private Load load(String prefix) {
+        return new Load("http://127.0.0.1:" + httpPort + "/hooks/" + SOURCE, SECRET, prefix, SENDERS, RATE).start();
+    }
+
+    private void finish(Result result, Load load) throws Exception {
+        Thread.sleep(LOAD_BEFORE_FAULT.toMillis() / 2);
+        load.stop(Duration.ofMinutes(3));
+        result.acknowledged = load.acknowledged();
+        result.notes.add("load: " + load.stats());
+        settle(result);
+        results.add(result);
+    }
+
+    // ---- the hub -------------------------------------------------------------------------
+
+    /** Starts the hub until it is ready; a start that fails counts as an extra start, with its reason. */
+    private HubProcess startHub(Result result) throws Exception {
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            HubProcess started = HubProcess.start(work, httpPort, Map.of());
+            try {
+                started.awaitReady(STARTUP);
+                return started;
+            } catch (AssertionError notReady) {
+                result.extraStarts++;
+                result.notes.add("start failed: " + reason(started.output()));
+                stop(started, Duration.ofSeconds(10));
+            }
+        }
+        throw new AssertionError("the hub did not become ready in 4 starts: " + result.notes);
+    }
+
+    private static String reason(String output) {
+        return output.lines().filter(line -> line.contains("postmaster.pid"))
+                .findFirst()
+                .or(() -> output.lines().filter(line -> line.contains("ERROR")).findFirst())
+                .map(line -> line.length() > 240 ? line.substring(0, 240) + "…" : line)
+                .orElse("(no ERROR line)").strip();
+    }
+
+    /** SIGTERM, and SIGKILL when it has not ended within the timeout. */
+    private static void stop(HubProcess process, Duration timeout) throws Exception {
+        Optional<ProcessHandle> handle = ProcessHandle.of(process.pid());
+        if (handle.isEmpty()) {
+            return;
+        }
+        handle.get().destroy();
+        try {
+            handle.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            process.kill();
+        }
+    }
+
+    private long postmasterPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(work.resolve("data/postgres/postmaster.pid")).get(0).strip());
+    }
+
+    /** After the tests: an embedded PostgreSQL that outlived its hub is stopped, never left running. */
+    private void stopOrphanPostmaster() {
+        try {
+            Path pidFile = work.resolve("data/postgres/postmaster.pid");
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(postmasterPid()).filter(p -> p.info().commandLine().orElse("").contains("postgres"))
+                        .ifPresent(ProcessHandle::destroy);
+            }
+        } catch (Exception e) {
+            System.out.println("[faults] could not check for an orphaned postmaster: " + e);
+        }
+    }
+
+    /** Waits for readiness to go DOWN (at most 10 s) and then UP again within the time given. */
+    private boolean healsWithin(Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        long downBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < downBy && ready()) {
+            Thread.sleep(250);
+        }
+        while (System.nanoTime() < deadline) {
+            if (ready()) {
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    private boolean ready() {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ---- figures -------------------------------------------------------------------------
+
+    /** Waits until every acknowledged delivery of the scenario is PROCESSED with all runs SUCCEEDED and at the sink. */
+    private void settle(Result result) throws Exception {
+        long began = System.nanoTime();
+        long deadline = began + SETTLE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, Event> events = events();
+            Set<String> atSink = sink.calls().stream().map(Sink.Call::delivery).collect(Collectors.toSet());
+            boolean settled = result.acknowledged.stream().allMatch(id -> {
+                Event event = events.get(id);
+                return event != null && "PROCESSED".equals(event.state()) && !event.runs().isEmpty()
+                        && event.runs().stream().allMatch(run -> "SUCCEEDED".equals(run.state())) && atSink.contains(id);
+            });
+            if (settled) {
+                result.settledAfter = secondsSince(began);
+                return;
+            }
+            Thread.sleep(2_000);
+        }
+        result.notes.add("not settled " + SETTLE.toSeconds() + " s after the load ended");
+    }
+
+    private void measure() throws Exception {
+        Map<String, Event> events = events();
+        Map<String, List<Sink.Call>> calls = sink.calls().stream()
+                .filter(call -> call.delivery() != null)
+                .collect(Collectors.groupingBy(Sink.Call::delivery));
+        for (Result result : results) {
+            for (String id : new TreeMap<>(result.acknowledged.stream().collect(Collectors.toMap(i -> i, i -> i))).keySet()) {
+                Event event = events.get(id);
+                List<Sink.Call> received = calls.getOrDefault(id, List.of());
+                if (event == null) {
+                    result.lost++;
+                    sample(result, "lost: delivery " + id + " acknowledged, no event");
+                    continue;
+                }
+                if ("RECEIVED".equals(event.state())) {
+                    result.stuckReceived++;
+                }
+                if (!"PROCESSED".equals(event.state()) || event.runs().isEmpty() || received.isEmpty()) {
+                    result.neverActedOn++;
+                    sample(result, "never acted on: delivery " + id + " event " + event.id() + " " + event.state()
+                            + (event.error() == null ? "" : " (" + event.error() + ")") + ", " + event.runs().size()
+                            + " run(s), " + received.size() + " call(s) at the sink");
+                }
+                for (Run run : event.runs()) {
+                    if (!"SUCCEEDED".equals(run.state())) {
+                        result.notSucceeded++;
+                        sample(result, "run " + run.id() + " of delivery " + id + " " + run.state() + ": " + run.lastError());
+                    }
+                }
+                Map<String, Long> byKey = received.stream()
+                        .collect(Collectors.groupingBy(c -> String.valueOf(c.key()), Collectors.counting()));
+                byKey.values().forEach(count -> result.twiceSameKey += count - 1);
+                if (byKey.size() > 1) {
+                    result.twiceDifferentKeys++;
+                    sample(result, "delivery " + id + " (event " + event.id() + ") reached the sink under keys " + byKey.keySet());
+                }
+                Set<String> runIds = event.runs().stream().map(Run::id).collect(Collectors.toSet());
+                for (String key : byKey.keySet()) {
+                    if (!runIds.contains(key)) {
+                        result.keyNotARun++;
+                        sample(result, "delivery " + id + ": key " + key + " is none of its runs " + runIds);
+                    }
+                }
+            }
+        }
+        for (Result result : results) {
+            List<Run> runs = result.acknowledged.stream().map(events::get).filter(e -> e != null)
+                    .flatMap(e -> e.runs().stream()).toList();
+            long retried = runs.stream().filter(run -> run.attempts() > 1).count();
+            double slowest = runs.stream().mapToDouble(Run::secondsToSettle).max().orElse(0);
+            result.notes.add(String.format("%d run(s) needed more than one attempt (at most %d); slowest event accepted"
+                    + " -> run last updated: %.1f s", retried, runs.stream().mapToInt(Run::attempts).max().orElse(0), slowest));
+            failedAttempts(result.prefix).forEach(line -> result.notes.add("failed attempts: " + line));
+        }
+        Result mix = results.get(results.size() - 1);
+        poisonIds.stream().filter(events::containsKey).sorted().forEach(id -> mix.notes.add("poison stored as event "
+                + events.get(id).id() + " (" + events.get(id).state() + "), delivery "
+                + (id.length() > 40 ? id.substring(0, 40) + "…" : id)));
+        long poisonStored = poisonIds.stream().filter(events::containsKey).count();
+        if (poisonStored > 0) {
+            poison.computeIfAbsent("(poison bodies stored as events)", k -> new int[5])[2] += (int) poisonStored;
+        }
+    }
+
+    private static void sample(Result result, String line) {
+        if (result.samples.size() < 10) {
+            result.samples.add(line);
+        }
+    }
+
+    /** The errors of a scenario's failed attempts, counted. */
+    private List<String> failedAttempts(String prefix) throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (Connection connection = database(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select a.outcome, left(coalesce(a.error_message, ''), 120), count(*)"
+                        + " from action_attempt a join action_run r on r.id = a.run_id join event e on e.id = r.event_id"
+                        + " where e.source = '" + SOURCE + "' and e.delivery_id like '" + prefix + "-%'"
+                        + " and a.outcome <> 'SUCCEEDED' group by 1, 2 order by 3 desc limit 5")) {
+            while (rows.next()) {
+                lines.add(rows.getLong(3) + " x " + rows.getString(1) + " " + rows.getString(2));
+            }
+        }
+        return lines;
+    }
+
+    private Connection database() throws Exception {
+        String password = Files.readString(work.resolve("data/postgres.password")).strip();
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres", "postgres", password);
+    }
+
+    /** Every event of the suite's source with its runs, by delivery id. */
+    private Map<String, Event> events() throws Exception {
+        Map<String, Event> events = new HashMap<>();
+        try (Connection connection = database(); Statement statement = connection.createStatement()) {
+            Map<String, String> deliveryOf = new HashMap<>();
+            try (ResultSet rows = statement.executeQuery(
+                    "select id, delivery_id, state, error from event where source = '" + SOURCE + "'")) {
+                while (rows.next()) {
+                    events.put(rows.getString(2), new Event(rows.getString(1), rows.getString(3), rows.getString(4), new ArrayList<>()));
+                    deliveryOf.put(rows.getString(1), rows.getString(2));
+                }
+            }
+            try (ResultSet rows = statement.executeQuery("select r.event_id, r.id, r.state, r.last_error, r.attempts,"
+                    + " extract(epoch from r.updated_at - e.received_at) from action_run r"
+                    + " join event e on e.id = r.event_id where e.source = '" + SOURCE + "'")) {
+                while (rows.next()) {
+                    events.get(deliveryOf.get(rows.getString(1))).runs()
+                            .add(new Run(rows.getString(2), rows.getString(3), rows.getString(4), rows.getInt(5), rows.getDouble(6)));
+                }
+            }
+        }
+        return events;
+    }
+
+    // ---- report and verdict --------------------------------------------------------------
+
+    private String report(Duration took) {
+        StringBuilder out = new StringBuilder();
+        out.append("## Fault suite, ").append(LONG ? "long" : "short").append(" version (")
+                .append(CYCLES).append(" cycles, ").append((int) RATE).append(" deliveries/s offered by ")
+                .append(SENDERS).append(" senders), ").append(Instant.now()).append(", took ")
+                .append(took.toSeconds()).append(" s\n\n");
+        out.append("| scenario | acknowledged | lost | never acted on | stuck RECEIVED | runs not SUCCEEDED"
+                + " | twice, same key | twice, different keys | recovery s | extra starts | settled after s |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Result r : results) {
+            out.append("| ").append(r.name).append(" | ").append(r.acknowledged.size()).append(" | ").append(r.lost)
+                    .append(" | ").append(r.neverActedOn).append(" | ").append(r.stuckReceived).append(" | ")
+                    .append(r.notSucceeded).append(" | ").append(r.twiceSameKey).append(" | ")
+                    .append(r.twiceDifferentKeys).append(" | ")
+                    .append(r.recovery.isEmpty() ? "–" : r.recovery.stream().map(s -> String.format("%.1f", s))
+                            .collect(Collectors.joining(", ")))
+                    .append(" | ").append(r.extraStarts).append(" | ")
+                    .append(r.settledAfter < 0 ? "not settled" : String.format("%.1f", r.settledAfter)).append(" |\n");
+        }
+        out.append("\nRecovery: kill (or stop, or the sink's return) until readiness answers 200 again"
+                + " (for the sink: until every run SUCCEEDED). Settled after: from the end of the load until every"
+                + " acknowledged delivery is PROCESSED, all its runs SUCCEEDED and at the sink.\n\n");
+        out.append("| poison | sent | refused 4xx | acknowledged 2xx | 503 to the end (")
+                .append(POISON_TRIES).append(" tries) | other |\n|---|---|---|---|---|---|\n");
+        poison.forEach((kind, c) -> out.append("| ").append(kind).append(" | ").append(c[0]).append(" | ").append(c[1])
+                .append(" | ").append(c[2]).append(" | ").append(c[3]).append(" | ").append(c[4]).append(" |\n"));
+        out.append("\nNotes:\n");
+        for (Result r : results) {
+            for (String note : r.notes) {
+                out.append("- ").append(r.name).append(": ").append(note).append('\n');
+            }
+            for (String sample : r.samples) {
+                out.append("- ").append(r.name).append(": ").append(sample).append('\n');
+            }
+            if (r.keyNotARun > 0) {
+                out.append("- ").append(r.name).append(": ").append(r.keyNotARun).append(" sink key(s) that are no run's id\n");
+            }
+        }
+        out.append("- sink: ").append(sink.refused()).append(" calls answered 503 while down; hub logs in ")
+                .append(work.toAbsolutePath()).append('\n');
+        return out.toString();
+    }
+
+    private void judge(String report) {
+        List<String> failures = new ArrayList<>();
+        for (Result r : results) {
+            // The promise itself: an acknowledged event is never lost, never acted on under two keys.
+            if (r.lost > 0) {
+                failures.add(r.name + ": " + r.lost + " acknowledged deliveries lost");
+            }
+            if (r.twiceDifferentKeys > 0) {
+                failures.add(r.name + ": " + r.twiceDifferentKeys + " events delivered under different keys");
+            }
+            if (r.keyNotARun > 0) {
+                failures.add(r.name + ": " + r.keyNotARun + " sink keys that are no run's id");
+            }
+            // The goal after recovery (issue 12): every acknowledged event acted on, every run SUCCEEDED.
+            if (r.neverActedOn > 0 || r.stuckReceived > 0) {
+                failures.add(r.name + ": " + r.neverActedOn + " never acted on (" + r.stuckReceived + " stuck RECEIVED)");
+            }
+            if (r.notSucceeded > 0) {
+                failures.add(r.name + ": " + r.notSucceeded + " runs not SUCCEEDED");
+            }
+            if (REQUIRE_SELF_HEAL && r.notes.stream().anyMatch(n -> n.contains("restarted by the suite"))) {
+                failures.add(r.name + ": the hub did not come back by itself (faults.require-self-heal)");
+            }
+        }
+        // Poison (issue 12, point 4): refused with a 4xx, never acknowledged, never answered 503 for ever.
+        // On fault-suite's base all six kinds are refused with a 4xx (the overlong ones because they do not
+        // fit the index; a repetitive type of 3,000 characters compresses under its limit and is accepted).
+        poison.forEach((kind, c) -> {
+            if (c[2] > 0) {
+                failures.add("poison '" + kind + "': " + c[2] + " acknowledged");
+            }
+            if (c[3] > 0 || c[4] > 0) {
+                failures.add("poison '" + kind + "': " + (c[3] + c[4]) + " not refused with a 4xx (503 or no answer)");
+            }
+        });
+        if (!failures.isEmpty()) {
+            fail(String.join("\n", failures) + "\n\n" + report);
+        }
+    }
+
+    private static double secondsSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1e9;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
