@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.postgresql.PGConnection;
 
@@ -94,7 +96,7 @@ public final class EmbeddedDatabase {
             return false;
         }
         if (server != null) {
-            close(server);
+            closeDead(server);
             server = null;
             postmaster = null;
         }
@@ -254,6 +256,22 @@ public final class EmbeddedDatabase {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while securing the embedded PostgreSQL", e);
+        }
+    }
+
+    /**
+     * Closes the object of a server whose postmaster is dead: its {@code pg_ctl stop} fails, and the
+     * library logs that as an error with a stack trace, which would only mislead whoever reads the
+     * log after the watchdog's own line about the death. Its logger is silenced for that moment.
+     */
+    private static void closeDead(EmbeddedPostgres dead) {
+        Logger library = Logger.getLogger(EmbeddedPostgres.class.getName());
+        Level level = library.getLevel();
+        library.setLevel(Level.OFF);
+        try {
+            close(dead);
+        } finally {
+            library.setLevel(level);
         }
     }
 
