@@ -11,6 +11,7 @@ fresh_hub_dir() {
 quarkus.http.port=18080
 switchboard.embedded.broker-port=16162
 switchboard.embedded.amqp-port=16163
+switchboard.sources.bench.kind=webhook
 switchboard.sources.bench.signature=hmac-sha256
 switchboard.sources.bench.secret=bench-secret
 switchboard.sources.bench.signature-prefix=sha256=

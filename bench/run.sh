@@ -163,6 +163,7 @@ start_hub() {
 quarkus.http.port=$HUB_PORT
 switchboard.embedded.broker-port=$EMBEDDED_BROKER_PORT
 switchboard.embedded.amqp-port=$EMBEDDED_AMQP_PORT
+switchboard.sources.bench.kind=webhook
 switchboard.sources.bench.signature=hmac-sha256
 switchboard.sources.bench.secret=$SECRET
 switchboard.sources.bench.signature-prefix=sha256=

@@ -8,8 +8,9 @@ import io.smallrye.config.WithDefault;
 
 /**
  * Settings read while configuration is still being built: the operator's file (by
- * {@link OperatorConfigSourceProvider}) and the embedded default (by
- * {@link EmbeddedServicesConfigSourceFactory}). This mapping documents them and lets configuration
+ * {@link OperatorConfigSourceProvider}), the embedded default (by
+ * {@link EmbeddedServicesConfigSourceFactory}) and the session key (by
+ * {@link SessionKeyConfigSourceFactory}). This mapping documents them and lets configuration
  * validation know these names.
  */
 @ConfigMapping(prefix = "switchboard")
@@ -21,7 +22,10 @@ public interface BootConfig {
      */
     Optional<Path> configFile();
 
-    /** Where the embedded PostgreSQL ({@code postgres/}) and Artemis ({@code artemis/}) keep their data. */
+    /**
+     * Where the embedded PostgreSQL ({@code postgres/}) and Artemis ({@code artemis/}) keep their data,
+     * and the dashboard's session key ({@code session.key}) is kept when none is configured.
+     */
     @WithDefault("data")
     Path dataDir();
 

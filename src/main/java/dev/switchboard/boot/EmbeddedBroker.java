@@ -5,16 +5,22 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 
 import dev.switchboard.stream.Stream;
 
@@ -22,11 +28,24 @@ import dev.switchboard.stream.Stream;
  * An Artemis broker in this JVM with a persistent journal on disk, speaking Artemis's own protocol
  * (CORE, which the hub uses) and AMQP 1.0 (for any other client). Like {@link EmbeddedDatabase}
  * it is started once per JVM; tests stop and start it to play a broker outage.
+ *
+ * <p>Nobody gets in without a password. The hub logs in as {@value #HUB_USER} (password configured,
+ * or generated on first start into {@code data/artemis.password}) and may do anything; each queue
+ * source's publishers log in as the source's name (see {@link #admitPublisher}) and may only send
+ * to its address. So no client but the hub can put an event on the stream, take one off it, or
+ * read another source's messages.
  */
 public final class EmbeddedBroker {
 
     private static final String CORE_ACCEPTOR = "tcp";
     private static final String AMQP_ACCEPTOR = "amqp";
+    /** The broker user the hub itself logs in as. */
+    public static final String HUB_USER = "switchboard";
+    private static final String HUB_ROLE = "hub";
+
+    private static final SecurityConfiguration users = new SecurityConfiguration();
+    /** Address → the publisher role allowed to send to it, kept across restarts of the broker. */
+    private static final Map<String, String> publishedAddresses = new LinkedHashMap<>();
 
     private static EmbeddedActiveMQ server;
     /** Between {@link #start} (or {@link #restart()}) and {@link #stop()}: a broker found stopped is then revived. */
@@ -42,16 +61,47 @@ public final class EmbeddedBroker {
     private EmbeddedBroker() {
     }
 
-    /** Starts the broker (once) and returns the URL the hub connects to (CORE protocol). */
-    public static synchronized String start(Path directory, String bindHost, int requestedPort, int requestedAmqpPort) {
+    /**
+     * Starts the broker (once) and returns the URL the hub connects to (CORE protocol), as
+     * {@value #HUB_USER} with {@link #hubPassword()}: the configured password, or the one kept in
+     * {@code data/artemis.password}.
+     */
+    public static synchronized String start(Path directory, String bindHost, int requestedPort, int requestedAmqpPort,
+            Optional<String> configuredPassword) {
         if (server == null) {
             dataDirectory = directory;
             host = bindHost;
             port = requestedPort > 0 ? requestedPort : freePort();
             amqpPort = requestedAmqpPort > 0 ? requestedAmqpPort : freePort();
+            users.addUser(HUB_USER, configuredPassword.orElseGet(() -> PasswordFile.of(directory).readOrCreate()));
+            users.addRole(HUB_USER, HUB_ROLE);
             startServer();
         }
         return url();
+    }
+
+    public static synchronized String hubPassword() {
+        return users.getUser(HUB_USER).getPassword();
+    }
+
+    /**
+     * Lets the publishers of a queue source log in as {@code user} (the source's name) and send to
+     * {@code address}, and nothing else. Returns where the password is kept: the configured one is
+     * used as it is, otherwise one is generated on first start into {@code data/artemis.<user>.password}.
+     */
+    public static synchronized Optional<Path> admitPublisher(String user, String address, Optional<String> configuredPassword) {
+        if (HUB_USER.equals(user)) {
+            throw new IllegalArgumentException("'" + HUB_USER + "' is the hub's own broker user: give the queue"
+                    + " source another name");
+        }
+        PasswordFile file = PasswordFile.named(dataDirectory, dataDirectory.getFileName() + "." + user);
+        users.addUser(user, configuredPassword.orElseGet(file::readOrCreate));
+        users.addRole(user, publisherRole(user));
+        publishedAddresses.put(address, publisherRole(user));
+        if (server != null) {
+            server.getActiveMQServer().getSecurityRepository().addMatch(address, roles(address));
+        }
+        return configuredPassword.isPresent() ? Optional.empty() : Optional.of(file.file());
     }
 
     /**
@@ -138,7 +188,10 @@ public final class EmbeddedBroker {
     }
 
     private static void startServer() {
-        EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(configuration());
+        EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(configuration())
+                // Users and roles in memory: the JAAS module reads them at every login, so a
+                // publisher admitted after the start can log in at once.
+                .setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
         try {
             broker.start();
         } catch (Exception e) {
@@ -172,7 +225,7 @@ public final class EmbeddedBroker {
         Configuration configuration = new ConfigurationImpl()
                 .setName("switchboard-embedded")
                 .setPersistenceEnabled(true)
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(true)
                 .setJournalType(JournalType.NIO)
                 .setJournalDirectory(dataDirectory.resolve("journal").toString())
                 .setBindingsDirectory(dataDirectory.resolve("bindings").toString())
@@ -187,9 +240,41 @@ public final class EmbeddedBroker {
         }
         redeliveredWithBackoff.forEach((address, deadLetters) ->
                 configuration.addAddressSetting(address, backoff(deadLetters)));
+        configuration.putSecurityRoles("#", roles("#"));
+        publishedAddresses.keySet().forEach(address -> configuration.putSecurityRoles(address, roles(address)));
         configuration.addQueueConfiguration(QueueConfiguration.of(Stream.EVENTS)
                 .setRoutingType(RoutingType.ANYCAST).setDurable(true));
         return configuration;
+    }
+
+    /** The hub may do anything anywhere; an address's publishers may only send to it. */
+    private static Set<Role> roles(String address) {
+        Role hub = new Role();
+        hub.setName(HUB_ROLE);
+        hub.setSend(true);
+        hub.setConsume(true);
+        hub.setBrowse(true);
+        hub.setCreateAddress(true);
+        hub.setDeleteAddress(true);
+        hub.setCreateDurableQueue(true);
+        hub.setDeleteDurableQueue(true);
+        hub.setCreateNonDurableQueue(true);
+        hub.setDeleteNonDurableQueue(true);
+        hub.setManage(true);
+        hub.setView(true);
+        hub.setEdit(true);
+        String publisherRole = publishedAddresses.get(address);
+        if (publisherRole == null) {
+            return Set.of(hub);
+        }
+        Role publisher = new Role();
+        publisher.setName(publisherRole);
+        publisher.setSend(true);
+        return Set.of(hub, publisher);
+    }
+
+    private static String publisherRole(String user) {
+        return "publisher:" + user;
     }
 
     private static AddressSettings backoff(String deadLetterAddress) {

@@ -138,7 +138,7 @@ public final class EmbeddedDatabase {
     static Launched launch(Path requested, int port, Optional<String> configured) {
         // Absolute on the postmaster's command line, where a later start recognises its own server.
         Path directory = requested.toAbsolutePath().normalize();
-        DatabasePassword file = DatabasePassword.of(directory);
+        PasswordFile file = PasswordFile.of(directory);
         Optional<String> stored = file.read();
         boolean secured = ClientAuthentication.isWritten(directory);
         if (secured && stored.isEmpty() && configured.isEmpty()) {
@@ -146,7 +146,7 @@ public final class EmbeddedDatabase {
                     + file.file() + " is missing: restore it, or set switchboard.embedded.postgres-password to the"
                     + " database's password");
         }
-        String wanted = configured.or(() -> stored).orElseGet(DatabasePassword::generate);
+        String wanted = configured.or(() -> stored).orElseGet(PasswordFile::generate);
         // The password the database has now, for the readiness check; ignored while it still trusts.
         String current = stored.orElse(wanted);
         EmbeddedPostgres started = start(directory, port, current, secured);

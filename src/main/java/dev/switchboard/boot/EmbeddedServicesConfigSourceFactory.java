@@ -17,7 +17,7 @@ import io.smallrye.config.PropertiesConfigSource;
 /**
  * The embedded default. When no database URL ({@code quarkus.datasource.jdbc.url}) or no broker
  * URL ({@code quarkus.artemis.url}) is configured anywhere, starts an embedded PostgreSQL or
- * Artemis broker and supplies its URL (and the database's credentials). This runs while the runtime configuration is built, which
+ * Artemis broker and supplies its URL and credentials. This runs while the runtime configuration is built, which
  * is before the datasource, Flyway and Camel read it.
  */
 public class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory {
@@ -44,7 +44,15 @@ public class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory 
             String host = valueOf(context, "switchboard.embedded.broker-host", "127.0.0.1");
             int port = Integer.parseInt(valueOf(context, "switchboard.embedded.broker-port", "61616"));
             int amqpPort = Integer.parseInt(valueOf(context, "switchboard.embedded.amqp-port", "5672"));
-            supplied.put(BROKER_URL, EmbeddedBroker.start(dataDirectory.resolve("artemis"), host, port, amqpPort));
+            Optional<String> password = optionalValueOf(context, "switchboard.embedded.broker-password");
+            supplied.put(BROKER_URL, EmbeddedBroker.start(dataDirectory.resolve("artemis"), host, port, amqpPort, password));
+            supplied.put("quarkus.artemis.username", EmbeddedBroker.HUB_USER);
+            supplied.put("quarkus.artemis.password", EmbeddedBroker.hubPassword());
+        }
+        if (supplied.containsKey(JDBC_URL) && supplied.containsKey(BROKER_URL)) {
+            // The embedded default is for trying out, with the examples' public credentials: it
+            // answers this machine only, unless quarkus.http.host says otherwise.
+            supplied.put("quarkus.http.host", "127.0.0.1");
         }
         // Below every file and the environment: these are only defaults for what nobody set.
         return List.of(new PropertiesConfigSource(supplied, "switchboard-embedded-services", 50));

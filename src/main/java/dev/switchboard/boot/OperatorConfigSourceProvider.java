@@ -10,6 +10,7 @@ import java.util.List;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.eclipse.microprofile.config.spi.ConfigSourceProvider;
 
+import io.quarkus.runtime.ExecutionMode;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -57,6 +58,11 @@ public class OperatorConfigSourceProvider implements ConfigSourceProvider {
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ClassLoader forClassLoader) {
+        // The build reads configuration too, and bakes what it reads into the jar as defaults: the
+        // example secrets of the file in the build's directory would then ride along everywhere.
+        if (ExecutionMode.current() != ExecutionMode.RUNTIME_INIT && ExecutionMode.current() != ExecutionMode.RUNNING) {
+            return List.of();
+        }
         Path file = file();
         if (!Files.isRegularFile(file)) {
             return List.of();

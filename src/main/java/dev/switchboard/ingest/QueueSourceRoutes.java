@@ -3,15 +3,19 @@ package dev.switchboard.ingest;
 import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.jboss.logging.Logger;
 
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.StartupGate;
 import dev.switchboard.stream.Stream;
 import dev.switchboard.stream.StreamRoutes;
 
@@ -20,6 +24,9 @@ import dev.switchboard.stream.StreamRoutes;
  * {@link Stream#ACCEPT} inside the JMS transaction, so it is acknowledged only once its event is
  * recorded. A failure to record (database or broker away) rolls the message back for the broker
  * to redeliver later; an unreadable message goes to the source's dead-letter address instead.
+ *
+ * <p>The routes start when the {@link StartupGate} opens, not with Camel: a source's messages wait
+ * on its address until the rules, models and bindings that will judge their events have loaded.
  */
 @ApplicationScoped
 public class QueueSourceRoutes extends RouteBuilder {
@@ -27,11 +34,22 @@ public class QueueSourceRoutes extends RouteBuilder {
     /** Message property of a dead-lettered message: the source that refused it. */
     public static final String DEAD_SOURCE = "SwitchboardSource";
 
+    private static final Logger LOG = Logger.getLogger(QueueSourceRoutes.class);
+
     @Inject
     QueueSources sources;
 
     @Inject
     IngestMetrics metrics;
+
+    @Inject
+    SourcesConfig config;
+
+    @Inject
+    StartupGate gate;
+
+    @Inject
+    CamelContext camel;
 
     @Override
     public void configure() {
@@ -40,14 +58,33 @@ public class QueueSourceRoutes extends RouteBuilder {
                 // Rolled-back messages wait and back off instead of being dropped after ten
                 // attempts: a database outage delays these events, never loses them.
                 EmbeddedBroker.redeliverWithBackoff(source.address(), source.deadLetterAddress());
+                // Its publishers may send there and nowhere else: not to the stream, not to another source.
+                EmbeddedBroker.admitPublisher(source.name(), source.address(),
+                        config.sources().get(source.name()).publisherPassword())
+                        .ifPresent(file -> LOG.infof("Queue source %s: publishers log in to the embedded broker as"
+                                + " '%s' with the password in %s", source.name(), source.name(), file));
             }
             route(source);
         }
     }
 
+    void startWithGate(@Observes StartupGate.Opened opened) {
+        for (QueueSource source : sources.all().values()) {
+            try {
+                camel.getRouteController().startRoute(routeId(source));
+            } catch (Exception e) {
+                LOG.errorf(e, "Queue source %s could not be started", source.name());
+            }
+        }
+    }
+
+    private static String routeId(QueueSource source) {
+        return "queue-source-" + source.name();
+    }
+
     private void route(QueueSource source) {
         String name = source.name();
-        from(source.endpointUri()).routeId("queue-source-" + name)
+        from(source.endpointUri()).routeId(routeId(source)).autoStartup(gate.isOpen())
                 .onException(UnreadableMessageException.class).handled(true)
                     .process(exchange -> metrics.rejected(name, "unreadable"))
                     .log(LoggingLevel.WARN, "Unreadable message of source " + name + " sent to "

@@ -38,7 +38,7 @@ public class QueueSources {
         String address = source.address().map(String::trim).filter(a -> !a.isEmpty())
                 .orElseThrow(() -> new IllegalArgumentException(
                         "a queue source needs an address: set switchboard.sources." + name + ".address"));
-        if (source.signature() != SourcesConfig.SignatureScheme.NONE) {
+        if (source.signature().isPresent()) {
             throw new IllegalArgumentException("signature is for webhook sources; a queue source trusts its broker");
         }
         if (source.consumers() < 1) {

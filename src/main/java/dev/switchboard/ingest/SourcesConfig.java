@@ -19,12 +19,14 @@ public interface SourcesConfig {
 
     interface Source {
 
-        /** {@code webhook} ({@code POST /hooks/<name>}), {@code queue} (a broker address) or {@code cdc} (Debezium). */
-        @WithDefault("webhook")
+        /**
+         * {@code webhook} ({@code POST /hooks/<name>}), {@code queue} (a broker address) or {@code cdc}
+         * (Debezium). Required: a guessed kind would open a door nobody meant to open.
+         */
         Kind kind();
 
-        @WithDefault("none")
-        SignatureScheme signature();
+        /** Webhooks: required, {@code none} included, so that no source is unsigned by omission. */
+        Optional<SignatureScheme> signature();
 
         /** The signing secret; or {@link #secrets()} to accept several while rotating. */
         Optional<String> secret();
@@ -79,6 +81,13 @@ public interface SourcesConfig {
         /** Queues: concurrent consumers of the address in this replica. */
         @WithDefault("1")
         int consumers();
+
+        /**
+         * Queues on the embedded broker: the password of the broker user named after the source,
+         * the only user besides the hub that may send to its address. Without it one is generated
+         * on first start into {@code data/artemis.<source>.password}.
+         */
+        Optional<String> publisherPassword();
 
         /** cdc only: a {@code switchboard.datasources} entry to capture; absent = the hub's own database. */
         Optional<String> database();

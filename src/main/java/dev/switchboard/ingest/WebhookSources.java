@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -36,12 +37,18 @@ public class WebhookSources {
     /** Quarkus's default for {@link #HTTP_LIMIT}; the packaged application.properties sets its own. */
     static final String HTTP_LIMIT_DEFAULT = "10240K";
 
+    private static final Logger LOG = Logger.getLogger(WebhookSources.class);
+
     private final Map<String, WebhookSource> sources;
 
     @Inject
     public WebhookSources(SourcesConfig config,
             @ConfigProperty(name = HTTP_LIMIT, defaultValue = HTTP_LIMIT_DEFAULT) MemorySize httpLimit) {
         this.sources = build(config.sources(), httpLimit.asLongValue());
+        // At every start, not once: an unsigned source left over from a trial should be noticed.
+        sources.values().stream().filter(source -> source.verifier() == SignatureVerifier.NONE)
+                .forEach(source -> LOG.warnf("Source '%s' takes unsigned webhooks (signature=none): anyone who"
+                        + " can reach /hooks/%s can make it events", source.name(), source.name()));
     }
 
     public Optional<WebhookSource> find(String name) {
@@ -64,7 +71,9 @@ public class WebhookSources {
                     + " bytes, above " + HTTP_LIMIT + " (" + httpLimit + " bytes), where the HTTP layer refuses a"
                     + " body before the source sees it: lower max-body or raise " + HTTP_LIMIT);
         }
-        SignatureScheme scheme = source.signature();
+        SignatureScheme scheme = source.signature().orElseThrow(() -> new IllegalArgumentException(
+                "set switchboard.sources." + name + ".signature: hmac-sha256, github, stripe, standard-webhooks, or none"
+                        + " for a source anyone may post to"));
         Optional<String> eventId = source.eventId().or(() -> Optional.ofNullable(switch (scheme) {
             case GITHUB -> "header:X-GitHub-Delivery";
             case STRIPE -> "jsonpath:$.id";
@@ -76,7 +85,7 @@ public class WebhookSources {
             case STRIPE, STANDARD_WEBHOOKS -> "jsonpath:$.type";
             case NONE, HMAC_SHA256 -> name;
         });
-        WebhookSource built = new WebhookSource(name, verifier(name, source),
+        WebhookSource built = new WebhookSource(name, verifier(name, scheme, source),
                 eventId.map(FieldExpression::parse), FieldExpression.parse(eventType),
                 source.maxBody(), source.contentType().trim().toLowerCase());
         if (isProperty(built.eventType()) || built.eventId().filter(WebhookSources::isProperty).isPresent()) {
@@ -94,8 +103,7 @@ public class WebhookSources {
         return expression instanceof FieldExpression.Attribute attribute && attribute.prefix().equals("property");
     }
 
-    private static SignatureVerifier verifier(String name, Source source) {
-        SignatureScheme scheme = source.signature();
+    private static SignatureVerifier verifier(String name, SignatureScheme scheme, Source source) {
         if (scheme == SignatureScheme.NONE) {
             return SignatureVerifier.NONE;
         }

@@ -19,7 +19,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Prometheus metrics of rules, runs and ports ({@code /q/metrics}); ingest has its own in
  * {@code IngestMetrics}. Runs by rule, port, connector and outcome; attempt and end-to-end latency
- * histograms; the number of DEAD runs waiting for an operator; rule reloads rejected.
+ * histograms; the number of DEAD runs waiting for an operator, and of runs waiting for their port's
+ * binding; rule reloads rejected.
  */
 @ApplicationScoped
 public class HubMetrics {
@@ -35,11 +36,19 @@ public class HubMetrics {
         Gauge.builder("switchboard.dead.letters", this::deadRuns)
                 .description("Action runs in state DEAD, waiting for replay or discard")
                 .register(registry);
+        Gauge.builder("switchboard.runs.unbound", this::unboundRuns)
+                .description("Action runs waiting for their port to be bound (DEAD after switchboard.runs.unbound-grace)")
+                .register(registry);
     }
 
     /** An event's outcome: processed, ignored or failed. */
     public void event(String source, String outcome) {
         registry.counter("switchboard.events", "source", source, "outcome", outcome).increment();
+    }
+
+    /** An event judged again by an operator's reprocess, and what it became: processed, ignored or failed. */
+    public void reprocessed(String outcome) {
+        registry.counter("switchboard.events.reprocessed", "outcome", outcome).increment();
     }
 
     /** A run's attempt and where it left the run: succeeded, failed (will retry) or dead. */
@@ -71,8 +80,16 @@ public class HubMetrics {
     }
 
     private double deadRuns() {
+        return count("select count(*) from action_run where state = 'DEAD'");
+    }
+
+    private double unboundRuns() {
+        return count("select count(*) from action_run where unbound_since is not null and state = 'PENDING'");
+    }
+
+    private double count(String sql) {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("select count(*) from action_run where state = 'DEAD'")) {
+                ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         } catch (SQLException e) {

@@ -145,12 +145,31 @@ final class RuleFileParser {
                 maxAttempts = Optional.ofNullable(retry.get("max-attempts")).map(n -> compile(n, Integer::valueOf));
                 initialDelay = Optional.ofNullable(retry.get("initial-delay")).map(n -> compile(n, Durations::parse));
                 maxDelay = Optional.ofNullable(retry.get("max-delay")).map(n -> compile(n, Durations::parse));
+                checkRetry(retry, maxAttempts, initialDelay, maxDelay);
             }
         }
         if (errors.size() > errorsBefore || id == null) {
             return null;
         }
         return new RuleAction(id, line(node), port, operation, body, maxAttempts, initialDelay, maxDelay);
+    }
+
+    /**
+     * A budget that cannot work stops the rule here, with its line, rather than inside the stream's
+     * transaction for every event it matches.
+     */
+    private void checkRetry(Map<String, Node> retry, Optional<Integer> maxAttempts, Optional<Duration> initialDelay,
+            Optional<Duration> maxDelay) {
+        maxAttempts.filter(attempts -> attempts < 1).ifPresent(attempts ->
+                error(line(retry.get("max-attempts")), "retry max-attempts must be at least 1, not " + attempts));
+        initialDelay.filter(Duration::isNegative).ifPresent(delay ->
+                error(line(retry.get("initial-delay")), "retry initial-delay cannot be negative"));
+        maxDelay.filter(Duration::isNegative).ifPresent(delay ->
+                error(line(retry.get("max-delay")), "retry max-delay cannot be negative"));
+        if (initialDelay.isPresent() && maxDelay.isPresent() && initialDelay.get().compareTo(maxDelay.get()) > 0) {
+            error(line(retry.get("initial-delay")), "retry initial-delay (" + initialDelay.get()
+                    + ") is longer than max-delay (" + maxDelay.get() + ")");
+        }
     }
 
     /** The keys of a mapping node, reporting unknown and repeated keys. */

@@ -28,6 +28,7 @@ import io.quarkus.scheduler.Scheduled;
 import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.connect.DataSources;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.StartupGate;
 import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.ops.alerts.Alerts;
 
@@ -35,6 +36,7 @@ import dev.switchboard.ops.alerts.Alerts;
  * The rules in force. Loaded at startup and again whenever a file of the rules folder or the
  * operator's configuration changes (checked every two seconds): a load with any error is
  * rejected as a whole, logged with file, line and reason, and the last valid set stays active.
+ * The first load that takes effect opens the {@link StartupGate}: until then nothing is consumed.
  */
 @ApplicationScoped
 public class RuleRepository {
@@ -55,6 +57,9 @@ public class RuleRepository {
 
     @Inject
     HubMetrics metrics;
+
+    @Inject
+    StartupGate gate;
 
     private volatile RuleSet current = RuleSet.EMPTY;
     private volatile List<RuleLoadError> errors = List.of();
@@ -103,11 +108,15 @@ public class RuleRepository {
             current = new RuleSet(List.copyOf(rules), Map.copyOf(models), Instant.now());
             LOG.infof("Loaded %d rule(s) and %d model(s) from %s; ports: %s", rules.size(), models.size(),
                     dir(), ports.names());
+            gate.open();
         } else {
             metrics.rulesRejected();
             problems.forEach(problem -> LOG.errorf("Rejected: %s", problem));
             LOG.errorf("Rules not reloaded: %d problem(s); the previous %d rule(s) stay active",
                     problems.size(), current.rules().size());
+            // Before any set has loaded there is nothing to judge events with: they wait on the stream.
+            gate.keepClosed("rules, models and port bindings did not load (" + problems.size() + " problem(s), see "
+                    + "GET /api/rules): " + problems.get(0) + (problems.size() > 1 ? "; …" : ""));
         }
         return errors;
     }

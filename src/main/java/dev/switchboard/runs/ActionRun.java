@@ -55,6 +55,10 @@ public class ActionRun extends PanacheEntityBase {
     @Column(name = "last_error")
     public String lastError;
 
+    /** Since when the run has waited for its port to be bound; null when it is not waiting. */
+    @Column(name = "unbound_since")
+    public OffsetDateTime unboundSince;
+
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
 

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -68,6 +69,19 @@ public class EventLog {
     public record Outgoing(UUID id, String type, String source, String envelope) {
     }
 
+    /** An event as stored, with its state, for judging it again. */
+    public record Stored(UUID id, EventState state, String envelope, OffsetDateTime receivedAt) {
+    }
+
+    /** Which stored events to judge again: every filter given, oldest first, after the event {@code after}. */
+    public record Selection(List<EventState> states, Optional<String> source, Optional<String> type,
+            Optional<OffsetDateTime> from, Optional<OffsetDateTime> to, Optional<UUID> after) {
+    }
+
+    /** An event judged again, and the state it had when it was read: it is recorded only if it still has it. */
+    public record Rejudged(Judged judged, EventState was) {
+    }
+
     /**
      * Records accepted events as RECEIVED, each with its outbox row, in the caller's transaction.
      * An event already there (its stream message arrived first, see {@link #recordJudged}) gets no
@@ -122,6 +136,72 @@ public class EventLog {
     private static String errorOf(Judged judged) {
         List<String> failures = judged.evaluation().failures();
         return failures.isEmpty() ? null : String.join("; ", failures);
+    }
+
+    /**
+     * Records what the rules now make of events judged before, each only if its state is still
+     * the one it was read with (another operator's reprocess, for one, may have come first).
+     *
+     * @return for each, whether it was recorded
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean[] recordRejudged(List<Rejudged> events) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Object[]> updates = new ArrayList<>(events.size());
+        for (Rejudged rejudged : events) {
+            Judged judged = rejudged.judged();
+            updates.add(new Object[] { judged.state().name(), now,
+                    String.join("\n", judged.evaluation().matchedRuleIds()), errorOf(judged),
+                    UUID.fromString(judged.event().getId()), rejudged.was().name() });
+        }
+        int[] updated = batch("""
+                update event set state = ?, processed_at = ?, matched_rules = string_to_array(?, chr(10)),
+                    error = cast(? as text)
+                where id = ? and state = ?
+                """, updates);
+        boolean[] recorded = new boolean[updated.length];
+        for (int i = 0; i < updated.length; i++) {
+            recorded[i] = updated[i] != 0;
+        }
+        return recorded;
+    }
+
+    public Optional<Stored> find(UUID id) {
+        return query("select id, state, envelope::text, received_at from event where id = ?", id).stream().findFirst();
+    }
+
+    /** Up to {@code limit} events of the selection, oldest first (by time received, then id). */
+    public List<Stored> select(Selection selection, int limit) {
+        List<String> where = new ArrayList<>(List.of("state = any (?)"));
+        List<Object> values = new ArrayList<>();
+        values.add(selection.states().stream().map(Enum::name).toArray(String[]::new));
+        selection.source().ifPresent(source -> add(where, values, "source = ?", source));
+        selection.type().ifPresent(type -> add(where, values, "type = ?", type));
+        selection.from().ifPresent(from -> add(where, values, "received_at >= ?", from));
+        selection.to().ifPresent(to -> add(where, values, "received_at < ?", to));
+        selection.after().ifPresent(after -> {
+            where.add("(received_at, id) > ((select received_at from event where id = ?), ?)");
+            values.add(after);
+            values.add(after);
+        });
+        values.add(limit);
+        return query("select id, state, envelope::text, received_at from event where " + String.join(" and ", where)
+                + " order by received_at, id limit ?", values.toArray());
+    }
+
+    private static void add(List<String> where, List<Object> values, String condition, Object value) {
+        where.add(condition);
+        values.add(value);
+    }
+
+    private List<Stored> query(String sql, Object... parameters) {
+        try {
+            return Statements.query(dataSource, sql, row -> new Stored(row.getObject(1, UUID.class),
+                    EventState.valueOf(row.getString(2)), row.getString(3), row.getObject(4, OffsetDateTime.class)),
+                    parameters);
+        } catch (SQLException e) {
+            throw new StoreException("Events could not be read", e);
+        }
     }
 
     /** Marks one event FAILED with the reason, if it is still RECEIVED: its stream message was parked. */

@@ -11,7 +11,10 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Purges what is past retention, so that the event and key tables stay the size of the retention
- * window. Never deletes an event with a run still pending, running, failed or dead.
+ * window. Only settled events go: processed or ignored, with every run succeeded or discarded. An
+ * event never consumed (RECEIVED), one whose evaluation failed (FAILED) or one with a run still
+ * pending, running, failed or dead is kept however old, and counted in the log, because it is
+ * work nobody has done yet.
  */
 @ApplicationScoped
 public class Retention {
@@ -41,6 +44,34 @@ public class Retention {
         if (events + keys > 0) {
             LOG.infof("Retention: purged %d event(s) and %d idempotency key(s)", events, keys);
         }
+        Kept kept = self.kept();
+        if (kept.total() > 0) {
+            LOG.warnf("Retention kept %d event(s) past retention that are not settled: %d never consumed (RECEIVED),"
+                    + " %d FAILED, %d with runs not finished; reprocess, replay or discard them (see the README's"
+                    + " section on retention)", kept.total(), kept.received(), kept.failed(), kept.unsettledRuns());
+        }
+    }
+
+    /** Events past retention that the purge keeps because they are not settled. */
+    public record Kept(long received, long failed, long unsettledRuns) {
+        long total() {
+            return received + failed + unsettledRuns;
+        }
+    }
+
+    @Transactional
+    Kept kept() {
+        Object[] counts = (Object[]) entityManager.createNativeQuery("""
+                select count(*) filter (where e.state = 'RECEIVED'),
+                       count(*) filter (where e.state = 'FAILED'),
+                       count(*) filter (where e.state in ('PROCESSED', 'IGNORED'))
+                from event e
+                where e.received_at < now() - make_interval(secs => :age)
+                  and (e.state in ('RECEIVED', 'FAILED') or exists (select 1 from action_run r
+                       where r.event_id = e.id and r.state in ('PENDING', 'RUNNING', 'FAILED', 'DEAD')))
+                """).setParameter("age", (double) config.events().toSeconds()).getSingleResult();
+        return new Kept(((Number) counts[0]).longValue(), ((Number) counts[1]).longValue(),
+                ((Number) counts[2]).longValue());
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -49,6 +80,7 @@ public class Retention {
                 with old as (
                     select e.id from event e
                     where e.received_at < now() - make_interval(secs => :age)
+                      and e.state in ('PROCESSED', 'IGNORED')
                       and not exists (select 1 from action_run r where r.event_id = e.id
                                       and r.state in ('PENDING', 'RUNNING', 'FAILED', 'DEAD'))
                     limit :batch),

@@ -11,7 +11,13 @@ import java.util.random.RandomGenerator;
  */
 public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay) {
 
-    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    /**
+     * Every connector's budget unless its port or the action says otherwise: 15 attempts, waiting
+     * 1 s doubling to 5 min. The 14 waits add up to 2,011 s before jitter, so even with the
+     * shortest jitter a run keeps trying for 16.7 minutes (about 25 on average): a downstream
+     * outage of a quarter of an hour delays runs, it does not make them DEAD.
+     */
+    public static final RetryPolicy DEFAULT = new RetryPolicy(15, Duration.ofSeconds(1), Duration.ofMinutes(5));
 
     public RetryPolicy {
         if (maxAttempts < 1) {
@@ -32,8 +38,14 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         return Duration.ofMillis(base / 2 + (long) (random.nextDouble() * (base - base / 2)));
     }
 
-    /** This policy with the settings given, e.g. an action's {@code retry:} over its connector's default. */
+    /**
+     * This policy with the settings given, e.g. an action's {@code retry:} over its port's. An
+     * initial delay longer than the port's maximum raises the maximum to it: the action asked to
+     * wait at least that long, and a port edited later must not make its rule fail to plan.
+     */
     public RetryPolicy with(Optional<Integer> attempts, Optional<Duration> initial, Optional<Duration> max) {
-        return new RetryPolicy(attempts.orElse(maxAttempts), initial.orElse(initialDelay), max.orElse(maxDelay));
+        Duration first = initial.orElse(initialDelay);
+        Duration ceiling = max.orElse(maxDelay);
+        return new RetryPolicy(attempts.orElse(maxAttempts), first, ceiling.compareTo(first) < 0 ? first : ceiling);
     }
 }

@@ -79,8 +79,11 @@ public class RunExecutor {
         if (!fence.begin(run.attemptKey())) {
             return;
         }
-        String connector = ports.find(run.port()).map(PortBinding::connectorName).orElse("none");
-        RunLedger.Outcome outcome = attempt(run);
+        Optional<PortBinding> binding = ports.find(run.port());
+        String connector = binding.map(PortBinding::connectorName).orElse("none");
+        // Claims only take runs of bound ports; a binding that went since then is waited for again.
+        RunLedger.Outcome outcome = binding.isPresent() ? attempt(run, binding.get())
+                : ledger.unbound(run, Instant.now(), Duration.ZERO);
         try {
             outcomes.submit(outcome, RECORD_WAIT);
         } catch (Exception e) {
@@ -88,7 +91,8 @@ public class RunExecutor {
             return;
         }
         Duration took = Duration.ofMillis((Long) outcome.attemptRow()[3]);
-        metrics.attempt(run.ruleId(), run.port(), connector, outcome.state().name().toLowerCase(), took);
+        metrics.attempt(run.ruleId(), run.port(), connector,
+                outcome.unbound() ? "unbound" : outcome.state().name().toLowerCase(), took);
     }
 
     private List<Boolean> write(List<RunLedger.Outcome> batch) {
@@ -96,12 +100,10 @@ public class RunExecutor {
         return batch.stream().map(outcome -> Boolean.TRUE).toList();
     }
 
-    private RunLedger.Outcome attempt(ClaimedRun run) {
+    private RunLedger.Outcome attempt(ClaimedRun run, PortBinding binding) {
         Instant started = Instant.now();
         RunLedger.Failure failure;
         try {
-            PortBinding binding = ports.find(run.port()).orElseThrow(() -> new ConnectorException(
-                    "port '" + run.port() + "' is not bound", true));
             if (run.body() == null) {
                 // Its template failed at planning; a replay renders it again before it comes here.
                 throw new ConnectorException("the run has no body: its template could not be rendered", true);

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
@@ -24,6 +25,7 @@ import io.cloudevents.CloudEvent;
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.ops.HubMetrics;
+import dev.switchboard.rules.Durations;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.RuleAction;
 
@@ -31,14 +33,20 @@ import dev.switchboard.rules.RuleAction;
  * Every write of action-run state: planning runs for an event, claiming due runs, and recording
  * each attempt's outcome. A claim is a row lock taken with {@code SKIP LOCKED}, so replicas share
  * the work without taking the same run, and an outcome is only written by the claim it belongs to.
+ *
+ * <p>A run whose port is not bound waits for its binding (see V9__runs_waiting_for_binding.sql):
+ * PENDING without a next attempt time, so that no claim scans it, until its port is bound again
+ * ({@link #settleWaiting}) or it has waited longer than {@code switchboard.runs.unbound-grace}
+ * ({@link #expireWaiting}). Claims only take runs of ports bound in this replica.
  */
 @ApplicationScoped
 public class RunLedger {
 
     private static final String PLAN = """
             insert into action_run (id, event_id, rule_id, action_id, port, operation, body, state,
-                max_attempts, initial_delay_ms, max_delay_ms, next_attempt_at, last_error, dead_letter_due)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)
+                max_attempts, initial_delay_ms, max_delay_ms, next_attempt_at, last_error, dead_letter_due, unbound_since)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, case when ? then null else now() end, ?, ?,
+                case when ? then now() end)
             on conflict (id) do nothing
             """;
 
@@ -47,8 +55,9 @@ public class RunLedger {
             with due as (
                 select id, state as old_state, claimed_by as old_claimer, claim_expires_at as old_expiry
                 from action_run
-                where (state in ('PENDING', 'FAILED') and next_attempt_at <= now())
-                   or (state = 'RUNNING' and claim_expires_at < now())
+                where ((state in ('PENDING', 'FAILED') and next_attempt_at <= now())
+                       or (state = 'RUNNING' and claim_expires_at < now()))
+                  and port = any (?)
                 order by next_attempt_at
                 limit ?
                 for update skip locked)
@@ -80,8 +89,35 @@ public class RunLedger {
 
     private static final String FINISH = """
             update action_run set state = ?, next_attempt_at = ?, last_error = ?, dead_letter_due = ?,
+                unbound_since = case when ? then now() end, attempt_base = attempt_base + ?,
                 claimed_by = null, claim_expires_at = null, updated_at = now()
             where id = ? and attempts = ? and state = 'RUNNING'
+            """;
+
+    /**
+     * Due runs of ports not bound now begin to wait (a FAILED one's retry too): a port removed
+     * from the configuration, or a replay of a run whose port is gone.
+     */
+    private static final String PARK = """
+            update action_run set state = 'PENDING', next_attempt_at = null, unbound_since = now(),
+                last_error = 'port ' || quote_literal(port) || ' ' || ?, updated_at = now()
+            where state in ('PENDING', 'FAILED') and next_attempt_at is not null and not (port = any (?))
+            """;
+
+    /** Waiting runs whose port is bound now are due at once, with their retry budget as it was. */
+    private static final String RELEASE = """
+            update action_run set next_attempt_at = now(), unbound_since = null, last_error = null, updated_at = now()
+            where unbound_since is not null and state = 'PENDING' and port = any (?)
+            """;
+
+    /** Waiting runs past their grace period go DEAD, with a dead letter like any other. */
+    private static final String EXPIRE = """
+            update action_run set state = 'DEAD', dead_letter_due = true, updated_at = now(),
+                last_error = 'port ' || quote_literal(port) || ' was not bound within ' || ?
+                    || ' (switchboard.runs.unbound-grace), waiting since '
+                    || to_char(unbound_since at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            where unbound_since is not null and state = 'PENDING' and unbound_since < now() - make_interval(secs => ?)
+            returning rule_id, port
             """;
 
     /** Takes the dead letters due, for sending in the same transaction (see V5_1__dead_letter_outbox.sql). */
@@ -110,6 +146,9 @@ public class RunLedger {
     @Inject
     HubMetrics metrics;
 
+    @Inject
+    RunsConfig config;
+
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     /** The run id, and idempotency key, of an action of a rule for an event. */
@@ -117,12 +156,19 @@ public class RunLedger {
         return UUID.nameUUIDFromBytes((eventId + '/' + ruleId + '/' + actionId).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Creates the runs the judged events ask for, once: a redelivered event finds them already there. */
+    /**
+     * Creates the runs the judged events ask for, once: a redelivered (or reprocessed) event finds
+     * them already there. A run whose port is not bound is created waiting for its binding.
+     *
+     * @return for each event, how many runs were created
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void plan(List<EventLog.Judged> events) {
+    public int[] plan(List<EventLog.Judged> events) {
         List<Object[]> rows = new ArrayList<>();
         List<String[]> deadRuleAndPort = new ArrayList<>();
-        for (EventLog.Judged judged : events) {
+        List<Integer> eventOfRow = new ArrayList<>();
+        for (int e = 0; e < events.size(); e++) {
+            EventLog.Judged judged = events.get(e);
             CloudEvent event = judged.event();
             for (Evaluation.Match match : judged.evaluation().matches()) {
                 for (Evaluation.PlannedAction planned : match.actions()) {
@@ -131,21 +177,67 @@ public class RunLedger {
                     Optional<PortBinding> binding = ports.find(action.port());
                     RetryPolicy retry = binding.map(PortBinding::retry).orElse(RetryPolicy.DEFAULT)
                             .with(action.maxAttempts(), action.initialDelay(), action.maxDelay());
-                    String error = planned.error() != null ? "template: " + planned.error()
-                            : binding.isEmpty() ? "port '" + action.port() + "' is not bound" : null;
+                    String error = planned.error() != null ? "template: " + planned.error() : null;
+                    boolean unbound = error == null && binding.isEmpty();
                     rows.add(new Object[] { id, UUID.fromString(event.getId()), match.rule().id(), action.id(),
                             action.port(), action.operation().orElse(null), planned.body(),
                             error == null ? RunState.PENDING.name() : RunState.DEAD.name(), retry.maxAttempts(),
-                            retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), error, error != null });
+                            retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), unbound,
+                            unbound ? waitingReason(action.port()) : error, error != null, unbound });
                     deadRuleAndPort.add(error == null ? null : new String[] { match.rule().id(), action.port() });
+                    eventOfRow.add(e);
                 }
             }
         }
         int[] created = batch(PLAN, rows);
+        int[] count = new int[events.size()];
         for (int i = 0; i < created.length; i++) {
-            if (created[i] != 0 && deadRuleAndPort.get(i) != null) {
-                metrics.deadAtPlanning(deadRuleAndPort.get(i)[0], deadRuleAndPort.get(i)[1]);
+            if (created[i] != 0) {
+                count[eventOfRow.get(i)]++;
+                if (deadRuleAndPort.get(i) != null) {
+                    metrics.deadAtPlanning(deadRuleAndPort.get(i)[0], deadRuleAndPort.get(i)[1]);
+                }
             }
+        }
+        return count;
+    }
+
+    /** The last error of a run waiting for its port's binding. */
+    String waitingReason(String port) {
+        return "port '" + port + "' " + waitingSuffix();
+    }
+
+    private String waitingSuffix() {
+        return "is not bound: the run waits for its binding, at most " + Durations.format(config.unboundGrace())
+                + " (switchboard.runs.unbound-grace)";
+    }
+
+    /**
+     * Brings the runs waiting for a binding in line with the ports bound now: due runs of ports
+     * not bound begin to wait, waiting runs of bound ports are due again.
+     *
+     * @return how many runs began to wait, and how many were released
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int[] settleWaiting(Set<String> bound) {
+        String[] ports = bound.toArray(String[]::new);
+        return new int[] { update(PARK, waitingSuffix(), ports), update(RELEASE, (Object) ports) };
+    }
+
+    /**
+     * Runs that have waited for their port longer than {@code grace} go DEAD.
+     *
+     * @return how many did
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int expireWaiting(Duration grace) {
+        try {
+            List<String[]> dead = Statements.query(dataSource, EXPIRE, row -> new String[] { row.getString(1),
+                    row.getString(2) }, Durations.format(grace), (double) grace.toMillis() / 1000);
+            dead.forEach(run -> metrics.deadAtPlanning(run[0], run[1]));
+            return dead.size();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Runs waiting for their port could not be expired: " + e.getMessage(), e);
         }
     }
 
@@ -155,7 +247,7 @@ public class RunLedger {
      * when it was the last of the budget, the run goes DEAD instead.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public List<ClaimedRun> claim(String node, int limit, Duration claimTimeout) {
+    public List<ClaimedRun> claim(String node, int limit, Duration claimTimeout, Set<String> bound) {
         try {
             Statements.query(dataSource, LOST_LAST_ATTEMPTS, row -> {
                 UUID run = row.getObject("id", UUID.class);
@@ -172,7 +264,7 @@ public class RunLedger {
                             row.getObject("old_expiry", OffsetDateTime.class), claimTimeout);
                 }
                 return run;
-            }, limit, node, (double) claimTimeout.toMillis() / 1000);
+            }, bound.toArray(String[]::new), limit, node, (double) claimTimeout.toMillis() / 1000);
         } catch (SQLException e) {
             throw new IllegalStateException("Runs could not be claimed: " + e.getMessage(), e);
         }
@@ -192,7 +284,18 @@ public class RunLedger {
     public Outcome succeeded(ClaimedRun run, Instant started, Duration took, Integer status, String response) {
         return new Outcome(run, RunState.SUCCEEDED, null, null, new Object[] { run.id(), run.attempt(),
                 OffsetDateTime.ofInstant(started, ZoneOffset.UTC), took.toMillis(), RunState.SUCCEEDED.name(), null,
-                null, status, response });
+                null, status, response }, false);
+    }
+
+    /**
+     * The outcome of an attempt that found its port unbound (the binding went between claim and
+     * attempt): the run waits for its binding, and the attempt does not count against its budget.
+     */
+    public Outcome unbound(ClaimedRun run, Instant started, Duration took) {
+        String reason = waitingReason(run.port());
+        return new Outcome(run, RunState.PENDING, null, reason, new Object[] { run.id(), run.attempt(),
+                OffsetDateTime.ofInstant(started, ZoneOffset.UTC), took.toMillis(), RunState.FAILED.name(), null,
+                reason, null, null }, true);
     }
 
     /** The outcome of a failed attempt: FAILED when another attempt is scheduled, else DEAD, with the reason. */
@@ -207,7 +310,7 @@ public class RunLedger {
                 : null;
         return new Outcome(run, state, next, reason, new Object[] { run.id(), run.attempt(),
                 OffsetDateTime.ofInstant(started, ZoneOffset.UTC), took.toMillis(), RunState.FAILED.name(),
-                failure.errorClass(), failure.message(), failure.status(), failure.response() });
+                failure.errorClass(), failure.message(), failure.status(), failure.response() }, false);
     }
 
     /**
@@ -221,7 +324,8 @@ public class RunLedger {
         List<Object[]> attempts = new ArrayList<>(outcomes.size());
         for (Outcome outcome : outcomes) {
             finishes.add(new Object[] { outcome.state().name(), outcome.nextAttempt(), outcome.error(),
-                    outcome.state() == RunState.DEAD, outcome.run().id(), outcome.run().attempt() });
+                    outcome.state() == RunState.DEAD, outcome.unbound(), outcome.unbound() ? 1 : 0,
+                    outcome.run().id(), outcome.run().attempt() });
             attempts.add(outcome.attemptRow());
         }
         batch(FINISH, finishes);
@@ -272,9 +376,9 @@ public class RunLedger {
         }
     }
 
-    /** An attempt's outcome: the run's new state, and the attempt's row. */
+    /** An attempt's outcome: the run's new state, and the attempt's row; {@code unbound} when it found no binding. */
     public record Outcome(ClaimedRun run, RunState state, OffsetDateTime nextAttempt, String error,
-            Object[] attemptRow) {
+            Object[] attemptRow, boolean unbound) {
     }
 
     /** Why an attempt failed, and whether trying again could help. */

@@ -11,6 +11,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 import io.quarkus.panache.common.Page;
@@ -29,6 +31,12 @@ public class RunOperations {
 
     @Inject
     RuleEvaluator evaluator;
+
+    @Inject
+    RunDispatcher dispatcher;
+
+    @Inject
+    TransactionSynchronizationRegistry transactions;
 
     /** Runs matching every filter given, newest change first. */
     @Transactional
@@ -77,11 +85,13 @@ public class RunOperations {
             }
             entityManager.flush();
         }
-        return entityManager.createNativeQuery("""
+        int replayed = entityManager.createNativeQuery("""
                 update action_run set state = 'PENDING', attempt_base = attempts, next_attempt_at = now(),
-                    last_error = null, updated_at = now()
+                    last_error = null, unbound_since = null, updated_at = now()
                 where id = :id and state = 'DEAD'
                 """).setParameter("id", run).executeUpdate();
+        settleAfterCommit();
+        return replayed;
     }
 
     /**
@@ -103,13 +113,30 @@ public class RunOperations {
                     }
                 });
         entityManager.flush();
-        return entityManager.createNativeQuery("""
+        int replayed = entityManager.createNativeQuery("""
                 update action_run set state = 'PENDING', attempt_base = attempts, next_attempt_at = now(),
-                    last_error = null, updated_at = now()
+                    last_error = null, unbound_since = null, updated_at = now()
                 where state = 'DEAD' and body is not null and (cast(:port as text) is null or port = :port)
                   and (cast(:rule as text) is null or rule_id = :rule)
                 """).setParameter("port", port.orElse(null)).setParameter("rule", rule.orElse(null))
                 .executeUpdate();
+        // A replayed run whose port is gone waits for it again, with a grace period of its own.
+        settleAfterCommit();
+        return replayed;
+    }
+
+    /** Once the replay has committed, the dispatcher lets the runs of unbound ports among it wait. */
+    private void settleAfterCommit() {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                dispatcher.settleSoon();
+            }
+        });
     }
 
     private String render(ActionRun run) {
@@ -118,22 +145,30 @@ public class RunOperations {
                 run.actionId);
     }
 
-    /** Marks a DEAD run DISCARDED: an operator decided it should not happen. */
+    /**
+     * Marks a DEAD run, or one waiting for its port's binding, DISCARDED: an operator decided it
+     * should not happen (a port removed for good need not wait for its grace period to end).
+     */
     @Transactional
     public int discard(UUID run) {
         return entityManager.createNativeQuery("""
-                update action_run set state = 'DISCARDED', updated_at = now() where id = :id and state = 'DEAD'
+                update action_run set state = 'DISCARDED', next_attempt_at = null, updated_at = now()
+                where id = :id and (state = 'DEAD' or (state = 'PENDING' and unbound_since is not null))
                 """).setParameter("id", run).executeUpdate();
     }
 
-    /** Discards every DEAD run of the port and rule given (all DEAD runs when neither is). */
+    /**
+     * Discards every DEAD run of the port and rule given (all DEAD runs when neither is), or, with
+     * {@code unbound}, every run of them waiting for its port's binding instead.
+     */
     @Transactional
-    public int discardAll(Optional<String> port, Optional<String> rule) {
+    public int discardAll(Optional<String> port, Optional<String> rule, boolean unbound) {
+        String which = unbound ? "state = 'PENDING' and unbound_since is not null" : "state = 'DEAD'";
         return entityManager.createNativeQuery("""
-                update action_run set state = 'DISCARDED', updated_at = now()
-                where state = 'DEAD' and (cast(:port as text) is null or port = :port)
+                update action_run set state = 'DISCARDED', next_attempt_at = null, updated_at = now()
+                where %s and (cast(:port as text) is null or port = :port)
                   and (cast(:rule as text) is null or rule_id = :rule)
-                """).setParameter("port", port.orElse(null)).setParameter("rule", rule.orElse(null))
+                """.formatted(which)).setParameter("port", port.orElse(null)).setParameter("rule", rule.orElse(null))
                 .executeUpdate();
     }
 

@@ -2,7 +2,10 @@ package dev.switchboard.runs;
 
 /** The life of an action run. */
 public enum RunState {
-    /** Waiting for its (next) attempt. */
+    /**
+     * Waiting for its (next) attempt; or, with {@code unbound_since} set, for its port to be bound
+     * (its last error says so), until {@code switchboard.runs.unbound-grace} has passed.
+     */
     PENDING,
     /** Claimed by a replica, attempt under way. */
     RUNNING,

@@ -28,4 +28,14 @@ public interface RunsConfig {
      */
     @WithDefault("2m")
     Duration claimTimeout();
+
+    /**
+     * How long a run whose port is not bound waits for its binding before it goes DEAD (with a
+     * dead letter and an alert, and replayable as any dead run). Long enough to ride out a
+     * rollout, a ConfigMap that reaches the replicas a minute apart, or an edit put right after
+     * someone noticed; short enough that a port removed for good ends in an alert within the
+     * hour instead of runs that wait unseen. An operator can discard waiting runs sooner.
+     */
+    @WithDefault("1h")
+    Duration unboundGrace();
 }

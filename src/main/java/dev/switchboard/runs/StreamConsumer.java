@@ -36,6 +36,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.StartupGate;
 import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.stream.Envelopes;
@@ -56,7 +57,8 @@ import dev.switchboard.stream.StreamConfig;
  * neighbours are processed: a batch refused for its data is written again event by event. An
  * outage rolls the whole batch back for the broker to redeliver.
  *
- * <p>Starts after the rules have loaded, so that nothing is judged by an empty rule set.
+ * <p>Takes nothing before the {@link StartupGate} opens (rules, models and bindings loaded), so
+ * that nothing is judged by an empty rule set: a backlog waits on the stream meanwhile.
  */
 @ApplicationScoped
 public class StreamConsumer {
@@ -96,6 +98,9 @@ public class StreamConsumer {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    StartupGate gate;
+
     private final ThrottledWarning warning = new ThrottledWarning("The stream cannot be consumed");
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger connected = new AtomicInteger();
@@ -133,6 +138,9 @@ public class StreamConsumer {
 
     /** One consumer: its own connection and transacted session, opened again after a failure. */
     private void consume() {
+        if (!awaitGate()) {
+            return;
+        }
         while (running) {
             try (Connection connection = broker.createConnection()) {
                 // A lost connection is reported here, while a consumer may only see receives come back empty.
@@ -160,6 +168,20 @@ public class StreamConsumer {
                 }
             }
         }
+    }
+
+    /** Waits for the gate (not connected meanwhile); false when the hub stops first. */
+    private boolean awaitGate() {
+        try {
+            while (running) {
+                if (gate.await(RECEIVE)) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     /** The first message waits up to a second; the rest are what is there, up to the batch size. */

@@ -51,6 +51,7 @@ class EmbeddedDefaultIT {
                 "switchboard.embedded.broker-port=" + brokerPort,
                 "switchboard.embedded.amqp-port=" + HubProcess.freePort(),
                 "switchboard.embedded.postgres-port=" + postgresPort,
+                "switchboard.sources.orders.kind=webhook",
                 "switchboard.sources.orders.signature=hmac-sha256",
                 "switchboard.sources.orders.secret=secret-in-the-file",
                 "switchboard.sources.orders.event-id=jsonpath:$.id",
@@ -73,7 +74,7 @@ class EmbeddedDefaultIT {
             assertEquals(202, accepted.statusCode(), accepted.body());
             eventId = accepted.body().replaceAll(".*\"event\":\"([^\"]+)\".*", "$1");
             awaitState(jdbcUrl, password(work), eventId, "IGNORED"); // consumed; no rules in this folder
-            park(brokerPort, "kept across the restart");
+            park(brokerPort, brokerPassword(work), "kept across the restart");
         }
 
         try (HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(STARTUP)) {
@@ -81,7 +82,7 @@ class EmbeddedDefaultIT {
             assertEquals(200, again.statusCode(), again.body());
             assertTrue(again.body().contains("\"event\":\"" + eventId + "\""), again.body());
             assertEquals("IGNORED", state(jdbcUrl, password(work), eventId));
-            assertEquals("kept across the restart", unpark(brokerPort), "the broker's journal survives a restart");
+            assertEquals("kept across the restart", unpark(brokerPort, brokerPassword(work)), "the broker's journal survives a restart");
         }
     }
 
@@ -93,6 +94,7 @@ class EmbeddedDefaultIT {
                 "quarkus.http.port=" + httpPort,
                 "switchboard.embedded.broker-port=" + HubProcess.freePort(),
                 "switchboard.embedded.amqp-port=" + HubProcess.freePort(),
+                "switchboard.sources.gh.kind=webhook",
                 "switchboard.sources.gh.signature=github", ""));
         try (HubProcess hub = HubProcess.start(work, httpPort, Map.of())) {
             assertNotEquals(0, hub.awaitExit(STARTUP));
@@ -109,18 +111,25 @@ class EmbeddedDefaultIT {
     }
 
     /** A persistent message on a queue the hub does not consume, so only the journal can keep it. */
-    private static void park(int brokerPort, String text) throws Exception {
-        try (JMSContext context = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort).createContext()) {
+    private static void park(int brokerPort, String password, String text) throws Exception {
+        try (JMSContext context = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort,
+                EmbeddedBroker.HUB_USER, password).createContext()) {
             context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
                     .send(context.createQueue(PARKED), text);
         }
     }
 
-    private static String unpark(int brokerPort) throws Exception {
-        try (JMSContext context = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort).createContext();
+    private static String unpark(int brokerPort, String password) throws Exception {
+        try (JMSContext context = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort,
+                EmbeddedBroker.HUB_USER, password).createContext();
                 JMSConsumer consumer = context.createConsumer(context.createQueue(PARKED))) {
             return consumer.receiveBody(String.class, 10_000);
         }
+    }
+
+    /** The embedded broker's password for the hub, generated on the first start and kept beside its journal. */
+    private static String brokerPassword(Path work) throws Exception {
+        return Files.readString(work.resolve("data/artemis.password")).strip();
     }
 
     /** The embedded database's password, generated on the first start and kept beside its data. */

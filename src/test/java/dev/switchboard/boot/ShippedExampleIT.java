@@ -1,6 +1,7 @@
 package dev.switchboard.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -54,6 +55,14 @@ class ShippedExampleIT {
             assertEquals(Map.of("vip-order-alert", "SUCCEEDED", "orders-to-crm", "SUCCEEDED"), runs(hub, vip));
             assertEquals(Map.of("orders-to-crm", "SUCCEEDED"), runs(hub, ordinary));
             assertTrue(hub.output().contains("VIP order "), "the chat port (log) got the alert");
+            // The examples' public credentials are named (never shown) once, and nothing but this
+            // machine can reach the hub while they are in force.
+            String output = hub.output();
+            assertTrue(output.contains("*** EXAMPLE CREDENTIALS IN FORCE: quarkus.security.users.embedded.users.operator,"
+                    + " quarkus.security.users.embedded.users.viewer, switchboard.sources.github.secret,"
+                    + " switchboard.sources.shop.secret."), output);
+            assertFalse(output.contains("operator-example-password") || output.contains("shop-example-secret"), output);
+            assertTrue(output.contains("Listening on: http://127.0.0.1:" + httpPort), output);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -47,15 +48,17 @@ class QueueSourceTest {
     @Inject
     ConnectionFactory coreClient;
 
-    private static JmsConnectionFactory amqpClient() {
+    /** A system publishing to the source's address over AMQP 1.0, logged in as the source's publisher. */
+    private static JmsConnectionFactory publisher(String source) {
         String url = EmbeddedBroker.amqpUrl();
         assertTrue(url.startsWith("amqp://127.0.0.1:"), url);
-        return new JmsConnectionFactory(url);
+        return new JmsConnectionFactory(source, Queues.publisherPassword(source), url);
     }
 
-    /** Sends a text message over AMQP and returns the message id the client gave it. */
-    private static String sendAmqp(String queue, String body, Map<String, String> properties) throws Exception {
-        try (JMSContext context = amqpClient().createContext()) {
+    /** Sends a text message over AMQP as the source's publisher and returns the message id the client gave it. */
+    private static String sendAmqp(String source, String queue, String body, Map<String, String> properties)
+            throws Exception {
+        try (JMSContext context = publisher(source).createContext()) {
             TextMessage message = context.createTextMessage(body);
             for (Map.Entry<String, String> property : properties.entrySet()) {
                 message.setStringProperty(property.getKey(), property.getValue());
@@ -73,9 +76,9 @@ class QueueSourceTest {
         double accepted = HubState.metric(metric("accepted", "queue-json"));
         double duplicates = HubState.metric(metric("duplicate", "queue-json"));
 
-        sendAmqp("test.queue.json", body, Map.of());
+        sendAmqp("queue-json", "test.queue.json", body, Map.of());
         await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, event) != null);
-        sendAmqp("test.queue.json", body, Map.of());
+        sendAmqp("queue-json", "test.queue.json", body, Map.of());
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> HubState.metric(metric("duplicate", "queue-json")) == duplicates + 1);
 
@@ -98,7 +101,7 @@ class QueueSourceTest {
         UUID event = IncomingEvent.eventId("queue-keyed", orderId);
         double duplicates = HubState.metric(metric("duplicate", "queue-keyed"));
 
-        sendAmqp("test.queue.keyed", "ORDER;" + orderId + ";first", Map.of("OrderId", orderId));
+        sendAmqp("queue-keyed", "test.queue.keyed", "ORDER;" + orderId + ";first", Map.of("OrderId", orderId));
         try (JMSContext context = coreClient.createContext()) {
             context.createProducer().setProperty("OrderId", orderId)
                     .send(context.createQueue("test.queue.keyed"), "ORDER;" + orderId + ";second");
@@ -136,7 +139,7 @@ class QueueSourceTest {
     @Test
     void aTopicIsReadThroughADurableSubscription() throws Exception {
         String orderId = "topic-" + UUID.randomUUID();
-        try (JMSContext context = amqpClient().createContext()) {
+        try (JMSContext context = publisher("queue-topic").createContext()) {
             context.createProducer().setProperty("OrderId", orderId)
                     .send(context.createTopic("test.topic"), "{\"n\":1}");
         }
@@ -155,7 +158,7 @@ class QueueSourceTest {
 
         EmbeddedDatabase.stop();
         try {
-            messageId = sendAmqp("test.queue.plain", "plain " + marker, Map.of());
+            messageId = sendAmqp("queue-plain", "test.queue.plain", "plain " + marker, Map.of());
             // Delivered, failed, rolled back and delivered again while the database is away.
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
                     .until(() -> HubState.metric(metric("received", "queue-plain")) >= received + 2);
@@ -182,7 +185,7 @@ class QueueSourceTest {
         double rejected = HubState.metric(rejected("queue-json"));
         long dead = Queues.added("test.queue.json.dead");
 
-        sendAmqp("test.queue.json", body, Map.of());
+        sendAmqp("queue-json", "test.queue.json", body, Map.of());
 
         Message deadLetter = deadLetter("test.queue.json.dead", body);
         assertTrue(deadLetter.getStringProperty(Stream.DEAD_REASON).contains("jsonpath:$.id"),
@@ -199,7 +202,7 @@ class QueueSourceTest {
         double rejected = HubState.metric(rejected("queue-keyed"));
         long dead = Queues.added("test.queue.keyed.rejected");
 
-        sendAmqp("test.queue.keyed", body, Map.of("SomethingElse", "x"));
+        sendAmqp("queue-keyed", "test.queue.keyed", body, Map.of("SomethingElse", "x"));
 
         Message deadLetter = deadLetter("test.queue.keyed.rejected", body);
         assertTrue(deadLetter.getStringProperty(Stream.DEAD_REASON).contains("(property:OrderId) is absent"),
@@ -209,10 +212,29 @@ class QueueSourceTest {
     }
 
     @Test
+    void aCamelPropertyInAnyCaseCannotSteerADeadLetterElsewhere() throws Exception {
+        // Camel looks headers up ignoring case; the sender hopes the dead-letter send obeys it.
+        List<String> casings = List.of("CAMELJMSDESTINATIONNAME", "CamelJMSDestinationName",
+                "camelJmsDestinationName", "cAmElJmSdEsTiNaTiOnNaMe");
+        long dead = Queues.added("test.queue.json.dead");
+        String marker = UUID.randomUUID().toString();
+        for (String property : casings) {
+            sendAmqp("queue-json", "test.queue.json", "not json " + property + " " + marker,
+                    Map.of(property, "test.steered." + marker));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added("test.queue.json.dead") >= dead + casings.size());
+        for (String property : casings) {
+            Message deadLetter = deadLetter("test.queue.json.dead", "not json " + property + " " + marker);
+            assertEquals(null, deadLetter.getObjectProperty(property), property + " is not kept");
+        }
+        assertEquals(0, Queues.added("test.steered." + marker), "nothing went where the property pointed");
+    }
+
+    @Test
     void aMapMessageIsNotABodyTheHubCanKeep() throws Exception {
         String marker = UUID.randomUUID().toString();
         long dead = Queues.added("test.queue.plain.dead");
-        try (JMSContext context = amqpClient().createContext()) {
+        try (JMSContext context = publisher("queue-plain").createContext()) {
             jakarta.jms.MapMessage message = context.createMapMessage();
             message.setString("marker", marker);
             context.createProducer().send(context.createQueue("test.queue.plain"), message);
@@ -222,9 +244,10 @@ class QueueSourceTest {
                 "%" + marker + "%"));
     }
 
-    /** Reads the dead-letter address over AMQP until the message with this body arrives. */
+    /** Reads the dead-letter address over AMQP, as the hub (only it may), until the message with this body arrives. */
     private static Message deadLetter(String address, String body) throws Exception {
-        try (JMSContext context = amqpClient().createContext();
+        try (JMSContext context = new JmsConnectionFactory(EmbeddedBroker.HUB_USER, EmbeddedBroker.hubPassword(),
+                        EmbeddedBroker.amqpUrl()).createContext();
                 JMSConsumer consumer = context.createConsumer(context.createQueue(address))) {
             long deadline = System.currentTimeMillis() + 20_000;
             while (System.currentTimeMillis() < deadline) {

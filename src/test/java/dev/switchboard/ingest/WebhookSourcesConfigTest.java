@@ -2,6 +2,7 @@ package dev.switchboard.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
@@ -11,7 +12,10 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 
 import dev.switchboard.support.SourceSettings;
 
-/** A webhook source whose max-body the HTTP layer would cut short stops startup, naming both settings. */
+/**
+ * A webhook source that would open a door by omission, or whose max-body the HTTP layer would cut
+ * short, stops startup naming it.
+ */
 class WebhookSourcesConfigTest {
 
     static final long HTTP_LIMIT = 16L << 20;
@@ -22,16 +26,34 @@ class WebhookSourcesConfigTest {
 
     @Test
     void maxBodyUpToTheHttpLimitIsKept() {
-        assertEquals(HTTP_LIMIT, build(Map.of("big.max-body", "16MB")).get("big").maxBody());
+        assertEquals(HTTP_LIMIT, build(Map.of("big.kind", "webhook", "big.signature", "none", "big.max-body", "16MB")).get("big").maxBody());
     }
 
     @Test
     void maxBodyAboveTheHttpLimitStopsStartup() {
         ConfigurationException refused = assertThrows(ConfigurationException.class,
-                () -> build(Map.of("big.max-body", "32MB", "small.max-body", "1MB")));
+                () -> build(Map.of("big.kind", "webhook", "big.signature", "none", "big.max-body", "32MB",
+                        "small.kind", "webhook", "small.signature", "none", "small.max-body", "1MB")));
         assertEquals("Source 'big': switchboard.sources.big.max-body is 33554432 bytes, above"
                 + " quarkus.http.limits.max-body-size (16777216 bytes), where the HTTP layer refuses a body before"
                 + " the source sees it: lower max-body or raise quarkus.http.limits.max-body-size",
+                refused.getMessage());
+    }
+
+    @Test
+    void aWebhookSourceWithoutASignatureSettingStopsStartup() {
+        ConfigurationException refused = assertThrows(ConfigurationException.class,
+                () -> build(Map.of("billing.kind", "webhook", "billing.secret", "s")));
+        assertEquals("Source 'billing': set switchboard.sources.billing.signature: hmac-sha256, github, stripe,"
+                + " standard-webhooks, or none for a source anyone may post to", refused.getMessage());
+    }
+
+    @Test
+    void aSourceWithoutAKindStopsStartupNamingIt() {
+        // Queue settings, but no kind: taken for a webhook, it would be a door nobody meant to open.
+        RuntimeException refused = assertThrows(RuntimeException.class,
+                () -> build(Map.of("legacy.address", "shop.orders")));
+        assertTrue(String.valueOf(refused.getMessage()).contains("switchboard.sources.legacy.kind"),
                 refused.getMessage());
     }
 }

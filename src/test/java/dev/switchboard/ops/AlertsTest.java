@@ -165,7 +165,7 @@ class AlertsTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "run-dead:" + run)) == 1);
 
         pager.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
-        given().post("/api/runs/" + run + "/replay").then().statusCode(200);
+        given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "run-dead:" + run)) == 1);
         assertEquals(1, count(alert("fired", "run-dead:" + run)), "one alert per incident");
     }
@@ -177,7 +177,7 @@ class AlertsTest {
         String run = deadRunOf(Events.post(type, ""));
         await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "run-dead:" + run)) == 1);
 
-        given().post("/api/runs/" + run + "/discard").then().statusCode(200);
+        given().contentType("application/json").post("/api/runs/" + run + "/discard").then().statusCode(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "run-dead:" + run)) == 1);
         Thread.sleep(1500); // several more checks
         assertEquals(1, count(alert("resolved", "run-dead:" + run)), "one resolved notice per incident");
@@ -201,7 +201,7 @@ class AlertsTest {
 
         pager.stubFor(post("/late/" + type).willReturn(aResponse().withStatus(200)));
         bindAlerts(); // the rule as it was, whose body renders: the replay renders it again
-        given().post("/api/runs/" + run + "/replay").then().statusCode(200);
+        given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> "SUCCEEDED".equals(
                 HubState.text(dataSource, "select state from action_run where id = ?::uuid", run)));
         // A replayed run that is not done yet keeps its incident open; its success resolves it.

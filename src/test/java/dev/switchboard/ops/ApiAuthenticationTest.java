@@ -54,20 +54,23 @@ class ApiAuthenticationTest {
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
                 .get("/api/rules").then().statusCode(200);
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+                .contentType("application/json")
                 .post("/api/runs/" + UUID.randomUUID() + "/replay").then().statusCode(403);
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
-                .post("/api/runs/replay").then().statusCode(403);
+                .contentType("application/json").post("/api/runs/replay").then().statusCode(403);
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+                .contentType("application/json")
                 .post("/api/runs/" + UUID.randomUUID() + "/discard").then().statusCode(403);
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
-                .post("/api/runs/discard").then().statusCode(403);
+                .contentType("application/json").post("/api/runs/discard").then().statusCode(403);
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
-                .post("/api/rules/reload").then().statusCode(403);
+                .contentType("application/json").post("/api/rules/reload").then().statusCode(403);
     }
 
     @Test
     void anOperatorActs() {
-        given().queryParam("rule", "no-such-rule").post("/api/runs/replay").then().statusCode(200)
+        given().queryParam("rule", "no-such-rule").contentType("application/json")
+                .post("/api/runs/replay").then().statusCode(200)
                 .body("replayed", equalTo(0));
     }
 

@@ -78,7 +78,8 @@ class DeadLettersApiTest {
         assertTrue(count >= 1, "counted: " + count);
 
         long sentToSource = Queues.added("test.queue.json");
-        given().post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().statusCode(200)
+        given().contentType("application/json")
+                .post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().statusCode(200)
                 .body("to", equalTo("test.queue.json"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> Queues.added("test.queue.json") == sentToSource + 1);
@@ -97,12 +98,14 @@ class DeadLettersApiTest {
         Map<String, Object> parked = awaitParked(JSON_DEAD, body);
         assertEquals("parked by hand", parked.get("reason"));
 
-        given().post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().log().ifValidationFails().statusCode(200);
+        given().contentType("application/json")
+                .post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().log().ifValidationFails().statusCode(200);
 
         UUID event = IncomingEvent.eventId("queue-json", id);
         await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, event) != null);
         assertEquals(List.of(), parkedWith(JSON_DEAD, body));
-        given().post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().statusCode(404)
+        given().contentType("application/json")
+                .post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().statusCode(404)
                 .contentType("application/problem+json").body("detail", containsString("No message"));
     }
 
@@ -114,12 +117,14 @@ class DeadLettersApiTest {
         Map<String, Object> first = awaitParked(KEYED_DEAD, "first " + marker);
         awaitParked(KEYED_DEAD, "second " + marker);
 
-        given().post("/api/dead-letters/" + KEYED_DEAD + "/" + first.get("id") + "/discard").then().statusCode(200)
+        given().contentType("application/json")
+                .post("/api/dead-letters/" + KEYED_DEAD + "/" + first.get("id") + "/discard").then().statusCode(200)
                 .body("discarded", equalTo(first.get("id")));
 
         assertEquals(List.of(), parkedWith(KEYED_DEAD, "first " + marker));
         assertEquals(1, parkedWith(KEYED_DEAD, "second " + marker).size(), "the other one stays");
-        given().post("/api/dead-letters/" + KEYED_DEAD + "/" + first.get("id") + "/discard").then().statusCode(404);
+        given().contentType("application/json")
+                .post("/api/dead-letters/" + KEYED_DEAD + "/" + first.get("id") + "/discard").then().statusCode(404);
     }
 
     @Test
@@ -130,7 +135,8 @@ class DeadLettersApiTest {
         send(KEYED_DEAD, "order " + second, Map.of("OrderId", second));
         awaitParked(KEYED_DEAD, "order " + second);
 
-        int replayed = given().post("/api/dead-letters/" + KEYED_DEAD + "/replay").then().statusCode(200)
+        int replayed = given().contentType("application/json")
+                .post("/api/dead-letters/" + KEYED_DEAD + "/replay").then().statusCode(200)
                 .extract().path("replayed");
 
         assertTrue(replayed >= 2, "replayed " + replayed);
@@ -151,10 +157,12 @@ class DeadLettersApiTest {
         assertEquals(Stream.EVENTS, parked.get("cameFrom"));
         assertEquals(List.of(), parkedWith(Stream.DEAD_LETTERS, runLetter), "a DEAD run is listed as a run");
 
-        given().post("/api/dead-letters/" + Stream.DEAD_LETTERS + "/" + parked.get("id") + "/replay")
+        given().contentType("application/json")
+                .post("/api/dead-letters/" + Stream.DEAD_LETTERS + "/" + parked.get("id") + "/replay")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("can only be discarded"));
-        given().post("/api/dead-letters/" + Stream.DEAD_LETTERS + "/discard").then().statusCode(200);
+        given().contentType("application/json")
+                .post("/api/dead-letters/" + Stream.DEAD_LETTERS + "/discard").then().statusCode(200);
 
         assertEquals(List.of(), parkedWith(Stream.DEAD_LETTERS, unreadable));
         try (JMSContext context = broker.createContext()) {
@@ -167,9 +175,11 @@ class DeadLettersApiTest {
     void anUnknownQueueIs404AndAPageTooLargeIs400() {
         given().get("/api/dead-letters/no.such.queue").then().statusCode(404)
                 .contentType("application/problem+json").body("detail", startsWith("No dead-letter queue no.such.queue"));
-        given().post("/api/dead-letters/no.such.queue/ID:1/discard").then().statusCode(404)
+        given().contentType("application/json")
+                .post("/api/dead-letters/no.such.queue/ID:1/discard").then().statusCode(404)
                 .contentType("application/problem+json");
-        given().post("/api/dead-letters/" + KEYED_DEAD + "/ID:no-such-message/discard").then().statusCode(404)
+        given().contentType("application/json")
+                .post("/api/dead-letters/" + KEYED_DEAD + "/ID:no-such-message/discard").then().statusCode(404)
                 .contentType("application/problem+json").body("title", equalTo("Not found"));
         given().queryParam("size", 0).get("/api/dead-letters/" + KEYED_DEAD).then().statusCode(400)
                 .contentType("application/problem+json");
@@ -198,6 +208,7 @@ class DeadLettersApiTest {
         String id = (String) awaitParked(KEYED_DEAD, body).get("id");
         for (String path : List.of(id + "/replay", id + "/discard", "replay", "discard")) {
             given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+                    .contentType("application/json")
                     .post("/api/dead-letters/" + KEYED_DEAD + "/" + path).then().statusCode(403);
         }
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)

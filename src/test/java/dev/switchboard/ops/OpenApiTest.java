@@ -20,6 +20,7 @@ class OpenApiTest {
         given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/runs/{id}/replay"))
                 .body(containsString("/api/events/dry-run"))
+                .body(containsString("/api/events/{id}/reprocess"))
                 .body(containsString("/api/rules"))
                 .body(containsString("/api/incidents"))
                 .body(containsString("/api/sources"));

@@ -112,7 +112,7 @@ class RunsApiTest {
         given().get("/api/runs/" + run).then().statusCode(200)
                 .body("run.state", equalTo("DEAD"))
                 .body("run.rule", equalTo("api-rule"))
-                .body("run.maxAttempts", equalTo(8)) // the http connector's default budget
+                .body("run.maxAttempts", equalTo(15)) // the default budget
                 .body("attempts", hasSize(1))
                 .body("attempts[0].downstreamStatus", equalTo(410))
                 .body("attempts[0].responseExcerpt", equalTo("gone"))
@@ -123,10 +123,11 @@ class RunsApiTest {
     @Test
     void discardAndItsConflicts() {
         UUID run = deadRun();
-        given().post("/api/runs/" + run + "/discard").then().statusCode(200).body("state", equalTo("DISCARDED"));
-        given().post("/api/runs/" + run + "/discard").then().statusCode(409)
+        given().contentType("application/json")
+                .post("/api/runs/" + run + "/discard").then().statusCode(200).body("state", equalTo("DISCARDED"));
+        given().contentType("application/json").post("/api/runs/" + run + "/discard").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", containsString("DISCARDED"));
-        given().post("/api/runs/" + run + "/replay").then().statusCode(409);
+        given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(409);
     }
 
     @Test
@@ -134,7 +135,8 @@ class RunsApiTest {
         UUID first = deadRun();
         UUID second = deadRun();
         UUID outside = deadRun("apiother.call");
-        given().queryParam("rule", "api-rule").post("/api/runs/replay").then().statusCode(200)
+        given().queryParam("rule", "api-rule").contentType("application/json")
+                .post("/api/runs/replay").then().statusCode(200)
                 .body("replayed", greaterThanOrEqualTo(2));
         for (UUID run : List.of(first, second)) {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "DEAD".equals(
@@ -152,10 +154,12 @@ class RunsApiTest {
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
         UUID run = Events.runOf(dataSource, event);
 
-        given().post("/api/runs/" + run + "/replay").then().statusCode(409).contentType("application/problem+json")
+        given().contentType("application/json")
+                .post("/api/runs/" + run + "/replay").then().statusCode(409).contentType("application/problem+json")
                 .body("title", equalTo("Replay refused"))
                 .body("detail", containsString("'data.missing' is absent"));
-        given().queryParam("rule", "api-unrenderable").post("/api/runs/replay").then().statusCode(200)
+        given().queryParam("rule", "api-unrenderable").contentType("application/json")
+                .post("/api/runs/replay").then().statusCode(200)
                 .body("replayed", equalTo(0));
         given().get("/api/runs/" + run).then().statusCode(200)
                 .body("run.state", equalTo("DEAD"))
@@ -168,14 +172,16 @@ class RunsApiTest {
         UUID first = deadRun();
         UUID second = deadRun();
         UUID otherRule = deadRun("apiother.call");
-        given().queryParam("rule", "api-rule").post("/api/runs/discard").then().statusCode(200)
+        given().queryParam("rule", "api-rule").contentType("application/json")
+                .post("/api/runs/discard").then().statusCode(200)
                 .body("discarded", greaterThanOrEqualTo(2));
         for (UUID run : List.of(first, second)) {
             assertEquals("DISCARDED", HubState.text(dataSource, "select state from action_run where id = ?", run));
         }
         assertEquals("DEAD", HubState.text(dataSource, "select state from action_run where id = ?", otherRule),
                 "a dead run outside the filter stays");
-        given().queryParam("rule", "api-rule").post("/api/runs/discard").then().statusCode(200)
+        given().queryParam("rule", "api-rule").contentType("application/json")
+                .post("/api/runs/discard").then().statusCode(200)
                 .body("discarded", equalTo(0));
     }
 
@@ -187,6 +193,7 @@ class RunsApiTest {
         given().queryParam("state", "SLEEPING").get("/api/runs").then().statusCode(400)
                 .body("detail", containsString("state must be one of"));
         given().queryParam("size", 10_000).get("/api/runs").then().statusCode(400);
-        given().post("/api/runs/" + UUID.randomUUID() + "/replay").then().statusCode(404);
+        given().contentType("application/json")
+                .post("/api/runs/" + UUID.randomUUID() + "/replay").then().statusCode(404);
     }
 }

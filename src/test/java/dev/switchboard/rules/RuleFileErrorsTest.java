@@ -75,6 +75,30 @@ class RuleFileErrorsTest {
     }
 
     @Test
+    void aRetryBudgetThatCannotWorkIsRejectedWithItsLine() {
+        assertError(rejected("""
+                rules:
+                  - id: never-tries
+                    on: errors.retry
+                    actions:
+                      - id: record
+                        port: audit
+                        retry: {max-attempts: 0}
+                """), 7, "retry max-attempts must be at least 1, not 0");
+        assertError(rejected("""
+                rules:
+                  - id: backwards
+                    on: errors.retry
+                    actions:
+                      - id: record
+                        port: audit
+                        retry:
+                          initial-delay: 10m
+                          max-delay: 1m
+                """), 8, "retry initial-delay (PT10M) is longer than max-delay (PT1M)");
+    }
+
+    @Test
     void badYaml() {
         assertError(rejected("rules:\n  - id: x\n    on: [a, b\n    actions: []\n"), 4, "invalid YAML");
     }

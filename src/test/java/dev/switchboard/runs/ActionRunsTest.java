@@ -227,7 +227,7 @@ class ActionRunsTest {
         UUID run = runOf(event);
 
         downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(201).withBody("created")));
-        given().post("/api/runs/" + run + "/replay").then().statusCode(200)
+        given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(200)
                 .body("id", org.hamcrest.Matchers.equalTo(run.toString()));
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
 
@@ -237,7 +237,7 @@ class ActionRunsTest {
                 .filter(served -> served.getRequest().getUrl().equals("/" + type))
                 .filter(served -> served.getResponse().getStatus() == 201).count(), "one downstream effect");
         assertTrue(calls.stream().allMatch(call -> run.toString().equals(call.getHeader("Idempotency-Key"))));
-        given().post("/api/runs/" + run + "/replay").then().statusCode(409)
+        given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(409)
                 .contentType("application/problem+json");
     }
 
@@ -253,7 +253,7 @@ class ActionRunsTest {
             assertEquals(1, deadLetters(run).size(), "a run DEAD at planning has its dead letter too");
 
             // The rule still cannot render it: refused, and the run stays as it was.
-            given().post("/api/runs/" + run + "/replay").then().statusCode(409)
+            given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(409)
                     .contentType("application/problem+json")
                     .body("detail", org.hamcrest.Matchers.containsString("'data.note' is absent"));
             assertEquals("DEAD", HubState.text(dataSource, "select state from action_run where id = ?", run));
@@ -261,7 +261,7 @@ class ActionRunsTest {
 
             // Fixed by the operator: the replay renders the fixed template.
             writeTemplatedRule("{\"order\": \"{{data.id}}\"}");
-            given().post("/api/runs/" + run + "/replay").then().statusCode(200);
+            given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(200);
             Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
             List<LoggedRequest> calls = requests(type);
             assertEquals(1, calls.size());

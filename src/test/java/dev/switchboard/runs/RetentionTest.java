@@ -1,6 +1,7 @@
 package dev.switchboard.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.UUID;
 
@@ -48,13 +49,16 @@ class RetentionTest {
     }
 
     @Test
-    void purgesOldFinishedEventsAndKeysOnly() {
+    void purgesOldSettledEventsAndKeysOnlyAndCountsWhatItKeeps() {
         UUID oldIgnored = event("40 days", "IGNORED");
         UUID oldSucceeded = event("40 days", "PROCESSED");
         run(oldSucceeded, "SUCCEEDED");
         UUID oldDead = event("40 days", "PROCESSED");
         run(oldDead, "DEAD");
         UUID recent = event("1 day", "IGNORED");
+        UUID neverConsumed = event("40 days", "RECEIVED");
+        UUID failed = event("40 days", "FAILED");
+        Retention.Kept keptBefore = retention.kept();
         String oldKey = "retention:" + UUID.randomUUID();
         String recentKey = "retention:" + UUID.randomUUID();
         HubState.count(dataSource, """
@@ -69,6 +73,11 @@ class RetentionTest {
         assertEquals(0, HubState.count(dataSource, "select count(*) from action_run where event_id = ?", oldSucceeded));
         assertEquals(1, events(oldDead), "a dead run keeps its event until replayed or discarded");
         assertEquals(1, events(recent));
+        assertEquals(1, events(neverConsumed), "an event never consumed is work not done");
+        assertEquals(1, events(failed), "so is one whose evaluation failed");
+        assertEquals(keptBefore, retention.kept(), "what is kept is counted, and stays");
+        assertTrue(keptBefore.received() >= 1 && keptBefore.failed() >= 1 && keptBefore.unsettledRuns() >= 1,
+                keptBefore.toString());
         assertEquals(0, HubState.count(dataSource, "select count(*) from idempotency_key where key = ?", oldKey));
         assertEquals(1, HubState.count(dataSource, "select count(*) from idempotency_key where key = ?", recentKey));
     }

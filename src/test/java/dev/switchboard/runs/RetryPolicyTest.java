@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -56,5 +57,22 @@ class RetryPolicyTest {
                 return value;
             }
         };
+    }
+
+    @Test
+    void theDefaultBudgetRidesOutAFifteenMinuteOutageEvenWithTheShortestJitter() {
+        RandomGenerator shortest = () -> 0L;
+        Duration waited = Duration.ZERO;
+        for (int attempt = 1; attempt < RetryPolicy.DEFAULT.maxAttempts(); attempt++) {
+            waited = waited.plus(RetryPolicy.DEFAULT.delayAfter(attempt, shortest));
+        }
+        assertTrue(waited.compareTo(Duration.ofMinutes(15)) >= 0, waited.toString());
+    }
+
+    @Test
+    void anActionsInitialDelayBeyondItsPortsMaximumRaisesTheMaximumInsteadOfFailing() {
+        RetryPolicy port = new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofMinutes(5));
+        RetryPolicy action = port.with(Optional.empty(), Optional.of(Duration.ofMinutes(10)), Optional.empty());
+        assertEquals(new RetryPolicy(3, Duration.ofMinutes(10), Duration.ofMinutes(10)), action);
     }
 }

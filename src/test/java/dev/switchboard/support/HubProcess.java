@@ -55,6 +55,11 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
+    /** The hub's JVM, for jcmd. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + httpPort;
     }

@@ -14,14 +14,19 @@ public class HubTestProfile implements QuarkusTestProfile {
     public static final String OPERATOR = "test-operator";
     public static final String VIEWER = "test-viewer";
     public static final String PASSWORD = "test-password";
+    /** A user whose password the sign-in throttle's test guesses at, so that no other test is refused. */
+    public static final String GUESSED = "test-guessed";
 
     public static final String GITHUB_SECRET = "It's a Secret to Everybody";
     /** The github source's other secret, as during a rotation; listed first so the published one is not. */
     public static final String GITHUB_SECRET_OLD = "an older github secret";
     /** A Standard Webhooks secret: whsec_ and base64 of the key. */
+    public static final String FUZZ_SECRET = "fuzz-secret";
     public static final String STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     public static final String STANDARD_SECRET_NEXT = "whsec_bmV4dC1zdGFuZGFyZC13ZWJob29rcy1rZXk=";
     public static final String HEALTH_SECRET = "health-secret";
+    /** Short enough to wait for in a test, long enough for a binding a test adds to arrive first. */
+    public static final String UNBOUND_GRACE = "20s";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -30,7 +35,15 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("quarkus.security.users.embedded.roles." + OPERATOR, "operator"),
                 Map.entry("quarkus.security.users.embedded.users." + VIEWER, PASSWORD),
                 Map.entry("quarkus.security.users.embedded.roles." + VIEWER, "viewer"),
+                Map.entry("quarkus.security.users.embedded.users." + GUESSED, PASSWORD),
+                Map.entry("quarkus.security.users.embedded.roles." + GUESSED, "viewer"),
+                // Behind a proxy as the security guide sets it up: tests stand for clients at other
+                // addresses (X-Forwarded-For) and for a TLS-terminating proxy (X-Forwarded-Proto).
+                Map.entry("quarkus.http.proxy.proxy-address-forwarding", "true"),
+                Map.entry("quarkus.http.proxy.allow-x-forwarded", "true"),
+                Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1,::1"),
 
+                Map.entry("switchboard.sources.hmac.kind", "webhook"),
                 Map.entry("switchboard.sources.hmac.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.hmac.secrets", "old-secret,new-secret"),
                 Map.entry("switchboard.sources.hmac.signature-header", "X-Signature"),
@@ -39,18 +52,22 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.hmac.event-type", "jsonpath:$.type"),
                 Map.entry("switchboard.sources.hmac.max-body", "1KB"),
 
+                Map.entry("switchboard.sources.github.kind", "webhook"),
                 Map.entry("switchboard.sources.github.signature", "github"),
                 Map.entry("switchboard.sources.github.secrets", GITHUB_SECRET_OLD + "," + GITHUB_SECRET),
                 Map.entry("switchboard.sources.github.content-type", "text/plain"),
 
+                Map.entry("switchboard.sources.stripe.kind", "webhook"),
                 Map.entry("switchboard.sources.stripe.signature", "stripe"),
                 Map.entry("switchboard.sources.stripe.secrets", "whsec_stripe_old,whsec_stripe_new"),
                 Map.entry("switchboard.sources.stripe.tolerance", "5m"),
 
+                Map.entry("switchboard.sources.standard.kind", "webhook"),
                 Map.entry("switchboard.sources.standard.signature", "standard-webhooks"),
                 Map.entry("switchboard.sources.standard.secrets", STANDARD_SECRET + "," + STANDARD_SECRET_NEXT),
 
                 // Unsigned, typed by the body: lets tests post any event type through the real path.
+                Map.entry("switchboard.sources.events.kind", "webhook"),
                 Map.entry("switchboard.sources.events.signature", "none"),
                 Map.entry("switchboard.sources.events.event-id", "jsonpath:$.id"),
                 Map.entry("switchboard.sources.events.event-type", "jsonpath:$.type"),
@@ -68,11 +85,13 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.alerts.port-window", "1m"),
                 Map.entry("switchboard.alerts.signature-failures", "2"),
                 Map.entry("switchboard.alerts.signature-window", "1m"),
+                Map.entry("switchboard.sources.alerting-signed.kind", "webhook"),
                 Map.entry("switchboard.sources.alerting-signed.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.alerting-signed.secret", "alerting-secret"),
                 // Alert clocks kept in the database: an expectation never met, another replica's failures.
                 Map.entry("switchboard.expectations.never.type", "test.never"),
                 Map.entry("switchboard.expectations.never.every", "1h"),
+                Map.entry("switchboard.sources.alerting-replicas.kind", "webhook"),
                 Map.entry("switchboard.sources.alerting-replicas.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.alerting-replicas.secret", "alerting-secret"),
 
@@ -88,6 +107,8 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.queue-keyed.event-id", "property:OrderId"),
                 Map.entry("switchboard.sources.queue-keyed.event-type", "test.keyed"),
                 Map.entry("switchboard.sources.queue-keyed.dead-letter-address", "test.queue.keyed.rejected"),
+                // A configured publisher password; the other queue sources' are generated.
+                Map.entry("switchboard.sources.queue-keyed.publisher-password", "keyed-publisher-test-password"),
                 Map.entry("switchboard.sources.queue-plain.kind", "queue"),
                 Map.entry("switchboard.sources.queue-plain.address", "test.queue.plain"),
                 Map.entry("switchboard.sources.queue-topic.kind", "queue"),
@@ -100,10 +121,40 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("reconcile.orders.delay", "0"),
 
                 // The overview's source health: one source never sent anything, one sent some badly signed.
+                Map.entry("switchboard.sources.health-idle.kind", "webhook"),
                 Map.entry("switchboard.sources.health-idle.signature", "none"),
+                Map.entry("switchboard.sources.health-signed.kind", "webhook"),
                 Map.entry("switchboard.sources.health-signed.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.health-signed.secret", HEALTH_SECRET),
 
+                // A run to an unbound port waits this long before it goes DEAD (UnboundPortTest).
+                Map.entry("switchboard.runs.unbound-grace", UNBOUND_GRACE),
+
+                // For the fuzz pass (WebhookFuzzTest): one source per scheme, so that its signature
+                // failures open incidents nobody else's test looks at.
+                Map.entry("switchboard.sources.fuzz-open.kind", "webhook"),
+                Map.entry("switchboard.sources.fuzz-open.signature", "none"),
+                Map.entry("switchboard.sources.fuzz-open.event-id", "jsonpath:$.id"),
+                Map.entry("switchboard.sources.fuzz-open.event-type", "jsonpath:$.type"),
+                Map.entry("switchboard.sources.fuzz-open.max-body", "64KB"),
+                Map.entry("switchboard.sources.fuzz-hmac.kind", "webhook"),
+                Map.entry("switchboard.sources.fuzz-hmac.signature", "hmac-sha256"),
+                Map.entry("switchboard.sources.fuzz-hmac.secret", FUZZ_SECRET),
+                Map.entry("switchboard.sources.fuzz-hmac.signature-prefix", "sha256="),
+                Map.entry("switchboard.sources.fuzz-hmac.event-id", "header:X-Delivery"),
+                Map.entry("switchboard.sources.fuzz-hmac.event-type", "jsonpath:$.type"),
+                Map.entry("switchboard.sources.fuzz-hmac.max-body", "64KB"),
+                Map.entry("switchboard.sources.fuzz-github.kind", "webhook"),
+                Map.entry("switchboard.sources.fuzz-github.signature", "github"),
+                Map.entry("switchboard.sources.fuzz-github.secret", FUZZ_SECRET),
+                Map.entry("switchboard.sources.fuzz-stripe.kind", "webhook"),
+                Map.entry("switchboard.sources.fuzz-stripe.signature", "stripe"),
+                Map.entry("switchboard.sources.fuzz-stripe.secret", FUZZ_SECRET),
+                Map.entry("switchboard.sources.fuzz-standard.kind", "webhook"),
+                Map.entry("switchboard.sources.fuzz-standard.signature", "standard-webhooks"),
+                Map.entry("switchboard.sources.fuzz-standard.secret", STANDARD_SECRET),
+
+                Map.entry("switchboard.sources.open.kind", "webhook"),
                 Map.entry("switchboard.sources.open.signature", "none"),
                 Map.entry("switchboard.sources.open.event-type", "test.open"));
     }

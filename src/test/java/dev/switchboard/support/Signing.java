@@ -14,10 +14,16 @@ public final class Signing {
     }
 
     public static String hmacHex(String secret, String content) {
+        return HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8),
+                content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** HMAC-SHA256 over raw bytes, for bodies that are not text. */
+    public static byte[] hmac(byte[] key, byte[] content) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(content);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

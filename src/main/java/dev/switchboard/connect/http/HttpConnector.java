@@ -20,7 +20,6 @@ import dev.switchboard.connect.Delivery;
 import dev.switchboard.connect.Excerpts;
 import dev.switchboard.connect.PortSettings;
 import dev.switchboard.rules.Template;
-import dev.switchboard.runs.RetryPolicy;
 
 /**
  * Calls an HTTP endpoint with the action's body and the run's {@code Idempotency-Key}.
@@ -39,11 +38,6 @@ public class HttpConnector implements Connector {
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-
-    @Override
-    public RetryPolicy defaultRetry() {
-        return new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofMinutes(5));
-    }
 
     @Override
     public void validate(PortSettings settings) {

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -33,11 +35,16 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.rules.RuleEvaluator;
+import dev.switchboard.runs.EventLog;
 import dev.switchboard.runs.EventRecord;
 import dev.switchboard.runs.EventState;
+import dev.switchboard.runs.Reprocessing;
 import dev.switchboard.runs.RunOperations;
 
-/** Events: filter and page through them, one with its payload and runs, and a dry run of the rules. */
+/**
+ * Events: filter and page through them, one with its payload and runs, a dry run of the rules,
+ * and judging IGNORED and FAILED events again by the rules loaded now.
+ */
 @Path("/api/events")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
@@ -53,6 +60,15 @@ public class EventsResource {
 
     @Inject
     RuleEvaluator evaluator;
+
+    @Inject
+    Reprocessing reprocessing;
+
+    /** Events one bulk reprocess judges at most, unless it says fewer. */
+    static final int REPROCESS_LIMIT = 1_000;
+    static final int MAX_REPROCESS_LIMIT = 10_000;
+    private static final Set<String> REPROCESS_FIELDS = Set.of("source", "type", "state", "from", "to", "after",
+            "limit");
 
     public record EventView(UUID id, String source, String type, String subject, String deliveryId, String state,
             OffsetDateTime receivedAt, OffsetDateTime processedAt) {
@@ -163,6 +179,77 @@ public class EventsResource {
                 match.models(), match.actions().stream().map(planned -> new DryRunAction(planned.action().id(),
                         planned.action().port(), planned.action().operation().orElse(null), planned.body(),
                         planned.error())).toList())).toList(), evaluation.failures());
+    }
+
+    public record Reprocessed(UUID event, EventState previousState, EventState state, List<String> matchedRules,
+            String error, int runsCreated, List<RunsResource.RunView> runs) {
+    }
+
+    /**
+     * Judges an IGNORED or FAILED event again by the rules loaded now, and creates the runs it
+     * asks for that do not exist yet (none twice: a run's id is its event, rule and action).
+     */
+    @RolesAllowed(Roles.OPERATOR)
+    @POST
+    @Path("{id}/reprocess")
+    public Reprocessed reprocess(@PathParam("id") String id) {
+        UUID event = RunsResource.uuid(id);
+        Reprocessing.Outcome outcome = reprocessing.reprocess(event);
+        return new Reprocessed(event, outcome.was(), outcome.state(), outcome.matchedRules(), outcome.error(),
+                outcome.runsCreated(), runs.find(new RunOperations.Filter(Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.of(event)), 0, RunsResource.MAX_PAGE_SIZE).runs().stream()
+                        .map(RunsResource.RunView::of).toList());
+    }
+
+    /**
+     * Judges again, oldest first, the IGNORED and FAILED events a filter selects. The body is a JSON
+     * object of {@code source}, {@code type}, {@code state} (IGNORED or FAILED; both when absent),
+     * {@code from} (inclusive) and {@code to} (exclusive) times, {@code after} (an event id: go on
+     * after it, as a previous answer's {@code next} says) and {@code limit} (1000, at most 10000);
+     * {@code {}} selects every IGNORED and FAILED event.
+     */
+    @RolesAllowed(Roles.OPERATOR)
+    @POST
+    @Path("reprocess")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Reprocessing.Summary reprocessAll(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ProblemMapper.badRequest("the body must be a JSON object of filters: source, type, state, from, to,"
+                    + " after, limit ({} for every IGNORED and FAILED event)");
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!REPROCESS_FIELDS.contains(name)) {
+                // A misspelt filter must not widen a bulk operation to every event.
+                throw ProblemMapper.badRequest("unknown field '" + name + "'; the filters are " + REPROCESS_FIELDS);
+            }
+        }
+        List<EventState> states = text(body, "state").map(state -> {
+            EventState chosen = RunsResource.state(EventState.class, state);
+            if (!Reprocessing.STATES.contains(chosen)) {
+                throw ProblemMapper.badRequest("state must be IGNORED or FAILED: only those are judged again");
+            }
+            return List.of(chosen);
+        }).orElse(List.of(EventState.IGNORED, EventState.FAILED));
+        int limit = body.has("limit") ? body.get("limit").asInt(-1) : REPROCESS_LIMIT;
+        if (limit < 1 || limit > MAX_REPROCESS_LIMIT || (body.has("limit") && !body.get("limit").isIntegralNumber())) {
+            throw ProblemMapper.badRequest("limit must be a whole number between 1 and " + MAX_REPROCESS_LIMIT);
+        }
+        Optional<UUID> after = text(body, "after").map(RunsResource::uuid);
+        return reprocessing.reprocess(new EventLog.Selection(states, text(body, "source"), text(body, "type"),
+                text(body, "from").map(value -> time("from", value)), text(body, "to").map(value -> time("to", value)),
+                after), limit);
+    }
+
+    private static Optional<String> text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw ProblemMapper.badRequest(field + " must be a string");
+        }
+        return Optional.of(value.asText());
     }
 
     private static void add(List<String> where, List<Object> values, String condition, Object value) {

@@ -35,12 +35,12 @@ public class RunsResource {
 
     public record RunView(UUID id, UUID event, String rule, String action, String port, String operation,
             RunState state, int attempts, int maxAttempts, OffsetDateTime nextAttemptAt, String lastError,
-            OffsetDateTime createdAt, OffsetDateTime updatedAt, String body) {
+            OffsetDateTime unboundSince, OffsetDateTime createdAt, OffsetDateTime updatedAt, String body) {
 
         public static RunView of(ActionRun run) {
             return new RunView(run.id, run.eventId, run.ruleId, run.actionId, run.port, run.operation, run.state,
-                    run.attempts, run.maxAttempts, run.nextAttemptAt, run.lastError, run.createdAt, run.updatedAt,
-                    run.body);
+                    run.attempts, run.maxAttempts, run.nextAttemptAt, run.lastError,
+                    run.state == RunState.PENDING ? run.unboundSince : null, run.createdAt, run.updatedAt, run.body);
         }
     }
 
@@ -98,28 +98,36 @@ public class RunsResource {
         return Map.of("replayed", operations.replayAll(Optional.ofNullable(port), Optional.ofNullable(rule)));
     }
 
+    /** Discards the DEAD runs matching the filter or, with {@code unbound=true}, those waiting for their port's binding. */
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("discard")
-    public Map<String, Integer> discardAll(@QueryParam("port") String port, @QueryParam("rule") String rule) {
-        return Map.of("discarded", operations.discardAll(Optional.ofNullable(port), Optional.ofNullable(rule)));
+    public Map<String, Integer> discardAll(@QueryParam("port") String port, @QueryParam("rule") String rule,
+            @QueryParam("unbound") @DefaultValue("false") boolean unbound) {
+        return Map.of("discarded", operations.discardAll(Optional.ofNullable(port), Optional.ofNullable(rule),
+                unbound));
     }
 
+    /** Discards a DEAD run, or one waiting for its port's binding. */
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("{id}/discard")
     public RunView discard(@PathParam("id") String id) {
         UUID run = uuid(id);
         if (operations.discard(run) == 0) {
-            throw notDead(run, "discarded");
+            throw notDead(run, "discarded", "DEAD runs and runs waiting for their port's binding");
         }
         return RunView.of(operations.get(run).orElseThrow());
     }
 
     private RuntimeException notDead(UUID run, String verb) {
+        return notDead(run, verb, "DEAD runs");
+    }
+
+    private RuntimeException notDead(UUID run, String verb, String which) {
         return operations.get(run)
                 .<RuntimeException>map(found -> ProblemMapper.conflict("Run " + run + " is " + found.state
-                        + "; only DEAD runs can be " + verb))
+                        + "; only " + which + " can be " + verb))
                 .orElseGet(() -> ProblemMapper.notFound("No run " + run));
     }
 

@@ -158,7 +158,7 @@ public class DashboardResource {
     @Path("dead/discard-all")
     @RolesAllowed(Roles.OPERATOR)
     public Response discardAll() {
-        return backToDead(runs.discardAll(Optional.empty(), Optional.empty()) + " dead run(s) discarded.");
+        return backToDead(runs.discardAll(Optional.empty(), Optional.empty(), false) + " dead run(s) discarded.");
     }
 
     @GET

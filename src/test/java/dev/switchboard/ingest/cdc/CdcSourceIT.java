@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -70,7 +71,8 @@ class CdcSourceIT {
                 "create table public.cdc_customers (id int primary key, name text not null, tier text)");
         // Without it, PostgreSQL logs no before image of an update and only the key of a deleted row.
         execute(captured.getPostgresDatabase(), "alter table public.cdc_customers replica identity full");
-        brokerUrl = EmbeddedBroker.start(work.resolve("artemis"), "127.0.0.1", 0, 0);
+        brokerUrl = EmbeddedBroker.start(work.resolve("artemis"), "127.0.0.1", 0, 0,
+                Optional.of("external-broker-test-password"));
     }
 
     @AfterEach
@@ -232,6 +234,8 @@ class CdcSourceIT {
                 "quarkus.datasource.username=postgres",
                 "quarkus.datasource.password=postgres",
                 "quarkus.artemis.url=" + brokerUrl,
+                "quarkus.artemis.username=" + EmbeddedBroker.HUB_USER,
+                "quarkus.artemis.password=external-broker-test-password",
                 "switchboard.datasources.crm.jdbc-url=jdbc:postgresql://127.0.0.1:" + capturedPort + "/postgres",
                 "switchboard.datasources.crm.username=postgres",
                 "switchboard.datasources.crm.password=postgres",

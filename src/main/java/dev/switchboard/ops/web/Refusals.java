@@ -1,0 +1,34 @@
+package dev.switchboard.ops.web;
+
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.switchboard.ingest.Problem;
+
+/** Answers a request refused at the HTTP layer, before authentication, with a problem document. */
+final class Refusals {
+
+    /**
+     * Between CORS (-300) and authentication (-200): a refused request is answered before a password
+     * is checked or a form's body read.
+     */
+    static final int BEFORE_AUTHENTICATION = -SecurityHandlerPriorities.AUTHENTICATION - 50;
+
+    private Refusals() {
+    }
+
+    /** GET, HEAD and OPTIONS change nothing, here as everywhere in the hub. */
+    static boolean changesState(HttpMethod method) {
+        return !(method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS));
+    }
+
+    static void refuse(RoutingContext context, Problem problem) {
+        var response = context.response().setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        problem.headers().forEach(response::putHeader);
+        response.end(new JsonObject(problem.document(context.normalizedPath())).encode());
+    }
+}

@@ -1,0 +1,206 @@
+package dev.switchboard.runs;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.cloudevents.CloudEvent;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+import dev.switchboard.core.StartupGate;
+import dev.switchboard.ingest.Problem;
+import dev.switchboard.ops.HubMetrics;
+import dev.switchboard.rules.ModelRunner;
+import dev.switchboard.rules.RuleEvaluator;
+import dev.switchboard.stream.Envelopes;
+
+/**
+ * Judges events recorded IGNORED or FAILED again, by the rules loaded now: an event the rules
+ * passed over (no rule for it yet, a model that failed, a hub that once consumed before its rules
+ * had loaded) gets the runs it asks for today. Only runs that do not exist are created: a run's id
+ * is derived from (event, rule, action), so a run planned before, or by a second reprocess, is
+ * found already there, and a downstream is never called twice for one action of one event.
+ *
+ * <p>As on the stream, the rules (and their SQL models) are read outside any transaction; one
+ * transaction then records each event's new state, only if it still has the state it was read
+ * with, and its new runs. PROCESSED events are not judged again: their actions were planned by
+ * the rules in force when they came, and RECEIVED ones are still to be consumed.
+ */
+@ApplicationScoped
+public class Reprocessing {
+
+    /** The states an event can be judged again in. */
+    public static final Set<EventState> STATES = EnumSet.of(EventState.IGNORED, EventState.FAILED);
+
+    /** Events read, judged and recorded together in a bulk reprocess. */
+    private static final int PAGE = 100;
+
+    @Inject
+    EventLog events;
+
+    @Inject
+    RunLedger ledger;
+
+    @Inject
+    RuleEvaluator evaluator;
+
+    @Inject
+    StartupGate gate;
+
+    @Inject
+    RunDispatcher dispatcher;
+
+    @Inject
+    HubMetrics metrics;
+
+    /** What one event became: its state before and now, the rules that matched, and the runs created. */
+    public record Outcome(UUID event, EventState was, EventState state, List<String> matchedRules, String error,
+            int runsCreated) {
+    }
+
+    /**
+     * What a bulk reprocess did. {@code next} is the last event judged when the limit was reached
+     * (there may be more: pass it as {@code after}); null when the selection was exhausted.
+     */
+    public record Summary(int evaluated, int processed, int ignored, int failed, int skipped, int runsCreated,
+            UUID next) {
+    }
+
+    /**
+     * Judges one event again.
+     *
+     * @throws Problem 404 for an unknown event, 409 for one that is not IGNORED or FAILED (or
+     *         changed while it was judged), 503 before the rules have loaded or while a model's
+     *         database cannot be reached
+     */
+    public Outcome reprocess(UUID id) {
+        requireRules();
+        EventLog.Stored stored = events.find(id).orElseThrow(() -> new Problem(404, "not-found", "Not found",
+                "No event " + id));
+        if (!STATES.contains(stored.state())) {
+            throw notReprocessable(id, stored.state());
+        }
+        List<Optional<Outcome>> outcomes = judgeAndRecord(List.of(stored));
+        return outcomes.get(0).orElseThrow(() -> new Problem(409, "conflict", "Conflict", "Event " + id
+                + " changed while it was judged again; look at it and try again"));
+    }
+
+    /**
+     * Judges again, oldest first, up to {@code limit} events of the selection (whose states must be
+     * among {@link #STATES}).
+     *
+     * @throws Problem 400 when {@code after} names no event; 503 before the rules have loaded, or
+     *         when a model's database cannot be reached (the events judged until then stay
+     *         recorded; the detail says where to go on)
+     */
+    public Summary reprocess(EventLog.Selection selection, int limit) {
+        requireRules();
+        selection.after().filter(after -> events.find(after).isEmpty()).ifPresent(after -> {
+            throw Problem.badRequest("invalid-parameter", "Invalid parameter", "after: no event " + after);
+        });
+        int evaluated = 0;
+        int[] byState = new int[EventState.values().length];
+        int skipped = 0;
+        int created = 0;
+        EventLog.Selection page = selection;
+        UUID last = null;
+        while (evaluated < limit) {
+            List<EventLog.Stored> batch = events.select(page, Math.min(PAGE, limit - evaluated));
+            if (batch.isEmpty()) {
+                return summary(evaluated, byState, skipped, created, null);
+            }
+            List<Optional<Outcome>> outcomes;
+            try {
+                outcomes = judgeAndRecord(batch);
+            } catch (Problem unavailable) {
+                throw new Problem(unavailable.status(), unavailable.reason(), unavailable.title(), unavailable.detail()
+                        + " (" + evaluated + " event(s) were judged again before; to go on, send the same request"
+                        + (last == null ? "" : " with \"after\": \"" + last + "\"") + ")");
+            }
+            for (Optional<Outcome> outcome : outcomes) {
+                if (outcome.isPresent()) {
+                    byState[outcome.get().state().ordinal()]++;
+                    created += outcome.get().runsCreated();
+                } else {
+                    skipped++;
+                }
+            }
+            evaluated += batch.size();
+            last = batch.get(batch.size() - 1).id();
+            page = new EventLog.Selection(selection.states(), selection.source(), selection.type(), selection.from(),
+                    selection.to(), Optional.of(last));
+        }
+        // The limit was reached: there may be more.
+        return summary(evaluated, byState, skipped, created, last);
+    }
+
+    private static Summary summary(int evaluated, int[] byState, int skipped, int created, UUID next) {
+        return new Summary(evaluated, byState[EventState.PROCESSED.ordinal()], byState[EventState.IGNORED.ordinal()],
+                byState[EventState.FAILED.ordinal()], skipped, created, next);
+    }
+
+    /** Judges the events, then records, in one transaction, those whose state did not change meanwhile. */
+    private List<Optional<Outcome>> judgeAndRecord(List<EventLog.Stored> batch) {
+        List<EventLog.Rejudged> judged = new ArrayList<>(batch.size());
+        for (EventLog.Stored stored : batch) {
+            CloudEvent event = Envelopes.deserialize(stored.envelope().getBytes(StandardCharsets.UTF_8));
+            try {
+                judged.add(new EventLog.Rejudged(new EventLog.Judged(event, stored.envelope(), evaluator.evaluate(event)),
+                        stored.state()));
+            } catch (ModelRunner.ModelException e) {
+                // Transient (the stream would retry the event): nothing is recorded for this batch.
+                throw new Problem(503, "unavailable", "Service unavailable", "A model could not be run: "
+                        + e.getMessage(), Map.of("Retry-After", "5"));
+            }
+        }
+        List<Optional<Outcome>> outcomes = QuarkusTransaction.requiringNew().call(() -> {
+            boolean[] recorded = events.recordRejudged(judged);
+            List<EventLog.Rejudged> changed = new ArrayList<>();
+            for (int i = 0; i < judged.size(); i++) {
+                if (recorded[i]) {
+                    changed.add(judged.get(i));
+                }
+            }
+            int[] created = ledger.plan(changed.stream().map(EventLog.Rejudged::judged).toList());
+            List<Optional<Outcome>> done = new ArrayList<>(judged.size());
+            for (int i = 0, c = 0; i < judged.size(); i++) {
+                done.add(recorded[i] ? Optional.of(outcome(judged.get(i), created[c++])) : Optional.empty());
+            }
+            return done;
+        });
+        outcomes.forEach(outcome -> outcome.ifPresent(done -> metrics.reprocessed(done.state().name().toLowerCase())));
+        if (outcomes.stream().anyMatch(outcome -> outcome.map(Outcome::runsCreated).orElse(0) > 0)) {
+            dispatcher.wakeUp();
+        }
+        return outcomes;
+    }
+
+    private static Outcome outcome(EventLog.Rejudged rejudged, int created) {
+        EventLog.Judged judged = rejudged.judged();
+        List<String> failures = judged.evaluation().failures();
+        return new Outcome(UUID.fromString(judged.event().getId()), rejudged.was(), judged.state(),
+                judged.evaluation().matchedRuleIds(), failures.isEmpty() ? null : String.join("; ", failures), created);
+    }
+
+    private void requireRules() {
+        if (!gate.isOpen()) {
+            throw new Problem(503, "rules-not-loaded", "Rules not loaded",
+                    "Events cannot be judged again before the rules have loaded: " + gate.reason(),
+                    Map.of("Retry-After", "5"));
+        }
+    }
+
+    private static Problem notReprocessable(UUID id, EventState state) {
+        return new Problem(409, "not-reprocessable", "Not reprocessable", "Event " + id + " is " + state
+                + "; only IGNORED and FAILED events can be judged again"
+                + (state == EventState.RECEIVED ? " (it has not been consumed from the stream yet)" : ""));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.switchboard.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSRuntimeException;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.stream.Stream;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Queues;
+
+/**
+ * The embedded broker lets nobody in without a password, and a queue source's publisher only as
+ * far as its own address: the attacks of issue 11 (a forged event sent straight to the stream, the
+ * stream drained by a stranger) are refused on both protocols.
+ */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class EmbeddedBrokerSecurityTest {
+
+    @ConfigProperty(name = "switchboard.data-dir")
+    Path dataDir;
+
+    @Test
+    void anAmqpClientWithoutCredentialsIsRefused() {
+        JmsConnectionFactory anonymous = new JmsConnectionFactory(EmbeddedBroker.amqpUrl());
+        assertThrows(JMSRuntimeException.class, () -> {
+            try (JMSContext context = anonymous.createContext()) {
+                context.createProducer().send(context.createQueue(Stream.EVENTS), forgedEvent());
+            }
+        });
+    }
+
+    @Test
+    void aCoreClientWithoutCredentialsOrWithAWrongPasswordIsRefused() {
+        assertThrows(JMSRuntimeException.class, () -> new ActiveMQConnectionFactory(EmbeddedBroker.url()).createContext().close());
+        assertThrows(JMSRuntimeException.class, () -> new ActiveMQConnectionFactory(EmbeddedBroker.url(),
+                EmbeddedBroker.HUB_USER, "not-the-password").createContext().close());
+    }
+
+    @Test
+    void aSourcesPublisherCannotSendToTheStreamNorToAnotherSourceNorConsume() throws Exception {
+        JmsConnectionFactory publisher = new JmsConnectionFactory("queue-json", Queues.publisherPassword("queue-json"),
+                EmbeddedBroker.amqpUrl());
+        try (JMSContext context = publisher.createContext()) {
+            assertThrows(JMSRuntimeException.class,
+                    () -> context.createProducer().send(context.createQueue(Stream.EVENTS), forgedEvent()));
+            assertThrows(JMSRuntimeException.class,
+                    () -> context.createProducer().send(context.createQueue(Stream.DEAD_LETTERS), forgedEvent()));
+            assertThrows(JMSRuntimeException.class,
+                    () -> context.createProducer().send(context.createQueue("test.queue.keyed"), "{}"));
+            assertThrows(JMSRuntimeException.class,
+                    () -> context.createConsumer(context.createQueue(Stream.EVENTS)).receiveNoWait());
+            assertThrows(JMSRuntimeException.class,
+                    () -> context.createConsumer(context.createQueue("test.queue.json")).receiveNoWait());
+        }
+    }
+
+    @Test
+    void aPublisherWithAWrongPasswordIsRefused() {
+        JmsConnectionFactory guess = new JmsConnectionFactory("queue-keyed", "keyed-publisher-wrong-password",
+                EmbeddedBroker.amqpUrl());
+        assertThrows(JMSRuntimeException.class, () -> guess.createContext().close());
+    }
+
+    @Test
+    void theGeneratedPasswordsAreKeptReadableByTheOwnerOnly() throws Exception {
+        for (Path file : new Path[] {dataDir.resolve("artemis.password"), dataDir.resolve("artemis.queue-json.password")}) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
+        }
+        assertEquals(EmbeddedBroker.hubPassword(), Files.readString(dataDir.resolve("artemis.password")).strip());
+        assertEquals(false, Files.exists(dataDir.resolve("artemis.queue-keyed.password")),
+                "a configured publisher password is not written anywhere");
+    }
+
+    /** What the attacker of issue 11 sent: an order nobody placed, dressed as the shop's CloudEvent. */
+    private static String forgedEvent() {
+        return "{\"specversion\":\"1.0\",\"id\":\"forged\",\"source\":\"shop\",\"type\":\"order.created\","
+                + "\"data\":{\"total\":999999}}";
+    }
+}

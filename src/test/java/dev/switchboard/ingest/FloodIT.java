@@ -1,0 +1,195 @@
+package dev.switchboard.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.support.HubProcess;
+import dev.switchboard.support.Signing;
+
+/**
+ * The attack of issue 11 that wedged the hub, on the packaged jar with a 256 MB heap: 40 senders
+ * posting 15 MB bodies for 60 s (half to the shop source, whose limit is 1 MB, half to a source
+ * that does not exist; half declaring their length, half chunked so that only counting what
+ * streams past can stop them), while 200,000 badly signed deliveries arrive. Liveness answers
+ * throughout, the heap after a full collection is back where it was before, and a valid delivery
+ * is accepted right after.
+ */
+class FloodIT {
+
+    static final Duration FLOOD = Duration.ofSeconds(Long.getLong("flood.seconds", 60));
+    static final int BAD_SIGNATURES = Integer.getInteger("flood.bad-signatures", 200_000);
+    static final int BIG = 15 << 20;
+
+    /** One client per kind of sender: a client's single selector thread pushing 600 MB a second would starve the others. */
+    final HttpClient http = client();
+    final HttpClient bigSenders = client();
+    final HttpClient probe = client();
+
+    @Test
+    void bigBodiesAndBadSignaturesNeitherWedgeTheHubNorKeepItsMemory() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target"), "flood-").toAbsolutePath();
+        Files.copy(Path.of("application.properties"), work.resolve("application.properties"));
+        int httpPort = HubProcess.freePort();
+        Map<String, String> environment = Map.of("QUARKUS_HTTP_PORT", Integer.toString(httpPort),
+                "SWITCHBOARD_EMBEDDED_BROKER_PORT", Integer.toString(HubProcess.freePort()),
+                "SWITCHBOARD_EMBEDDED_AMQP_PORT", Integer.toString(HubProcess.freePort()),
+                "JAVA_TOOL_OPTIONS", "-Xms256m -Xmx256m");
+        try (HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(Duration.ofSeconds(120))) {
+            assertEquals(202, deliver(hub), "a valid delivery before");
+            long heapBefore = heapAfterFullCollection(hub);
+
+            Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+            List<String> livenessFailures = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger inARow = new AtomicInteger();
+            AtomicInteger mostInARow = new AtomicInteger();
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            ExecutorService senders = Executors.newFixedThreadPool(40 + 16 + 1);
+            List<Future<?>> work1 = new ArrayList<>();
+            byte[] big = new byte[BIG];
+            Instant end = Instant.now().plus(FLOOD);
+            for (int sender = 0; sender < 40; sender++) {
+                String path = sender % 2 == 0 ? "/hooks/shop" : "/hooks/no-such-source";
+                boolean chunked = sender % 4 >= 2;
+                work1.add(senders.submit(() -> {
+                    while (Instant.now().isBefore(end)) {
+                        count(outcomes, "big " + outcome(() -> post(bigSenders, hub, path, chunked
+                                ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))
+                                : HttpRequest.BodyPublishers.ofByteArray(big), "sha256=00")));
+                    }
+                    return null;
+                }));
+            }
+            AtomicInteger badSignatures = new AtomicInteger();
+            for (int sender = 0; sender < 16; sender++) {
+                work1.add(senders.submit(() -> {
+                    while (badSignatures.incrementAndGet() <= BAD_SIGNATURES) {
+                        count(outcomes, "bad signature " + outcome(() -> post(http, hub, "/hooks/shop",
+                                HttpRequest.BodyPublishers.ofString("{\"id\":\"x\"}"), "sha256=" + "0".repeat(64))));
+                    }
+                    return null;
+                }));
+            }
+            Future<?> liveness = senders.submit(() -> {
+                while (flooding.get()) {
+                    Instant asked = Instant.now();
+                    String answer = outcome(() -> probe.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/q/health/live"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+                    if (!answer.equals("200")) {
+                        livenessFailures.add(asked + ": " + answer);
+                        mostInARow.accumulateAndGet(inARow.incrementAndGet(), Math::max);
+                    } else {
+                        inARow.set(0);
+                    }
+                    Thread.sleep(1000);
+                }
+                return null;
+            });
+            for (Future<?> done : work1) {
+                done.get();
+            }
+            flooding.set(false);
+            liveness.get();
+            senders.shutdownNow();
+
+            Map<String, Integer> seen = new TreeMap<>();
+            outcomes.forEach((outcome, count) -> seen.put(outcome, count.get()));
+            System.out.println("Flood outcomes: " + seen);
+            int validAfter = deliver(hub);
+            long heapAfter = heapAfterFullCollection(hub);
+            System.out.printf("Heap after a full collection: %d MB before the flood, %d MB after; liveness"
+                    + " failures %s%n", heapBefore >> 20, heapAfter >> 20, livenessFailures);
+            // A probe may miss on a machine this busy; three misses in a row is what makes
+            // Kubernetes restart a pod (failureThreshold), and what a wedged hub does for ever.
+            assertTrue(mostInARow.get() < 3, "liveness during the flood: " + livenessFailures + "; outcomes " + seen);
+            assertTrue(seen.keySet().stream().noneMatch(outcome -> outcome.endsWith(" 500")), seen.toString());
+            assertEquals(BAD_SIGNATURES, seen.getOrDefault("bad signature 401", 0), seen.toString());
+            assertEquals(202, validAfter, "a valid delivery right after");
+            assertTrue(heapAfter < heapBefore + (24 << 20), "heap " + (heapBefore >> 20) + " MB before, "
+                    + (heapAfter >> 20) + " MB after");
+        }
+    }
+
+    interface Call {
+        Object call() throws Exception;
+    }
+
+    /** The status, or what went wrong on the wire (a refusal may close the connection mid-body). */
+    private static String outcome(Call call) {
+        try {
+            return String.valueOf(call.call());
+        } catch (java.net.http.HttpTimeoutException e) {
+            return "timeout";
+        } catch (IOException e) {
+            return "closed";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (Exception e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
+    private static void count(Map<String, AtomicInteger> outcomes, String outcome) {
+        outcomes.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private static HttpClient client() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static int post(HttpClient client, HubProcess hub, String path, HttpRequest.BodyPublisher body,
+            String signature) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("X-Shop-Signature", signature)
+                .POST(body).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private int deliver(HubProcess hub) throws Exception {
+        String body = "{\"id\":\"flood-" + UUID.randomUUID() + "\",\"type\":\"shop.order.created\",\"total\":5}";
+        return post(probe, hub, "/hooks/shop", HttpRequest.BodyPublishers.ofString(body),
+                "sha256=" + Signing.hmacHex("shop-example-secret", body));
+    }
+
+    /** Heap in use right after a full collection, by jcmd, as an operator would look. */
+    private static long heapAfterFullCollection(HubProcess hub) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        run(jcmd, Long.toString(hub.pid()), "GC.run");
+        String info = run(jcmd, Long.toString(hub.pid()), "GC.heap_info");
+        // "garbage-first heap   total 262144K, used 61234K [..."
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(info);
+        assertTrue(used.find(), info);
+        return Long.parseLong(used.group(1)) << 10;
+    }
+
+    private static String run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), output);
+        return output;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.switchboard.support;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * A headless Chromium for dashboard tests (Debian's chromium and chromium-driver, installed by
+ * .ci/run). Without them a test is skipped, unless SWITCHBOARD_REQUIRE_BROWSER=true (as in CI),
+ * where it fails.
+ */
+public final class Chromium {
+
+    static final Path BINARY = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    private Chromium() {
+    }
+
+    public static WebDriver start() {
+        boolean installed = Files.isExecutable(BINARY) && Files.isExecutable(DRIVER);
+        String missing = "the dashboard test needs Debian's chromium and chromium-driver"
+                + " (apt-get install chromium chromium-driver)";
+        if ("true".equals(System.getenv("SWITCHBOARD_REQUIRE_BROWSER"))) {
+            assertTrue(installed, missing);
+        }
+        Assumptions.assumeTrue(installed, missing);
+        System.setProperty("webdriver.chrome.driver", DRIVER.toString());
+        try {
+            ChromeOptions options = new ChromeOptions().setBinary(BINARY.toFile()).addArguments("--headless=new",
+                    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--user-data-dir=" + Files.createTempDirectory("chromium-profile"), "--window-size=1280,800");
+            return new ChromeDriver(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
