@@ -114,6 +114,7 @@ class EmbeddedHealingIT {
                 "quarkus.http.port=" + httpPort,
                 "switchboard.embedded.broker-port=0",
                 "switchboard.embedded.amqp-port=0",
+                "switchboard.sources.orders.kind=webhook",
                 "switchboard.sources.orders.signature=hmac-sha256",
                 "switchboard.sources.orders.secret=" + SECRET,
                 "switchboard.sources.orders.event-id=jsonpath:$.id",
