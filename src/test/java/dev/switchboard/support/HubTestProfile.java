@@ -41,7 +41,7 @@ public class HubTestProfile implements QuarkusTestProfile {
                 // addresses (X-Forwarded-For) and for a TLS-terminating proxy (X-Forwarded-Proto).
                 Map.entry("quarkus.http.proxy.proxy-address-forwarding", "true"),
                 Map.entry("quarkus.http.proxy.allow-x-forwarded", "true"),
-                Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1,::1"),
+                Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1/32,::1/128"),
 
                 Map.entry("switchboard.sources.hmac.kind", "webhook"),
                 Map.entry("switchboard.sources.hmac.signature", "hmac-sha256"),
