@@ -27,8 +27,48 @@ public class ModelRunner {
      * @throws ModelException when the query fails, saying whether a later try could succeed
      */
     public Optional<Map<String, Object>> run(SqlModel model, EventDocument event) {
-        try (Connection connection = dataSources.get(model.datasource()).getConnection();
-                PreparedStatement statement = connection.prepareStatement(model.query().sql())) {
+        return run(model, event, false);
+    }
+
+    /**
+     * The same in a read-only transaction that is rolled back: for a model nobody has reviewed yet
+     * (a backtest's candidate), which must not change business data whatever its SQL says.
+     */
+    public Optional<Map<String, Object>> runReadOnly(SqlModel model, EventDocument event) {
+        return run(model, event, true);
+    }
+
+    private Optional<Map<String, Object>> run(SqlModel model, EventDocument event, boolean readOnly) {
+        try (Connection connection = dataSources.get(model.datasource()).getConnection()) {
+            if (!readOnly) {
+                return firstRow(connection, model, event);
+            }
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            try {
+                return firstRow(connection, model, event);
+            } finally {
+                connection.rollback();
+                connection.setReadOnly(false);
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ModelException("model " + model.name() + ": " + e.getMessage(), false, e);
+        } catch (SQLException e) {
+            if (DataSources.isTimeout(e)) {
+                // Not retried in place: it would hold the consumers, and every event behind it, again.
+                throw new ModelException("model " + model.name() + " took longer than its statement timeout ("
+                        + dataSources.statementTimeout(model.datasource()).toSeconds() + "s)", false, e);
+            }
+            throw new ModelException("model " + model.name() + " failed: SQL " + e.getSQLState() + ": "
+                    + e.getMessage(), DataSources.isTransient(e), e);
+        }
+    }
+
+    private Optional<Map<String, Object>> firstRow(Connection connection, SqlModel model, EventDocument event)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(model.query().sql())) {
             DataSources.bind(statement, model.query(), event::lookup);
             dataSources.limit(statement, model.datasource());
             try (ResultSet result = statement.executeQuery()) {
@@ -42,16 +82,6 @@ public class ModelRunner {
                 }
                 return Optional.of(row);
             }
-        } catch (IllegalArgumentException e) {
-            throw new ModelException("model " + model.name() + ": " + e.getMessage(), false, e);
-        } catch (SQLException e) {
-            if (DataSources.isTimeout(e)) {
-                // Not retried in place: it would hold the consumers, and every event behind it, again.
-                throw new ModelException("model " + model.name() + " took longer than its statement timeout ("
-                        + dataSources.statementTimeout(model.datasource()).toSeconds() + "s)", false, e);
-            }
-            throw new ModelException("model " + model.name() + " failed: SQL " + e.getSQLState() + ": "
-                    + e.getMessage(), DataSources.isTransient(e), e);
         }
     }
 

@@ -30,8 +30,19 @@ public class RuleEvaluator {
      *         caller retries the event)
      */
     public Evaluation evaluate(CloudEvent event) {
-        RuleSet rules = repository.current();
-        EventDocument document = EventDocument.of(event);
+        return evaluate(repository.current(), event, EventDocument.of(event), models::run);
+    }
+
+    /** How a rule's required models are run: on the hub's datasources, read-only in a backtest, not at all offline. */
+    @FunctionalInterface
+    public interface Models {
+
+        /** @throws ModelRunner.ModelException as {@link ModelRunner#run} */
+        Optional<Map<String, Object>> run(SqlModel model, EventDocument event);
+    }
+
+    /** What a set of rules makes of an event, with models run as given: the judgement itself, with no effect. */
+    public static Evaluation evaluate(RuleSet rules, CloudEvent event, EventDocument document, Models models) {
         List<Evaluation.Match> matches = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (Rule rule : rules.taking(event.getType(), event.getSource().toString())) {

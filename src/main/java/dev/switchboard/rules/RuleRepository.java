@@ -1,19 +1,14 @@
 package dev.switchboard.rules;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -95,19 +90,19 @@ public class RuleRepository {
         PortBindings.Reading bindings = ports.read();
         bindings.problems().forEach(problem -> problems.add(
                 new RuleLoadError(OperatorConfigSourceProvider.file().toString(), 0, problem)));
-        Map<String, SqlModel> models = new TreeMap<>();
-        List<Rule> rules = new ArrayList<>();
+        RuleSet loaded = RuleSet.EMPTY;
         if (problems.isEmpty()) {
-            loadModels(models, problems);
-            loadRules(bindings.names(), models.keySet(), rules, problems);
+            RuleFolder.Reading reading = read(dir(), bindings.names());
+            problems.addAll(reading.problems());
+            loaded = reading.rules();
         }
         errors = List.copyOf(problems);
         if (problems.isEmpty()) {
             // Together: rules are only valid against the bindings they were checked with.
             ports.install(bindings);
-            current = new RuleSet(List.copyOf(rules), Map.copyOf(models), Instant.now());
-            LOG.infof("Loaded %d rule(s) and %d model(s) from %s; ports: %s", rules.size(), models.size(),
-                    dir(), ports.names());
+            current = loaded;
+            LOG.infof("Loaded %d rule(s) and %d model(s) from %s; ports: %s", loaded.rules().size(),
+                    loaded.models().size(), dir(), ports.names());
             gate.open();
         } else {
             metrics.rulesRejected();
@@ -121,51 +116,29 @@ public class RuleRepository {
         return errors;
     }
 
-    private void loadModels(Map<String, SqlModel> models, List<RuleLoadError> problems) {
-        for (Path file : files(dir().resolve("models"), ".sql")) {
-            String name = file.getFileName().toString().replaceFirst("\\.sql$", "");
-            try {
-                SqlModel model = SqlModel.parse(name, file.toString(), Files.readString(file));
-                // Named on the first line (see SqlModel); kept, so rules requiring it are not also rejected.
-                model.datasource().filter(datasource -> !dataSources.exists(datasource)).ifPresent(datasource ->
-                        problems.add(new RuleLoadError(file.toString(), 1, "unknown datasource '" + datasource
-                                + "' (declare it with switchboard.datasources." + datasource + ".jdbc-url)")));
-                models.put(name, model);
-            } catch (IllegalArgumentException e) {
-                problems.add(new RuleLoadError(file.toString(), 0, e.getMessage()));
-            } catch (IOException e) {
-                problems.add(new RuleLoadError(file.toString(), 0, "cannot read: " + e.getMessage()));
-            }
-        }
+    /**
+     * The rules a folder holds, read against the ports bound now, as they would be loaded (with the
+     * built-in alerts rule) but without taking effect: what a backtest compares with {@link #current()}.
+     */
+    public RuleFolder.Reading candidate(Path folder) {
+        return read(folder.toAbsolutePath(), ports.names());
     }
 
-    private void loadRules(Set<String> portNames, Set<String> models, List<Rule> rules,
-            List<RuleLoadError> problems) {
-        Map<String, Rule> byId = new LinkedHashMap<>();
-        for (Path file : files(dir(), ".yaml", ".yml")) {
-            RuleFileParser parser = new RuleFileParser(file.toString(), portNames, models, camel);
-            try {
-                for (Rule rule : parser.parse(Files.readString(file))) {
-                    if (rule.id().equals(Alerts.RULE)) {
-                        problems.add(new RuleLoadError(file.toString(), rule.line(), "the rule id '" + Alerts.RULE
-                                + "' is reserved for the built-in alerts rule"));
-                        continue;
-                    }
-                    Rule earlier = byId.putIfAbsent(rule.id(), rule);
-                    if (earlier != null) {
-                        problems.add(new RuleLoadError(file.toString(), rule.line(), "duplicate rule id '" + rule.id()
-                                + "', also at " + earlier.file() + ":" + earlier.line()));
-                    }
-                }
-            } catch (IOException e) {
-                problems.add(new RuleLoadError(file.toString(), 0, "cannot read: " + e.getMessage()));
-            }
-            problems.addAll(parser.errors());
+    /** The rules folder in force. */
+    public Path folder() {
+        return dir();
+    }
+
+    private RuleFolder.Reading read(Path folder, Set<String> portNames) {
+        RuleFolder.Reading reading = RuleFolder.read(folder, portNames, dataSources::exists,
+                Map.of(Alerts.RULE, "the built-in alerts rule"), camel);
+        if (!portNames.contains(Alerts.PORT)) {
+            return reading;
         }
-        rules.addAll(byId.values());
-        if (portNames.contains(Alerts.PORT)) {
-            rules.add(ALERTS_RULE);
-        }
+        List<Rule> rules = new ArrayList<>(reading.rules().rules());
+        rules.add(ALERTS_RULE);
+        return new RuleFolder.Reading(new RuleSet(List.copyOf(rules), reading.rules().models(),
+                reading.rules().loadedAt()), reading.problems());
     }
 
     /** Sends every alert to the port {@code alerts}, when it is bound. */
@@ -178,24 +151,10 @@ public class RuleRepository {
         return config.dir().toAbsolutePath();
     }
 
-    private static List<Path> files(Path dir, String... extensions) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> listing = Files.list(dir)) {
-            return listing.filter(Files::isRegularFile)
-                    .filter(file -> Stream.of(extensions).anyMatch(file.getFileName().toString()::endsWith))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + dir, e);
-        }
-    }
-
     /** Names, sizes and modification times of everything a reload reads. */
     private String fingerprint() {
         StringBuilder print = new StringBuilder();
-        Set<Path> files = new HashSet<>(files(dir(), ".yaml", ".yml"));
-        files.addAll(files(dir().resolve("models"), ".sql"));
+        Set<Path> files = new HashSet<>(RuleFolder.inputs(dir()));
         files.add(OperatorConfigSourceProvider.file());
         files.stream().sorted().forEach(file -> {
             try {

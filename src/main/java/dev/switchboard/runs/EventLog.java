@@ -176,10 +176,33 @@ public class EventLog {
         return query("select id, state, envelope::text, received_at from event where id = ?", id).stream().findFirst();
     }
 
-    /** Up to {@code limit} events of the selection, oldest first (by time received, then id). */
+    /**
+     * Up to {@code limit} events of the selection, oldest first (by time received, then id): a page
+     * of a walk through many events, the next one {@code after} the last of this.
+     */
     public List<Stored> select(Selection selection, int limit) {
-        List<String> where = new ArrayList<>(List.of("state = any (?)"));
         List<Object> values = new ArrayList<>();
+        String where = where(selection, values);
+        values.add(limit);
+        return query("select id, state, envelope::text, received_at from event where " + where
+                + " order by received_at, id limit ?", values.toArray());
+    }
+
+    /** How many events the selection holds, {@code after} left aside. */
+    public long count(Selection selection) {
+        List<Object> values = new ArrayList<>();
+        String where = where(new Selection(selection.states(), selection.source(), selection.type(), selection.from(),
+                selection.to(), Optional.empty()), values);
+        try {
+            return Statements.query(dataSource, "select count(*) from event where " + where, row -> row.getLong(1),
+                    values.toArray()).get(0);
+        } catch (SQLException e) {
+            throw new StoreException("Events could not be counted", e);
+        }
+    }
+
+    private static String where(Selection selection, List<Object> values) {
+        List<String> where = new ArrayList<>(List.of("state = any (?)"));
         values.add(selection.states().stream().map(Enum::name).toArray(String[]::new));
         selection.source().ifPresent(source -> add(where, values, "source = ?", source));
         selection.type().ifPresent(type -> add(where, values, "type = ?", type));
@@ -190,9 +213,7 @@ public class EventLog {
             values.add(after);
             values.add(after);
         });
-        values.add(limit);
-        return query("select id, state, envelope::text, received_at from event where " + String.join(" and ", where)
-                + " order by received_at, id limit ?", values.toArray());
+        return String.join(" and ", where);
     }
 
     private static void add(List<String> where, List<Object> values, String condition, Object value) {

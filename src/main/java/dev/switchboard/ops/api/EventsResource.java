@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.StreamingOutput;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,6 +65,9 @@ public class EventsResource {
 
     @Inject
     Reprocessing reprocessing;
+
+    @Inject
+    EventLog eventLog;
 
     /** Events one bulk reprocess judges at most, unless it says fewer. */
     static final int REPROCESS_LIMIT = 1_000;
@@ -138,6 +143,39 @@ public class EventsResource {
                 runs.find(new RunOperations.Filter(Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.of(event)), 0, RunsResource.MAX_PAGE_SIZE).runs().stream()
                         .map(RunsResource.RunView::of).toList());
+    }
+
+    /** Events one page of an export reads; the export holds no more than one page in memory. */
+    private static final int EXPORT_PAGE = 1_000;
+
+    /**
+     * The recorded envelopes of the filter as JSON lines (one CloudEvent per line, oldest first),
+     * written page by page as they are read: what a backtest from the command line reads. For
+     * operators: it is every payload at once.
+     */
+    @RolesAllowed(Roles.OPERATOR)
+    @GET
+    @Path("export")
+    @Produces("application/x-ndjson")
+    public StreamingOutput export(@QueryParam("source") String source, @QueryParam("type") String type,
+            @QueryParam("from") String from, @QueryParam("to") String to) {
+        EventLog.Selection selection = new EventLog.Selection(Arrays.asList(EventState.values()),
+                Optional.ofNullable(source), Optional.ofNullable(type),
+                Optional.ofNullable(from).map(value -> time("from", value)),
+                Optional.ofNullable(to).map(value -> time("to", value)), Optional.empty());
+        return output -> {
+            List<EventLog.Stored> page = eventLog.select(selection, EXPORT_PAGE);
+            while (!page.isEmpty()) {
+                for (EventLog.Stored event : page) {
+                    // jsonb's text is one line: its strings escape their newlines.
+                    output.write(event.envelope().getBytes(StandardCharsets.UTF_8));
+                    output.write('\n');
+                }
+                output.flush();
+                page = eventLog.select(new EventLog.Selection(selection.states(), selection.source(), selection.type(),
+                        selection.from(), selection.to(), Optional.of(page.get(page.size() - 1).id())), EXPORT_PAGE);
+            }
+        };
     }
 
     public record DryRunAction(String id, String port, String operation, String body, String error) {
@@ -259,7 +297,7 @@ public class EventsResource {
         values.add(value);
     }
 
-    private static OffsetDateTime time(String name, String value) {
+    static OffsetDateTime time(String name, String value) {
         try {
             return OffsetDateTime.parse(value);
         } catch (DateTimeParseException e) {

@@ -1,0 +1,195 @@
+package dev.switchboard.backtest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import io.cloudevents.CloudEvent;
+
+import dev.switchboard.rules.EventDocument;
+import dev.switchboard.rules.Evaluation;
+import dev.switchboard.rules.ModelRunner;
+import dev.switchboard.rules.Rule;
+import dev.switchboard.rules.RuleEvaluator;
+import dev.switchboard.rules.RuleSet;
+import dev.switchboard.stream.Envelopes;
+
+/**
+ * What two rule sets made of the same events, side by side: per rule, the events each matched and
+ * the actions the candidate adds, removes or plans differently (port, operation or rendered body),
+ * with the first few examples of each. Fed one event at a time, so its memory does not grow with
+ * the number of events. Not thread-safe.
+ */
+public final class Comparison {
+
+    /** One action as planned for an event: where it would go and what it would send. */
+    public record Planned(String port, String operation, String body, String error) {
+
+        static Planned of(Evaluation.PlannedAction action) {
+            return new Planned(action.action().port(), action.action().operation().orElse(null), action.body(),
+                    action.error());
+        }
+    }
+
+    /** An event on which the two sets disagree about one action; {@code before} or {@code after} is null when absent. */
+    public record Example(String event, String change, String action, Planned before, Planned after) {
+    }
+
+    /** One rule's figures. {@code usesModels}: its outcome depended on SQL models, which read today's data. */
+    public record RuleDiff(String rule, boolean inBefore, boolean inAfter, boolean usesModels, long matchedBefore,
+            long matchedAfter, long added, long removed, long changed, List<Example> examples) {
+    }
+
+    /** The whole comparison; {@code failures} are events a set could not judge (a condition or model error). */
+    public record Report(long events, long unreadable, long failuresBefore, long failuresAfter, long changes,
+            List<RuleDiff> rules) {
+    }
+
+    private static final class Tally {
+        boolean inBefore;
+        boolean inAfter;
+        boolean usesModels;
+        long matchedBefore;
+        long matchedAfter;
+        long added;
+        long removed;
+        long changed;
+        final List<Example> examples = new ArrayList<>();
+    }
+
+    private final RuleSet before;
+    private final RuleSet after;
+    private final int examplesPerRule;
+    private final Map<String, Tally> tallies = new TreeMap<>();
+    private long events;
+    private long unreadable;
+    private long failuresBefore;
+    private long failuresAfter;
+
+    public Comparison(RuleSet before, RuleSet after, int examplesPerRule) {
+        this.before = before;
+        this.after = after;
+        this.examplesPerRule = examplesPerRule;
+        for (Rule rule : before.rules()) {
+            Tally tally = tally(rule.id());
+            tally.inBefore = true;
+            tally.usesModels |= !rule.require().isEmpty();
+        }
+        for (Rule rule : after.rules()) {
+            Tally tally = tally(rule.id());
+            tally.inAfter = true;
+            tally.usesModels |= !rule.require().isEmpty();
+        }
+    }
+
+    /**
+     * Judges one recorded envelope (a CloudEvent in JSON) by both sets and adds the outcome. A model
+     * that fails, even for a moment, fails this event's judgement: a backtest does not wait and retry.
+     */
+    public void judge(String envelope, RuleEvaluator.Models models) {
+        CloudEvent event;
+        EventDocument document;
+        try {
+            event = Envelopes.deserialize(envelope.getBytes(StandardCharsets.UTF_8));
+            document = EventDocument.of(event);
+        } catch (RuntimeException unreadable) {
+            this.unreadable++;
+            return;
+        }
+        add(event.getId(), evaluate(before, event, document, models), evaluate(after, event, document, models));
+    }
+
+    /**
+     * Judges an envelope by the first set alone and counts its matches: a plain evaluation loop,
+     * the baseline a backtest's rate is measured against.
+     */
+    public void judgeOnce(String envelope, RuleEvaluator.Models models) {
+        try {
+            CloudEvent event = Envelopes.deserialize(envelope.getBytes(StandardCharsets.UTF_8));
+            events++;
+            evaluate(before, event, EventDocument.of(event), models).matches()
+                    .forEach(match -> tally(match.rule().id()).matchedBefore++);
+        } catch (RuntimeException unreadable) {
+            this.unreadable++;
+        }
+    }
+
+    private static Evaluation evaluate(RuleSet rules, CloudEvent event, EventDocument document,
+            RuleEvaluator.Models models) {
+        try {
+            return RuleEvaluator.evaluate(rules, event, document, models);
+        } catch (ModelRunner.ModelException e) {
+            return new Evaluation(List.of(), List.of(e.getMessage()));
+        }
+    }
+
+    /** Adds one event's two judgements. */
+    public void add(String eventId, Evaluation before, Evaluation after) {
+        events++;
+        failuresBefore += before.failures().isEmpty() ? 0 : 1;
+        failuresAfter += after.failures().isEmpty() ? 0 : 1;
+        Map<String, Map<String, Planned>> planBefore = plans(before);
+        Map<String, Map<String, Planned>> planAfter = plans(after);
+        planBefore.keySet().forEach(rule -> tally(rule).matchedBefore++);
+        planAfter.keySet().forEach(rule -> tally(rule).matchedAfter++);
+        Map<String, Map<String, Planned>> rules = new TreeMap<>(planBefore);
+        planAfter.forEach(rules::putIfAbsent);
+        for (String rule : rules.keySet()) {
+            Map<String, Planned> was = planBefore.getOrDefault(rule, Map.of());
+            Map<String, Planned> now = planAfter.getOrDefault(rule, Map.of());
+            Map<String, Planned> actions = new TreeMap<>(was);
+            now.forEach(actions::putIfAbsent);
+            Tally tally = tally(rule);
+            for (String action : actions.keySet()) {
+                Planned a = was.get(action);
+                Planned b = now.get(action);
+                String change = a == null ? "added" : b == null ? "removed" : Objects.equals(a, b) ? null : "changed";
+                if (change == null) {
+                    continue;
+                }
+                switch (change) {
+                    case "added" -> tally.added++;
+                    case "removed" -> tally.removed++;
+                    default -> tally.changed++;
+                }
+                if (tally.examples.size() < examplesPerRule) {
+                    tally.examples.add(new Example(eventId, change, action, a, b));
+                }
+            }
+        }
+    }
+
+    public long events() {
+        return events;
+    }
+
+    public Report report() {
+        List<RuleDiff> rules = new ArrayList<>();
+        long changes = 0;
+        for (Map.Entry<String, Tally> entry : tallies.entrySet()) {
+            Tally t = entry.getValue();
+            changes += t.added + t.removed + t.changed;
+            rules.add(new RuleDiff(entry.getKey(), t.inBefore, t.inAfter, t.usesModels, t.matchedBefore,
+                    t.matchedAfter, t.added, t.removed, t.changed, List.copyOf(t.examples)));
+        }
+        return new Report(events, unreadable, failuresBefore, failuresAfter, changes, List.copyOf(rules));
+    }
+
+    private Tally tally(String rule) {
+        return tallies.computeIfAbsent(rule, id -> new Tally());
+    }
+
+    private static Map<String, Map<String, Planned>> plans(Evaluation evaluation) {
+        Map<String, Map<String, Planned>> plans = new LinkedHashMap<>();
+        for (Evaluation.Match match : evaluation.matches()) {
+            Map<String, Planned> actions = new LinkedHashMap<>();
+            match.actions().forEach(action -> actions.put(action.action().id(), Planned.of(action)));
+            plans.put(match.rule().id(), actions);
+        }
+        return plans;
+    }
+}
