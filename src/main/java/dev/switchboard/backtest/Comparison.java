@@ -14,8 +14,10 @@ import dev.switchboard.rules.EventDocument;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.rules.Rule;
+import dev.switchboard.rules.RuleAction;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.rules.RuleSet;
+import dev.switchboard.rules.SqlModel;
 import dev.switchboard.stream.Envelopes;
 
 /**
@@ -62,7 +64,10 @@ public final class Comparison {
     }
 
     private final RuleSet before;
-    private final RuleSet after;
+    /** Rules written the same in both sets, with the same models: judged once for both. */
+    private final RuleSet shared;
+    private final RuleSet changedBefore;
+    private final RuleSet changedAfter;
     private final int examplesPerRule;
     private final Map<String, Tally> tallies = new TreeMap<>();
     private long events;
@@ -72,8 +77,17 @@ public final class Comparison {
 
     public Comparison(RuleSet before, RuleSet after, int examplesPerRule) {
         this.before = before;
-        this.after = after;
         this.examplesPerRule = examplesPerRule;
+        Map<String, String> written = new LinkedHashMap<>();
+        before.rules().forEach(rule -> written.put(rule.id(), definition(rule, before)));
+        List<Rule> same = after.rules().stream()
+                .filter(rule -> definition(rule, after).equals(written.get(rule.id()))).toList();
+        List<String> sameIds = same.stream().map(Rule::id).toList();
+        this.shared = new RuleSet(same, before.models(), before.loadedAt());
+        this.changedBefore = new RuleSet(before.rules().stream().filter(rule -> !sameIds.contains(rule.id())).toList(),
+                before.models(), before.loadedAt());
+        this.changedAfter = new RuleSet(after.rules().stream().filter(rule -> !sameIds.contains(rule.id())).toList(),
+                after.models(), after.loadedAt());
         for (Rule rule : before.rules()) {
             Tally tally = tally(rule.id());
             tally.inBefore = true;
@@ -100,7 +114,34 @@ public final class Comparison {
             this.unreadable++;
             return;
         }
-        add(event.getId(), evaluate(before, event, document, models), evaluate(after, event, document, models));
+        // A rule change usually touches a few rules: the rest are judged once and count for both sides.
+        Evaluation common = evaluate(shared, event, document, models);
+        add(event.getId(), merge(common, evaluate(changedBefore, event, document, models)),
+                merge(common, evaluate(changedAfter, event, document, models)));
+    }
+
+    private static Evaluation merge(Evaluation a, Evaluation b) {
+        List<Evaluation.Match> matches = new ArrayList<>(a.matches());
+        matches.addAll(b.matches());
+        List<String> failures = new ArrayList<>(a.failures());
+        failures.addAll(b.failures());
+        return new Evaluation(matches, failures);
+    }
+
+    /** What a rule does, where it is written left aside; with the SQL of the models it requires. */
+    private static String definition(Rule rule, RuleSet set) {
+        StringBuilder text = new StringBuilder().append(rule.on()).append('|').append(rule.source()).append('|')
+                .append(rule.when().map(condition -> condition.text()).orElse("")).append('|');
+        for (String model : rule.require()) {
+            SqlModel sql = set.models().get(model);
+            text.append(model).append('=').append(sql == null ? "" : sql.datasource() + ":" + sql.query())
+                    .append('|');
+        }
+        for (RuleAction action : rule.actions()) {
+            text.append(action.id()).append(',').append(action.port()).append(',').append(action.operation())
+                    .append(',').append(action.body().text()).append('|');
+        }
+        return text.toString();
     }
 
     /**

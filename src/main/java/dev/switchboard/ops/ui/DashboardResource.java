@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,6 +27,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
 
+import dev.switchboard.backtest.Backtests;
 import dev.switchboard.ingest.Problem;
 import dev.switchboard.ops.alerts.Incidents;
 import dev.switchboard.ops.api.EventsResource;
@@ -64,7 +66,10 @@ public class DashboardResource {
         static native TemplateInstance dead(List<RunsResource.RunView> runs, long total, boolean operator,
                 String message);
 
-        static native TemplateInstance rules(RulesResource.RulesView rules);
+        static native TemplateInstance rules(RulesResource.RulesView rules, boolean operator);
+
+        static native TemplateInstance backtest(List<Backtests.Status> backtests, Backtests.Status shown,
+                boolean operator, String message);
     }
 
     @Inject
@@ -87,6 +92,9 @@ public class DashboardResource {
 
     @Inject
     SecurityIdentity identity;
+
+    @Inject
+    Backtests backtests;
 
     @GET
     public TemplateInstance overview() throws JsonProcessingException {
@@ -164,7 +172,62 @@ public class DashboardResource {
     @GET
     @Path("rules")
     public TemplateInstance rules() {
-        return Templates.rules(rules.get());
+        return Templates.rules(rules.get(), identity.hasRole(Roles.OPERATOR));
+    }
+
+    /** The backtests kept on this replica, one of them in full; a form to start one for operators. */
+    @GET
+    @Path("backtest")
+    public TemplateInstance backtest(@QueryParam("id") String id, @QueryParam("message") String message) {
+        List<Backtests.Status> all = backtests.all();
+        Backtests.Status shown = blankToNull(id) == null ? (all.isEmpty() ? null : all.get(0))
+                : all.stream().filter(status -> status.id().toString().equals(id)).findFirst().orElse(null);
+        return Templates.backtest(all, shown, identity.hasRole(Roles.OPERATOR), value(message));
+    }
+
+    /** Starts a backtest of a folder on the hub (the rules folder when blank); times are UTC. */
+    @POST
+    @Path("backtest")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response startBacktest(@FormParam("folder") String folder, @FormParam("from") String from,
+            @FormParam("to") String to, @FormParam("source") String source, @FormParam("type") String type) {
+        try {
+            Backtests.Status started = backtests.start(
+                    new Backtests.Candidate(Optional.ofNullable(blankToNull(folder)).map(java.nio.file.Path::of), Map.of()),
+                    new Backtests.Filter(utc(from), utc(to), Optional.ofNullable(blankToNull(source)),
+                            Optional.ofNullable(blankToNull(type))), 5);
+            return Response.seeOther(URI.create("/ui/backtest?id=" + started.id())).build();
+        } catch (Backtests.CandidateRejected e) {
+            return backToBacktest(e.getMessage() + ": " + e.problems().stream().map(Object::toString)
+                    .collect(Collectors.joining("; ")));
+        } catch (Backtests.Busy | IllegalArgumentException e) {
+            return backToBacktest(e.getMessage());
+        }
+    }
+
+    @POST
+    @Path("backtest/{id}/cancel")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response cancelBacktest(@PathParam("id") UUID id) {
+        backtests.cancel(id);
+        return Response.seeOther(URI.create("/ui/backtest?id=" + id)).build();
+    }
+
+    private static Response backToBacktest(String message) {
+        return Response.seeOther(URI.create("/ui/backtest?message="
+                + java.net.URLEncoder.encode(message, java.nio.charset.StandardCharsets.UTF_8))).build();
+    }
+
+    /** A browser's datetime-local value (no offset), taken as UTC. */
+    private static Optional<java.time.OffsetDateTime> utc(String value) {
+        if (blankToNull(value) == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(java.time.LocalDateTime.parse(value).atOffset(java.time.ZoneOffset.UTC));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a date and time such as 2026-12-01T09:00");
+        }
     }
 
     private static Response backToDead(String message) {

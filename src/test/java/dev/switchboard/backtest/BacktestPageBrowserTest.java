@@ -1,0 +1,120 @@
+package dev.switchboard.backtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.support.Chromium;
+import dev.switchboard.support.Events;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/** An operator tries a rule change from the rules page and reads what it would do, in Chromium. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class BacktestPageBrowserTest {
+
+    static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    RuleRepository repository;
+
+    WebDriver browser;
+    String type;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        browser = Chromium.start();
+        Files.createDirectories(SCREENSHOTS);
+        type = "backtest-page." + UUID.randomUUID();
+        Workspace.bindPort(BacktestTest.PORT, Map.of("connector", "log"));
+        Workspace.writeRule(BacktestTest.RULES, BacktestTest.LOADED.formatted(type, BacktestTest.PORT));
+        assertEquals(List.of(), repository.reload());
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (browser != null) {
+            browser.quit();
+        }
+        Workspace.deleteRule(BacktestTest.RULES);
+        assertEquals(List.of(), repository.reload());
+    }
+
+    @Test
+    void anOperatorBacktestsAFolderFromTheRulesPageAndSeesWhatWouldChange() throws IOException {
+        for (int total : new int[] {10, 50, 200}) {
+            Events.awaitOutcome(dataSource, Events.post(type, "\"total\":" + total));
+        }
+        Path candidate = Files.createDirectories(Path.of("target/backtest-candidate-" + UUID.randomUUID()));
+        Files.writeString(candidate.resolve("orders.yaml"), BacktestTest.CANDIDATE.formatted(type, BacktestTest.PORT));
+
+        browser.get(base + "ui/rules");
+        WebDriverWait waiting = new WebDriverWait(browser, Duration.ofSeconds(15));
+        waiting.until(ExpectedConditions.urlContains("/login.html"));
+        browser.findElement(By.id("username")).sendKeys(HubTestProfile.OPERATOR);
+        browser.findElement(By.id("password")).sendKeys(HubTestProfile.PASSWORD);
+        browser.findElement(By.id("sign-in")).click();
+        waiting.until(ExpectedConditions.presenceOfElementLocated(By.id("backtest-change")));
+        browser.findElement(By.cssSelector("#backtest-change input[name=folder]"))
+                .sendKeys(candidate.toAbsolutePath().toString());
+        browser.findElement(By.cssSelector("#backtest-change button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("backtest-state"), "DONE"));
+
+        String summary = browser.findElement(By.id("backtest-summary")).getText();
+        assertTrue(summary.startsWith("3 action(s) would change"), summary);
+        String table = browser.findElement(By.id("backtest-rules")).getText();
+        assertTrue(table.contains("big-order 2 1 0 1 1"), table);
+        assertTrue(table.contains("small-order (new) 0 1 1 0 0"), table);
+        assertTrue(browser.getPageSource().contains("big order of 200"), "the example shows the new rendering");
+        screenshot("backtest");
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.navigate().refresh();
+        screenshot("backtest-phone");
+        Number wide = (Number) ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollWidth - window.innerWidth");
+        assertTrue(wide.longValue() <= 0, "the page is " + wide + " px wider than a phone");
+    }
+
+    void screenshot(String name) throws IOException {
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
