@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -121,11 +123,8 @@ public class Backtests {
     @Inject
     EventLog events;
 
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "switchboard-backtest");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> thread(task, "switchboard-backtest"));
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(task -> thread(task, "switchboard-backtest-reader"));
     private final Map<UUID, Job> jobs = new LinkedHashMap<>();
 
     @PreDestroy
@@ -134,6 +133,13 @@ public class Backtests {
             jobs.values().forEach(job -> job.cancelled.set(true));
         }
         runner.shutdownNow();
+        reader.shutdownNow();
+    }
+
+    private static Thread thread(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     /**
@@ -208,23 +214,29 @@ public class Backtests {
             job.total = events.count(selection);
             List<EventLog.Stored> page = events.select(selection, PAGE);
             while (!page.isEmpty() && !job.cancelled.get()) {
-                for (EventLog.Stored stored : page) {
-                    if (job.cancelled.get()) {
-                        break;
-                    }
-                    comparison.judge(stored.envelope(), models::runReadOnly);
-                    job.done.incrementAndGet();
-                }
+                // The next page is read while this one is judged: the database and the rules overlap.
                 UUID last = page.get(page.size() - 1).id();
-                page = events.select(new EventLog.Selection(selection.states(), selection.source(), selection.type(),
-                        selection.from(), selection.to(), Optional.of(last)), PAGE);
+                CompletableFuture<List<EventLog.Stored>> next = CompletableFuture.supplyAsync(() -> events.select(
+                        new EventLog.Selection(selection.states(), selection.source(), selection.type(),
+                                selection.from(), selection.to(), Optional.of(last)), PAGE), reader);
+                try (ModelRunner.ReadOnlySession models = this.models.readOnlySession()) {
+                    for (EventLog.Stored stored : page) {
+                        if (job.cancelled.get()) {
+                            break;
+                        }
+                        comparison.judge(stored.envelope(), models);
+                        job.done.incrementAndGet();
+                    }
+                }
+                page = next.join();
             }
             job.report = comparison.report();
             job.state = job.cancelled.get() ? State.CANCELLED : State.DONE;
         } catch (RuntimeException e) {
-            LOG.warnf("Backtest %s failed: %s", job.id, e.getMessage());
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            LOG.warnf("Backtest %s failed: %s", job.id, cause.getMessage());
             job.report = comparison.report();
-            job.error = e.getMessage();
+            job.error = cause.getMessage();
             job.state = State.FAILED;
         } finally {
             job.endedAt = Instant.now();

@@ -54,13 +54,26 @@ public final class EventDocument {
         for (String step : path.split("\\.")) {
             if (current instanceof Map<?, ?> map && map.containsKey(step)) {
                 current = map.get(step);
-            } else if (current instanceof List<?> list && step.matches("\\d+") && Integer.parseInt(step) < list.size()) {
-                current = list.get(Integer.parseInt(step));
+            } else if (current instanceof List<?> list && index(step) >= 0 && index(step) < list.size()) {
+                current = list.get(index(step));
             } else {
                 return Optional.empty();
             }
         }
         return Optional.ofNullable(current);
+    }
+
+    /** A list index written as digits; -1 for anything else (no regular expression: every lookup passes here). */
+    private static int index(String step) {
+        if (step.isEmpty() || step.length() > 9) {
+            return -1;
+        }
+        for (int i = 0; i < step.length(); i++) {
+            if (step.charAt(i) < '0' || step.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Integer.parseInt(step);
     }
 
     private static Object data(CloudEvent event) {

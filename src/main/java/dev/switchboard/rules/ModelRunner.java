@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,42 +28,69 @@ public class ModelRunner {
      * @throws ModelException when the query fails, saying whether a later try could succeed
      */
     public Optional<Map<String, Object>> run(SqlModel model, EventDocument event) {
-        return run(model, event, false);
-    }
-
-    /**
-     * The same in a read-only transaction that is rolled back: for a model nobody has reviewed yet
-     * (a backtest's candidate), which must not change business data whatever its SQL says.
-     */
-    public Optional<Map<String, Object>> runReadOnly(SqlModel model, EventDocument event) {
-        return run(model, event, true);
-    }
-
-    private Optional<Map<String, Object>> run(SqlModel model, EventDocument event, boolean readOnly) {
         try (Connection connection = dataSources.get(model.datasource()).getConnection()) {
-            if (!readOnly) {
-                return firstRow(connection, model, event);
-            }
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            connection.setReadOnly(true);
-            try {
-                return firstRow(connection, model, event);
-            } finally {
-                connection.rollback();
-                connection.setReadOnly(false);
-                connection.setAutoCommit(autoCommit);
-            }
+            return firstRow(connection, model, event);
         } catch (IllegalArgumentException e) {
             throw new ModelException("model " + model.name() + ": " + e.getMessage(), false, e);
         } catch (SQLException e) {
-            if (DataSources.isTimeout(e)) {
-                // Not retried in place: it would hold the consumers, and every event behind it, again.
-                throw new ModelException("model " + model.name() + " took longer than its statement timeout ("
-                        + dataSources.statementTimeout(model.datasource()).toSeconds() + "s)", false, e);
+            throw failure(model, e);
+        }
+    }
+
+    /**
+     * Runs models read-only on one connection per datasource, in one transaction rolled back when
+     * closed: for many events in a row (a page of a backtest), without a pool checkout and a
+     * transaction of their own for every model call.
+     */
+    public ReadOnlySession readOnlySession() {
+        return new ReadOnlySession();
+    }
+
+    /** See {@link #readOnlySession()}; not thread-safe. */
+    public final class ReadOnlySession implements RuleEvaluator.Models, AutoCloseable {
+
+        private final Map<Optional<String>, Connection> connections = new LinkedHashMap<>();
+
+        private ReadOnlySession() {
+        }
+
+        @Override
+        public Optional<Map<String, Object>> run(SqlModel model, EventDocument event) {
+            try {
+                Connection connection = connections.get(model.datasource());
+                if (connection == null) {
+                    connection = dataSources.get(model.datasource()).getConnection();
+                    connections.put(model.datasource(), connection);
+                    connection.setAutoCommit(false);
+                    connection.setReadOnly(true);
+                }
+                return firstRow(connection, model, event);
+            } catch (IllegalArgumentException e) {
+                throw new ModelException("model " + model.name() + ": " + e.getMessage(), false, e);
+            } catch (SQLException e) {
+                // The transaction is spoilt for the models after this one: start them on a new one.
+                close(model.datasource());
+                throw failure(model, e);
             }
-            throw new ModelException("model " + model.name() + " failed: SQL " + e.getSQLState() + ": "
-                    + e.getMessage(), DataSources.isTransient(e), e);
+        }
+
+        @Override
+        public void close() {
+            List.copyOf(connections.keySet()).forEach(this::close);
+        }
+
+        private void close(Optional<String> datasource) {
+            Connection connection = connections.remove(datasource);
+            if (connection == null) {
+                return;
+            }
+            try (connection) {
+                connection.rollback();
+                connection.setReadOnly(false);
+                connection.setAutoCommit(true);
+            } catch (SQLException e) {
+                // A broken connection goes back to the pool, which drops it.
+            }
         }
     }
 
@@ -83,6 +111,16 @@ public class ModelRunner {
                 return Optional.of(row);
             }
         }
+    }
+
+    private ModelException failure(SqlModel model, SQLException e) {
+        if (DataSources.isTimeout(e)) {
+            // Not retried in place: it would hold the consumers, and every event behind it, again.
+            return new ModelException("model " + model.name() + " took longer than its statement timeout ("
+                    + dataSources.statementTimeout(model.datasource()).toSeconds() + "s)", false, e);
+        }
+        return new ModelException("model " + model.name() + " failed: SQL " + e.getSQLState() + ": "
+                + e.getMessage(), DataSources.isTransient(e), e);
     }
 
     /** A model passes when its first row's first column is true. */

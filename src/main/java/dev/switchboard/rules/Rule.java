@@ -1,7 +1,9 @@
 package dev.switchboard.rules;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /** One rule of a rule file: which events it takes, and the actions it asks for. */
@@ -21,11 +23,18 @@ public record Rule(
                 && on.stream().anyMatch(glob -> globMatches(glob, type));
     }
 
+    /** Globs compiled once: every event is matched against every rule's globs. */
+    private static final Map<String, Pattern> GLOBS = new ConcurrentHashMap<>();
+
     /** {@code *} stands for any run of characters: {@code shop.order.*}, {@code *.created}. */
     static boolean globMatches(String glob, String type) {
         if (!glob.contains("*")) {
             return glob.equals(type);
         }
+        return GLOBS.computeIfAbsent(glob, Rule::compile).matcher(type).matches();
+    }
+
+    private static Pattern compile(String glob) {
         StringBuilder regex = new StringBuilder();
         for (String part : glob.split("\\*", -1)) {
             if (!regex.isEmpty()) {
@@ -33,6 +42,6 @@ public record Rule(
             }
             regex.append(Pattern.quote(part));
         }
-        return type.matches(regex.toString());
+        return Pattern.compile(regex.toString(), Pattern.DOTALL);
     }
 }

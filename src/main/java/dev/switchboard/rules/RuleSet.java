@@ -1,6 +1,7 @@
 package dev.switchboard.rules;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,12 @@ public record RuleSet(List<Rule> rules, Map<String, SqlModel> models, Instant lo
     public static final RuleSet EMPTY = new RuleSet(List.of(), Map.of(), Instant.EPOCH);
 
     public List<Rule> taking(String type, String source) {
-        return rules.stream().filter(rule -> rule.takes(type, source)).toList();
+        List<Rule> taking = new ArrayList<>();
+        for (Rule rule : rules) {
+            if (rule.takes(type, source)) {
+                taking.add(rule);
+            }
+        }
+        return taking;
     }
 }

@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
@@ -23,6 +24,8 @@ public final class Template {
     private final String text;
     private final boolean json;
     private final List<String> paths;
+    /** The text around the placeholders: {@code literals[i]} comes before {@code paths[i]}, the last after all. */
+    private final List<String> literals;
 
     private Template(String text) {
         this.text = text;
@@ -30,11 +33,17 @@ public final class Template {
         // "{{" opens a placeholder, not a JSON object
         this.json = (trimmed.startsWith("{") && !trimmed.startsWith("{{")) || trimmed.startsWith("[");
         List<String> found = new ArrayList<>();
+        List<String> between = new ArrayList<>();
         Matcher matcher = PLACEHOLDER.matcher(text);
+        int end = 0;
         while (matcher.find()) {
+            between.add(text.substring(end, matcher.start()));
             found.add(matcher.group(1));
+            end = matcher.end();
         }
+        between.add(text.substring(end));
         this.paths = List.copyOf(found);
+        this.literals = List.copyOf(between);
     }
 
     /** @throws IllegalArgumentException when a placeholder is not closed or not a path */
@@ -68,24 +77,36 @@ public final class Template {
      *         template renders invalid JSON
      */
     public String render(EventDocument event, UnaryOperator<String> escape) {
-        Matcher matcher = PLACEHOLDER.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (matcher.find()) {
-            String path = matcher.group(1);
+        // Split once when parsed, not matched again for every event: rules render on the hot path.
+        StringBuilder out = new StringBuilder(text.length() + 64).append(literals.get(0));
+        for (int i = 0; i < paths.size(); i++) {
+            String path = paths.get(i);
             Object value = event.lookup(path)
                     .orElseThrow(() -> new TemplateException("template path '" + path + "' is absent from the event"));
-            matcher.appendReplacement(out, Matcher.quoteReplacement(escape.apply(format(value))));
+            out.append(escape.apply(format(value))).append(literals.get(i + 1));
         }
-        matcher.appendTail(out);
         String rendered = out.toString();
         if (json) {
-            try {
-                EventDocument.JSON.readTree(rendered);
-            } catch (JsonProcessingException e) {
-                throw new TemplateException("the rendered body is not valid JSON: " + e.getOriginalMessage());
-            }
+            checkJson(rendered);
         }
         return rendered;
+    }
+
+    /** Reads the rendered text token by token, building nothing: only whether it is one valid JSON value. */
+    private static void checkJson(String rendered) {
+        try (JsonParser parser = EventDocument.JSON.getFactory().createParser(rendered)) {
+            if (parser.nextToken() == null) {
+                throw new TemplateException("the rendered body is not valid JSON: it is empty");
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw new TemplateException("the rendered body is not valid JSON: more follows the first value");
+            }
+        } catch (JsonProcessingException e) {
+            throw new TemplateException("the rendered body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new TemplateException("the rendered body could not be read: " + e.getMessage());
+        }
     }
 
     private String format(Object value) {
