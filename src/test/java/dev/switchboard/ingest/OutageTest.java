@@ -87,7 +87,7 @@ class OutageTest {
                 .body("title", equalTo("Service unavailable"))
                 .body("detail", containsString("nothing was accepted"));
         // One readiness call can take seconds while a part is away (its checks wait for a connection).
-            await().atMost(Duration.ofSeconds(45)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 503);
+        await().atMost(Duration.ofSeconds(45)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 503);
         RestAssured.get("/q/health/ready").then().body("status", equalTo("DOWN"));
         // The process itself is fine: an orchestrator must not restart it for an outage it cannot fix.
         RestAssured.get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
