@@ -2,7 +2,7 @@ package dev.switchboard.connect;
 
 import java.util.Optional;
 
-import dev.switchboard.rules.EventDocument;
+import dev.switchboard.core.EventDocument;
 
 /**
  * One attempt of an action run, as a connector receives it. The idempotency key is the same for

@@ -15,12 +15,12 @@ import org.apache.camel.builder.RouteBuilder;
 
 import io.cloudevents.CloudEvent;
 
+import dev.switchboard.core.Template;
 import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.ops.alerts.Alerts;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.Rule;
 import dev.switchboard.rules.RuleAction;
-import dev.switchboard.rules.Template;
 import dev.switchboard.runs.EventProcessor;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;

@@ -29,6 +29,7 @@ import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.connect.DataSources;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.StartupGate;
+import dev.switchboard.core.Template;
 import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.ops.alerts.Alerts;
 

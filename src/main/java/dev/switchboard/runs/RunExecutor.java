@@ -22,10 +22,10 @@ import dev.switchboard.connect.Delivery;
 import dev.switchboard.connect.Excerpts;
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.SecretMask;
+import dev.switchboard.core.Template;
 import dev.switchboard.ops.HubMetrics;
-import dev.switchboard.rules.EventDocument;
-import dev.switchboard.rules.Template;
 import dev.switchboard.stream.Envelopes;
 
 /**

@@ -16,7 +16,7 @@ import dev.switchboard.connect.Connector;
 import dev.switchboard.connect.ConnectorException;
 import dev.switchboard.connect.Delivery;
 import dev.switchboard.connect.PortSettings;
-import dev.switchboard.rules.Template;
+import dev.switchboard.core.Template;
 
 /**
  * Sends the action's body as a mail through an SMTP server, with camel-mail. Settings:
