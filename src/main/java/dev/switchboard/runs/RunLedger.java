@@ -24,6 +24,7 @@ import io.cloudevents.CloudEvent;
 
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.rules.Durations;
 import dev.switchboard.rules.Evaluation;

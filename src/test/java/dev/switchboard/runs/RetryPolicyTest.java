@@ -11,6 +11,8 @@ import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.core.RetryPolicy;
+
 /** Backoff: doubling up to the ceiling, each wait jittered to between half and all of it. */
 class RetryPolicyTest {
 

@@ -8,7 +8,7 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeUtility;
 
-import dev.switchboard.connect.ConnectorException;
+import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.Template;
 

@@ -1,4 +1,4 @@
-package dev.switchboard.connect;
+package dev.switchboard.core;
 
 import java.time.Duration;
 import java.util.Map;
