@@ -22,9 +22,9 @@ import io.smallrye.config.SmallRyeConfig;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.core.Connector;
+import dev.switchboard.core.Durations;
 import dev.switchboard.core.PortSettings;
 import dev.switchboard.core.RetryPolicy;
-import dev.switchboard.rules.Durations;
 
 /**
  * The ports as currently bound. Read from the configuration on disk at every reload, so that

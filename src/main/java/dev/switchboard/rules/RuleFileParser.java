@@ -21,6 +21,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import dev.switchboard.core.Durations;
 import dev.switchboard.core.Template;
 
 /**

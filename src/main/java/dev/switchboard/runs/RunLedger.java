@@ -24,9 +24,9 @@ import io.cloudevents.CloudEvent;
 
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.Durations;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.ops.HubMetrics;
-import dev.switchboard.rules.Durations;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.RuleAction;
 
