@@ -14,12 +14,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.connect.DataSources;
+import dev.switchboard.connect.NamedSql;
 import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.Delivery;
 import dev.switchboard.core.PortSettings;
-import dev.switchboard.rules.NamedSql;
 
 /**
  * Runs one statement ({@code statement}) on a datasource ({@code datasource}, the hub's own by
