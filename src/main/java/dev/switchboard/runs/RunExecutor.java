@@ -25,7 +25,6 @@ import dev.switchboard.core.Delivery;
 import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.SecretMask;
 import dev.switchboard.core.Template;
-import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.stream.Envelopes;
 
 /**
@@ -51,7 +50,7 @@ public class RunExecutor {
     PortBindings ports;
 
     @Inject
-    HubMetrics metrics;
+    RunMetrics metrics;
 
     @Inject
     BatchConfig config;
