@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 import dev.switchboard.ingest.signature.HmacSignatureVerifier;
@@ -59,6 +61,7 @@ public interface SourcesConfig {
 
         /** Webhooks: the largest body accepted, in Quarkus's size form ({@code 512K}, {@code 1M}, bytes). */
         @WithDefault("1M")
+        @WithConverter(MemorySizeConverter.class) // named, so a mapping built outside Quarkus reads it too
         MemorySize maxBody();
 
         /** The media type the source sends; JSON types are parsed and must be well-formed. */

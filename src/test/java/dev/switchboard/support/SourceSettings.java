@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.runtime.configuration.DurationConverter;
-import io.quarkus.runtime.configuration.MemorySize;
-import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
 import dev.switchboard.ingest.SourcesConfig;
@@ -21,10 +19,9 @@ public final class SourceSettings {
     public static SourcesConfig of(Map<String, String> properties) {
         Map<String, String> all = new HashMap<>();
         properties.forEach((key, value) -> all.put("switchboard.sources." + key, value));
-        // Quarkus's own duration (5m) and size (1M) forms, as at runtime
+        // Quarkus's own duration form (5m), as at runtime
         return new SmallRyeConfigBuilder().withMapping(SourcesConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter())
-                .withConverter(MemorySize.class, 100, new MemorySizeConverter())
                 .withDefaultValues(all).build().getConfigMapping(SourcesConfig.class);
     }
 }
