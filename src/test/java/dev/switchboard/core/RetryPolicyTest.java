@@ -1,4 +1,4 @@
-package dev.switchboard.runs;
+package dev.switchboard.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +10,6 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.Test;
-
-import dev.switchboard.core.RetryPolicy;
 
 /** Backoff: doubling up to the ceiling, each wait jittered to between half and all of it. */
 class RetryPolicyTest {
