@@ -10,12 +10,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -29,8 +29,6 @@ import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.connect.DataSources;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.StartupGate;
-import dev.switchboard.ops.HubMetrics;
-import dev.switchboard.ops.alerts.Alerts;
 
 /**
  * The rules in force. Loaded at startup and again whenever a file of the rules folder or the
@@ -56,7 +54,7 @@ public class RuleRepository {
     DataSources dataSources;
 
     @Inject
-    HubMetrics metrics;
+    Event<RulesRejected> rejected;
 
     @Inject
     StartupGate gate;
@@ -110,7 +108,7 @@ public class RuleRepository {
                     dir(), ports.names());
             gate.open();
         } else {
-            metrics.rulesRejected();
+            rejected.fire(new RulesRejected(errors));
             problems.forEach(problem -> LOG.errorf("Rejected: %s", problem));
             LOG.errorf("Rules not reloaded: %d problem(s); the previous %d rule(s) stay active",
                     problems.size(), current.rules().size());
@@ -146,8 +144,8 @@ public class RuleRepository {
             RuleFileParser parser = new RuleFileParser(file.toString(), portNames, models, camel);
             try {
                 for (Rule rule : parser.parse(Files.readString(file))) {
-                    if (rule.id().equals(Alerts.RULE)) {
-                        problems.add(new RuleLoadError(file.toString(), rule.line(), "the rule id '" + Alerts.RULE
+                    if (rule.id().equals(AlertsRule.ID)) {
+                        problems.add(new RuleLoadError(file.toString(), rule.line(), "the rule id '" + AlertsRule.ID
                                 + "' is reserved for the built-in alerts rule"));
                         continue;
                     }
@@ -163,16 +161,10 @@ public class RuleRepository {
             problems.addAll(parser.errors());
         }
         rules.addAll(byId.values());
-        if (portNames.contains(Alerts.PORT)) {
-            rules.add(ALERTS_RULE);
+        if (portNames.contains(AlertsRule.PORT)) {
+            rules.add(AlertsRule.RULE);
         }
     }
-
-    /** Sends every alert to the port {@code alerts}, when it is bound. */
-    private static final Rule ALERTS_RULE = new Rule(Alerts.RULE, "(built in)", 0, List.of("switchboard.alert.*"),
-            Optional.of(Alerts.SOURCE), Optional.empty(), List.of(), List.of(new RuleAction("notify", 0, Alerts.PORT,
-                    Optional.empty(), Template.parse("{{data}}"), Optional.empty(), Optional.empty(),
-                    Optional.empty())));
 
     private Path dir() {
         return config.dir().toAbsolutePath();
