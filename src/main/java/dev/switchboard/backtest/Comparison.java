@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 import io.cloudevents.CloudEvent;
 
-import dev.switchboard.rules.EventDocument;
+import dev.switchboard.core.EventDocument;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.rules.Rule;

@@ -25,7 +25,6 @@ import io.agroal.api.security.SimplePassword;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import dev.switchboard.rules.NamedSql;
 
 /**
  * The databases SQL models and the {@code sql} connector run on: the hub's own, or a business

@@ -21,8 +21,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.smallrye.config.SmallRyeConfig;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
-import dev.switchboard.rules.Durations;
-import dev.switchboard.runs.RetryPolicy;
+import dev.switchboard.core.Connector;
+import dev.switchboard.core.Durations;
+import dev.switchboard.core.PortSettings;
+import dev.switchboard.core.RetryPolicy;
 
 /**
  * The ports as currently bound. Read from the configuration on disk at every reload, so that

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -57,9 +59,10 @@ public interface SourcesConfig {
         /** {@code header:<name>} (webhooks), {@code property:<name>} (queues), {@code jsonpath:<path>} or a literal type. */
         Optional<String> eventType();
 
-        @WithDefault("1MB")
-        @WithConverter(ByteSizeConverter.class)
-        Long maxBody();
+        /** Webhooks: the largest body accepted, in Quarkus's size form ({@code 512K}, {@code 1M}, bytes). */
+        @WithDefault("1M")
+        @WithConverter(MemorySizeConverter.class) // named, so a mapping built outside Quarkus reads it too
+        MemorySize maxBody();
 
         /** The media type the source sends; JSON types are parsed and must be well-formed. */
         @WithDefault("application/json")

@@ -65,9 +65,10 @@ public class WebhookSources {
     }
 
     private static WebhookSource build(String name, Source source, long httpLimit) {
-        if (source.maxBody() > httpLimit) {
+        long maxBody = source.maxBody().asLongValue();
+        if (maxBody > httpLimit) {
             // Otherwise the source's limit would silently be the HTTP layer's lower one.
-            throw new IllegalArgumentException("switchboard.sources." + name + ".max-body is " + source.maxBody()
+            throw new IllegalArgumentException("switchboard.sources." + name + ".max-body is " + maxBody
                     + " bytes, above " + HTTP_LIMIT + " (" + httpLimit + " bytes), where the HTTP layer refuses a"
                     + " body before the source sees it: lower max-body or raise " + HTTP_LIMIT);
         }
@@ -87,7 +88,7 @@ public class WebhookSources {
         });
         WebhookSource built = new WebhookSource(name, verifier(name, scheme, source),
                 eventId.map(FieldExpression::parse), FieldExpression.parse(eventType),
-                source.maxBody(), source.contentType().trim().toLowerCase());
+                maxBody, source.contentType().trim().toLowerCase());
         if (isProperty(built.eventType()) || built.eventId().filter(WebhookSources::isProperty).isPresent()) {
             throw new IllegalArgumentException("property: is for queue sources; a webhook's values are header: or jsonpath:");
         }

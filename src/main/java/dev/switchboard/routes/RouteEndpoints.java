@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import org.apache.camel.Exchange;
@@ -15,12 +16,10 @@ import org.apache.camel.builder.RouteBuilder;
 
 import io.cloudevents.CloudEvent;
 
-import dev.switchboard.ops.HubMetrics;
-import dev.switchboard.ops.alerts.Alerts;
+import dev.switchboard.core.Template;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.Rule;
 import dev.switchboard.rules.RuleAction;
-import dev.switchboard.rules.Template;
 import dev.switchboard.runs.EventProcessor;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
@@ -61,10 +60,10 @@ public class RouteEndpoints extends RouteBuilder {
     EventProcessor processor;
 
     @Inject
-    Alerts alerts;
+    Event<RouteParked> parked;
 
     @Inject
-    HubMetrics metrics;
+    Event<RouteDelivered> delivered;
 
     @Override
     public void configure() {
@@ -74,7 +73,7 @@ public class RouteEndpoints extends RouteBuilder {
                         RouteEvents.requiredHeader(exchange, RouteEvents.TYPE, PUBLISH))))
                 .to(Stream.ACCEPT)
                 .process(RouteEndpoints::reportAcceptance)
-                .process(this::clearDeadLetterIncident);
+                .process(this::reportDelivered);
 
         // The call is an event of its own (type switchboard.route.call, source the route) with one
         // run planned on it, in one transaction, once per delivery id: a retried route calls once.
@@ -89,7 +88,7 @@ public class RouteEndpoints extends RouteBuilder {
                     .end()
                 .end()
                 .process(RouteEndpoints::reportAcceptance)
-                .process(this::clearDeadLetterIncident);
+                .process(this::reportDelivered);
 
         from(DEAD_LETTER).routeId("switchboard-dead-letter")
                 .process(this::deadLetter)
@@ -97,13 +96,9 @@ public class RouteEndpoints extends RouteBuilder {
                 .to(ExchangePattern.InOnly, "jms:queue:" + Stream.DEAD_LETTERS);
     }
 
-    /** A route that publishes or calls again works again: its dead-letter incident resolves. */
-    private void clearDeadLetterIncident(Exchange exchange) {
-        alerts.clear(deadLetterIncident(exchange.getFromRouteId()));
-    }
-
-    private static String deadLetterIncident(String route) {
-        return "route-dead-letters:" + route;
+    /** A route that publishes or calls again works again (ops resolves its dead-letter alert). */
+    private void reportDelivered(Exchange exchange) {
+        delivered.fire(new RouteDelivered(exchange.getFromRouteId()));
     }
 
     private static void toAcceptance(Exchange exchange, IncomingEvent incoming) {
@@ -148,8 +143,6 @@ public class RouteEndpoints extends RouteBuilder {
         String reason = failure == null ? "sent to the dead-letter endpoint" : failure.getMessage();
         exchange.getMessage().setHeader(Stream.DEAD_REASON, reason);
         exchange.getMessage().setHeader(DEAD_ROUTE, route);
-        metrics.routeDeadLetter(route);
-        alerts.raise(deadLetterIncident(route), "route-dead-letters", "Route " + route + " parks messages in "
-                + Stream.DEAD_LETTERS, reason);
+        parked.fire(new RouteParked(route, reason));
     }
 }

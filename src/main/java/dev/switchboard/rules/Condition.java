@@ -8,6 +8,8 @@ import org.apache.camel.support.DefaultExchange;
 import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
 
+import dev.switchboard.core.EventDocument;
+
 /**
  * A rule's {@code when:}, written {@code simple:...}, {@code jsonpath:...} or {@code jq:...} and
  * evaluated by that Camel language over the event ({@code id}, {@code type}, {@code source},
@@ -56,7 +58,7 @@ public final class Condition {
     public boolean matches(EventDocument event) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setBody(language.equals("jq")
-                ? EventDocument.JSON.valueToTree(event.asMap()) : event.asMap());
+                ? event.asTree() : event.asMap());
         return predicate.matches(exchange);
     }
 

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.switchboard.connect.DataSources;
+import dev.switchboard.core.EventDocument;
 
 /** Runs SQL models with their parameters bound from an event. */
 @ApplicationScoped

@@ -3,6 +3,8 @@ package dev.switchboard.rules;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.switchboard.core.Template;
+
 /** An action of a rule: a call on a port, with a body template and optional retry settings. */
 public record RuleAction(
         String id,

@@ -11,6 +11,9 @@ import jakarta.inject.Inject;
 
 import io.cloudevents.CloudEvent;
 
+import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.Template;
+
 /**
  * Decides which rules an event fires: type and source, then the condition, then the required SQL
  * models, and renders each action's body. Has no effect anywhere: it only reads, so it serves

@@ -21,6 +21,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import dev.switchboard.core.Durations;
+import dev.switchboard.core.Template;
+
 /**
  * Reads one rule file into rules, strictly: every problem (bad YAML, an unknown key, an unknown
  * port or model, an expression that does not compile, a duplicate id) is reported with the file

@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -24,8 +24,6 @@ import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.connect.DataSources;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.StartupGate;
-import dev.switchboard.ops.HubMetrics;
-import dev.switchboard.ops.alerts.Alerts;
 
 /**
  * The rules in force. Loaded at startup and again whenever a file of the rules folder or the
@@ -51,7 +49,7 @@ public class RuleRepository {
     DataSources dataSources;
 
     @Inject
-    HubMetrics metrics;
+    Event<RulesRejected> rejected;
 
     @Inject
     StartupGate gate;
@@ -105,7 +103,7 @@ public class RuleRepository {
                     loaded.models().size(), dir(), ports.names());
             gate.open();
         } else {
-            metrics.rulesRejected();
+            rejected.fire(new RulesRejected(errors));
             problems.forEach(problem -> LOG.errorf("Rejected: %s", problem));
             LOG.errorf("Rules not reloaded: %d problem(s); the previous %d rule(s) stay active",
                     problems.size(), current.rules().size());
@@ -131,21 +129,15 @@ public class RuleRepository {
 
     private RuleFolder.Reading read(Path folder, Set<String> portNames) {
         RuleFolder.Reading reading = RuleFolder.read(folder, portNames, dataSources::exists,
-                Map.of(Alerts.RULE, "the built-in alerts rule"), camel);
-        if (!portNames.contains(Alerts.PORT)) {
+                Map.of(AlertsRule.ID, "the built-in alerts rule"), camel);
+        if (!portNames.contains(AlertsRule.PORT)) {
             return reading;
         }
         List<Rule> rules = new ArrayList<>(reading.rules().rules());
-        rules.add(ALERTS_RULE);
+        rules.add(AlertsRule.RULE);
         return new RuleFolder.Reading(new RuleSet(List.copyOf(rules), reading.rules().models(),
                 reading.rules().loadedAt()), reading.problems());
     }
-
-    /** Sends every alert to the port {@code alerts}, when it is bound. */
-    private static final Rule ALERTS_RULE = new Rule(Alerts.RULE, "(built in)", 0, List.of("switchboard.alert.*"),
-            Optional.of(Alerts.SOURCE), Optional.empty(), List.of(), List.of(new RuleAction("notify", 0, Alerts.PORT,
-                    Optional.empty(), Template.parse("{{data}}"), Optional.empty(), Optional.empty(),
-                    Optional.empty())));
 
     private Path dir() {
         return config.dir().toAbsolutePath();

@@ -4,6 +4,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.switchboard.connect.NamedSql;
+
 /**
  * A SQL model: {@code rules/models/NAME.sql}, one query whose named parameters
  * ({@code :data.customer.email}) are bound from the event. A first line

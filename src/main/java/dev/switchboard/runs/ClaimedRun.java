@@ -3,6 +3,8 @@ package dev.switchboard.runs;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.switchboard.core.RetryPolicy;
+
 /**
  * A run this replica has claimed for one attempt; {@code attempt} is that attempt's number, and
  * {@code envelope} its event's CloudEvent as stored.

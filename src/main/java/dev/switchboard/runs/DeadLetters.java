@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
@@ -15,13 +16,12 @@ import org.apache.camel.ProducerTemplate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.switchboard.ops.alerts.Alerts;
 import dev.switchboard.stream.Stream;
 
 /**
  * The dead-letter channel: every run that goes DEAD is also sent, as JSON with its reason, to the
- * Artemis address {@code switchboard.dead}, for whatever watches that address, and raises an
- * alert (except a run of the alerts themselves, which would only raise another).
+ * Artemis address {@code switchboard.dead}, for whatever watches that address, and announced as a
+ * {@link RunDied} event (on which ops raises an alert).
  *
  * <p>Sent from an outbox, not where the run goes DEAD: the transaction that makes a run DEAD
  * (planning, inside the stream consumer's; an attempt's outcome) could still roll back, and a
@@ -42,7 +42,7 @@ public class DeadLetters {
     ProducerTemplate producer;
 
     @Inject
-    Alerts alerts;
+    Event<RunDied> died;
 
     @Inject
     RunLedger ledger;
@@ -77,9 +77,6 @@ public class DeadLetters {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        if (!Alerts.RULE.equals(dead.rule())) {
-            alerts.raise(Alerts.deadRun(dead.run()), "run-dead", "Run of " + dead.rule() + "/" + dead.action()
-                    + " on port " + dead.port() + " is DEAD", dead.reason());
-        }
+        died.fire(new RunDied(dead.run(), dead.rule(), dead.action(), dead.port(), dead.reason()));
     }
 }

@@ -8,7 +8,6 @@ import jakarta.transaction.Transactional;
 
 import io.cloudevents.CloudEvent;
 
-import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.rules.Evaluation;
 
 /** Records, in the caller's transaction, one event's outcome and the runs it asks for (a route's call). */
@@ -22,7 +21,7 @@ public class EventProcessor {
     RunLedger ledger;
 
     @Inject
-    HubMetrics metrics;
+    RunMetrics metrics;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(CloudEvent event, String envelope, Evaluation evaluation) {

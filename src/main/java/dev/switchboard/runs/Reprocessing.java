@@ -17,7 +17,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import dev.switchboard.core.StartupGate;
 import dev.switchboard.ingest.Problem;
-import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.stream.Envelopes;
@@ -59,7 +58,7 @@ public class Reprocessing {
     RunDispatcher dispatcher;
 
     @Inject
-    HubMetrics metrics;
+    RunMetrics metrics;
 
     /** What one event became: its state before and now, the rules that matched, and the runs created. */
     public record Outcome(UUID event, EventState was, EventState state, List<String> matchedRules, String error,

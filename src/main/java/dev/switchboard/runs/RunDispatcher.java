@@ -23,8 +23,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.Durations;
 import dev.switchboard.core.StartupGate;
-import dev.switchboard.rules.Durations;
 
 /**
  * Takes due runs from the database and executes them, up to {@code switchboard.runs.workers} at

@@ -16,16 +16,15 @@ import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
-import dev.switchboard.connect.ActionRequest;
-import dev.switchboard.connect.ConnectorException;
-import dev.switchboard.connect.Delivery;
 import dev.switchboard.connect.Excerpts;
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.ActionRequest;
+import dev.switchboard.core.ConnectorException;
+import dev.switchboard.core.Delivery;
+import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.SecretMask;
-import dev.switchboard.ops.HubMetrics;
-import dev.switchboard.rules.EventDocument;
-import dev.switchboard.rules.Template;
+import dev.switchboard.core.Template;
 import dev.switchboard.stream.Envelopes;
 
 /**
@@ -51,7 +50,7 @@ public class RunExecutor {
     PortBindings ports;
 
     @Inject
-    HubMetrics metrics;
+    RunMetrics metrics;
 
     @Inject
     BatchConfig config;

@@ -24,8 +24,8 @@ import io.cloudevents.CloudEvent;
 
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
-import dev.switchboard.ops.HubMetrics;
-import dev.switchboard.rules.Durations;
+import dev.switchboard.core.Durations;
+import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.RuleAction;
 
@@ -145,7 +145,7 @@ public class RunLedger {
     PortBindings ports;
 
     @Inject
-    HubMetrics metrics;
+    RunMetrics metrics;
 
     @Inject
     RunsConfig config;

@@ -18,7 +18,7 @@ import jakarta.transaction.Transactional;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 
-import dev.switchboard.ingest.Problem;
+import dev.switchboard.core.ReplayRefusedException;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.stream.Envelopes;
 
@@ -70,7 +70,7 @@ public class RunOperations {
      * template failed when it was planned) is first rendered again from its event and the rule now
      * loaded.
      *
-     * @throws Problem 409 when that rendering fails; the run stays DEAD
+     * @throws ReplayRefusedException when that rendering fails; the run stays DEAD
      */
     @Transactional
     public int replay(UUID run) {
@@ -80,7 +80,7 @@ public class RunOperations {
             try {
                 dead.get().body = render(dead.get());
             } catch (IllegalStateException e) {
-                throw new Problem(409, "replay-refused", "Replay refused", "Run " + run
+                throw new ReplayRefusedException("Run " + run
                         + " cannot be replayed: its body cannot be rendered: " + e.getMessage());
             }
             entityManager.flush();

@@ -37,7 +37,6 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.StartupGate;
-import dev.switchboard.ops.HubMetrics;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.Stream;
@@ -93,7 +92,7 @@ public class StreamConsumer {
     RunDispatcher dispatcher;
 
     @Inject
-    HubMetrics metrics;
+    RunMetrics metrics;
 
     @Inject
     MeterRegistry registry;

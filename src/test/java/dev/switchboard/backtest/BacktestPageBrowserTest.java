@@ -81,8 +81,17 @@ class BacktestPageBrowserTest {
         for (int total : new int[] {10, 50, 200}) {
             Events.awaitOutcome(dataSource, Events.post(type, "\"total\":" + total));
         }
+        // The candidate is the rules folder as loaded, with this test's file changed: as an operator
+        // would copy rules/ to rules-next/ and edit one file there.
         Path candidate = Files.createDirectories(Path.of("target/backtest-candidate-" + UUID.randomUUID()));
-        Files.writeString(candidate.resolve("orders.yaml"), BacktestTest.CANDIDATE.formatted(type, BacktestTest.PORT));
+        try (var files = Files.walk(Workspace.RULES)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path copy = candidate.resolve(Workspace.RULES.relativize(file));
+                Files.createDirectories(copy.getParent());
+                Files.copy(file, copy);
+            }
+        }
+        Files.writeString(candidate.resolve(BacktestTest.RULES), BacktestTest.CANDIDATE.formatted(type, BacktestTest.PORT));
 
         browser.get(base + "ui/rules");
         WebDriverWait waiting = new WebDriverWait(browser, Duration.ofSeconds(15));
@@ -94,6 +103,9 @@ class BacktestPageBrowserTest {
         browser.findElement(By.cssSelector("#backtest-change input[name=folder]"))
                 .sendKeys(candidate.toAbsolutePath().toString());
         browser.findElement(By.cssSelector("#backtest-change button")).click();
+        waiting.until(ExpectedConditions.or(ExpectedConditions.presenceOfElementLocated(By.id("backtest-state")),
+                ExpectedConditions.presenceOfElementLocated(By.id("message"))));
+        assertTrue(browser.findElements(By.id("message")).isEmpty(), () -> browser.findElement(By.id("message")).getText());
         new WebDriverWait(browser, Duration.ofSeconds(60)).until(
                 ExpectedConditions.textToBePresentInElementLocated(By.id("backtest-state"), "DONE"));
 

@@ -49,6 +49,8 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.ActionRequest;
+import dev.switchboard.core.ConnectorException;
 import dev.switchboard.rules.RuleRepository;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
@@ -339,6 +341,6 @@ class ConnectorsTest {
         String excerpt = attempt(Events.runOf(dataSource, event), 1, "response_excerpt");
         assertEquals(Excerpts.MAX + 1, excerpt.length());
         assertTrue(excerpt.startsWith("xxx") && excerpt.endsWith("…"), excerpt.substring(excerpt.length() - 10));
-        assertEquals("dev.switchboard.connect.ConnectorException", attempt(Events.runOf(dataSource, event), 1, "error_class"));
+        assertEquals("dev.switchboard.core.ConnectorException", attempt(Events.runOf(dataSource, event), 1, "error_class"));
     }
 }

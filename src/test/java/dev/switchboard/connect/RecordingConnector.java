@@ -6,6 +6,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
+import dev.switchboard.core.ActionRequest;
+import dev.switchboard.core.Connector;
+import dev.switchboard.core.Delivery;
+
 /** A connector written against the SPI, as a project would: chosen by its name in a port binding. */
 @ApplicationScoped
 @Named("recorder")

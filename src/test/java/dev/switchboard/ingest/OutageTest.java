@@ -51,7 +51,8 @@ class OutageTest {
         try {
             deliver(body).statusCode(202).body("event", equalTo(eventId(body).toString()));
             deliver(body).statusCode(200).body("status", equalTo("duplicate"));
-            await().atMost(Duration.ofSeconds(15)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 503);
+            // One readiness call can take seconds while a part is away (its checks wait for a connection).
+            await().atMost(Duration.ofSeconds(45)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 503);
             RestAssured.get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
             assertEquals("RECEIVED", HubState.eventState(dataSource, eventId(body)));
             assertEquals(1, HubState.count(dataSource, "select count(*) from stream_outbox where event_id = ?",
@@ -62,7 +63,7 @@ class OutageTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, eventId(body))));
         assertEquals(0, HubState.count(dataSource, "select count(*) from stream_outbox where event_id = ?", eventId(body)));
         assertEquals(duplicates, HubState.metric("switchboard_stream_duplicates_total"), "one stream message");
-        await().atMost(Duration.ofSeconds(15)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(45)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
     }
 
     @Test
@@ -85,7 +86,8 @@ class OutageTest {
                 .body("type", equalTo("urn:switchboard:problem:unavailable"))
                 .body("title", equalTo("Service unavailable"))
                 .body("detail", containsString("nothing was accepted"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 503);
+        // One readiness call can take seconds while a part is away (its checks wait for a connection).
+        await().atMost(Duration.ofSeconds(45)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 503);
         RestAssured.get("/q/health/ready").then().body("status", equalTo("DOWN"));
         // The process itself is fine: an orchestrator must not restart it for an outage it cannot fix.
         RestAssured.get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
@@ -118,7 +120,7 @@ class OutageTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, eventId(body))));
         // A second copy on the stream would have been consumed and skipped as seen before.
         assertEquals(duplicates, HubState.metric("switchboard_stream_duplicates_total"), "one stream message");
-        await().atMost(Duration.ofSeconds(15)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(45)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
     }
 
     private static String order() {

@@ -26,14 +26,14 @@ class WebhookSourcesConfigTest {
 
     @Test
     void maxBodyUpToTheHttpLimitIsKept() {
-        assertEquals(HTTP_LIMIT, build(Map.of("big.kind", "webhook", "big.signature", "none", "big.max-body", "16MB")).get("big").maxBody());
+        assertEquals(HTTP_LIMIT, build(Map.of("big.kind", "webhook", "big.signature", "none", "big.max-body", "16M")).get("big").maxBody());
     }
 
     @Test
     void maxBodyAboveTheHttpLimitStopsStartup() {
         ConfigurationException refused = assertThrows(ConfigurationException.class,
-                () -> build(Map.of("big.kind", "webhook", "big.signature", "none", "big.max-body", "32MB",
-                        "small.kind", "webhook", "small.signature", "none", "small.max-body", "1MB")));
+                () -> build(Map.of("big.kind", "webhook", "big.signature", "none", "big.max-body", "32M",
+                        "small.kind", "webhook", "small.signature", "none", "small.max-body", "1M")));
         assertEquals("Source 'big': switchboard.sources.big.max-body is 33554432 bytes, above"
                 + " quarkus.http.limits.max-body-size (16777216 bytes), where the HTTP layer refuses a body before"
                 + " the source sees it: lower max-body or raise quarkus.http.limits.max-body-size",

@@ -117,7 +117,7 @@ class RunsApiTest {
                 .body("attempts[0].downstreamStatus", equalTo(410))
                 .body("attempts[0].responseExcerpt", equalTo("gone"))
                 .body("attempts[0].errorMessage", containsString("HTTP 410"))
-                .body("attempts[0].errorClass", equalTo("dev.switchboard.connect.ConnectorException"));
+                .body("attempts[0].errorClass", equalTo("dev.switchboard.core.ConnectorException"));
     }
 
     @Test

@@ -40,6 +40,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.rules.RuleRepository;
 import dev.switchboard.stream.Stream;
 import dev.switchboard.support.Events;

@@ -13,12 +13,12 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
-import dev.switchboard.connect.ActionRequest;
-import dev.switchboard.connect.Connector;
-import dev.switchboard.connect.ConnectorException;
-import dev.switchboard.connect.Delivery;
 import dev.switchboard.connect.Excerpts;
-import dev.switchboard.connect.PortSettings;
+import dev.switchboard.core.ActionRequest;
+import dev.switchboard.core.Connector;
+import dev.switchboard.core.ConnectorException;
+import dev.switchboard.core.Delivery;
+import dev.switchboard.core.PortSettings;
 
 /**
  * Calls an HTTP endpoint with the action's body and the run's {@code Idempotency-Key}.

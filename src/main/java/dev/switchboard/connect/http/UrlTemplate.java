@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.switchboard.rules.EventDocument;
-import dev.switchboard.rules.Template;
+import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.Template;
 
 /**
  * A port's {@code url} with {@code {{path}}} placeholders, rendered so that no event value can send

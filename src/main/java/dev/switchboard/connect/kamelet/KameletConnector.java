@@ -9,12 +9,12 @@ import jakarta.inject.Named;
 
 import org.apache.camel.ProducerTemplate;
 
-import dev.switchboard.connect.ActionRequest;
 import dev.switchboard.connect.CamelSend;
-import dev.switchboard.connect.Connector;
-import dev.switchboard.connect.ConnectorException;
-import dev.switchboard.connect.Delivery;
-import dev.switchboard.connect.PortSettings;
+import dev.switchboard.core.ActionRequest;
+import dev.switchboard.core.Connector;
+import dev.switchboard.core.ConnectorException;
+import dev.switchboard.core.Delivery;
+import dev.switchboard.core.PortSettings;
 
 /**
  * Sends the action to a Kamelet sink: {@code kamelet} names it (from the Kamelet catalog, or a

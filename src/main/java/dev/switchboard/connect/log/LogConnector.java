@@ -5,9 +5,9 @@ import jakarta.inject.Named;
 
 import org.jboss.logging.Logger;
 
-import dev.switchboard.connect.ActionRequest;
-import dev.switchboard.connect.Connector;
-import dev.switchboard.connect.Delivery;
+import dev.switchboard.core.ActionRequest;
+import dev.switchboard.core.Connector;
+import dev.switchboard.core.Delivery;
 
 /** Writes the action to the hub's log, under category {@code switchboard.port.<port>}. For trying rules out. */
 @ApplicationScoped

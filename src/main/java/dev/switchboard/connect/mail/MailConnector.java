@@ -10,13 +10,13 @@ import jakarta.inject.Named;
 
 import org.apache.camel.ProducerTemplate;
 
-import dev.switchboard.connect.ActionRequest;
 import dev.switchboard.connect.CamelSend;
-import dev.switchboard.connect.Connector;
-import dev.switchboard.connect.ConnectorException;
-import dev.switchboard.connect.Delivery;
-import dev.switchboard.connect.PortSettings;
-import dev.switchboard.rules.Template;
+import dev.switchboard.core.ActionRequest;
+import dev.switchboard.core.Connector;
+import dev.switchboard.core.ConnectorException;
+import dev.switchboard.core.Delivery;
+import dev.switchboard.core.PortSettings;
+import dev.switchboard.core.Template;
 
 /**
  * Sends the action's body as a mail through an SMTP server, with camel-mail. Settings:

@@ -8,9 +8,9 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeUtility;
 
-import dev.switchboard.connect.ConnectorException;
-import dev.switchboard.rules.EventDocument;
-import dev.switchboard.rules.Template;
+import dev.switchboard.core.ConnectorException;
+import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.Template;
 
 /**
  * A recipient setting ({@code to}, {@code cc}, {@code bcc}): a comma-separated list in the

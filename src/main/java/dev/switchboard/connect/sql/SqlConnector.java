@@ -13,13 +13,13 @@ import jakarta.inject.Named;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.switchboard.connect.ActionRequest;
-import dev.switchboard.connect.Connector;
-import dev.switchboard.connect.ConnectorException;
 import dev.switchboard.connect.DataSources;
-import dev.switchboard.connect.Delivery;
-import dev.switchboard.connect.PortSettings;
-import dev.switchboard.rules.NamedSql;
+import dev.switchboard.connect.NamedSql;
+import dev.switchboard.core.ActionRequest;
+import dev.switchboard.core.Connector;
+import dev.switchboard.core.ConnectorException;
+import dev.switchboard.core.Delivery;
+import dev.switchboard.core.PortSettings;
 
 /**
  * Runs one statement ({@code statement}) on a datasource ({@code datasource}, the hub's own by

@@ -19,6 +19,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 
 import dev.switchboard.core.SecretMask;
+import dev.switchboard.rules.AlertsRule;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.Stream;
@@ -27,15 +28,12 @@ import dev.switchboard.stream.StreamRoutes;
 /**
  * Raises and clears alerts. An alert is an event on the stream ({@code switchboard.alert.fired}
  * or {@code switchboard.alert.resolved}, source {@code switchboard}), which the built-in rule
- * {@value #RULE} sends to the port {@code alerts} when that port is bound: so alerts get the
- * retries, state and dead letters of any action, and show among the events.
+ * ({@link AlertsRule}) sends to the port {@code alerts} when that port is bound: so alerts get the
+ * retries, state and dead letters of any action, and show among the events. What raises and
+ * clears them is in {@link AlertTriggers} and {@link AlertChecks}.
  */
 @ApplicationScoped
 public class Alerts {
-
-    public static final String SOURCE = "switchboard";
-    public static final String RULE = "switchboard-alerts";
-    public static final String PORT = "alerts";
 
     private static final Logger LOG = Logger.getLogger(Alerts.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,8 +90,8 @@ public class Alerts {
         String deliveryId = incident.id() + ":" + state;
         try {
             CloudEvent event = CloudEventBuilder.v1()
-                    .withId(IncomingEvent.eventId(SOURCE, deliveryId).toString())
-                    .withSource(URI.create(SOURCE))
+                    .withId(IncomingEvent.eventId(AlertsRule.SOURCE, deliveryId).toString())
+                    .withSource(URI.create(AlertsRule.SOURCE))
                     .withType("switchboard.alert." + state)
                     .withSubject(incident.incident())
                     .withTime(OffsetDateTime.now(ZoneOffset.UTC))
@@ -102,7 +100,7 @@ public class Alerts {
                     .withData(JSON.writeValueAsBytes(data))
                     .build();
             producer.sendBodyAndHeader(Stream.ACCEPT, event, StreamRoutes.DELIVERY_KEY,
-                    IncomingEvent.deliveryKey(SOURCE, deliveryId));
+                    IncomingEvent.deliveryKey(AlertsRule.SOURCE, deliveryId));
             return true;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

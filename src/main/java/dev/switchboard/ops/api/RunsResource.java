@@ -17,6 +17,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.switchboard.core.ReplayRefusedException;
+import dev.switchboard.ingest.Problem;
 import dev.switchboard.runs.ActionAttempt;
 import dev.switchboard.runs.ActionRun;
 import dev.switchboard.runs.RunOperations;
@@ -85,7 +87,13 @@ public class RunsResource {
     @Path("{id}/replay")
     public RunView replay(@PathParam("id") String id) {
         UUID run = uuid(id);
-        if (operations.replay(run) == 0) {
+        int replayed;
+        try {
+            replayed = operations.replay(run);
+        } catch (ReplayRefusedException refused) {
+            throw new Problem(409, "replay-refused", "Replay refused", refused.getMessage());
+        }
+        if (replayed == 0) {
             throw notDead(run, "replayed");
         }
         return RunView.of(operations.get(run).orElseThrow());

@@ -28,7 +28,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
 
 import dev.switchboard.backtest.Backtests;
-import dev.switchboard.ingest.Problem;
+import dev.switchboard.core.ReplayRefusedException;
 import dev.switchboard.ops.alerts.Incidents;
 import dev.switchboard.ops.api.EventsResource;
 import dev.switchboard.ops.api.Roles;
@@ -142,9 +142,9 @@ public class DashboardResource {
     public Response replay(@PathParam("id") UUID id) {
         try {
             return backToDead(runs.replay(id) == 1 ? "Run " + id + " replayed." : "Run " + id + " was not DEAD.");
-        } catch (Problem refused) {
+        } catch (ReplayRefusedException refused) {
             // A run whose body still cannot be rendered stays DEAD: say why on the page, not as JSON.
-            return backToDead(refused.detail());
+            return backToDead(refused.getMessage());
         }
     }
 

@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cloudevents.core.builder.CloudEventBuilder;
 
-import dev.switchboard.rules.EventDocument;
-import dev.switchboard.rules.Template;
+import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.Template;
 
 /** Values rendered into a port's url stay inside their part of it: the host is the configuration's. */
 class UrlTemplateTest {

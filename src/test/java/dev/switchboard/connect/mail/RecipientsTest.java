@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cloudevents.core.builder.CloudEventBuilder;
 
-import dev.switchboard.connect.ConnectorException;
-import dev.switchboard.rules.EventDocument;
+import dev.switchboard.core.ConnectorException;
+import dev.switchboard.core.EventDocument;
 
 /** Each configured recipient item renders exactly one address, or the attempt fails for good. */
 class RecipientsTest {

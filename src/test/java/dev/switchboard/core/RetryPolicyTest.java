@@ -1,4 +1,4 @@
-package dev.switchboard.runs;
+package dev.switchboard.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.switchboard.connect;
+package dev.switchboard.core;
 
 /** What the downstream system answered to a successful attempt, when it answers anything. */
 public record Delivery(Integer status, String response) {

@@ -1,11 +1,10 @@
-package dev.switchboard.connect;
+package dev.switchboard.core;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import dev.switchboard.rules.Durations;
 
 /** The settings of one port binding: every {@code switchboard.ports.<port>.<key>} but the connector. */
 public record PortSettings(String port, Map<String, String> values) {

@@ -1,6 +1,4 @@
-package dev.switchboard.connect;
-
-import dev.switchboard.runs.RetryPolicy;
+package dev.switchboard.core;
 
 /**
  * The connector SPI: how a port reaches a system. A connector is a CDI bean implementing this

@@ -1,4 +1,4 @@
-package dev.switchboard.rules;
+package dev.switchboard.core;
 
 import java.util.ArrayList;
 import java.util.List;

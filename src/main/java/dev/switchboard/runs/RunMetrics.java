@@ -1,4 +1,4 @@
-package dev.switchboard.ops;
+package dev.switchboard.runs;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,13 +17,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Prometheus metrics of rules, runs and ports ({@code /q/metrics}); ingest has its own in
- * {@code IngestMetrics}. Runs by rule, port, connector and outcome; attempt and end-to-end latency
- * histograms; the number of DEAD runs waiting for an operator, and of runs waiting for their port's
- * binding; rule reloads rejected.
+ * Prometheus metrics of events judged and of runs ({@code /q/metrics}), counted where they happen,
+ * as ingest counts its own in {@code IngestMetrics}. Events by source and outcome; runs by rule,
+ * port, connector and outcome; attempt and end-to-end latency histograms; the number of DEAD runs
+ * waiting for an operator, and of runs waiting for their port's binding. What ops counts of the
+ * layers below (rejected rule reloads, route dead letters) it learns through CDI events.
  */
 @ApplicationScoped
-public class HubMetrics {
+public class RunMetrics {
 
     @Inject
     MeterRegistry registry;
@@ -69,14 +70,6 @@ public class HubMetrics {
     public void endToEnd(String rule, String port, Duration took) {
         Timer.builder("switchboard.end.to.end").tags("rule", rule, "port", port)
                 .publishPercentileHistogram().register(registry).record(took);
-    }
-
-    public void routeDeadLetter(String route) {
-        registry.counter("switchboard.route.dead.letters", "route", route).increment();
-    }
-
-    public void rulesRejected() {
-        registry.counter("switchboard.rules.reload.errors").increment();
     }
 
     private double deadRuns() {

@@ -1,4 +1,4 @@
-package dev.switchboard.rules;
+package dev.switchboard.connect;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +8,12 @@ import java.util.regex.Pattern;
 /**
  * SQL with named parameters ({@code :data.customer.email}), turned into JDBC's {@code ?} and the
  * list of names to bind in order. {@code ::} casts, quoted literals and comments are left alone.
+ *
+ * <p>Not camel-sql's named parameters, though camel-sql is in the build: its syntax is
+ * {@code :#name} or {@code :#${expr}} (and a bare {@code #} is a positional parameter, which would
+ * take PostgreSQL's {@code #>} operator), not the documented {@code :dotted.path} of SQL models and
+ * the {@code sql} connector; and it binds from a Camel exchange, while models and that connector
+ * run on plain JDBC, with the datasource's statement timeout and limits ({@link DataSources}).
  */
 public record NamedSql(String sql, List<String> parameters) {
 

@@ -1,4 +1,4 @@
-package dev.switchboard.connect;
+package dev.switchboard.core;
 
 /**
  * A failed attempt, with what the downstream said. A permanent failure (such as an HTTP 4xx

@@ -1,8 +1,6 @@
-package dev.switchboard.connect;
+package dev.switchboard.core;
 
 import java.util.Optional;
-
-import dev.switchboard.rules.EventDocument;
 
 /**
  * One attempt of an action run, as a connector receives it. The idempotency key is the same for

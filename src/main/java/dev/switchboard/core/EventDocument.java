@@ -1,4 +1,4 @@
-package dev.switchboard.rules;
+package dev.switchboard.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cloudevents.CloudEvent;
@@ -18,6 +19,7 @@ import io.cloudevents.CloudEvent;
  */
 public final class EventDocument {
 
+    /** Shared with {@link Template}, which reads and writes the same values. */
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Object> root;
@@ -46,6 +48,11 @@ public final class EventDocument {
 
     public Map<String, Object> asMap() {
         return root;
+    }
+
+    /** The document as a Jackson tree, for languages that read one (jq). */
+    public JsonNode asTree() {
+        return JSON.valueToTree(root);
     }
 
     /** The value at a dotted path; empty when any step of it is absent. */

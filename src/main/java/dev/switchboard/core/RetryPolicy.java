@@ -1,4 +1,4 @@
-package dev.switchboard.runs;
+package dev.switchboard.core;
 
 import java.time.Duration;
 import java.util.Optional;

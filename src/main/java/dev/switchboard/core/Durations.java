@@ -1,0 +1,53 @@
+package dev.switchboard.core;
+
+import java.time.Duration;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+
+/**
+ * Durations in rule files and port settings, in the form Quarkus reads its own configuration
+ * ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 1d}, ISO-8601 {@code PT1M}, a bare
+ * number of seconds), so one syntax holds across {@code application.properties} and rules.
+ */
+public final class Durations {
+
+    private Durations() {
+    }
+
+    /**
+     * Parsed by Quarkus's {@link DurationConverter}; refused here when empty or negative, which
+     * Quarkus accepts but no timeout or retry delay can mean.
+     *
+     * @throws IllegalArgumentException when the text is not such a duration
+     */
+    public static Duration parse(String text) {
+        Duration duration;
+        try {
+            duration = DurationConverter.parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            duration = null;
+        }
+        if (duration == null || duration.isNegative()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 1s, 5m or 2h");
+        }
+        return duration;
+    }
+
+    /** The duration as it would be written: {@code 1h}, {@code 90s}, {@code 250ms}. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 1000 != 0) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1000;
+        if (seconds == 0 || seconds % 60 != 0) {
+            return seconds + "s";
+        }
+        long minutes = seconds / 60;
+        if (minutes % 60 != 0) {
+            return minutes + "m";
+        }
+        long hours = minutes / 60;
+        return hours % 24 == 0 ? hours / 24 + "d" : hours + "h";
+    }
+}
