@@ -33,7 +33,7 @@ insert into event (id, source, delivery_id, type, received_at, state, envelope)
 select gen_random_uuid(), 'shop', 'd' || n, t, now() - (($EVENTS - n) * interval '1 millisecond'), 'IGNORED',
   jsonb_build_object('specversion', '1.0', 'id', gen_random_uuid(), 'source', 'shop', 'type', t,
     'datacontenttype', 'application/json', 'time', now(),
-    'data', jsonb_build_object('id', 'o-' || n, 'total', (n * 7919) % 2000,
+    'data', jsonb_build_object('id', 'o-' || n, 'total', (n::bigint * 7919) % 2000,
       'customer', jsonb_build_object('email', 'c' || (n % 5000) || '@example.com', 'name', 'Customer ' || n),
       'items', jsonb_build_array(jsonb_build_object('sku', 's-1', 'qty', 1), jsonb_build_object('sku', 's-2', 'qty', 2))))
 from generate_series(1, $EVENTS) n,
