@@ -126,7 +126,7 @@ public final class BacktestCommand {
         }
         int examples = Integer.parseInt(options.getOrDefault("--examples", "5"));
         long allowed = Long.parseLong(options.getOrDefault("--max-changes", "0"));
-        Comparison comparison = new Comparison(before.get().rules(), after.get().rules(), examples);
+        Comparison comparison = new Comparison(before.get().rules(), after.get().rules(), examples, Comparison.Targets.NONE);
         RuleEvaluator.Models offline = (model, event) -> {
             throw new ModelRunner.ModelException("model " + model.name() + " is not run offline", false, null);
         };

@@ -29,6 +29,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.connect.PortBindings;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.rules.RuleFolder;
 import dev.switchboard.rules.RuleLoadError;
@@ -123,6 +124,9 @@ public class Backtests {
     @Inject
     EventLog events;
 
+    @Inject
+    PortBindings ports;
+
     private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> thread(task, "switchboard-backtest"));
     private final ExecutorService reader = Executors.newSingleThreadExecutor(task -> thread(task, "switchboard-backtest-reader"));
     private final Map<UUID, Job> jobs = new LinkedHashMap<>();
@@ -207,7 +211,9 @@ public class Backtests {
     }
 
     private void run(Job job, RuleSet before, RuleSet after, Filter filter, int examples) {
-        Comparison comparison = new Comparison(before, after, examples);
+        // Both sets' actions go to the ports bound now: a candidate is checked against them too.
+        Comparison comparison = new Comparison(before, after, examples, (port, document) -> ports.find(port)
+                .flatMap(binding -> binding.connector().target(binding.settings(), document)));
         try {
             EventLog.Selection selection = new EventLog.Selection(Arrays.asList(EventState.values()), filter.source(),
                     filter.type(), filter.from(), filter.to(), Optional.empty());

@@ -6,11 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import io.cloudevents.CloudEvent;
 
 import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.SecretMask;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.rules.Rule;
@@ -29,12 +31,20 @@ import dev.switchboard.stream.Envelopes;
 public final class Comparison {
 
     /** One action as planned for an event: where it would go and what it would send. */
-    public record Planned(String port, String operation, String body, String error) {
+    public record Planned(String port, String operation, String target, String body, String error) {
 
-        static Planned of(Evaluation.PlannedAction action) {
-            return new Planned(action.action().port(), action.action().operation().orElse(null), action.body(),
-                    action.error());
+        /** As shown: a URL in the target masked as everywhere else ({@link SecretMask}), though compared whole. */
+        Planned shown() {
+            return new Planned(port, operation, SecretMask.text(target), body, error);
         }
+    }
+
+    /** Where an action on a port would go for an event (see {@code Connector#target}); empty when the port says it all. */
+    @FunctionalInterface
+    public interface Targets {
+        Optional<String> target(String port, EventDocument event);
+
+        Targets NONE = (port, event) -> Optional.empty();
     }
 
     /** An event on which the two sets disagree about one action; {@code before} or {@code after} is null when absent. */
@@ -75,7 +85,10 @@ public final class Comparison {
     private long failuresBefore;
     private long failuresAfter;
 
-    public Comparison(RuleSet before, RuleSet after, int examplesPerRule) {
+    private final Targets targets;
+
+    public Comparison(RuleSet before, RuleSet after, int examplesPerRule, Targets targets) {
+        this.targets = targets;
         this.before = before;
         this.examplesPerRule = examplesPerRule;
         Map<String, String> written = new LinkedHashMap<>();
@@ -116,7 +129,7 @@ public final class Comparison {
         }
         // A rule change usually touches a few rules: the rest are judged once and count for both sides.
         Evaluation common = evaluate(shared, event, document, models);
-        add(event.getId(), merge(common, evaluate(changedBefore, event, document, models)),
+        add(event.getId(), document, merge(common, evaluate(changedBefore, event, document, models)),
                 merge(common, evaluate(changedAfter, event, document, models)));
     }
 
@@ -169,12 +182,12 @@ public final class Comparison {
     }
 
     /** Adds one event's two judgements. */
-    public void add(String eventId, Evaluation before, Evaluation after) {
+    void add(String eventId, EventDocument document, Evaluation before, Evaluation after) {
         events++;
         failuresBefore += before.failures().isEmpty() ? 0 : 1;
         failuresAfter += after.failures().isEmpty() ? 0 : 1;
-        Map<String, Map<String, Planned>> planBefore = plans(before);
-        Map<String, Map<String, Planned>> planAfter = plans(after);
+        Map<String, Map<String, Planned>> planBefore = plans(before, document);
+        Map<String, Map<String, Planned>> planAfter = plans(after, document);
         planBefore.keySet().forEach(rule -> tally(rule).matchedBefore++);
         planAfter.keySet().forEach(rule -> tally(rule).matchedAfter++);
         Map<String, Map<String, Planned>> rules = new TreeMap<>(planBefore);
@@ -198,7 +211,8 @@ public final class Comparison {
                     default -> tally.changed++;
                 }
                 if (tally.examples.size() < examplesPerRule) {
-                    tally.examples.add(new Example(eventId, change, action, a, b));
+                    tally.examples.add(new Example(eventId, change, action, a == null ? null : a.shown(),
+                            b == null ? null : b.shown()));
                 }
             }
         }
@@ -224,11 +238,15 @@ public final class Comparison {
         return tallies.computeIfAbsent(rule, id -> new Tally());
     }
 
-    private static Map<String, Map<String, Planned>> plans(Evaluation evaluation) {
+    private Map<String, Map<String, Planned>> plans(Evaluation evaluation, EventDocument document) {
         Map<String, Map<String, Planned>> plans = new LinkedHashMap<>();
         for (Evaluation.Match match : evaluation.matches()) {
             Map<String, Planned> actions = new LinkedHashMap<>();
-            match.actions().forEach(action -> actions.put(action.action().id(), Planned.of(action)));
+            for (Evaluation.PlannedAction action : match.actions()) {
+                String port = action.action().port();
+                actions.put(action.action().id(), new Planned(port, action.action().operation().orElse(null),
+                        targets.target(port, document).orElse(null), action.body(), action.error()));
+            }
             plans.put(match.rule().id(), actions);
         }
         return plans;

@@ -20,6 +20,15 @@ public interface Connector {
         return RetryPolicy.DEFAULT;
     }
 
+    /**
+     * Where an action on a port bound to this connector would go for this event, when that depends
+     * on the event (an HTTP connector's rendered URL): a backtest compares it. Empty when the
+     * port's settings alone say where.
+     */
+    default java.util.Optional<String> target(PortSettings settings, EventDocument event) {
+        return java.util.Optional.empty();
+    }
+
     /** Checks a port's settings when they are loaded; throw IllegalArgumentException naming the problem. */
     default void validate(PortSettings settings) {
     }

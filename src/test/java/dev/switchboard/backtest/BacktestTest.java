@@ -81,7 +81,9 @@ class BacktestTest {
     @BeforeEach
     void recordEvents() {
         type = "backtest." + UUID.randomUUID();
-        Workspace.bindPort(PORT, Map.of("connector", "log"));
+        // Nothing is ever sent here: the events are recorded before any rule takes them, and a
+        // backtest calls no connector; the URL only shows where an action would go.
+        Workspace.bindPort(PORT, Map.of("connector", "http", "url", "http://127.0.0.1:9/orders/{{data.total}}"));
         Workspace.deleteRule(RULES);
         assertEquals(List.of(), repository.reload());
         for (int total : new int[] {10, 50, 200}) {
@@ -124,6 +126,8 @@ class BacktestTest {
         Map<String, Object> changed = examples.stream().filter(e -> e.get("change").equals("changed")).findFirst().orElseThrow();
         assertEquals("order of 200", ((Map<?, ?>) changed.get("before")).get("body"));
         assertEquals("big order of 200", ((Map<?, ?>) changed.get("after")).get("body"));
+        assertEquals("POST http://127.0.0.1:9/orders/***", ((Map<?, ?>) changed.get("after")).get("target"),
+                "where it would go, masked past the first path segment as everywhere");
         assertEquals("IGNORED", HubState.eventState(dataSource, UUID.fromString((String) changed.get("event"))),
                 "the backtest neither judged the event again nor made runs");
         assertEquals(0, HubState.count(dataSource,

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,7 @@ import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.Delivery;
+import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.PortSettings;
 
 /**
@@ -59,6 +61,17 @@ public class HttpConnector implements Connector {
             default -> throw new IllegalArgumentException("auth must be none, basic or bearer, not " + auth);
         }
         settings.duration("timeout", Duration.ofSeconds(10));
+    }
+
+    /** The method and the URL rendered for the event, or why the URL cannot be rendered. */
+    @Override
+    public Optional<String> target(PortSettings settings, EventDocument event) {
+        String method = settings.get("method", "POST").toUpperCase();
+        try {
+            return Optional.of(method + " " + UrlTemplate.parse(settings.require("url")).render(event));
+        } catch (RuntimeException e) {
+            return Optional.of(method + " (url cannot be rendered: " + e.getMessage() + ")");
+        }
     }
 
     @Override
