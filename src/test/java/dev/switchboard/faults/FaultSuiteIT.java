@@ -41,7 +41,7 @@ import dev.switchboard.support.HubProcess;
  * scenario: acknowledged, lost, never acted on, runs not SUCCEEDED, delivered twice with the same
  * key and with different keys, recovery seconds.
  *
- * <p>Short by default (2 cycles each, a few minutes; this is what {@code .ci/run} runs). The long
+ * <p>Short by default (one cycle each, a few minutes; this is what {@code .ci/run} runs). The long
  * version: {@code faults/run.sh} or {@code -Dfaults.long=true}. Other knobs: {@code faults.cycles},
  * {@code faults.rate} (deliveries/s), {@code faults.sink-outage} (seconds), {@code faults.results}
  * (a file to write the report to), {@code faults.require-self-heal} (fail when the hub does not
@@ -50,7 +50,7 @@ import dev.switchboard.support.HubProcess;
 class FaultSuiteIT {
 
     static final boolean LONG = Boolean.getBoolean("faults.long");
-    static final int CYCLES = Integer.getInteger("faults.cycles", LONG ? 5 : 2);
+    static final int CYCLES = Integer.getInteger("faults.cycles", LONG ? 5 : 1);
     static final double RATE = Double.parseDouble(System.getProperty("faults.rate", LONG ? "100" : "50"));
     static final int SENDERS = 8;
     static final Duration LOAD_BEFORE_FAULT = Duration.ofSeconds(LONG ? 20 : 5);
