@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +21,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.quarkus.test.common.http.TestHTTPResource;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -42,8 +40,6 @@ import dev.switchboard.support.Workspace;
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
 class BacktestPageBrowserTest {
-
-    static final Path SCREENSHOTS = Path.of("target/screenshots");
 
     @TestHTTPResource("/")
     URL base;
@@ -60,7 +56,6 @@ class BacktestPageBrowserTest {
     @BeforeEach
     void setUp() throws IOException {
         browser = Chromium.start();
-        Files.createDirectories(SCREENSHOTS);
         type = "backtest-page." + UUID.randomUUID();
         Workspace.bindPort(BacktestTest.PORT, Map.of("connector", "log"));
         Workspace.writeRule(BacktestTest.RULES, BacktestTest.LOADED.formatted(type, BacktestTest.PORT));
@@ -93,12 +88,8 @@ class BacktestPageBrowserTest {
         }
         Files.writeString(candidate.resolve(BacktestTest.RULES), BacktestTest.CANDIDATE.formatted(type, BacktestTest.PORT));
 
-        browser.get(base + "ui/rules");
+        Chromium.signIn(browser, base + "ui/rules", HubTestProfile.OPERATOR, HubTestProfile.PASSWORD);
         WebDriverWait waiting = new WebDriverWait(browser, Duration.ofSeconds(15));
-        waiting.until(ExpectedConditions.urlContains("/login.html"));
-        browser.findElement(By.id("username")).sendKeys(HubTestProfile.OPERATOR);
-        browser.findElement(By.id("password")).sendKeys(HubTestProfile.PASSWORD);
-        browser.findElement(By.id("sign-in")).click();
         waiting.until(ExpectedConditions.presenceOfElementLocated(By.id("backtest-change")));
         browser.findElement(By.cssSelector("#backtest-change input[name=folder]"))
                 .sendKeys(candidate.toAbsolutePath().toString());
@@ -115,18 +106,13 @@ class BacktestPageBrowserTest {
         assertTrue(table.contains("big-order 2 1 0 1 1"), table);
         assertTrue(table.contains("small-order (new) 0 1 1 0 0"), table);
         assertTrue(browser.getPageSource().contains("big order of 200"), "the example shows the new rendering");
-        screenshot("backtest");
+        Chromium.screenshot(browser, "backtest");
 
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.navigate().refresh();
-        screenshot("backtest-phone");
+        Chromium.screenshot(browser, "backtest-phone");
         Number wide = (Number) ((org.openqa.selenium.JavascriptExecutor) browser)
                 .executeScript("return document.documentElement.scrollWidth - window.innerWidth");
         assertTrue(wide.longValue() <= 0, "the page is " + wide + " px wider than a phone");
-    }
-
-    void screenshot(String name) throws IOException {
-        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 }

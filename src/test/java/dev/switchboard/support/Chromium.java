@@ -6,11 +6,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A headless Chromium for dashboard tests (Debian's chromium and chromium-driver, installed by
@@ -40,6 +47,31 @@ public final class Chromium {
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--user-data-dir=" + Files.createTempDirectory("chromium-profile"), "--window-size=1280,800");
             return new ChromeDriver(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where dashboard tests keep their screenshots, to look at after a run. */
+    public static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    /** Opens a dashboard page, signs in on the login page it leads to, and waits to be back on it. */
+    public static void signIn(WebDriver browser, String pageUrl, String user, String password) {
+        browser.get(pageUrl);
+        WebDriverWait waiting = new WebDriverWait(browser, Duration.ofSeconds(15));
+        waiting.until(ExpectedConditions.urlContains("/login.html"));
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("sign-in")).click();
+        waiting.until(ExpectedConditions.not(ExpectedConditions.urlContains("/login.html")));
+    }
+
+    /** Saves what the browser shows as target/screenshots/NAME.png. */
+    public static void screenshot(WebDriver browser, String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
