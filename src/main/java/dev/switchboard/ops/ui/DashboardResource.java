@@ -32,7 +32,6 @@ import dev.switchboard.ops.api.EventsResource;
 import dev.switchboard.ops.api.Roles;
 import dev.switchboard.ops.api.RulesResource;
 import dev.switchboard.ops.api.RunsResource;
-import dev.switchboard.runs.ActionAttempt;
 import dev.switchboard.runs.RunOperations;
 import dev.switchboard.runs.RunState;
 
@@ -59,7 +58,7 @@ public class DashboardResource {
                 String state, String q, int newer, int older);
 
         static native TemplateInstance event(EventsResource.EventDetail detail, String payload,
-                Map<UUID, List<ActionAttempt>> attempts);
+                Map<UUID, List<RunsResource.AttemptView>> attempts);
 
         static native TemplateInstance dead(List<RunsResource.RunView> runs, long total, boolean operator,
                 String message);
@@ -84,6 +83,9 @@ public class DashboardResource {
 
     @Inject
     RunOperations runs;
+
+    @Inject
+    RunsResource runsApi;
 
     @Inject
     SecurityIdentity identity;
@@ -112,8 +114,8 @@ public class DashboardResource {
     @Path("events/{id}")
     public TemplateInstance event(@PathParam("id") String id) throws java.io.IOException {
         EventsResource.EventDetail detail = events.get(id);
-        Map<UUID, List<ActionAttempt>> attempts = detail.runs().stream()
-                .collect(Collectors.toMap(RunsResource.RunView::id, run -> runs.attempts(run.id())));
+        Map<UUID, List<RunsResource.AttemptView>> attempts = detail.runs().stream().collect(Collectors.toMap(
+                RunsResource.RunView::id, run -> runsApi.attempts(runs.get(run.id()).orElseThrow())));
         return Templates.event(detail, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(detail.envelope()),
                 attempts);
     }
