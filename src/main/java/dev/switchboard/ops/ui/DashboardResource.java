@@ -32,6 +32,8 @@ import dev.switchboard.ops.api.EventsResource;
 import dev.switchboard.ops.api.Roles;
 import dev.switchboard.ops.api.RulesResource;
 import dev.switchboard.ops.api.RunsResource;
+import dev.switchboard.rules.RuleLoadError;
+import dev.switchboard.rules.RuleRepository;
 import dev.switchboard.runs.RunOperations;
 import dev.switchboard.runs.RunState;
 
@@ -52,7 +54,7 @@ public class DashboardResource {
     static class Templates {
         static native TemplateInstance overview(DashboardData.Totals totals, String chart, String bySource,
                 String byPort, List<HealthTables.SourceRow> sources, List<HealthTables.PortRow> ports,
-                List<Incidents.Incident> incidents);
+                List<Incidents.Incident> incidents, List<RuleLoadError> rejected);
 
         static native TemplateInstance events(EventsResource.EventList events, String source, String type,
                 String state, String q, int newer, int older);
@@ -88,6 +90,9 @@ public class DashboardResource {
     RunsResource runsApi;
 
     @Inject
+    RuleRepository repository;
+
+    @Inject
     SecurityIdentity identity;
 
     @GET
@@ -96,7 +101,7 @@ public class DashboardResource {
                 JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
                 JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
                 JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), health.sources(), health.ports(),
-                incidents.open());
+                incidents.open(), repository.errors());
     }
 
     @GET
