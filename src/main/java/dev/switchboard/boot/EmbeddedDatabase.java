@@ -176,6 +176,10 @@ public final class EmbeddedDatabase {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
+                    // Its own JVM shutdown hook stopped the server while Camel and the consumers still
+                    // used it (hooks run all at once): every stop printed their stack traces. The
+                    // hub stops it after them instead (EmbeddedServicesLifecycle).
+                    .setRegisterShutdownHook(false)
                     // Durable: each one follows the library's -F (fsync off) on the command line, and wins.
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")

@@ -49,6 +49,9 @@ public class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory 
             supplied.put("quarkus.artemis.username", EmbeddedBroker.HUB_USER);
             supplied.put("quarkus.artemis.password", EmbeddedBroker.hubPassword());
         }
+        if (!supplied.isEmpty()) {
+            EmbeddedServicesLifecycle.stopAtExitIfNeverStarted();
+        }
         if (supplied.containsKey(JDBC_URL) && supplied.containsKey(BROKER_URL)) {
             // The embedded default is for trying out, with the examples' public credentials: it
             // answers this machine only, unless quarkus.http.host says otherwise.

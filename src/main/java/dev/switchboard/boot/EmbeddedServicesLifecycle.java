@@ -1,21 +1,26 @@
 package dev.switchboard.boot;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.springframework.jms.connection.CachingConnectionFactory;
 
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * Says at startup which mode the hub runs in and where its data lives, and stops the embedded
- * services last: {@code @PreDestroy} of an application-scoped bean runs after Camel and the
- * datasource pool have shut down on the shutdown event.
+ * services last: {@code @PreDestroy} of an application-scoped bean runs once the shutdown event's
+ * observers (the stream consumers, the run dispatcher, the relay) and Camel have stopped. Only
+ * when the application never started (a failed start) does the JVM's exit stop them instead.
  */
 @ApplicationScoped
 public class EmbeddedServicesLifecycle {
@@ -31,7 +36,27 @@ public class EmbeddedServicesLifecycle {
     @ConfigProperty(name = "quarkus.artemis.url")
     String brokerUrl;
 
+    /** Set once an application has started: from then on its shutdown stops the services. */
+    private static final AtomicBoolean applicationStarted = new AtomicBoolean();
+    private static final AtomicBoolean exitHookInstalled = new AtomicBoolean();
+
+    /**
+     * Called as the services start, before the application: if the JVM exits before an application
+     * has started, nothing else would stop them. A hook of its own must not stop them otherwise,
+     * since shutdown hooks run at once and it would pull the database from under Camel.
+     */
+    static void stopAtExitIfNeverStarted() {
+        if (exitHookInstalled.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (!applicationStarted.get()) {
+                    stopServices();
+                }
+            }, "switchboard-embedded-services-exit"));
+        }
+    }
+
     void onStart(@Observes StartupEvent event) {
+        applicationStarted.set(true);
         LOG.info(mode(EmbeddedDatabase.isRunning(), EmbeddedBroker.isRunning(), config.dataDir().toAbsolutePath()));
         if (EmbeddedDatabase.isRunning()) {
             LOG.infof("Database: embedded PostgreSQL on port %d, data in %s",
@@ -59,8 +84,22 @@ public class EmbeddedServicesLifecycle {
         return "Mode: external, PostgreSQL and Artemis are the configured servers; no embedded service runs";
     }
 
+    /** The hub's shared broker connection (see JmsComponentProducer), if one was made. */
+    @Inject
+    @Named("sharedJmsConnection")
+    Instance<CachingConnectionFactory> sharedJmsConnection;
+
     @PreDestroy
     void stopEmbeddedServices() {
+        // Closed first: a broker that stops under it makes it log the disconnection with a stack
+        // trace, and the broker warns about every session it has to end.
+        if (EmbeddedBroker.isRunning() && sharedJmsConnection.isResolvable()) {
+            sharedJmsConnection.get().destroy();
+        }
+        stopServices();
+    }
+
+    private static void stopServices() {
         EmbeddedBroker.stop();
         EmbeddedDatabase.stop();
     }

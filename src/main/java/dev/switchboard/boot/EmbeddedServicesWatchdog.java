@@ -26,7 +26,13 @@ public class EmbeddedServicesWatchdog {
     private static final AtomicBoolean exiting = new AtomicBoolean();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> exiting.set(true), "switchboard-exiting"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> exiting.set(true), "switchboard-exiting"));
+        } catch (IllegalStateException shutdownInProgress) {
+            // First used once the JVM already exits (a stop within a second of the start): no hook
+            // may be added then, and there is nothing left to revive.
+            exiting.set(true);
+        }
     }
 
     // Checked again before each start: one begun as the JVM exits would outlive it.

@@ -1,5 +1,7 @@
 package dev.switchboard.ops;
 
+import java.util.stream.Collectors;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -13,8 +15,11 @@ import dev.switchboard.rules.RuleSet;
 import dev.switchboard.rules.RulesConfig;
 
 /**
- * Ready once a rule set has been loaded. A later load error keeps the last valid set running, so
- * it only makes the hub unready when {@code switchboard.rules.errors-make-unready=true}.
+ * Ready once a rule set has been loaded. A later rejected reload keeps the last valid set running,
+ * so it leaves the check UP with a warning and the problems, each as {@code file:line: reason}:
+ * every replica reads the same files, and going DOWN would take them all out of service at once
+ * (webhooks refused) for a mistake that stops nothing already running. With
+ * {@code switchboard.rules.errors-make-unready=true} it is DOWN instead.
  */
 @Readiness
 @ApplicationScoped
@@ -37,6 +42,14 @@ public class RulesReadinessCheck implements HealthCheck {
                 .withData("loadErrors", repository.errors().size());
         if (current.loadedAt() != null) {
             response.withData("loadedAt", current.loadedAt().toString());
+        }
+        if (errors) {
+            response.withData("rejected", repository.errors().stream().map(Object::toString)
+                    .collect(Collectors.joining("; ")));
+        }
+        if (errors && loaded) {
+            response.withData("warning", "The latest reload was rejected; the previous " + current.rules().size()
+                    + " rule(s), models and port bindings stay active until the files are fixed");
         }
         return response.build();
     }

@@ -46,6 +46,10 @@ public class ActionRun extends PanacheEntityBase {
     @Column(name = "max_attempts")
     public int maxAttempts;
 
+    /** The run's attempt count at each replay, oldest first (see V11__run_replays.sql). */
+    @Column(name = "replayed_at_attempts")
+    public int[] replayedAtAttempts = {};
+
     @Column(name = "next_attempt_at")
     public OffsetDateTime nextAttemptAt;
 
@@ -64,4 +68,29 @@ public class ActionRun extends PanacheEntityBase {
 
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+
+    /** How often the run was replayed: each replay began a fresh budget of {@link #maxAttempts}. */
+    public int replays() {
+        return replayedAtAttempts.length;
+    }
+
+    /** Attempts made in the current budget (since the latest replay), the ones counted against {@link #maxAttempts}. */
+    public int attemptsOfBudget() {
+        return attempts - attemptBase;
+    }
+
+    /** The budget attempt number {@code attempt} was made in: 0 the first, n the n-th replay's. */
+    public int replayOf(int attempt) {
+        int replay = 0;
+        while (replay < replayedAtAttempts.length && replayedAtAttempts[replay] < attempt) {
+            replay++;
+        }
+        return replay;
+    }
+
+    /** Attempt number {@code attempt} counted within its budget: 1 for the first attempt after a replay. */
+    public int attemptOfBudget(int attempt) {
+        int replay = replayOf(attempt);
+        return replay == 0 ? attempt : attempt - replayedAtAttempts[replay - 1];
+    }
 }

@@ -65,6 +65,15 @@ public class RunOperations {
     }
 
     /**
+     * A replayed run's new state: due now, with a fresh retry budget that starts after the attempts
+     * made so far, and where it starts kept with the earlier ones, so that every attempt can be
+     * shown with the budget it counted against.
+     */
+    private static final String FRESH_BUDGET = """
+            state = 'PENDING', attempt_base = attempts, replayed_at_attempts = replayed_at_attempts || attempts,
+                next_attempt_at = now(), last_error = null, unbound_since = null, updated_at = now()""";
+
+    /**
      * Sends a DEAD run back to PENDING with a fresh retry budget. Its idempotency key stays, so a
      * downstream that did act on an earlier attempt can drop the repeat. A run without a body (its
      * template failed when it was planned) is first rendered again from its event and the rule now
@@ -85,11 +94,8 @@ public class RunOperations {
             }
             entityManager.flush();
         }
-        int replayed = entityManager.createNativeQuery("""
-                update action_run set state = 'PENDING', attempt_base = attempts, next_attempt_at = now(),
-                    last_error = null, unbound_since = null, updated_at = now()
-                where id = :id and state = 'DEAD'
-                """).setParameter("id", run).executeUpdate();
+        int replayed = entityManager.createNativeQuery("update action_run set " + FRESH_BUDGET
+                + " where id = :id and state = 'DEAD'").setParameter("id", run).executeUpdate();
         settleAfterCommit();
         return replayed;
     }
@@ -113,10 +119,8 @@ public class RunOperations {
                     }
                 });
         entityManager.flush();
-        int replayed = entityManager.createNativeQuery("""
-                update action_run set state = 'PENDING', attempt_base = attempts, next_attempt_at = now(),
-                    last_error = null, unbound_since = null, updated_at = now()
-                where state = 'DEAD' and body is not null and (cast(:port as text) is null or port = :port)
+        int replayed = entityManager.createNativeQuery("update action_run set " + FRESH_BUDGET + """
+                 where state = 'DEAD' and body is not null and (cast(:port as text) is null or port = :port)
                   and (cast(:rule as text) is null or rule_id = :rule)
                 """).setParameter("port", port.orElse(null)).setParameter("rule", rule.orElse(null))
                 .executeUpdate();

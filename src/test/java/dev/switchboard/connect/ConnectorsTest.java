@@ -8,7 +8,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -49,8 +52,10 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.connect.http.HttpConnector;
 import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.ConnectorException;
+import dev.switchboard.core.PortSettings;
 import dev.switchboard.rules.RuleRepository;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
@@ -123,6 +128,7 @@ class ConnectorsTest {
         String url = "http://127.0.0.1:" + web.port() + "/{{type}}";
         Workspace.bindPort("http-configured", Map.of("connector", "http", "url", url, "method", "put",
                 "headers.X-Api-Key", "k-123", "auth", "basic", "username", "ada", "password", "s3cret"));
+        Workspace.bindPort("http-two", Map.of("connector", "http", "url", url, "http-version", "2"));
         Workspace.bindPort("http-impatient", Map.of("connector", "http", "url", url, "timeout", "300ms"));
         // The port's own retry settings, over the http connector's default (8 attempts).
         Workspace.bindPort("http-plain", Map.of("connector", "http", "url", url, "retry.max-attempts", "2",
@@ -158,6 +164,9 @@ class ConnectorsTest {
                   - id: http-plain
                     on: http.plain.*
                     actions: [{id: call, port: http-plain}]
+                  - id: http-two
+                    on: http.two.*
+                    actions: [{id: call, port: http-two}]
                   - id: to-custom
                     on: connectors.custom
                     actions: [{id: send, port: custom, operation: upsert, body: '{"order": "{{data.id}}"}'}]
@@ -330,6 +339,29 @@ class ConnectorsTest {
         UUID event = Events.post(type, "");
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
         assertEquals(1, web.findAll(postRequestedFor(urlEqualTo("/" + type))).size(), "HTTP 403 is final");
+    }
+
+    @Test
+    void theHttpConnectorSpeaksHttp11WithoutAnUpgradeHeaderUnlessThePortAsksFor2() {
+        String type = type("plain");
+        web.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        deliver(type, "plain@example.com");
+        LoggedRequest plain = web.findAll(postRequestedFor(urlEqualTo("/" + type))).get(0);
+        assertEquals("HTTP/1.1", plain.getProtocol());
+        assertFalse(plain.containsHeader("Upgrade"), plain.getHeaders().toString());
+        assertFalse(plain.containsHeader("HTTP2-Settings"), plain.getHeaders().toString());
+
+        String two = type("two");
+        web.stubFor(post("/" + two).willReturn(aResponse().withStatus(200)));
+        deliver(two, "two@example.com");
+        LoggedRequest asked = web.findAll(postRequestedFor(urlEqualTo("/" + two))).get(0);
+        assertTrue("HTTP/2.0".equals(asked.getProtocol()) || "h2c".equals(asked.getHeader("Upgrade")),
+                asked.getProtocol() + " " + asked.getHeaders());
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new HttpConnector().validate(new PortSettings("web", Map.of("url", "http://127.0.0.1/",
+                        "http-version", "3"))));
+        assertEquals("http-version must be 1.1 or 2, not 3", refused.getMessage());
     }
 
     @Test

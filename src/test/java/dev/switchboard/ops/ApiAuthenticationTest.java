@@ -1,7 +1,10 @@
 package dev.switchboard.ops;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +43,33 @@ class ApiAuthenticationTest {
         });
         assertTrue(calls.size() >= 14, "the API's calls: " + paths.keySet());
         assertAll(calls);
+    }
+
+    @Test
+    void a401IsAProblemDocumentThatSaysHowToAuthenticate() {
+        for (var request : List.of(given().auth().none(),
+                given().auth().preemptive().basic(HubTestProfile.OPERATOR, "not-the-password"))) {
+            request.get("/api/runs").then().statusCode(401)
+                    .header("WWW-Authenticate", equalTo("Basic realm=\"switchboard\""))
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("urn:switchboard:problem:unauthorized"))
+                    .body("title", equalTo("Unauthorized"))
+                    .body("status", equalTo(401))
+                    .body("detail", not(emptyOrNullString()))
+                    .body("instance", equalTo("/api/runs"));
+        }
+    }
+
+    @Test
+    void a403IsAProblemDocumentThatNamesTheRoleNeeded() {
+        given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+                .contentType("application/json").post("/api/rules/reload").then().statusCode(403)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:switchboard:problem:forbidden"))
+                .body("title", equalTo("Forbidden"))
+                .body("status", equalTo(403))
+                .body("detail", containsString("operator role"))
+                .body("instance", equalTo("/api/rules/reload"));
     }
 
     @Test

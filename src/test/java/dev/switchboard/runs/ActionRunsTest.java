@@ -7,6 +7,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -240,6 +243,36 @@ class ActionRunsTest {
         assertTrue(calls.stream().allMatch(call -> run.toString().equals(call.getHeader("Idempotency-Key"))));
         given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(409)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void aReplayedDeadRunGetsAFullFreshBudgetAndItsCountsReadRight() {
+        String type = "exhausts." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(500).withBody("down")));
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        UUID run = runOf(event);
+
+        given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(200)
+                .body("attempts", equalTo(0)).body("maxAttempts", equalTo(3))
+                .body("replays", equalTo(1)).body("totalAttempts", equalTo(3));
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        assertEquals(6, requests(type).size(), "three attempts, then three more after the replay");
+        given().get("/api/runs/" + run).then().statusCode(200)
+                .body("run.attempts", equalTo(3)).body("run.maxAttempts", equalTo(3))
+                .body("run.replays", equalTo(1)).body("run.totalAttempts", equalTo(6))
+                .body("run.lastError", startsWith("retries exhausted after 3 attempt(s)"))
+                .body("attempts.attempt", contains(1, 2, 3, 4, 5, 6))
+                .body("attempts.replay", contains(0, 0, 0, 1, 1, 1))
+                .body("attempts.attemptOfReplay", contains(1, 2, 3, 1, 2, 3));
+
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200).withBody("ok")));
+        given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(200);
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
+        given().get("/api/runs/" + run).then().statusCode(200)
+                .body("run.attempts", equalTo(1)).body("run.replays", equalTo(2)).body("run.totalAttempts", equalTo(7))
+                .body("attempts.replay", contains(0, 0, 0, 1, 1, 1, 2))
+                .body("attempts.attemptOfReplay", contains(1, 2, 3, 1, 2, 3, 1));
     }
 
     @Test

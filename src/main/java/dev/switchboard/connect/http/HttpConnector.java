@@ -27,7 +27,8 @@ import dev.switchboard.core.PortSettings;
  * Settings: {@code url} (a template over the event whose values go percent-encoded into the path,
  * query or fragment, never the host: see {@link UrlTemplate}), {@code method} (POST), {@code headers.<Name>},
  * {@code auth} ({@code basic} with {@code username}/{@code password}, or {@code bearer} with
- * {@code token}), {@code timeout} (10s), {@code content-type} (application/json).
+ * {@code token}), {@code timeout} (10s), {@code content-type} (application/json), {@code http-version}
+ * ({@code 1.1}, or {@code 2}: see {@link #version}).
  * A 2xx succeeds; 408, 429, 5xx and I/O errors are retried; any other status is permanent. Of the
  * response, {@link Excerpts#READ_LIMIT} bytes at most are read.
  */
@@ -38,6 +39,7 @@ public class HttpConnector implements Connector {
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "DELETE", "GET");
 
     private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
@@ -61,6 +63,21 @@ public class HttpConnector implements Connector {
             default -> throw new IllegalArgumentException("auth must be none, basic or bearer, not " + auth);
         }
         settings.duration("timeout", Duration.ofSeconds(10));
+        version(settings);
+    }
+
+    /**
+     * HTTP/1.1 unless the port asks for {@code http-version=2}. The JDK client's own default, HTTP/2,
+     * asks a plain-HTTP server to upgrade ({@code Upgrade: h2c}) on every new connection, which some
+     * servers and proxies refuse outright; over TLS, 2 is agreed on in the handshake and falls back.
+     */
+    static HttpClient.Version version(PortSettings settings) {
+        String version = settings.get("http-version", "1.1");
+        return switch (version) {
+            case "1.1" -> HttpClient.Version.HTTP_1_1;
+            case "2" -> HttpClient.Version.HTTP_2;
+            default -> throw new IllegalArgumentException("http-version must be 1.1 or 2, not " + version);
+        };
     }
 
     /** The method and the URL rendered for the event, or why the URL cannot be rendered. */
@@ -79,6 +96,7 @@ public class HttpConnector implements Connector {
         PortSettings settings = request.settings();
         URI url = UrlTemplate.parse(settings.require("url")).render(request.event());
         HttpRequest.Builder http = HttpRequest.newBuilder(url)
+                .version(version(settings))
                 .timeout(settings.duration("timeout", Duration.ofSeconds(10)))
                 .header("Content-Type", settings.get("content-type", "application/json"))
                 .header("Idempotency-Key", request.idempotencyKey())

@@ -9,7 +9,10 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.quarkus.security.ForbiddenException;
+
 import dev.switchboard.ingest.Problem;
+import dev.switchboard.ops.web.AuthenticationProblems;
 
 /** Every error of the API is {@code application/problem+json}, never a stack trace. */
 public class ProblemMapper {
@@ -35,6 +38,15 @@ public class ProblemMapper {
                 : Response.Status.fromStatusCode(status).getReasonPhrase();
         return problem(new Problem(status, title.toLowerCase().replace(' ', '-'), title,
                 status == 404 ? "No such resource" : error.getMessage()), uri);
+    }
+
+    /**
+     * A role refused by {@code @RolesAllowed}, in the API and in the dashboard's forms (Quarkus would
+     * answer an empty 403).
+     */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException refused, UriInfo uri) {
+        return problem(AuthenticationProblems.forbidden(), uri);
     }
 
     static Problem badRequest(String detail) {

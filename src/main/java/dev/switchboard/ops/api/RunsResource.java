@@ -35,23 +35,36 @@ public class RunsResource {
     @Inject
     RunOperations operations;
 
+    /**
+     * A run. {@code attempts} are those of its current retry budget, counted against
+     * {@code maxAttempts}: a replay starts a fresh one, so they start again from 0; {@code replays}
+     * says how often that happened and {@code totalAttempts} counts every attempt ever made.
+     */
     public record RunView(UUID id, UUID event, String rule, String action, String port, String operation,
-            RunState state, int attempts, int maxAttempts, OffsetDateTime nextAttemptAt, String lastError,
-            OffsetDateTime unboundSince, OffsetDateTime createdAt, OffsetDateTime updatedAt, String body) {
+            RunState state, int attempts, int maxAttempts, int replays, int totalAttempts,
+            OffsetDateTime nextAttemptAt, String lastError, OffsetDateTime unboundSince, OffsetDateTime createdAt,
+            OffsetDateTime updatedAt, String body) {
 
         public static RunView of(ActionRun run) {
             return new RunView(run.id, run.eventId, run.ruleId, run.actionId, run.port, run.operation, run.state,
-                    run.attempts, run.maxAttempts, run.nextAttemptAt, run.lastError,
-                    run.state == RunState.PENDING ? run.unboundSince : null, run.createdAt, run.updatedAt, run.body);
+                    run.attemptsOfBudget(), run.maxAttempts, run.replays(), run.attempts, run.nextAttemptAt,
+                    run.lastError, run.state == RunState.PENDING ? run.unboundSince : null, run.createdAt,
+                    run.updatedAt, run.body);
         }
     }
 
-    public record AttemptView(int attempt, OffsetDateTime startedAt, long durationMs, String outcome,
-            String errorClass, String errorMessage, Integer downstreamStatus, String responseExcerpt) {
+    /**
+     * One attempt: {@code attempt} numbers every attempt of the run, {@code replay} is the budget it
+     * counted against (0 the first, n the n-th replay's) and {@code attemptOfReplay} its number there.
+     */
+    public record AttemptView(int attempt, int replay, int attemptOfReplay, OffsetDateTime startedAt,
+            long durationMs, String outcome, String errorClass, String errorMessage, Integer downstreamStatus,
+            String responseExcerpt) {
 
-        static AttemptView of(ActionAttempt attempt) {
-            return new AttemptView(attempt.attempt, attempt.startedAt, attempt.durationMs, attempt.outcome,
-                    attempt.errorClass, attempt.errorMessage, attempt.downstreamStatus, attempt.responseExcerpt);
+        static AttemptView of(ActionRun run, ActionAttempt attempt) {
+            return new AttemptView(attempt.attempt, run.replayOf(attempt.attempt), run.attemptOfBudget(attempt.attempt),
+                    attempt.startedAt, attempt.durationMs, attempt.outcome, attempt.errorClass, attempt.errorMessage,
+                    attempt.downstreamStatus, attempt.responseExcerpt);
         }
     }
 
@@ -79,7 +92,12 @@ public class RunsResource {
     public RunDetail get(@PathParam("id") String id) {
         UUID run = uuid(id);
         ActionRun found = operations.get(run).orElseThrow(() -> ProblemMapper.notFound("No run " + id));
-        return new RunDetail(RunView.of(found), operations.attempts(run).stream().map(AttemptView::of).toList());
+        return new RunDetail(RunView.of(found), attempts(found));
+    }
+
+    /** The run's attempts, oldest first, each with the budget it counted against. */
+    public List<AttemptView> attempts(ActionRun run) {
+        return operations.attempts(run.id).stream().map(attempt -> AttemptView.of(run, attempt)).toList();
     }
 
     @RolesAllowed(Roles.OPERATOR)

@@ -34,7 +34,8 @@ import dev.switchboard.ops.api.EventsResource;
 import dev.switchboard.ops.api.Roles;
 import dev.switchboard.ops.api.RulesResource;
 import dev.switchboard.ops.api.RunsResource;
-import dev.switchboard.runs.ActionAttempt;
+import dev.switchboard.rules.RuleLoadError;
+import dev.switchboard.rules.RuleRepository;
 import dev.switchboard.runs.RunOperations;
 import dev.switchboard.runs.RunState;
 
@@ -55,13 +56,13 @@ public class DashboardResource {
     static class Templates {
         static native TemplateInstance overview(DashboardData.Totals totals, String chart, String bySource,
                 String byPort, List<HealthTables.SourceRow> sources, List<HealthTables.PortRow> ports,
-                List<Incidents.Incident> incidents);
+                List<Incidents.Incident> incidents, List<RuleLoadError> rejected);
 
         static native TemplateInstance events(EventsResource.EventList events, String source, String type,
                 String state, String q, int newer, int older);
 
         static native TemplateInstance event(EventsResource.EventDetail detail, String payload,
-                Map<UUID, List<ActionAttempt>> attempts);
+                Map<UUID, List<RunsResource.AttemptView>> attempts);
 
         static native TemplateInstance dead(List<RunsResource.RunView> runs, long total, boolean operator,
                 String message);
@@ -91,6 +92,12 @@ public class DashboardResource {
     RunOperations runs;
 
     @Inject
+    RunsResource runsApi;
+
+    @Inject
+    RuleRepository repository;
+
+    @Inject
     SecurityIdentity identity;
 
     @Inject
@@ -102,7 +109,7 @@ public class DashboardResource {
                 JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
                 JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
                 JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), health.sources(), health.ports(),
-                incidents.open());
+                incidents.open(), repository.errors());
     }
 
     @GET
@@ -120,8 +127,8 @@ public class DashboardResource {
     @Path("events/{id}")
     public TemplateInstance event(@PathParam("id") String id) throws java.io.IOException {
         EventsResource.EventDetail detail = events.get(id);
-        Map<UUID, List<ActionAttempt>> attempts = detail.runs().stream()
-                .collect(Collectors.toMap(RunsResource.RunView::id, run -> runs.attempts(run.id())));
+        Map<UUID, List<RunsResource.AttemptView>> attempts = detail.runs().stream().collect(Collectors.toMap(
+                RunsResource.RunView::id, run -> runsApi.attempts(runs.get(run.id()).orElseThrow())));
         return Templates.event(detail, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(detail.envelope()),
                 attempts);
     }

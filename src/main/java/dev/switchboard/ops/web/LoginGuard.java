@@ -2,6 +2,7 @@ package dev.switchboard.ops.web;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -90,12 +91,9 @@ public class LoginGuard implements IdentityProvider<UsernamePasswordAuthenticati
     }
 
     private void answerThrottled(RoutingContext context) {
-        Throwable failure = context.failure();
-        while (failure != null && !(failure instanceof Throttled) && failure.getCause() != failure) {
-            failure = failure.getCause();
-        }
-        if (failure instanceof Throttled throttled && !context.response().ended()) {
-            long seconds = Math.max(1, (throttled.retryAfter.toMillis() + 999) / 1000);
+        Optional<Throttled> throttled = Refusals.causeOf(context.failure(), Throttled.class);
+        if (throttled.isPresent() && !context.response().ended()) {
+            long seconds = Math.max(1, (throttled.get().retryAfter.toMillis() + 999) / 1000);
             Refusals.refuse(context, new Problem(429, "too-many-sign-ins", "Too many failed sign-ins",
                     "Too many failed sign-ins from this client or for this user; try again in " + seconds + " s",
                     Map.of("Retry-After", Long.toString(seconds))));

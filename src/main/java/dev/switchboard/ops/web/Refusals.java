@@ -1,5 +1,7 @@
 package dev.switchboard.ops.web;
 
+import java.util.Optional;
+
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -23,6 +25,16 @@ final class Refusals {
     /** GET, HEAD and OPTIONS change nothing, here as everywhere in the hub. */
     static boolean changesState(HttpMethod method) {
         return !(method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS));
+    }
+
+    /** {@code failure} itself or the first of its causes that is a {@code type}. */
+    static <T extends Throwable> Optional<T> causeOf(Throwable failure, Class<T> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return Optional.of(type.cast(cause));
+            }
+        }
+        return Optional.empty();
     }
 
     static void refuse(RoutingContext context, Problem problem) {
