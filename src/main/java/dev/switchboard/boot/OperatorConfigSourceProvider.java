@@ -73,4 +73,24 @@ public class OperatorConfigSourceProvider implements ConfigSourceProvider {
             throw new UncheckedIOException("Cannot read " + file, e);
         }
     }
+
+    /**
+     * The line of the operator's file that sets {@code key} (1-based), for an error to point at;
+     * 0 when it is not set there (a default, or set elsewhere such as in the environment).
+     */
+    public static int lineOf(String key) {
+        try {
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(file());
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.startsWith(key) && (line.length() == key.length()
+                        || "=: \t".indexOf(line.charAt(key.length())) >= 0)) {
+                    return i + 1;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // No file to point into: the message names the setting anyway.
+        }
+        return 0;
+    }
 }

@@ -25,6 +25,7 @@ import dev.switchboard.core.Connector;
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.PortSettings;
 import dev.switchboard.core.RetryPolicy;
+import dev.switchboard.core.Suggestions;
 
 /**
  * The ports as currently bound. Read from the configuration on disk at every reload, so that
@@ -76,16 +77,29 @@ public class PortBindings {
         Map<String, Map<String, String>> settingsByPort = new TreeMap<>();
         config.getConfigMapping(PortsConfig.class).ports()
                 .forEach((port, values) -> settingsByPort.put(port, new HashMap<>(values)));
-        List<String> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         Map<String, PortBinding> loaded = new TreeMap<>();
         settingsByPort.forEach((port, values) -> {
             try {
                 loaded.put(port, bind(port, values));
+            } catch (UnknownSetting e) {
+                problems.add(new Problem(e.setting(), "Port '" + port + "': " + e.getMessage()));
             } catch (IllegalArgumentException e) {
-                problems.add("Port '" + port + "': " + e.getMessage());
+                // Where the port is bound: its connector line says which port, even when a setting is missing.
+                problems.add(new Problem("switchboard.ports." + port + ".connector", "Port '" + port + "': "
+                        + e.getMessage()));
             }
         });
         return new Reading(Map.copyOf(loaded), List.copyOf(problems));
+    }
+
+    /** What is wrong with a binding, and the setting of the operator's file it is about. */
+    public record Problem(String setting, String message) {
+
+        @Override
+        public String toString() {
+            return message;
+        }
     }
 
     /** Puts bindings read without problems in force. */
@@ -94,10 +108,42 @@ public class PortBindings {
     }
 
     /** Bindings as read from disk, and the problems that keep them from being installed. */
-    public record Reading(Map<String, PortBinding> bindings, List<String> problems) {
+    public record Reading(Map<String, PortBinding> bindings, List<Problem> problems) {
 
         public Set<String> names() {
             return bindings.keySet();
+        }
+    }
+
+    /** What every port may set, whatever its connector. */
+    static final Set<String> COMMON_SETTINGS = Set.of("timeout", "retry.max-attempts", "retry.initial-delay",
+            "retry.max-delay");
+
+    private static void unknownSettings(String port, String connector, Set<String> keys, Set<String> known) {
+        Set<String> names = new java.util.TreeSet<>(known);
+        names.addAll(COMMON_SETTINGS);
+        for (String key : new java.util.TreeSet<>(keys)) {
+            boolean listed = names.contains(key) || names.stream().anyMatch(name -> name.endsWith(".*")
+                    && key.startsWith(name.substring(0, name.length() - 1)) && key.length() > name.length() - 1);
+            if (!listed) {
+                throw new UnknownSetting("switchboard.ports." + port + "." + key, "unknown setting '" + key
+                        + "' for the " + connector + " connector" + Suggestions.hint(key, names) + "; it takes "
+                        + String.join(", ", names));
+            }
+        }
+    }
+
+    /** A setting the port's connector does not take; names the setting, so its line can be found. */
+    public static class UnknownSetting extends IllegalArgumentException {
+        private final String setting;
+
+        UnknownSetting(String setting, String message) {
+            super(message);
+            this.setting = setting;
+        }
+
+        public String setting() {
+            return setting;
         }
     }
 
@@ -111,6 +157,7 @@ public class PortBindings {
             throw new IllegalArgumentException("no connector named '" + connectorName + "'");
         }
         Connector connector = selected.get();
+        connector.settingNames().ifPresent(known -> unknownSettings(port, connectorName.trim(), values.keySet(), known));
         PortSettings settings = new PortSettings(port, Map.copyOf(values));
         connector.validate(settings);
         settings.get("timeout").map(Durations::parse).filter(timeout -> timeout.compareTo(claimTimeout) >= 0)

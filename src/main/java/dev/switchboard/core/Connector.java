@@ -29,6 +29,17 @@ public interface Connector {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The settings a port bound to this connector may have, besides those every port has
+     * ({@code connector}, {@code timeout}, {@code retry.*}); a name ending in {@code .*} stands for
+     * all under it. Any other is refused when the binding loads, with the closest known name, so a
+     * typo ({@code ulr}) is not silently ignored. Empty: not checked (a project's connector may
+     * say nothing).
+     */
+    default java.util.Optional<java.util.Set<String>> settingNames() {
+        return java.util.Optional.empty();
+    }
+
     /** Checks a port's settings when they are loaded; throw IllegalArgumentException naming the problem. */
     default void validate(PortSettings settings) {
     }

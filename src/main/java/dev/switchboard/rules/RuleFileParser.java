@@ -22,6 +22,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import dev.switchboard.core.Durations;
+import dev.switchboard.core.Suggestions;
 import dev.switchboard.core.Template;
 
 /**
@@ -96,7 +97,8 @@ final class RuleFileParser {
         List<String> require = keys.containsKey("require") ? scalars(keys.get("require"), "require") : List.of();
         Node requireNode = keys.get("require");
         require.stream().filter(model -> !models.contains(model)).forEach(model -> error(line(requireNode),
-                "unknown model '" + model + "' (no rules/models/" + model + ".sql)"));
+                "unknown model '" + model + "'" + Suggestions.hint(model, models) + " (no rules/models/" + model
+                        + ".sql)"));
         List<RuleAction> actions = new ArrayList<>();
         if (!keys.containsKey("actions")) {
             error(line(node), "a rule needs 'actions'");
@@ -126,8 +128,8 @@ final class RuleFileParser {
         String id = requiredScalar(keys, "id", node);
         String port = requiredScalar(keys, "port", node);
         if (port != null && !ports.contains(port)) {
-            error(line(keys.get("port")), "unknown port '" + port + "' (bind it with switchboard.ports." + port
-                    + ".connector)");
+            error(line(keys.get("port")), "unknown port '" + port + "'" + Suggestions.hint(port, ports)
+                    + " (bind it with switchboard.ports." + port + ".connector)");
         }
         Optional<String> operation = Optional.ofNullable(keys.get("operation")).map(n -> scalar(n, "operation"));
         Template body = keys.containsKey("body") ? compile(keys.get("body"), Template::parse) : Template.parse(DEFAULT_BODY);
@@ -185,7 +187,8 @@ final class RuleFileParser {
         for (NodeTuple tuple : mapping.getValue()) {
             String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : null;
             if (key == null || !allowed.contains(key)) {
-                error(line(tuple.getKeyNode()), "unknown key '" + key + "' in " + what + " (allowed: "
+                error(line(tuple.getKeyNode()), "unknown key '" + key + "' in " + what
+                        + (key == null ? "" : Suggestions.hint(key, allowed)) + " (allowed: "
                         + String.join(", ", allowed.stream().sorted().toList()) + ")");
             } else if (keys.put(key, tuple.getValueNode()) != null) {
                 error(line(tuple.getKeyNode()), "key '" + key + "' appears twice in " + what);

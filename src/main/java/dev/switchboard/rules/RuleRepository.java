@@ -86,8 +86,9 @@ public class RuleRepository {
         fingerprint = fingerprint();
         List<RuleLoadError> problems = new ArrayList<>();
         PortBindings.Reading bindings = ports.read();
-        bindings.problems().forEach(problem -> problems.add(
-                new RuleLoadError(OperatorConfigSourceProvider.file().toString(), 0, problem)));
+        bindings.problems().forEach(problem -> problems.add(new RuleLoadError(
+                OperatorConfigSourceProvider.file().toString(), OperatorConfigSourceProvider.lineOf(problem.setting()),
+                problem.message())));
         RuleSet loaded = RuleSet.EMPTY;
         if (problems.isEmpty()) {
             RuleFolder.Reading reading = read(dir(), bindings.names());

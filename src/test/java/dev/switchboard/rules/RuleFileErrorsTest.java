@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.support.HubTestProfile;
@@ -119,6 +120,43 @@ class RuleFileErrorsTest {
     void unknownPort() {
         assertError(rejected("rules:\n  - id: x\n    on: a\n    actions:\n      - id: a\n        port: fax\n"),
                 6, "unknown port 'fax'");
+    }
+
+    @Test
+    void aMistypedPortKeyOrModelIsNamedWithTheClosestKnownOne() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    actions:\n      - id: a\n        port: audt\n"),
+                6, "unknown port 'audt' (did you mean 'audit'?)");
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    requires: [always]\n    actions: [{id: a, port: audit}]\n"),
+                4, "unknown key 'requires' in a rule (did you mean 'require'?)");
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    require: [alwyas]\n    actions: [{id: a, port: audit}]\n"),
+                4, "unknown model 'alwyas' (did you mean 'always'?)");
+        // Nothing close: no guess.
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    actions:\n      - id: a\n        port: fax\n"),
+                6, "unknown port 'fax' (bind it");
+    }
+
+    /**
+     * A port setting its connector does not take stops the reload, at its line in the operator's
+     * file, with the closest setting that connector knows; the bindings before stay in force.
+     */
+    @Test
+    void aMistypedPortSettingIsRefusedAtItsLineWithTheClosestKnownSetting() throws java.io.IOException {
+        Workspace.bindPort("typo-sink", Map.of("connector", "http", "ulr", "http://127.0.0.1:9/x"));
+        try {
+            List<RuleLoadError> errors = repository.reload();
+            assertEquals(1, errors.size(), errors.toString());
+            RuleLoadError error = errors.get(0);
+            assertTrue(error.file().endsWith("application.properties"), error.toString());
+            assertTrue(error.reason().startsWith("Port 'typo-sink': unknown setting 'ulr' for the http connector (did you "
+                    + "mean 'url'?); it takes "), error.toString());
+            assertTrue(error.line() > 0, "the line of switchboard.ports.typo-sink.ulr: " + error);
+            String line = java.nio.file.Files.readAllLines(OperatorConfigSourceProvider.file()).get(error.line() - 1);
+            assertTrue(line.startsWith("switchboard.ports.typo-sink.ulr"), line);
+            assertSame(lastGood, repository.current(), "the last valid set stays in force");
+        } finally {
+            Workspace.unbindPort("typo-sink");
+            repository.reload();
+        }
     }
 
     @Test

@@ -36,6 +36,11 @@ import dev.switchboard.core.PortSettings;
 @Named("http")
 public class HttpConnector implements Connector {
 
+    @Override
+    public Optional<Set<String>> settingNames() {
+        return Optional.of(Set.of("url", "method", "headers.*", "auth", "username", "password", "token", "content-type", "http-version"));
+    }
+
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "DELETE", "GET");
 
     private final HttpClient client = HttpClient.newBuilder()

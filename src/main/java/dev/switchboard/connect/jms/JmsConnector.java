@@ -1,5 +1,7 @@
 package dev.switchboard.connect.jms;
 
+import java.util.Set;
+import java.util.Optional;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +25,11 @@ import dev.switchboard.core.PortSettings;
 @ApplicationScoped
 @Named("jms")
 public class JmsConnector implements Connector {
+
+    @Override
+    public Optional<Set<String>> settingNames() {
+        return Optional.of(Set.of("address"));
+    }
 
     @Inject
     ProducerTemplate producer;

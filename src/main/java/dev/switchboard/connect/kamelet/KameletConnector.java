@@ -1,5 +1,7 @@
 package dev.switchboard.connect.kamelet;
 
+import java.util.Set;
+import java.util.Optional;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -24,6 +26,11 @@ import dev.switchboard.core.PortSettings;
 @ApplicationScoped
 @Named("kamelet")
 public class KameletConnector implements Connector {
+
+    @Override
+    public Optional<Set<String>> settingNames() {
+        return Optional.of(Set.of("kamelet", "properties.*"));
+    }
 
     @Inject
     ProducerTemplate producer;

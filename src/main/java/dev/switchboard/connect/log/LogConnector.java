@@ -1,5 +1,7 @@
 package dev.switchboard.connect.log;
 
+import java.util.Set;
+import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
@@ -13,6 +15,11 @@ import dev.switchboard.core.Delivery;
 @ApplicationScoped
 @Named("log")
 public class LogConnector implements Connector {
+
+    @Override
+    public Optional<Set<String>> settingNames() {
+        return Optional.of(Set.of());
+    }
 
     @Override
     public Delivery deliver(ActionRequest request) {

@@ -1,5 +1,7 @@
 package dev.switchboard.connect.mail;
 
+import java.util.Set;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +31,11 @@ import dev.switchboard.core.Template;
 @ApplicationScoped
 @Named("mail")
 public class MailConnector implements Connector {
+
+    @Override
+    public Optional<Set<String>> settingNames() {
+        return Optional.of(Set.of("host", "port", "protocol", "from", "to", "cc", "bcc", "subject", "username", "password", "content-type"));
+    }
 
     @Inject
     ProducerTemplate producer;

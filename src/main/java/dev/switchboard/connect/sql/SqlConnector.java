@@ -1,5 +1,6 @@
 package dev.switchboard.connect.sql;
 
+import java.util.Set;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -30,6 +31,11 @@ import dev.switchboard.core.PortSettings;
 @ApplicationScoped
 @Named("sql")
 public class SqlConnector implements Connector {
+
+    @Override
+    public Optional<Set<String>> settingNames() {
+        return Optional.of(Set.of("statement", "datasource"));
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
