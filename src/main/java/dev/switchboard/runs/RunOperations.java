@@ -1,5 +1,7 @@
 package dev.switchboard.runs;
 
+import java.util.EnumMap;
+import java.util.Collection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +42,27 @@ public class RunOperations {
 
     /** Runs matching every filter given, newest change first. */
     @Transactional
+    /**
+     * How many runs each event has in each state: an event PROCESSED by its rules may still have a
+     * DEAD run, and a list of events should say so.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<UUID, Map<RunState, Long>> statesByEvent(Collection<UUID> events) {
+        Map<UUID, Map<RunState, Long>> states = new HashMap<>();
+        if (events.isEmpty()) {
+            return states;
+        }
+        List<Object[]> rows = entityManager.createNativeQuery(
+                "select event_id, state, count(*) from action_run where event_id = any (cast(:events as uuid[]))"
+                        + " group by event_id, state")
+                .setParameter("events", events.stream().map(UUID::toString).toArray(String[]::new)).getResultList();
+        for (Object[] row : rows) {
+            states.computeIfAbsent((UUID) row[0], event -> new EnumMap<>(RunState.class))
+                    .put(RunState.valueOf((String) row[1]), ((Number) row[2]).longValue());
+        }
+        return states;
+    }
+
     public RunPage find(Filter filter, int page, int size) {
         List<String> where = new ArrayList<>();
         Map<String, Object> parameters = new HashMap<>();

@@ -172,8 +172,12 @@ class DashboardBrowserTest {
         browser.get(base + "ui/events?q=" + marker);
         screenshot("events");
         assertFitsTheWindow();
+        // Its rules did their part (PROCESSED), but its action died: the list says so.
+        String row = browser.findElement(By.cssSelector("#events tr:nth-child(2)")).getText();
+        assertTrue(row.contains("PROCESSED · 1 dead run(s)"), row);
         browser.findElement(By.cssSelector("#events a")).click();
         waiting().until(ExpectedConditions.titleContains("Event"));
+        assertTrue(browser.findElement(By.id("event-state")).getText().contains("1 dead run(s)"));
         String page = browser.findElement(By.id("run-" + run)).getText();
         assertTrue(page.contains("DEAD"), page);
         assertTrue(page.contains("400"), page);

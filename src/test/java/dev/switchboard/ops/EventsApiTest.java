@@ -53,8 +53,24 @@ class EventsApiTest {
                     when: "jq:.data.total > 10"
                     require: [big_order]
                     actions: [{id: record, port: audit, body: '{"size": "{{models.big_order.size}}", "n": {{data.total}}}'}]
+                  - id: cannot-render
+                    on: eventsapi.dead-run
+                    actions: [{id: record, port: audit, body: '{{data.absent}}'}]
                 """);
         assertEquals(List.of(), repository.reload());
+    }
+
+    /** The rules did their part (PROCESSED), but an action died: the list and the event page say so. */
+    @Test
+    void anEventWhoseRunIsDeadShowsItInTheListAndOnItsPage() {
+        UUID event = Events.post("eventsapi.dead-run", "");
+        Events.awaitRuns(dataSource, event, java.time.Duration.ofSeconds(20), dev.switchboard.runs.RunState.DEAD);
+        given().queryParam("type", "eventsapi.dead-run").get("/api/events").then().statusCode(200)
+                .body("items.find { it.id == '" + event + "' }.state", equalTo("PROCESSED"))
+                .body("items.find { it.id == '" + event + "' }.dead", equalTo(true))
+                .body("items.find { it.id == '" + event + "' }.runs.DEAD", equalTo(1));
+        given().get("/api/events/" + event).then().body("event.dead", equalTo(true));
+        // The dashboard's list and event page: DashboardBrowserTest.
     }
 
     @Test

@@ -42,6 +42,7 @@ import dev.switchboard.runs.EventRecord;
 import dev.switchboard.runs.EventState;
 import dev.switchboard.runs.Reprocessing;
 import dev.switchboard.runs.RunOperations;
+import dev.switchboard.runs.RunState;
 
 /**
  * Events: filter and page through them, one with its payload and runs, a dry run of the rules,
@@ -75,12 +76,19 @@ public class EventsResource {
     private static final Set<String> REPROCESS_FIELDS = Set.of("source", "type", "state", "from", "to", "after",
             "limit");
 
+    /**
+     * An event as listed. {@code state} is what the rules made of it; {@code runs} counts its action
+     * runs by state, so that an event PROCESSED with a DEAD run shows it ({@code dead}).
+     */
     public record EventView(UUID id, String source, String type, String subject, String deliveryId, String state,
-            OffsetDateTime receivedAt, OffsetDateTime processedAt) {
+            OffsetDateTime receivedAt, OffsetDateTime processedAt, Map<String, Long> runs, boolean dead) {
 
-        static EventView of(EventRecord event) {
+        static EventView of(EventRecord event, Map<RunState, Long> runStates) {
+            Map<String, Long> runs = new java.util.TreeMap<>();
+            runStates.forEach((runState, count) -> runs.put(runState.name(), count));
             return new EventView(event.id, event.source, event.type, event.subject, event.deliveryId,
-                    event.state.name(), event.receivedAt, event.processedAt);
+                    event.state.name(), event.receivedAt, event.processedAt, runs,
+                    runStates.getOrDefault(RunState.DEAD, 0L) > 0);
         }
     }
 
@@ -121,7 +129,9 @@ public class EventsResource {
             count.setParameter(i + 1, values.get(i));
         }
         List<EventRecord> found = query.getResultList();
-        return new EventList(found.stream().map(EventView::of).toList(), page, size,
+        Map<UUID, Map<RunState, Long>> runStates = runs.statesByEvent(found.stream().map(event -> event.id).toList());
+        return new EventList(found.stream().map(event -> EventView.of(event, runStates.getOrDefault(event.id, Map.of())))
+                .toList(), page, size,
                 ((Number) count.getSingleResult()).longValue());
     }
 
@@ -139,7 +149,8 @@ public class EventsResource {
         Object[] extra = (Object[]) row.get(0);
         List<String> matched = extra[0] == null || extra[0].toString().isEmpty() ? List.of()
                 : List.of(extra[0].toString().split("\n"));
-        return new EventDetail(EventView.of(found), JSON.readTree(found.envelope), matched, (String) extra[1],
+        return new EventDetail(EventView.of(found, runs.statesByEvent(List.of(event)).getOrDefault(event, Map.of())),
+                JSON.readTree(found.envelope), matched, (String) extra[1],
                 runs.find(new RunOperations.Filter(Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.of(event)), 0, RunsResource.MAX_PAGE_SIZE).runs().stream()
                         .map(RunsResource.RunView::of).toList());
