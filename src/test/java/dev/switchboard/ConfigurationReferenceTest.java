@@ -1,0 +1,181 @@
+package dev.switchboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
+
+/**
+ * Every {@code switchboard.*} property that a typed config mapping declares has a row in the
+ * configuration reference, {@code docs/configuration.md}. The mappings are found by scanning the
+ * sources for {@code @ConfigMapping}; their properties are read by reflection over the interfaces,
+ * named as SmallRye names them: a method in kebab-case, {@code @WithName} instead, nothing for
+ * {@code @WithParentName}, and a {@code <name>} segment for each key of a {@code Map}. A
+ * placeholder of the reference ({@code <name>}, {@code <stage>}) stands for any one segment.
+ */
+class ConfigurationReferenceTest {
+
+    private static final Path SOURCES = Path.of("src/main/java");
+    private static final Path REFERENCE = Path.of("docs/configuration.md");
+    private static final Pattern MAPPING = Pattern.compile(
+            "@ConfigMapping\\(\\s*prefix\\s*=\\s*\"switchboard[^\"]*\"[^)]*\\)\\s*(?:public\\s+)?interface\\s+(\\w+)");
+    private static final Pattern TOP_LEVEL = Pattern.compile("^(?:public\\s+)?(?:final\\s+)?(?:class|interface|record|enum)\\s+(\\w+)",
+            Pattern.MULTILINE);
+    private static final Pattern CODE = Pattern.compile("`([^`]+)`");
+    private static final String ANY = "<>";
+
+    @Test
+    void everySwitchboardSettingOfTheConfigMappingsIsInTheReference() {
+        Set<String> declared = new TreeSet<>();
+        for (Class<?> mapping : mappings()) {
+            collect(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping, declared);
+        }
+        assertFalse(declared.isEmpty(), "no switchboard.* config mapping found under " + SOURCES);
+
+        List<String[]> documented = documented();
+        List<String> missing = new ArrayList<>();
+        for (String property : declared) {
+            if (documented.stream().noneMatch(row -> matches(row, property.split("\\.")))) {
+                missing.add(property.replace(ANY, "<name>"));
+            }
+        }
+        assertEquals(List.of(), missing, "switchboard.* properties of the config mappings without a row in "
+                + REFERENCE + " (placeholders written as <name>)");
+    }
+
+    /** The interfaces annotated {@code @ConfigMapping(prefix = "switchboard…")}, top-level or nested. */
+    private static List<Class<?>> mappings() {
+        List<Class<?>> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String source = Files.readString(file);
+                Matcher mapping = MAPPING.matcher(source);
+                while (mapping.find()) {
+                    String packageName = SOURCES.relativize(file.getParent()).toString().replace('/', '.');
+                    String fileClass = file.getFileName().toString().replace(".java", "");
+                    String name = mapping.group(1);
+                    String binary = packageName + "." + (name.equals(fileClass) ? name : outer(source, fileClass) + "$" + name);
+                    found.add(Class.forName(binary, false, ConfigurationReferenceTest.class.getClassLoader()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError("a config mapping found in the sources is not on the classpath: " + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    /** The top-level type of a file, which a mapping nested one level deep belongs to. */
+    private static String outer(String source, String fileClass) {
+        Matcher top = TOP_LEVEL.matcher(source);
+        return top.find() ? top.group(1) : fileClass;
+    }
+
+    private static void collect(String prefix, Class<?> group, Set<String> into) {
+        for (Method method : group.getMethods()) {
+            if (method.isDefault() || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0) {
+                continue;
+            }
+            String name = prefix;
+            if (!method.isAnnotationPresent(WithParentName.class)) {
+                WithName withName = method.getAnnotation(WithName.class);
+                name = prefix + "." + (withName != null ? withName.value() : kebab(method.getName()));
+            }
+            property(name, method.getGenericReturnType(), into);
+        }
+    }
+
+    private static void property(String name, Type type, Set<String> into) {
+        Class<?> raw = raw(type);
+        if (raw == Optional.class) {
+            property(name, argument(type, 0), into);
+        } else if (raw == Map.class) {
+            property(name + "." + ANY, argument(type, 1), into);
+        } else if (raw.isInterface() && raw.getName().startsWith("dev.switchboard.")) {
+            collect(name, raw, into);
+        } else {
+            into.add(name);
+        }
+    }
+
+    private static Class<?> raw(Type type) {
+        return type instanceof ParameterizedType parameterized ? (Class<?>) parameterized.getRawType() : (Class<?>) type;
+    }
+
+    private static Type argument(Type type, int index) {
+        return ((ParameterizedType) type).getActualTypeArguments()[index];
+    }
+
+    private static String kebab(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+    }
+
+    /**
+     * The property names in the first cell of each table row of the reference, split into
+     * segments, placeholders as {@link #ANY}. A cell may shorten siblings as
+     * {@code `switchboard.retention.interval` / `batch`}: each further name replaces the last segment.
+     */
+    private static List<String[]> documented() {
+        List<String[]> rows = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(REFERENCE)) {
+                if (!line.startsWith("| `")) {
+                    continue;
+                }
+                String cell = line.substring(1, line.indexOf('|', 1));
+                Matcher code = CODE.matcher(cell);
+                String full = null;
+                while (code.find()) {
+                    String name = code.group(1).replaceAll("<[^>]+>", ANY);
+                    if (name.startsWith("switchboard.")) {
+                        full = name;
+                    } else if (full != null && !name.contains(".")) {
+                        name = full.substring(0, full.lastIndexOf('.') + 1) + name;
+                    } else {
+                        continue;
+                    }
+                    rows.add(name.split("\\."));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rows;
+    }
+
+    /** A placeholder of the reference matches any one segment; a name matches only itself. */
+    private static boolean matches(String[] documented, String[] property) {
+        if (documented.length != property.length) {
+            return false;
+        }
+        for (int i = 0; i < documented.length; i++) {
+            if (!documented[i].equals(ANY) && !documented[i].equals(property[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
