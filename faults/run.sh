@@ -6,7 +6,7 @@
 #
 #   faults/run.sh            the long version (5 cycles each, a 75 s sink outage, ~100 deliveries/s);
 #                            its report goes to faults/RESULTS.md
-#   faults/run.sh --short    the short version (2 cycles each), as .ci/run runs it; report in
+#   faults/run.sh --short    the short version (one cycle each), as .ci/run runs it; report in
 #                            target/faults-RESULTS.md
 # Extra -D options are passed on, e.g. -Dfaults.cycles=3 -Dfaults.rate=150 -Dfaults.sink-outage=90
 # -Dfaults.require-self-heal=true. Needs Java 17+; builds the jar first (offline, as the README says).
