@@ -12,6 +12,12 @@ public final class Suggestions {
 
     /** The closest of {@code known} within a couple of edits (fewer for short names); empty when none is. */
     public static Optional<String> closest(String typed, Collection<String> known) {
+        // The last part of a dotted name alone (initial-delay for retry.initial-delay) is no typo by
+        // letters, but it is one by meaning.
+        Optional<String> dotted = known.stream().filter(name -> name.endsWith("." + typed)).findFirst();
+        if (dotted.isPresent()) {
+            return dotted;
+        }
         int allowed = typed.length() <= 4 ? 1 : 2;
         return known.stream().filter(name -> !name.equals(typed))
                 .map(name -> new Object[] {name, distance(typed, name)})

@@ -158,7 +158,7 @@ class UserRoutesTest {
     @Test
     void aRouteCallsAPortAsARunWithRetriesStateAndDeadLetters() {
         Workspace.bindPort("route-sink", Map.of("connector", "http", "url",
-                "http://127.0.0.1:" + sink.port() + "/route-sink", "max-attempts", "2", "initial-delay", "100ms"));
+                "http://127.0.0.1:" + sink.port() + "/route-sink", "retry.max-attempts", "2", "retry.initial-delay", "100ms"));
         Workspace.writeRoute("caller.yaml", """
                 - route:
                     id: test-caller

@@ -153,6 +153,12 @@ class RuleFileErrorsTest {
             String line = java.nio.file.Files.readAllLines(OperatorConfigSourceProvider.file()).get(error.line() - 1);
             assertTrue(line.startsWith("switchboard.ports.typo-sink.ulr"), line);
             assertSame(lastGood, repository.current(), "the last valid set stays in force");
+
+            // Every port's retry settings are under retry.: the bare name is pointed there.
+            Workspace.bindPort("typo-sink", Map.of("connector", "http", "url", "http://127.0.0.1:9/x",
+                    "initial-delay", "1s"));
+            assertTrue(repository.reload().get(0).reason().contains(
+                    "unknown setting 'initial-delay' for the http connector (did you mean 'retry.initial-delay'?)"));
         } finally {
             Workspace.unbindPort("typo-sink");
             repository.reload();

@@ -9,6 +9,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -254,8 +255,9 @@ class ActionRunsTest {
         UUID run = runOf(event);
 
         given().contentType("application/json").post("/api/runs/" + run + "/replay").then().statusCode(200)
-                .body("attempts", equalTo(0)).body("maxAttempts", equalTo(3))
-                .body("replays", equalTo(1)).body("totalAttempts", equalTo(3));
+                // Counted from this replay: none yet, or the first if a worker took it already.
+                .body("attempts", lessThanOrEqualTo(1)).body("maxAttempts", equalTo(3))
+                .body("replays", equalTo(1)).body("totalAttempts", lessThanOrEqualTo(4));
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
         assertEquals(6, requests(type).size(), "three attempts, then three more after the replay");
         given().get("/api/runs/" + run).then().statusCode(200)
