@@ -222,9 +222,8 @@ public class Backtests {
             while (!page.isEmpty() && !job.cancelled.get()) {
                 // The next page is read while this one is judged: the database and the rules overlap.
                 UUID last = page.get(page.size() - 1).id();
-                CompletableFuture<List<EventLog.Stored>> next = CompletableFuture.supplyAsync(() -> events.select(
-                        new EventLog.Selection(selection.states(), selection.source(), selection.type(),
-                                selection.from(), selection.to(), Optional.of(last)), PAGE), reader);
+                CompletableFuture<List<EventLog.Stored>> next = CompletableFuture.supplyAsync(
+                        () -> events.select(selection.startingAfter(Optional.of(last)), PAGE), reader);
                 try (ModelRunner.ReadOnlySession models = this.models.readOnlySession()) {
                     for (EventLog.Stored stored : page) {
                         if (job.cancelled.get()) {

@@ -82,6 +82,11 @@ public class EventLog {
     /** Which stored events to judge again: every filter given, oldest first, after the event {@code after}. */
     public record Selection(List<EventState> states, Optional<String> source, Optional<String> type,
             Optional<OffsetDateTime> from, Optional<OffsetDateTime> to, Optional<UUID> after) {
+
+        /** The same events from a different place: the page after {@code event}, or from the first when empty. */
+        public Selection startingAfter(Optional<UUID> event) {
+            return new Selection(states, source, type, from, to, event);
+        }
     }
 
     /** An event judged again, and the state it had when it was read: it is recorded only if it still has it. */
@@ -191,8 +196,7 @@ public class EventLog {
     /** How many events the selection holds, {@code after} left aside. */
     public long count(Selection selection) {
         List<Object> values = new ArrayList<>();
-        String where = where(new Selection(selection.states(), selection.source(), selection.type(), selection.from(),
-                selection.to(), Optional.empty()), values);
+        String where = where(selection.startingAfter(Optional.empty()), values);
         try {
             return Statements.query(dataSource, "select count(*) from event where " + where, row -> row.getLong(1),
                     values.toArray()).get(0);

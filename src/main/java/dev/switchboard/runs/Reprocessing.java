@@ -134,8 +134,7 @@ public class Reprocessing {
             }
             evaluated += batch.size();
             last = batch.get(batch.size() - 1).id();
-            page = new EventLog.Selection(selection.states(), selection.source(), selection.type(), selection.from(),
-                    selection.to(), Optional.of(last));
+            page = selection.startingAfter(Optional.of(last));
         }
         // The limit was reached: there may be more.
         return summary(evaluated, byState, skipped, created, last);

@@ -183,8 +183,7 @@ public class EventsResource {
                     output.write('\n');
                 }
                 output.flush();
-                page = eventLog.select(new EventLog.Selection(selection.states(), selection.source(), selection.type(),
-                        selection.from(), selection.to(), Optional.of(page.get(page.size() - 1).id())), EXPORT_PAGE);
+                page = eventLog.select(selection.startingAfter(Optional.of(page.get(page.size() - 1).id())), EXPORT_PAGE);
             }
         };
     }
