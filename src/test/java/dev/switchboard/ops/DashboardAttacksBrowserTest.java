@@ -89,11 +89,7 @@ class DashboardAttacksBrowserTest {
     }
 
     void signIn() {
-        browser.get(base + "ui");
-        waiting().until(ExpectedConditions.urlContains("/login.html"));
-        browser.findElement(By.id("username")).sendKeys(HubTestProfile.OPERATOR);
-        browser.findElement(By.id("password")).sendKeys(HubTestProfile.PASSWORD);
-        browser.findElement(By.id("sign-in")).click();
+        Chromium.signIn(browser, base + "ui", HubTestProfile.OPERATOR, HubTestProfile.PASSWORD);
         waiting().until(ExpectedConditions.titleContains("Overview"));
     }
 

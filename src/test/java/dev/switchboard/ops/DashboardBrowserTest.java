@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -62,8 +57,6 @@ import dev.switchboard.support.Workspace;
 @TestProfile(HubTestProfile.class)
 class DashboardBrowserTest {
 
-    static final Path SCREENSHOTS = Path.of("target/screenshots");
-
     static WireMockServer crm;
 
     @TestHTTPResource("/")
@@ -92,7 +85,6 @@ class DashboardBrowserTest {
     void startBrowser() throws IOException {
         // A plain machine skips it; CI (.ci/run) sets SWITCHBOARD_REQUIRE_BROWSER so that a missing browser fails.
         browser = Chromium.start();
-        Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterEach
@@ -102,9 +94,8 @@ class DashboardBrowserTest {
         }
     }
 
-    void screenshot(String name) throws IOException {
-        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    void screenshot(String name) {
+        Chromium.screenshot(browser, name);
     }
 
     Object javascript(String script) {
@@ -153,11 +144,7 @@ class DashboardBrowserTest {
         String lost = deadRunOf(Events.post("dashboard.lost", "")); // its body cannot be rendered
 
         // Sign in.
-        browser.get(base + "ui");
-        waiting().until(ExpectedConditions.urlContains("/login.html"));
-        browser.findElement(By.id("username")).sendKeys(HubTestProfile.OPERATOR);
-        browser.findElement(By.id("password")).sendKeys(HubTestProfile.PASSWORD);
-        browser.findElement(By.id("sign-in")).click();
+        Chromium.signIn(browser, base + "ui", HubTestProfile.OPERATOR, HubTestProfile.PASSWORD);
         waiting().until(ExpectedConditions.titleContains("Overview"));
         assertTrue(Integer.parseInt(browser.findElement(By.id("dead-count")).getText()) >= 1);
         Map<String, Number> charted = chartTotals();
