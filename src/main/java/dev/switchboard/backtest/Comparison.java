@@ -118,19 +118,27 @@ public final class Comparison {
      * that fails, even for a moment, fails this event's judgement: a backtest does not wait and retry.
      */
     public void judge(String envelope, RuleEvaluator.Models models) {
-        CloudEvent event;
-        EventDocument document;
+        read(envelope).ifPresent(read -> {
+            // A rule change usually touches a few rules: the rest are judged once and count for both sides.
+            Evaluation common = evaluate(shared, read.event(), read.document(), models);
+            add(read.event().getId(), read.document(),
+                    merge(common, evaluate(changedBefore, read.event(), read.document(), models)),
+                    merge(common, evaluate(changedAfter, read.event(), read.document(), models)));
+        });
+    }
+
+    private record Read(CloudEvent event, EventDocument document) {
+    }
+
+    /** The envelope as rules see it; empty, and counted, when it is not a CloudEvent at all. */
+    private Optional<Read> read(String envelope) {
         try {
-            event = Envelopes.deserialize(envelope.getBytes(StandardCharsets.UTF_8));
-            document = EventDocument.of(event);
+            CloudEvent event = Envelopes.deserialize(envelope.getBytes(StandardCharsets.UTF_8));
+            return Optional.of(new Read(event, EventDocument.of(event)));
         } catch (RuntimeException unreadable) {
             this.unreadable++;
-            return;
+            return Optional.empty();
         }
-        // A rule change usually touches a few rules: the rest are judged once and count for both sides.
-        Evaluation common = evaluate(shared, event, document, models);
-        add(event.getId(), document, merge(common, evaluate(changedBefore, event, document, models)),
-                merge(common, evaluate(changedAfter, event, document, models)));
     }
 
     private static Evaluation merge(Evaluation a, Evaluation b) {
@@ -162,14 +170,11 @@ public final class Comparison {
      * the baseline a backtest's rate is measured against.
      */
     public void judgeOnce(String envelope, RuleEvaluator.Models models) {
-        try {
-            CloudEvent event = Envelopes.deserialize(envelope.getBytes(StandardCharsets.UTF_8));
+        read(envelope).ifPresent(read -> {
             events++;
-            evaluate(before, event, EventDocument.of(event), models).matches()
+            evaluate(before, read.event(), read.document(), models).matches()
                     .forEach(match -> tally(match.rule().id()).matchedBefore++);
-        } catch (RuntimeException unreadable) {
-            this.unreadable++;
-        }
+        });
     }
 
     private static Evaluation evaluate(RuleSet rules, CloudEvent event, EventDocument document,
