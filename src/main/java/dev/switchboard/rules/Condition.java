@@ -55,9 +55,14 @@ public final class Condition {
             predicate.init(camel);
             return new Condition(text, language, predicate, camel);
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("invalid JSON path: " + e.getMessage(), e);
+            throw new IllegalArgumentException("invalid JSON path: " + ExpressionFault.unbalanced(expression)
+                    .orElseGet(() -> e.getMessage() + ExpressionFault.position(e.getMessage(), false).stream()
+                            .mapToObj(at -> ExpressionFault.caret(expression, at)).findFirst().orElse("")), e);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("invalid " + language + " expression: " + rootMessage(e), e);
+            String reason = rootMessage(e);
+            throw new IllegalArgumentException("invalid " + language + " expression: " + ExpressionFault.unbalanced(expression)
+                    .orElseGet(() -> reason + ExpressionFault.position(reason, language.equals("jq")).stream()
+                            .mapToObj(at -> ExpressionFault.caret(expression, at)).findFirst().orElse("")), e);
         }
     }
 
