@@ -69,7 +69,7 @@ class ScaleOutIT {
     static final int SENDERS = 6;
     static final int BURST = LONG ? 60 : 30;
     /** The sink's answer comes this late: replicas hold claims on calls in flight when one is killed. */
-    static final Duration SINK_DELAY = Duration.ofMillis(250);
+    static final Duration SINK_DELAY = Duration.ofMillis(500);
     /** Claims expire after this; kept above the sink port's timeout (5 s) with room for a busy machine. */
     static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(15);
     static final Duration BETWEEN_FAULTS = Duration.ofSeconds(LONG ? 20 : 8);
@@ -101,7 +101,9 @@ class ScaleOutIT {
         final int index;
         final Path dir;
         final int port;
-        HubProcess process;
+        volatile HubProcess process;
+        /** Its restart after a kill, under way while the load and the next fault go on. */
+        Thread restart;
 
         Replica(int index, Path dir, int port) {
             this.index = index;
@@ -117,8 +119,8 @@ class ScaleOutIT {
     /** One fault's figures; a replica kill also lists the claims it held. */
     static final class Fault {
         final String name;
-        final long at = System.currentTimeMillis();
-        final Map<String, Double> recovery = new LinkedHashMap<>();
+        final long at;
+        final Map<String, Double> recovery = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
         /** Replica kills: the victim's claims at the kill, run id -> its attempt number. */
         final Map<String, Integer> claims = new HashMap<>();
         String claimer;
@@ -127,8 +129,9 @@ class ScaleOutIT {
         int retriedMore;
         int notRetried;
 
-        Fault(String name) {
+        Fault(String name, long at) {
             this.name = name;
+            this.at = at;
         }
     }
 
@@ -157,10 +160,13 @@ class ScaleOutIT {
                 Replica first = killReplicaHoldingClaims(round, null);
                 Thread.sleep(BETWEEN_FAULTS.toMillis());
                 killReplicaHoldingClaims(round, first);
+                // The broker's figures are of replicas that all run.
+                awaitRestarts();
                 Thread.sleep(BETWEEN_FAULTS.toMillis());
                 brokerFailover(round);
             }
             Thread.sleep(BETWEEN_FAULTS.toMillis());
+            awaitRestarts();
             load.stop(Duration.ofMinutes(2));
             notes.add("load: " + load.stats());
             double settled = settle();
@@ -169,6 +175,14 @@ class ScaleOutIT {
             Files.writeString(Path.of(System.getProperty("scaleout.results", "target/scale-out-RESULTS.md")), report);
             judge(report);
         } finally {
+            for (Replica replica : replicas) {
+                if (replica.restart != null) {
+                    replica.restart.join(STARTUP.toMillis());
+                }
+            }
+            // SIGTERM to all at once, then each waited for: they stop in parallel.
+            replicas.stream().filter(replica -> replica.process != null)
+                    .forEach(replica -> ProcessHandle.of(replica.process.pid()).ifPresent(ProcessHandle::destroy));
             for (Replica replica : replicas) {
                 if (replica.process != null) {
                     replica.process.close();
@@ -227,17 +241,17 @@ class ScaleOutIT {
 
     /**
      * Kills, with SIGKILL, the running replica (other than {@code spare}) that holds the most run
-     * claims, once one holds any, and starts it again at once. Its claims are noted just before.
+     * claims, once one holds a few, and starts it again at once. The claims it died holding are read
+     * after the kill, when nothing of it can change them any more.
      */
     private Replica killReplicaHoldingClaims(int round, Replica spare) throws Exception {
         Replica victim = null;
-        Map<String, Integer> claims = Map.of();
         String claimer = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (victim == null && System.nanoTime() < deadline) {
             try (Connection connection = connect(); Statement statement = connection.createStatement();
                     ResultSet rows = statement.executeQuery("select claimed_by, count(*) from action_run"
-                            + " where state = 'RUNNING' group by 1 order by 2 desc")) {
+                            + " where state = 'RUNNING' group by 1 having count(*) >= 2 order by 2 desc")) {
                 while (rows.next() && victim == null) {
                     String node = rows.getString(1);
                     for (Replica replica : replicas) {
@@ -249,33 +263,61 @@ class ScaleOutIT {
                 }
             }
             if (victim == null) {
-                Thread.sleep(100);
+                Thread.sleep(50);
             }
         }
         if (victim == null) {
-            throw new AssertionError("no replica held a run claim for 20 s: the load is not reaching the sink");
+            throw new AssertionError("no replica held two run claims at once for 30 s: the load is not reaching the sink");
         }
+        long killedAt = System.currentTimeMillis();
+        long killed = System.nanoTime();
+        victim.process.kill();
+        Map<String, Integer> claims = new HashMap<>();
         try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(
                 "select id, attempts from action_run where state = 'RUNNING' and claimed_by = ?")) {
             statement.setString(1, claimer);
-            claims = new HashMap<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     claims.put(rows.getString(1), rows.getInt(2));
                 }
             }
         }
-        Fault fault = new Fault("round " + (round + 1) + ": kill -9 of replica " + victim.index + " holding "
-                + claims.size() + " claim(s)");
+        Fault fault = new Fault("round " + (round + 1) + ": kill -9 of replica " + victim.index + ", which died holding "
+                + claims.size() + " claim(s)", killedAt);
         fault.claims.putAll(claims);
         fault.claimer = claimer;
-        long killed = System.nanoTime();
-        victim.process.kill();
-        start(victim);
-        victim.process.awaitReady(STARTUP);
-        fault.recovery.put("restarted replica ready", secondsSince(killed));
         faults.add(fault);
+        Replica restarted = victim;
+        victim.restart = new Thread(() -> {
+            start(restarted);
+            try {
+                restarted.process.awaitReady(STARTUP);
+                fault.recovery.put("restarted replica ready", secondsSince(killed));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (AssertionError notReady) {
+                synchronized (notes) {
+                    notes.add("replica " + restarted.index + " did not become ready after its restart: " + notReady.getMessage());
+                }
+            }
+        }, "restart-replica-" + victim.index);
+        victim.restart.start();
         return victim;
+    }
+
+    private void awaitRestarts() throws InterruptedException {
+        for (Replica replica : replicas) {
+            if (replica.restart != null) {
+                replica.restart.join(STARTUP.toMillis() + 10_000);
+                replica.restart = null;
+            }
+        }
+        for (Replica replica : replicas) {
+            if (!ready(replica)) {
+                throw new AssertionError("replica " + replica.index + " is not ready after its restart:\n"
+                        + replica.process.output());
+            }
+        }
     }
 
     /**
@@ -286,7 +328,7 @@ class ScaleOutIT {
      */
     private void brokerFailover(int round) throws Exception {
         Fault fault = new Fault("round " + (round + 1) + ": kill -9 of the live broker (failover to the backup),"
-                + " restarted " + BROKER_DOWN.toSeconds() + " s later (fail-back)");
+                + " restarted " + BROKER_DOWN.toSeconds() + " s later (fail-back)", System.currentTimeMillis());
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> burst = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
@@ -513,8 +555,10 @@ class ScaleOutIT {
         try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(
                 "select a.outcome, (select count(*) from action_attempt later where later.run_id = a.run_id"
                         + " and later.attempt > a.attempt), (select count(*) from action_attempt later"
-                        + " where later.run_id = a.run_id and later.attempt > a.attempt and later.outcome = 'LOST')"
+                        + " where later.run_id = a.run_id and later.attempt > a.attempt and later.outcome = 'LOST'),"
+                        + " (select (extract(epoch from r.updated_at) * 1000)::bigint from action_run r where r.id = a.run_id)"
                         + " from action_attempt a where a.run_id = ?::uuid and a.attempt = ?")) {
+            long lastDone = 0;
             for (Map.Entry<String, Integer> claim : fault.claims.entrySet()) {
                 statement.setString(1, claim.getKey());
                 statement.setInt(2, claim.getValue());
@@ -525,10 +569,13 @@ class ScaleOutIT {
                         fault.notRetried++;
                         continue;
                     }
-                    if (!"LOST".equals(row.getString(1))) {
-                        continue; // finished in the moment between the look at its claims and the kill
-                    }
                     fault.held++;
+                    if (!"LOST".equals(row.getString(1))) {
+                        finding(NOT_RETRIED, "run " + claim.getKey() + " attempt " + claim.getValue() + " of "
+                                + fault.claimer + ", killed while it was RUNNING, is recorded " + row.getString(1));
+                        continue;
+                    }
+                    lastDone = Math.max(lastDone, row.getLong(4));
                     long later = row.getLong(2) - row.getLong(3);
                     if (later == 1 && row.getLong(3) == 0) {
                         fault.retriedOnce++;
@@ -543,6 +590,9 @@ class ScaleOutIT {
                         fault.retriedOnce++; // its retry was lost again to a later kill, which counts it
                     }
                 }
+            }
+            if (lastDone > 0) {
+                fault.recovery.put("its claims SUCCEEDED elsewhere", Math.round((lastDone - fault.at) / 100.0) / 10.0);
             }
         }
     }
