@@ -3,10 +3,6 @@ package dev.switchboard.faults;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +63,6 @@ class FaultSuiteIT {
     static final String SOURCE = "faults";
     static final String SECRET = "fault-suite-secret";
 
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final List<Result> results = new ArrayList<>();
     final Map<String, int[]> poison = new LinkedHashMap<>(); // kind -> {sent, 4xx, 2xx, 503 to the end, other}
     final Set<String> poisonIds = new HashSet<>();
@@ -381,15 +376,7 @@ class FaultSuiteIT {
     }
 
     private boolean ready() {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return hub.ready();
     }
 
     // ---- figures -------------------------------------------------------------------------

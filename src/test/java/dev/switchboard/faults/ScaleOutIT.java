@@ -2,10 +2,6 @@ package dev.switchboard.faults;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -83,7 +79,6 @@ class ScaleOutIT {
     /** Small heaps and a quick JIT: three hubs, two brokers and a database share the machine's cores. */
     static final String HUB_JVM = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final List<Replica> replicas = new ArrayList<>();
     final List<Fault> faults = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
@@ -405,12 +400,7 @@ class ScaleOutIT {
     }
 
     private boolean ready(Replica replica) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
+        return replica.process.ready();
     }
 
     // ---- figures -------------------------------------------------------------------------
