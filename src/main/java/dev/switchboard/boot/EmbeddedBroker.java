@@ -22,7 +22,7 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * An Artemis broker in this JVM with a persistent journal on disk, speaking Artemis's own protocol
@@ -56,7 +56,7 @@ public final class EmbeddedBroker {
     private static int amqpPort;
     /** Addresses whose rolled-back messages are redelivered with backoff, and their dead-letter address. */
     private static final Map<String, String> redeliveredWithBackoff = new LinkedHashMap<>(
-            Map.of(Stream.EVENTS + "#", Stream.DEAD_LETTERS));
+            Map.of(StreamAddresses.EVENTS + "#", StreamAddresses.DEAD_LETTERS));
 
     private EmbeddedBroker() {
     }
@@ -242,7 +242,7 @@ public final class EmbeddedBroker {
                 configuration.addAddressSetting(address, backoff(deadLetters)));
         configuration.putSecurityRoles("#", roles("#"));
         publishedAddresses.keySet().forEach(address -> configuration.putSecurityRoles(address, roles(address)));
-        configuration.addQueueConfiguration(QueueConfiguration.of(Stream.EVENTS)
+        configuration.addQueueConfiguration(QueueConfiguration.of(StreamAddresses.EVENTS)
                 .setRoutingType(RoutingType.ANYCAST).setDurable(true));
         return configuration;
     }

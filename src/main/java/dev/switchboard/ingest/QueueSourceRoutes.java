@@ -16,12 +16,12 @@ import org.jboss.logging.Logger;
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.StartupGate;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
 
 /**
  * One consumer route per queue source: each message becomes an event through
- * {@link Stream#ACCEPT} inside the JMS transaction, so it is acknowledged only once its event is
+ * {@link StreamAddresses#ACCEPT} inside the JMS transaction, so it is acknowledged only once its event is
  * recorded. A failure to record (database or broker away) rolls the message back for the broker
  * to redeliver later; an unreadable message goes to the source's dead-letter address instead.
  *
@@ -91,7 +91,7 @@ public class QueueSourceRoutes extends RouteBuilder {
                             + source.deadLetterAddress() + ": ${exception.message}")
                     // A reply-to would make the dead-letter send wait for an answer.
                     .removeHeader("JMSReplyTo")
-                    .setHeader(Stream.DEAD_REASON, simple("${exception.message}"))
+                    .setHeader(StreamAddresses.DEAD_REASON, simple("${exception.message}"))
                     .setHeader(DEAD_SOURCE, constant(name))
                     .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
                 .end()
@@ -102,7 +102,7 @@ public class QueueSourceRoutes extends RouteBuilder {
                     .log(LoggingLevel.WARN, "Message of source " + name + " refused by the database, sent to "
                             + source.deadLetterAddress() + ": ${exception.message}")
                     .removeHeader("JMSReplyTo")
-                    .setHeader(Stream.DEAD_REASON, simple("${exception.message}"))
+                    .setHeader(StreamAddresses.DEAD_REASON, simple("${exception.message}"))
                     .setHeader(DEAD_SOURCE, constant(name))
                     .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
                 .end()
@@ -110,7 +110,7 @@ public class QueueSourceRoutes extends RouteBuilder {
                 .process(new QueueReception(source))
                 // A failure in here has been through the acceptance's transactional error handler
                 // and stays on the exchange: the JMS transaction rolls back and the broker redelivers.
-                .to(Stream.ACCEPT)
+                .to(StreamAddresses.ACCEPT)
                 .process(exchange -> counted(name, exchange));
     }
 

@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.OverloadedException;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
 
 /**
@@ -55,7 +55,7 @@ public class WebhookRoute extends RouteBuilder {
                 // A failure inside the transacted acceptance has been through that route's own
                 // error handler, so the onException above would not see it again: catch it here.
                 .doTry()
-                    .to(Stream.ACCEPT)
+                    .to(StreamAddresses.ACCEPT)
                     .process(this::acknowledge)
                 .doCatch(Exception.class)
                     .process(this::fail)

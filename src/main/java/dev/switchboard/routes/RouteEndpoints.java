@@ -20,10 +20,10 @@ import dev.switchboard.core.Template;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.Rule;
 import dev.switchboard.rules.RuleAction;
-import dev.switchboard.runs.EventProcessor;
+import dev.switchboard.runs.JudgedEventRecorder;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
 
 /**
@@ -57,7 +57,7 @@ public class RouteEndpoints extends RouteBuilder {
     private static final String EVALUATION = "SwitchboardEvaluation";
 
     @Inject
-    EventProcessor processor;
+    JudgedEventRecorder processor;
 
     @Inject
     Event<RouteParked> parked;
@@ -71,7 +71,7 @@ public class RouteEndpoints extends RouteBuilder {
                 .setProperty(ORIGINAL_BODY, body())
                 .process(exchange -> toAcceptance(exchange, RouteEvents.incoming(exchange,
                         RouteEvents.requiredHeader(exchange, RouteEvents.TYPE, PUBLISH))))
-                .to(Stream.ACCEPT)
+                .to(StreamAddresses.ACCEPT)
                 .process(RouteEndpoints::reportAcceptance)
                 .process(this::reportDelivered);
 
@@ -93,7 +93,7 @@ public class RouteEndpoints extends RouteBuilder {
         from(DEAD_LETTER).routeId("switchboard-dead-letter")
                 .process(this::deadLetter)
                 .log(LoggingLevel.WARN, "Dead letter from route ${header.SwitchboardRoute}: ${header.SwitchboardDeadReason}")
-                .to(ExchangePattern.InOnly, "jms:queue:" + Stream.DEAD_LETTERS);
+                .to(ExchangePattern.InOnly, "jms:queue:" + StreamAddresses.DEAD_LETTERS);
     }
 
     /** A route that publishes or calls again works again (ops resolves its dead-letter alert). */
@@ -141,7 +141,7 @@ public class RouteEndpoints extends RouteBuilder {
         String route = exchange.getFromRouteId();
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = failure == null ? "sent to the dead-letter endpoint" : failure.getMessage();
-        exchange.getMessage().setHeader(Stream.DEAD_REASON, reason);
+        exchange.getMessage().setHeader(StreamAddresses.DEAD_REASON, reason);
         exchange.getMessage().setHeader(DEAD_ROUTE, route);
         parked.fire(new RouteParked(route, reason));
     }

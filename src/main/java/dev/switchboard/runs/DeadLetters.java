@@ -16,7 +16,7 @@ import org.apache.camel.ProducerTemplate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * The dead-letter channel: every run that goes DEAD is also sent, as JSON with its reason, to the
@@ -71,9 +71,9 @@ public class DeadLetters {
         letter.put("attempts", dead.attempts());
         letter.put("reason", dead.reason());
         try {
-            producer.sendBodyAndHeaders("jms:queue:" + Stream.DEAD_LETTERS + "?exchangePattern="
+            producer.sendBodyAndHeaders("jms:queue:" + StreamAddresses.DEAD_LETTERS + "?exchangePattern="
                     + ExchangePattern.InOnly, JSON.writeValueAsString(letter),
-                    Map.of(Stream.DEAD_REASON, dead.reason(), RUN, dead.run().toString()));
+                    Map.of(StreamAddresses.DEAD_REASON, dead.reason(), RUN, dead.run().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

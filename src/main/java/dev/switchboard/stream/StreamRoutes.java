@@ -6,7 +6,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * {@link Stream#ACCEPT}: accepting an event exactly once per delivery. Camel's idempotent
+ * {@link StreamAddresses#ACCEPT}: accepting an event exactly once per delivery. Camel's idempotent
  * consumer decides duplicates, on a repository ({@code acceptedDeliveries}) whose {@code add}
  * stores the delivery's key and its event together, in a transaction shared with the acceptances
  * that arrive at the same time, and returns once it has committed. The event reaches the stream
@@ -15,9 +15,9 @@ import org.apache.camel.builder.RouteBuilder;
 @ApplicationScoped
 public class StreamRoutes extends RouteBuilder {
 
-    /** Header carrying {@link IncomingEvent#deliveryKey()} into {@link Stream#ACCEPT}. */
+    /** Header carrying {@link IncomingEvent#deliveryKey()} into {@link StreamAddresses#ACCEPT}. */
     public static final String DELIVERY_KEY = "SwitchboardDeliveryKey";
-    /** Exchange property {@link Stream#ACCEPT} sets to {@code true} when the delivery was seen before. */
+    /** Exchange property {@link StreamAddresses#ACCEPT} sets to {@code true} when the delivery was seen before. */
     public static final String DUPLICATE = Exchange.DUPLICATE_MESSAGE;
 
     /** The repository that stores an accepted delivery's event with its key. */
@@ -28,7 +28,7 @@ public class StreamRoutes extends RouteBuilder {
     public void configure() {
         // In: body CloudEvent, header DELIVERY_KEY. Out: property DUPLICATE when seen before.
         // A failure to commit reaches the caller, with nothing of the delivery kept.
-        from(Stream.ACCEPT).routeId("accept-event")
+        from(StreamAddresses.ACCEPT).routeId("accept-event")
                 .idempotentConsumer(header(DELIVERY_KEY)).idempotentRepository(ACCEPTED_DELIVERIES)
                         .skipDuplicate(false).removeOnFailure(false)
                     // Stored by the repository's add: nothing is left to do but say so.

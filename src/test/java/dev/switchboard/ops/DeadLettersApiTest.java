@@ -31,7 +31,7 @@ import io.restassured.path.json.JsonPath;
 
 import dev.switchboard.runs.DeadLetters;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Queues;
@@ -57,7 +57,7 @@ class DeadLettersApiTest {
     @Test
     void everyDeadLetterQueueOfTheHubIsListedWithWhereItsMessagesCameFrom() {
         JsonPath queues = given().get("/api/dead-letters").then().statusCode(200).extract().jsonPath();
-        assertEquals(Stream.EVENTS, queues.getString("find { it.name == 'switchboard.dead' }.from"));
+        assertEquals(StreamAddresses.EVENTS, queues.getString("find { it.name == 'switchboard.dead' }.from"));
         assertNull(queues.get("find { it.name == 'switchboard.dead' }.replayTo"), "nowhere to replay to");
         assertEquals("test.queue.json", queues.getString("find { it.name == '" + JSON_DEAD + "' }.replayTo"));
         assertEquals("test.queue.keyed", queues.getString("find { it.name == '" + KEYED_DEAD + "' }.from"));
@@ -94,7 +94,7 @@ class DeadLettersApiTest {
     void aReadableMessageParkedByHandBecomesAnEventWhenReplayed() {
         String id = UUID.randomUUID().toString();
         String body = "{\"id\":\"" + id + "\",\"type\":\"test.replayed\"}";
-        send(JSON_DEAD, body, Map.of(Stream.DEAD_REASON, "parked by hand"));
+        send(JSON_DEAD, body, Map.of(StreamAddresses.DEAD_REASON, "parked by hand"));
         Map<String, Object> parked = awaitParked(JSON_DEAD, body);
         assertEquals("parked by hand", parked.get("reason"));
 
@@ -112,8 +112,8 @@ class DeadLettersApiTest {
     @Test
     void discardRemovesExactlyThatMessage() {
         String marker = UUID.randomUUID().toString();
-        send(KEYED_DEAD, "first " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
-        send(KEYED_DEAD, "second " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
+        send(KEYED_DEAD, "first " + marker, Map.of(StreamAddresses.DEAD_REASON, "by hand"));
+        send(KEYED_DEAD, "second " + marker, Map.of(StreamAddresses.DEAD_REASON, "by hand"));
         Map<String, Object> first = awaitParked(KEYED_DEAD, "first " + marker);
         awaitParked(KEYED_DEAD, "second " + marker);
 
@@ -151,22 +151,22 @@ class DeadLettersApiTest {
         String unreadable = "not a CloudEvent " + UUID.randomUUID();
         String runLetter = "{\"kind\":\"action-run\",\"marker\":\"" + UUID.randomUUID() + "\"}";
         String run = UUID.randomUUID().toString();
-        send(Stream.EVENTS, unreadable, Map.of());
-        send(Stream.DEAD_LETTERS, runLetter, Map.of(DeadLetters.RUN, run));
-        Map<String, Object> parked = awaitParked(Stream.DEAD_LETTERS, unreadable);
-        assertEquals(Stream.EVENTS, parked.get("cameFrom"));
-        assertEquals(List.of(), parkedWith(Stream.DEAD_LETTERS, runLetter), "a DEAD run is listed as a run");
+        send(StreamAddresses.EVENTS, unreadable, Map.of());
+        send(StreamAddresses.DEAD_LETTERS, runLetter, Map.of(DeadLetters.RUN, run));
+        Map<String, Object> parked = awaitParked(StreamAddresses.DEAD_LETTERS, unreadable);
+        assertEquals(StreamAddresses.EVENTS, parked.get("cameFrom"));
+        assertEquals(List.of(), parkedWith(StreamAddresses.DEAD_LETTERS, runLetter), "a DEAD run is listed as a run");
 
         given().contentType("application/json")
-                .post("/api/dead-letters/" + Stream.DEAD_LETTERS + "/" + parked.get("id") + "/replay")
+                .post("/api/dead-letters/" + StreamAddresses.DEAD_LETTERS + "/" + parked.get("id") + "/replay")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("can only be discarded"));
         given().contentType("application/json")
-                .post("/api/dead-letters/" + Stream.DEAD_LETTERS + "/discard").then().statusCode(200);
+                .post("/api/dead-letters/" + StreamAddresses.DEAD_LETTERS + "/discard").then().statusCode(200);
 
-        assertEquals(List.of(), parkedWith(Stream.DEAD_LETTERS, unreadable));
+        assertEquals(List.of(), parkedWith(StreamAddresses.DEAD_LETTERS, unreadable));
         try (JMSContext context = broker.createContext()) {
-            assertTrue(context.createBrowser(context.createQueue(Stream.DEAD_LETTERS), DeadLetters.RUN + " = '" + run
+            assertTrue(context.createBrowser(context.createQueue(StreamAddresses.DEAD_LETTERS), DeadLetters.RUN + " = '" + run
                     + "'").getEnumeration().hasMoreElements(), "the run's letter stays for whatever watches the address");
         }
     }
@@ -188,8 +188,8 @@ class DeadLettersApiTest {
     @Test
     void pagesHoldOldestFirst() {
         String marker = UUID.randomUUID().toString();
-        send(KEYED_DEAD, "page one " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
-        send(KEYED_DEAD, "page two " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
+        send(KEYED_DEAD, "page one " + marker, Map.of(StreamAddresses.DEAD_REASON, "by hand"));
+        send(KEYED_DEAD, "page two " + marker, Map.of(StreamAddresses.DEAD_REASON, "by hand"));
         awaitParked(KEYED_DEAD, "page two " + marker);
         JsonPath all = given().queryParam("size", 500).get("/api/dead-letters/" + KEYED_DEAD).then().statusCode(200)
                 .extract().jsonPath();
@@ -204,7 +204,7 @@ class DeadLettersApiTest {
     @Test
     void aViewerReadsButCannotReplayOrDiscard() {
         String body = "viewer " + UUID.randomUUID();
-        send(KEYED_DEAD, body, Map.of(Stream.DEAD_REASON, "by hand"));
+        send(KEYED_DEAD, body, Map.of(StreamAddresses.DEAD_REASON, "by hand"));
         String id = (String) awaitParked(KEYED_DEAD, body).get("id");
         for (String path : List.of(id + "/replay", id + "/discard", "replay", "discard")) {
             given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)

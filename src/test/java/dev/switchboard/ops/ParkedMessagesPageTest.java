@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.HubTestProfile;
 
 /** The dashboard's parked messages, signed in as each role: listed with reason and body; operators act. */
@@ -39,12 +39,12 @@ class ParkedMessagesPageTest {
         String body = "parked for the page " + UUID.randomUUID();
         String reason = "reason " + UUID.randomUUID();
         try (JMSContext context = broker.createContext()) {
-            context.createProducer().setProperty(Stream.DEAD_REASON, reason).send(context.createQueue(QUEUE), body);
-            context.createProducer().setProperty(Stream.DEAD_REASON, reason)
-                    .send(context.createQueue(Stream.DEAD_LETTERS), "unreadable " + body);
+            context.createProducer().setProperty(StreamAddresses.DEAD_REASON, reason).send(context.createQueue(QUEUE), body);
+            context.createProducer().setProperty(StreamAddresses.DEAD_REASON, reason)
+                    .send(context.createQueue(StreamAddresses.DEAD_LETTERS), "unreadable " + body);
         }
         String id = messageId(body);
-        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/dead-letters/" + Stream.DEAD_LETTERS)
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/dead-letters/" + StreamAddresses.DEAD_LETTERS)
                 .then().extract().jsonPath().getLong("total") > 0);
 
         String viewer = DashboardRolesTest.signIn(HubTestProfile.VIEWER);
@@ -65,8 +65,8 @@ class ParkedMessagesPageTest {
                 .body(containsString("action=\"/ui/parked/" + QUEUE + "/" + id + "/discard\""))
                 .body(containsString("action=\"/ui/parked/" + QUEUE + "/" + id + "/replay\""))
                 // the stream's parked messages have nowhere to be replayed to
-                .body(not(containsString("action=\"/ui/parked/" + Stream.DEAD_LETTERS + "/replay-all\"")))
-                .body(containsString("action=\"/ui/parked/" + Stream.DEAD_LETTERS + "/discard-all\""));
+                .body(not(containsString("action=\"/ui/parked/" + StreamAddresses.DEAD_LETTERS + "/replay-all\"")))
+                .body(containsString("action=\"/ui/parked/" + StreamAddresses.DEAD_LETTERS + "/discard-all\""));
         given().auth().none().cookie("quarkus-credential", operator).redirects().follow(false)
                 .post("/ui/parked/" + QUEUE + "/" + id + "/discard").then().statusCode(303);
         assertFalse(listed(body), "discarded");

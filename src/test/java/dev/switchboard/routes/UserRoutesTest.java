@@ -40,7 +40,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.switchboard.runs.RunState;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
@@ -210,7 +210,7 @@ class UserRoutesTest {
 
         String garbage = "GARBAGE " + order;
         producer.sendBody("jms:queue:legacy.orders?exchangePattern=" + ExchangePattern.InOnly, garbage);
-        Exchange parked = consumer.receive("jms:queue:" + Stream.DEAD_LETTERS + "?selector=SwitchboardRoute='legacy-orders'",
+        Exchange parked = consumer.receive("jms:queue:" + StreamAddresses.DEAD_LETTERS + "?selector=SwitchboardRoute='legacy-orders'",
                 15_000);
         assertEquals(garbage, parked.getMessage().getBody(String.class));
         assertTrue(parked.getMessage().getHeader("SwitchboardDeadReason", String.class).contains("not a legacy order line"));

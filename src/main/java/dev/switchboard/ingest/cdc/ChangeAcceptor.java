@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import io.cloudevents.CloudEvent;
 
 import dev.switchboard.ingest.IngestMetrics;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
 
 /**
@@ -43,7 +43,7 @@ public class ChangeAcceptor {
         metrics.received(source.name());
         Duration delay = FIRST_DELAY;
         for (int attempt = 1;; attempt++) {
-            Exchange result = producer.send(Stream.ACCEPT, attempted -> {
+            Exchange result = producer.send(StreamAddresses.ACCEPT, attempted -> {
                 attempted.getMessage().setBody(event);
                 attempted.getMessage().setHeader(StreamRoutes.DELIVERY_KEY, deliveryKey);
             });

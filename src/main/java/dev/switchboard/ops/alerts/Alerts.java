@@ -22,7 +22,7 @@ import dev.switchboard.core.SecretMask;
 import dev.switchboard.rules.AlertsRule;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
 
 /**
@@ -99,7 +99,7 @@ public class Alerts {
                     .withDataContentType("application/json")
                     .withData(JSON.writeValueAsBytes(data))
                     .build();
-            producer.sendBodyAndHeader(Stream.ACCEPT, event, StreamRoutes.DELIVERY_KEY,
+            producer.sendBodyAndHeader(StreamAddresses.ACCEPT, event, StreamRoutes.DELIVERY_KEY,
                     IncomingEvent.deliveryKey(AlertsRule.SOURCE, deliveryId));
             return true;
         } catch (JsonProcessingException e) {

@@ -12,12 +12,12 @@ import dev.switchboard.ingest.QueueSource;
 import dev.switchboard.ingest.QueueSources;
 import dev.switchboard.ingest.SourcesConfig.Destination;
 import dev.switchboard.runs.DeadLetters;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * The dead-letter queues known to the hub:
  * <ul>
- * <li>{@value Stream#DEAD_LETTERS}: stream messages that are not a readable CloudEvent, and the
+ * <li>{@value StreamAddresses#DEAD_LETTERS}: stream messages that are not a readable CloudEvent, and the
  * messages user routes park through {@code direct:switchboard-dead-letter}. Neither has a place
  * to be replayed to (an unreadable envelope stays unreadable; a route's input is not known to
  * the hub), so they can only be discarded. The letters {@link DeadLetters} sends there for DEAD
@@ -38,8 +38,8 @@ public class DeadLetterQueues {
     @Inject
     public DeadLetterQueues(QueueSources sources) {
         List<DeadLetterQueue> known = new ArrayList<>();
-        known.add(new DeadLetterQueue(Stream.DEAD_LETTERS, "Stream messages that are not a readable event,"
-                + " and messages user routes parked", Stream.EVENTS, Optional.empty(), NOT_A_RUN));
+        known.add(new DeadLetterQueue(StreamAddresses.DEAD_LETTERS, "Stream messages that are not a readable event,"
+                + " and messages user routes parked", StreamAddresses.EVENTS, Optional.empty(), NOT_A_RUN));
         sources.all().values().stream().sorted(Comparator.comparing(QueueSource::name)).forEach(source ->
                 known.add(new DeadLetterQueue(source.deadLetterAddress(), "Messages the queue source "
                         + source.name() + " could not read", source.address(),

@@ -27,7 +27,7 @@ import jakarta.jms.TextMessage;
 import dev.switchboard.connect.Excerpts;
 import dev.switchboard.ingest.QueueSourceRoutes;
 import dev.switchboard.routes.RouteEndpoints;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * Reads, replays and discards the messages of a {@link DeadLetterQueue} with plain JMS through the
@@ -154,7 +154,7 @@ public class ParkedMessages {
         for (Object name : Collections.list(message.getPropertyNames())) {
             String property = (String) name;
             // JMS-defined properties (JMSXDeliveryCount, ...) belong to the broker, not the message.
-            if (!property.startsWith("JMS") && !property.equals(Stream.DEAD_REASON)
+            if (!property.startsWith("JMS") && !property.equals(StreamAddresses.DEAD_REASON)
                     && !property.equals(QueueSourceRoutes.DEAD_SOURCE)) {
                 kept.put(property, message.getObjectProperty(property));
             }
@@ -170,7 +170,7 @@ public class ParkedMessages {
         long timestamp = message.getJMSTimestamp();
         return new ParkedMessage(message.getJMSMessageID(),
                 timestamp > 0 ? OffsetDateTime.ofInstant(Instant.ofEpochMilli(timestamp), ZoneOffset.UTC) : null,
-                message.getStringProperty(Stream.DEAD_REASON),
+                message.getStringProperty(StreamAddresses.DEAD_REASON),
                 route != null ? "route " + route : queue.from(), excerpt(message));
     }
 

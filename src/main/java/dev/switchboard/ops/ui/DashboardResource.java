@@ -35,7 +35,7 @@ import dev.switchboard.ops.api.Roles;
 import dev.switchboard.ops.api.RulesResource;
 import dev.switchboard.ops.api.RunsResource;
 import dev.switchboard.rules.RuleLoadError;
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunOperations;
 import dev.switchboard.runs.RunState;
 
@@ -95,7 +95,7 @@ public class DashboardResource {
     RunsResource runsApi;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Inject
     SecurityIdentity identity;

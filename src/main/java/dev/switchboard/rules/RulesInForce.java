@@ -32,9 +32,9 @@ import dev.switchboard.core.StartupGate;
  * The first load that takes effect opens the {@link StartupGate}: until then nothing is consumed.
  */
 @ApplicationScoped
-public class RuleRepository {
+public class RulesInForce {
 
-    private static final Logger LOG = Logger.getLogger(RuleRepository.class);
+    private static final Logger LOG = Logger.getLogger(RulesInForce.class);
 
     @Inject
     RulesConfig config;

@@ -1,7 +1,7 @@
 package dev.switchboard.stream;
 
 /** Names of the central stream: one persistent Artemis address, consumed competitively. */
-public final class Stream {
+public final class StreamAddresses {
 
     /** The anycast address (and queue) every accepted event is published to, as a CloudEvent. */
     public static final String EVENTS = "switchboard.events";
@@ -15,6 +15,6 @@ public final class Stream {
     /** Route endpoint that records an incoming event and publishes it, exactly once per delivery. */
     public static final String ACCEPT = "direct:switchboard-accept";
 
-    private Stream() {
+    private StreamAddresses() {
     }
 }
