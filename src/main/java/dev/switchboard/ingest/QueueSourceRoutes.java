@@ -91,7 +91,7 @@ public class QueueSourceRoutes extends RouteBuilder {
                             + source.deadLetterAddress() + ": ${exception.message}")
                     // A reply-to would make the dead-letter send wait for an answer.
                     .removeHeader("JMSReplyTo")
-                    .setHeader(StreamAddresses.DEAD_REASON, simple("${exception.message}"))
+                    .setHeader(StreamAddresses.PARKED_REASON, simple("${exception.message}"))
                     .setHeader(DEAD_SOURCE, constant(name))
                     .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
                 .end()
@@ -102,7 +102,7 @@ public class QueueSourceRoutes extends RouteBuilder {
                     .log(LoggingLevel.WARN, "Message of source " + name + " refused by the database, sent to "
                             + source.deadLetterAddress() + ": ${exception.message}")
                     .removeHeader("JMSReplyTo")
-                    .setHeader(StreamAddresses.DEAD_REASON, simple("${exception.message}"))
+                    .setHeader(StreamAddresses.PARKED_REASON, simple("${exception.message}"))
                     .setHeader(DEAD_SOURCE, constant(name))
                     .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
                 .end()

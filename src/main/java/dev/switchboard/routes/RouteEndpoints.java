@@ -34,8 +34,10 @@ import dev.switchboard.stream.StreamRoutes;
  * delivery id, like a webhook;</li>
  * <li>{@value #CALL}: the message is sent to a port as an action run, with the port's retries,
  * state, dead letters, replay and alerts;</li>
- * <li>{@value #DEAD_LETTER}: an error handler's target; the failed message is parked on the
- * dead-letter address with its reason, and an alert fires for the route.</li>
+ * <li>{@value #PARK}: an error handler's target; the failed message is parked on
+ * {@value StreamAddresses#ROUTES_PARKED} with its reason, and an alert fires for the route. Its
+ * name before parked and dead were told apart, {@value #PARK_FORMERLY}, still works: shipped
+ * routes use it.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -43,9 +45,11 @@ public class RouteEndpoints extends RouteBuilder {
 
     public static final String PUBLISH = "direct:switchboard-publish";
     public static final String CALL = "direct:switchboard-call";
-    public static final String DEAD_LETTER = "direct:switchboard-dead-letter";
+    public static final String PARK = "direct:switchboard-park";
+    /** {@link #PARK}'s former name, kept for the routes that use it. */
+    public static final String PARK_FORMERLY = "direct:switchboard-dead-letter";
     /** Message property of a message a route parked: the route's id. */
-    public static final String DEAD_ROUTE = "SwitchboardRoute";
+    public static final String PARKED_ROUTE = "SwitchboardRoute";
 
     /** The port a call goes to; required. */
     static final String PORT = "SwitchboardPort";
@@ -90,10 +94,12 @@ public class RouteEndpoints extends RouteBuilder {
                 .process(RouteEndpoints::reportAcceptance)
                 .process(this::reportDelivered);
 
-        from(DEAD_LETTER).routeId("switchboard-dead-letter")
-                .process(this::deadLetter)
-                .log(LoggingLevel.WARN, "Dead letter from route ${header.SwitchboardRoute}: ${header.SwitchboardDeadReason}")
-                .to(ExchangePattern.InOnly, "jms:queue:" + StreamAddresses.DEAD_LETTERS);
+        from(PARK).routeId("switchboard-park")
+                .process(this::park)
+                .log(LoggingLevel.WARN, "Message parked by route ${header." + PARKED_ROUTE + "}: ${header."
+                        + StreamAddresses.PARKED_REASON + "}")
+                .to(ExchangePattern.InOnly, "jms:queue:" + StreamAddresses.ROUTES_PARKED);
+        from(PARK_FORMERLY).routeId("switchboard-dead-letter").to(PARK);
     }
 
     /** A route that publishes or calls again works again (ops resolves its dead-letter alert). */
@@ -137,12 +143,12 @@ public class RouteEndpoints extends RouteBuilder {
                 exchange.getProperty(EVALUATION, Evaluation.class));
     }
 
-    private void deadLetter(Exchange exchange) {
+    private void park(Exchange exchange) {
         String route = exchange.getFromRouteId();
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = failure == null ? "sent to the dead-letter endpoint" : failure.getMessage();
-        exchange.getMessage().setHeader(StreamAddresses.DEAD_REASON, reason);
-        exchange.getMessage().setHeader(DEAD_ROUTE, route);
+        String reason = failure == null ? "sent to the parking endpoint" : failure.getMessage();
+        exchange.getMessage().setHeader(StreamAddresses.PARKED_REASON, reason);
+        exchange.getMessage().setHeader(PARKED_ROUTE, route);
         parked.fire(new RouteParked(route, reason));
     }
 }

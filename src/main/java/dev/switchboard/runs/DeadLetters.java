@@ -20,7 +20,7 @@ import dev.switchboard.stream.StreamAddresses;
 
 /**
  * The dead-letter channel: every run that goes DEAD is also sent, as JSON with its reason, to the
- * Artemis address {@code switchboard.dead}, for whatever watches that address, and announced as a
+ * Artemis address {@value StreamAddresses#DEAD_RUNS}, for whatever watches that address, and announced as a
  * {@link RunDied} event (on which ops raises an alert).
  *
  * <p>Sent from an outbox, not where the run goes DEAD: the transaction that makes a run DEAD
@@ -35,6 +35,8 @@ public class DeadLetters {
 
     /** The message property naming the DEAD run a letter is about. */
     public static final String RUN = "SwitchboardRun";
+    /** The message property of a DEAD run's letter: why the run died (the letter's {@code reason}). */
+    public static final String REASON = "SwitchboardDeadReason";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,9 +73,9 @@ public class DeadLetters {
         letter.put("attempts", dead.attempts());
         letter.put("reason", dead.reason());
         try {
-            producer.sendBodyAndHeaders("jms:queue:" + StreamAddresses.DEAD_LETTERS + "?exchangePattern="
+            producer.sendBodyAndHeaders("jms:queue:" + StreamAddresses.DEAD_RUNS + "?exchangePattern="
                     + ExchangePattern.InOnly, JSON.writeValueAsString(letter),
-                    Map.of(StreamAddresses.DEAD_REASON, dead.reason(), RUN, dead.run().toString()));
+                    Map.of(REASON, dead.reason(), RUN, dead.run().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -52,7 +52,7 @@ import dev.switchboard.stream.StreamConfig;
  *
  * <p>A message seen before (its event id is in the {@code stream} idempotency scope) changes
  * nothing. A message that is not a CloudEvent, or whose event the database refuses as data, is
- * parked on {@link StreamAddresses#DEAD_LETTERS} with the reason, in the same broker transaction, and its
+ * parked on {@link StreamAddresses#PARKED} with the reason, in the same broker transaction, and its
  * neighbours are processed: a batch refused for its data is written again event by event. An
  * outage rolls the whole batch back for the broker to redeliver.
  *
@@ -147,7 +147,7 @@ public class StreamConsumer {
                 connection.setExceptionListener(failure -> lost.set(true));
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(StreamAddresses.EVENTS));
-                MessageProducer parking = session.createProducer(session.createQueue(StreamAddresses.DEAD_LETTERS));
+                MessageProducer parking = session.createProducer(session.createQueue(StreamAddresses.PARKED));
                 connection.start();
                 connected.incrementAndGet();
                 try {
@@ -272,12 +272,12 @@ public class StreamConsumer {
         }
     }
 
-    /** A copy of the message, with the reason, on the dead-letter queue; committed with the batch. */
+    /** A copy of the message, with the reason, on the parked queue; committed with the batch. */
     private static void park(Session session, MessageProducer parking, Message message, String reason)
             throws JMSException {
-        LOG.warnf("Stream message parked on %s: %s", StreamAddresses.DEAD_LETTERS, reason);
+        LOG.warnf("Stream message parked on %s: %s", StreamAddresses.PARKED, reason);
         TextMessage letter = session.createTextMessage(new String(bodyOf(message), StandardCharsets.UTF_8));
-        letter.setStringProperty(StreamAddresses.DEAD_REASON, reason);
+        letter.setStringProperty(StreamAddresses.PARKED_REASON, reason);
         parking.send(letter);
     }
 

@@ -59,7 +59,7 @@ class EmbeddedBrokerSecurityTest {
             assertThrows(JMSRuntimeException.class,
                     () -> context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), forgedEvent()));
             assertThrows(JMSRuntimeException.class,
-                    () -> context.createProducer().send(context.createQueue(StreamAddresses.DEAD_LETTERS), forgedEvent()));
+                    () -> context.createProducer().send(context.createQueue(StreamAddresses.PARKED), forgedEvent()));
             assertThrows(JMSRuntimeException.class,
                     () -> context.createProducer().send(context.createQueue("test.queue.keyed"), "{}"));
             assertThrows(JMSRuntimeException.class,

@@ -87,7 +87,7 @@ class PoisonDataTest {
                 // another test's letter
             }
             assertTrue(letter != null, "parked");
-            assertEquals("the event type has 2000 bytes; at most 1024 are kept", letter.getStringProperty(StreamAddresses.DEAD_REASON));
+            assertEquals("the event type has 2000 bytes; at most 1024 are kept", letter.getStringProperty(StreamAddresses.PARKED_REASON));
         }
         assertEquals(null, HubState.eventState(dataSource, IncomingEvent.eventId("queue-json", marker)));
     }

@@ -188,9 +188,9 @@ class QueueSourceTest {
         sendAmqp("queue-json", "test.queue.json", body, Map.of());
 
         Message deadLetter = deadLetter("test.queue.json.dead", body);
-        assertTrue(deadLetter.getStringProperty(StreamAddresses.DEAD_REASON).contains("jsonpath:$.id"),
-                deadLetter.getStringProperty(StreamAddresses.DEAD_REASON));
-        assertTrue(deadLetter.getStringProperty(StreamAddresses.DEAD_REASON).contains("not a JSON object or array"));
+        assertTrue(deadLetter.getStringProperty(StreamAddresses.PARKED_REASON).contains("jsonpath:$.id"),
+                deadLetter.getStringProperty(StreamAddresses.PARKED_REASON));
+        assertTrue(deadLetter.getStringProperty(StreamAddresses.PARKED_REASON).contains("not a JSON object or array"));
         assertEquals("queue-json", deadLetter.getStringProperty(QueueSourceRoutes.DEAD_SOURCE));
         neverRedelivered("queue-json", received, rejected, "test.queue.json.dead", dead);
     }
@@ -205,8 +205,8 @@ class QueueSourceTest {
         sendAmqp("queue-keyed", "test.queue.keyed", body, Map.of("SomethingElse", "x"));
 
         Message deadLetter = deadLetter("test.queue.keyed.rejected", body);
-        assertTrue(deadLetter.getStringProperty(StreamAddresses.DEAD_REASON).contains("(property:OrderId) is absent"),
-                deadLetter.getStringProperty(StreamAddresses.DEAD_REASON));
+        assertTrue(deadLetter.getStringProperty(StreamAddresses.PARKED_REASON).contains("(property:OrderId) is absent"),
+                deadLetter.getStringProperty(StreamAddresses.PARKED_REASON));
         assertEquals("x", deadLetter.getStringProperty("SomethingElse"), "the original message is kept");
         neverRedelivered("queue-keyed", received, rejected, "test.queue.keyed.rejected", dead);
     }

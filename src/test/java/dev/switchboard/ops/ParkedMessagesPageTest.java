@@ -39,12 +39,12 @@ class ParkedMessagesPageTest {
         String body = "parked for the page " + UUID.randomUUID();
         String reason = "reason " + UUID.randomUUID();
         try (JMSContext context = broker.createContext()) {
-            context.createProducer().setProperty(StreamAddresses.DEAD_REASON, reason).send(context.createQueue(QUEUE), body);
-            context.createProducer().setProperty(StreamAddresses.DEAD_REASON, reason)
-                    .send(context.createQueue(StreamAddresses.DEAD_LETTERS), "unreadable " + body);
+            context.createProducer().setProperty(StreamAddresses.PARKED_REASON, reason).send(context.createQueue(QUEUE), body);
+            context.createProducer().setProperty(StreamAddresses.PARKED_REASON, reason)
+                    .send(context.createQueue(StreamAddresses.PARKED), "unreadable " + body);
         }
         String id = messageId(body);
-        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/dead-letters/" + StreamAddresses.DEAD_LETTERS)
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/parked/" + StreamAddresses.PARKED)
                 .then().extract().jsonPath().getLong("total") > 0);
 
         String viewer = DashboardRolesTest.signIn(HubTestProfile.VIEWER);
@@ -65,8 +65,8 @@ class ParkedMessagesPageTest {
                 .body(containsString("action=\"/ui/parked/" + QUEUE + "/" + id + "/discard\""))
                 .body(containsString("action=\"/ui/parked/" + QUEUE + "/" + id + "/replay\""))
                 // the stream's parked messages have nowhere to be replayed to
-                .body(not(containsString("action=\"/ui/parked/" + StreamAddresses.DEAD_LETTERS + "/replay-all\"")))
-                .body(containsString("action=\"/ui/parked/" + StreamAddresses.DEAD_LETTERS + "/discard-all\""));
+                .body(not(containsString("action=\"/ui/parked/" + StreamAddresses.PARKED + "/replay-all\"")))
+                .body(containsString("action=\"/ui/parked/" + StreamAddresses.PARKED + "/discard-all\""));
         given().auth().none().cookie("quarkus-credential", operator).redirects().follow(false)
                 .post("/ui/parked/" + QUEUE + "/" + id + "/discard").then().statusCode(303);
         assertFalse(listed(body), "discarded");
@@ -83,13 +83,13 @@ class ParkedMessagesPageTest {
     }
 
     private static boolean listed(String body) {
-        List<Map<String, Object>> items = given().queryParam("size", 500).get("/api/dead-letters/" + QUEUE)
+        List<Map<String, Object>> items = given().queryParam("size", 500).get("/api/parked/" + QUEUE)
                 .then().statusCode(200).extract().jsonPath().getList("items");
         return items.stream().anyMatch(item -> body.equals(item.get("excerpt")));
     }
 
     private static String messageId(String body) {
-        List<Map<String, Object>> items = given().queryParam("size", 500).get("/api/dead-letters/" + QUEUE)
+        List<Map<String, Object>> items = given().queryParam("size", 500).get("/api/parked/" + QUEUE)
                 .then().statusCode(200).extract().jsonPath().getList("items");
         return (String) items.stream().filter(item -> body.equals(item.get("excerpt"))).findFirst()
                 .orElseThrow(() -> new AssertionError("not parked: " + body)).get("id");

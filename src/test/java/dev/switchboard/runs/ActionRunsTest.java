@@ -465,8 +465,8 @@ class ActionRunsTest {
     List<String> deadLetters(UUID run, long waitMs) throws Exception {
         List<String> letters = new java.util.ArrayList<>();
         try (JMSContext context = connectionFactory.createContext();
-                JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.DEAD_LETTERS),
-                        "SwitchboardRun = '" + run + "'")) {
+                JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.DEAD_RUNS),
+                        DeadLetters.RUN + " = '" + run + "'")) {
             Message message = consumer.receive(waitMs);
             while (message != null) {
                 letters.add(message.getBody(String.class));

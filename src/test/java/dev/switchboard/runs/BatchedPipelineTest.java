@@ -159,13 +159,13 @@ class BatchedPipelineTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, neighbour)));
         }
         try (JMSContext context = connectionFactory.createContext();
-                JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.DEAD_LETTERS),
-                        "SwitchboardDeadReason LIKE 'the database refused the event%'")) {
+                JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.PARKED),
+                        StreamAddresses.PARKED_REASON + " LIKE 'the database refused the event%'")) {
             Message parked = consumer.receive(10_000);
-            assertTrue(parked != null, "the poison event is parked on " + StreamAddresses.DEAD_LETTERS);
+            assertTrue(parked != null, "the poison event is parked on " + StreamAddresses.PARKED);
             assertTrue(parked.getBody(String.class).contains(poison.getId()));
-            assertTrue(parked.getStringProperty(StreamAddresses.DEAD_REASON).contains("index row size"),
-                    parked.getStringProperty(StreamAddresses.DEAD_REASON));
+            assertTrue(parked.getStringProperty(StreamAddresses.PARKED_REASON).contains("index row size"),
+                    parked.getStringProperty(StreamAddresses.PARKED_REASON));
         }
         assertEquals(0, HubState.count(dataSource, "select count(*) from event where id = ?",
                 UUID.fromString(poison.getId())));

@@ -256,8 +256,8 @@ class UnboundPortTest {
 
     private String deadLetter(UUID run) throws Exception {
         try (JMSContext context = connectionFactory.createContext();
-                JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.DEAD_LETTERS),
-                        "SwitchboardRun = '" + run + "'")) {
+                JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.DEAD_RUNS),
+                        DeadLetters.RUN + " = '" + run + "'")) {
             Message message = consumer.receive(10_000);
             return message == null ? null : message.getBody(String.class);
         }

@@ -108,10 +108,10 @@ class StreamConsumerTest {
 
     @Test
     void anUnreadableMessageGoesToTheDeadLetters() {
-        long dead = Queues.added(StreamAddresses.DEAD_LETTERS);
+        long dead = Queues.added(StreamAddresses.PARKED);
         long acknowledged = Queues.acknowledged(StreamAddresses.EVENTS);
         publish("this is not a CloudEvent");
-        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added(StreamAddresses.DEAD_LETTERS) == dead + 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added(StreamAddresses.PARKED) == dead + 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> Queues.acknowledged(StreamAddresses.EVENTS) >= acknowledged + 1);
     }
 

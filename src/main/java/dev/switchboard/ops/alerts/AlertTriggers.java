@@ -31,7 +31,7 @@ public class AlertTriggers {
 
     void routeParked(@Observes RouteParked parked) {
         alerts.raise(routeIncident(parked.route()), "route-dead-letters", "Route " + parked.route()
-                + " parks messages in " + StreamAddresses.DEAD_LETTERS, parked.reason());
+                + " parks messages in " + StreamAddresses.ROUTES_PARKED, parked.reason());
     }
 
     /** A route that publishes or calls again works again: its dead-letter incident resolves. */
