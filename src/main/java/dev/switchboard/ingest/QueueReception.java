@@ -15,9 +15,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.StreamRoutes;
 
 /**
  * Turns one message of a queue source into a CloudEvent for {@code direct:switchboard-accept}.
@@ -65,7 +64,7 @@ class QueueReception implements Processor {
                 json, body, contentType);
 
         message.removeHeaders("*");
-        message.setHeader(StreamRoutes.DELIVERY_KEY, incoming.deliveryKey());
+        message.setHeader(ExchangeKeys.DELIVERY_KEY, incoming.deliveryKey());
         message.setBody(incoming.cloudEvent());
     }
 

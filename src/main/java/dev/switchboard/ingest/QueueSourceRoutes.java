@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.StartupGate;
 import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
@@ -30,9 +31,6 @@ import dev.switchboard.stream.StreamRoutes;
  */
 @ApplicationScoped
 public class QueueSourceRoutes extends RouteBuilder {
-
-    /** Message property of a dead-lettered message: the source that refused it. */
-    public static final String DEAD_SOURCE = "SwitchboardSource";
 
     private static final Logger LOG = Logger.getLogger(QueueSourceRoutes.class);
 
@@ -91,8 +89,8 @@ public class QueueSourceRoutes extends RouteBuilder {
                             + source.deadLetterAddress() + ": ${exception.message}")
                     // A reply-to would make the dead-letter send wait for an answer.
                     .removeHeader("JMSReplyTo")
-                    .setHeader(StreamAddresses.PARKED_REASON, simple("${exception.message}"))
-                    .setHeader(DEAD_SOURCE, constant(name))
+                    .setHeader(ExchangeKeys.PARKED_REASON, simple("${exception.message}"))
+                    .setHeader(ExchangeKeys.PARKED_SOURCE, constant(name))
                     .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
                 .end()
                 // Data the database refuses is refused again at every redelivery: park it too.
@@ -102,8 +100,8 @@ public class QueueSourceRoutes extends RouteBuilder {
                     .log(LoggingLevel.WARN, "Message of source " + name + " refused by the database, sent to "
                             + source.deadLetterAddress() + ": ${exception.message}")
                     .removeHeader("JMSReplyTo")
-                    .setHeader(StreamAddresses.PARKED_REASON, simple("${exception.message}"))
-                    .setHeader(DEAD_SOURCE, constant(name))
+                    .setHeader(ExchangeKeys.PARKED_REASON, simple("${exception.message}"))
+                    .setHeader(ExchangeKeys.PARKED_SOURCE, constant(name))
                     .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
                 .end()
                 .process(exchange -> metrics.received(name))

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.OverloadedException;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.StreamAddresses;
@@ -65,8 +66,8 @@ public class WebhookRoute extends RouteBuilder {
     }
 
     private void acknowledge(Exchange exchange) {
-        IncomingEvent incoming = exchange.getProperty(WebhookReception.INCOMING, IncomingEvent.class);
-        String source = exchange.getProperty(WebhookReception.SOURCE, String.class);
+        IncomingEvent incoming = exchange.getProperty(ExchangeKeys.WEBHOOK_INCOMING, IncomingEvent.class);
+        String source = exchange.getProperty(ExchangeKeys.WEBHOOK_SOURCE, String.class);
         boolean duplicate = exchange.getProperty(StreamRoutes.DUPLICATE, false, Boolean.class);
         if (duplicate) {
             metrics.duplicate(source);
@@ -117,7 +118,7 @@ public class WebhookRoute extends RouteBuilder {
     }
 
     private static String sourceOf(Exchange exchange) {
-        String source = exchange.getProperty(WebhookReception.SOURCE, String.class);
+        String source = exchange.getProperty(ExchangeKeys.WEBHOOK_SOURCE, String.class);
         return source == null ? IngestMetrics.UNKNOWN_SOURCE : source;
     }
 
@@ -148,7 +149,7 @@ public class WebhookRoute extends RouteBuilder {
 
     private static void writeProblem(Exchange exchange, Problem problem) {
         respond(exchange, problem.status(), Problem.MEDIA_TYPE,
-                problem.document(exchange.getProperty(WebhookReception.PATH, String.class)), problem.headers());
+                problem.document(exchange.getProperty(ExchangeKeys.WEBHOOK_PATH, String.class)), problem.headers());
     }
 
     private static void respond(Exchange exchange, int status, String contentType, Map<String, Object> body,

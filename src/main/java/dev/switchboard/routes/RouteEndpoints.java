@@ -16,6 +16,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 import io.cloudevents.CloudEvent;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.Template;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.Rule;
@@ -48,17 +49,8 @@ public class RouteEndpoints extends RouteBuilder {
     public static final String PARK = "direct:switchboard-park";
     /** {@link #PARK}'s former name, kept for the routes that use it. */
     public static final String PARK_FORMERLY = "direct:switchboard-dead-letter";
-    /** Message property of a message a route parked: the route's id. */
-    public static final String PARKED_ROUTE = "SwitchboardRoute";
 
-    /** The port a call goes to; required. */
-    static final String PORT = "SwitchboardPort";
-    /** The connector operation of a call, for connectors that have several. */
-    static final String OPERATION = "SwitchboardOperation";
     static final String CALL_TYPE = "switchboard.route.call";
-
-    private static final String ORIGINAL_BODY = "SwitchboardOriginalBody";
-    private static final String EVALUATION = "SwitchboardEvaluation";
 
     @Inject
     JudgedEventRecorder processor;
@@ -72,9 +64,9 @@ public class RouteEndpoints extends RouteBuilder {
     @Override
     public void configure() {
         from(PUBLISH).routeId("switchboard-publish")
-                .setProperty(ORIGINAL_BODY, body())
+                .setProperty(ExchangeKeys.ORIGINAL_BODY, body())
                 .process(exchange -> toAcceptance(exchange, RouteEvents.incoming(exchange,
-                        RouteEvents.requiredHeader(exchange, RouteEvents.TYPE, PUBLISH))))
+                        RouteEvents.requiredHeader(exchange, ExchangeKeys.EVENT_TYPE, PUBLISH))))
                 .to(StreamAddresses.ACCEPT)
                 .process(RouteEndpoints::reportAcceptance)
                 .process(this::reportDelivered);
@@ -82,10 +74,10 @@ public class RouteEndpoints extends RouteBuilder {
         // The call is an event of its own (type switchboard.route.call, source the route) with one
         // run planned on it, in one transaction, once per delivery id: a retried route calls once.
         from(CALL).routeId("switchboard-call")
-                .setProperty(ORIGINAL_BODY, body())
+                .setProperty(ExchangeKeys.ORIGINAL_BODY, body())
                 .process(this::planCall)
                 .transacted()
-                .idempotentConsumer(header(StreamRoutes.DELIVERY_KEY)).idempotentRepository("ingestDeliveries")
+                .idempotentConsumer(header(ExchangeKeys.DELIVERY_KEY)).idempotentRepository("ingestDeliveries")
                         .skipDuplicate(false).removeOnFailure(false)
                     .filter(exchangeProperty(StreamRoutes.DUPLICATE).isNotEqualTo(true))
                         .process(this::recordCall)
@@ -96,8 +88,8 @@ public class RouteEndpoints extends RouteBuilder {
 
         from(PARK).routeId("switchboard-park")
                 .process(this::park)
-                .log(LoggingLevel.WARN, "Message parked by route ${header." + PARKED_ROUTE + "}: ${header."
-                        + StreamAddresses.PARKED_REASON + "}")
+                .log(LoggingLevel.WARN, "Message parked by route ${header." + ExchangeKeys.PARKED_ROUTE
+                        + "}: ${header." + ExchangeKeys.PARKED_REASON + "}")
                 .to(ExchangePattern.InOnly, "jms:queue:" + StreamAddresses.ROUTES_PARKED);
         from(PARK_FORMERLY).routeId("switchboard-dead-letter").to(PARK);
     }
@@ -108,31 +100,32 @@ public class RouteEndpoints extends RouteBuilder {
     }
 
     private static void toAcceptance(Exchange exchange, IncomingEvent incoming) {
-        exchange.setProperty(RouteEvents.EVENT, incoming.id());
-        exchange.getMessage().setHeader(StreamRoutes.DELIVERY_KEY, incoming.deliveryKey());
+        exchange.setProperty(ExchangeKeys.EVENT, incoming.id());
+        exchange.getMessage().setHeader(ExchangeKeys.DELIVERY_KEY, incoming.deliveryKey());
         exchange.getMessage().setBody(incoming.cloudEvent());
     }
 
     /** Back to the route's own body, with the event's id and whether it was a duplicate. */
     private static void reportAcceptance(Exchange exchange) {
-        exchange.getMessage().setHeader(RouteEvents.EVENT, exchange.getProperty(RouteEvents.EVENT));
-        exchange.getMessage().setHeader(RouteEvents.DUPLICATE,
+        exchange.getMessage().setHeader(ExchangeKeys.EVENT, exchange.getProperty(ExchangeKeys.EVENT));
+        exchange.getMessage().setHeader(ExchangeKeys.DUPLICATE,
                 Boolean.TRUE.equals(exchange.getProperty(StreamRoutes.DUPLICATE)));
-        exchange.getMessage().removeHeader(StreamRoutes.DELIVERY_KEY);
-        exchange.getMessage().setBody(exchange.getProperty(ORIGINAL_BODY));
+        exchange.getMessage().removeHeader(ExchangeKeys.DELIVERY_KEY);
+        exchange.getMessage().setBody(exchange.getProperty(ExchangeKeys.ORIGINAL_BODY));
     }
 
     private void planCall(Exchange exchange) {
-        String port = RouteEvents.requiredHeader(exchange, PORT, CALL);
+        String port = RouteEvents.requiredHeader(exchange, ExchangeKeys.PORT, CALL);
         IncomingEvent incoming = RouteEvents.incoming(exchange, CALL_TYPE);
         String route = incoming.cloudEvent().getSource().toString();
         RuleAction action = new RuleAction("call-" + port, 0, port,
-                Optional.ofNullable(exchange.getMessage().getHeader(OPERATION, String.class)), Template.parse(""),
+                Optional.ofNullable(exchange.getMessage().getHeader(ExchangeKeys.OPERATION, String.class)),
+                Template.parse(""),
                 Optional.empty(), Optional.empty(), Optional.empty());
         Rule caller = new Rule("route:" + route, "(route " + route + ")", 0, List.of(CALL_TYPE), Optional.of(route),
                 Optional.empty(), List.of(), List.of(action));
         String body = exchange.getMessage().getBody(String.class);
-        exchange.setProperty(EVALUATION, new Evaluation(List.of(new Evaluation.Match(caller, Map.of(),
+        exchange.setProperty(ExchangeKeys.EVALUATION, new Evaluation(List.of(new Evaluation.Match(caller, Map.of(),
                 List.of(new Evaluation.PlannedAction(action, body == null ? "" : body, null)))), List.of()));
         toAcceptance(exchange, incoming);
     }
@@ -140,15 +133,15 @@ public class RouteEndpoints extends RouteBuilder {
     private void recordCall(Exchange exchange) {
         CloudEvent event = exchange.getMessage().getBody(CloudEvent.class);
         processor.record(event, new String(Envelopes.serialize(event), StandardCharsets.UTF_8),
-                exchange.getProperty(EVALUATION, Evaluation.class));
+                exchange.getProperty(ExchangeKeys.EVALUATION, Evaluation.class));
     }
 
     private void park(Exchange exchange) {
         String route = exchange.getFromRouteId();
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = failure == null ? "sent to the parking endpoint" : failure.getMessage();
-        exchange.getMessage().setHeader(StreamAddresses.PARKED_REASON, reason);
-        exchange.getMessage().setHeader(PARKED_ROUTE, route);
+        exchange.getMessage().setHeader(ExchangeKeys.PARKED_REASON, reason);
+        exchange.getMessage().setHeader(ExchangeKeys.PARKED_ROUTE, route);
         parked.fire(new RouteParked(route, reason));
     }
 }

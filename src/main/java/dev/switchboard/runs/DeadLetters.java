@@ -16,6 +16,7 @@ import org.apache.camel.ProducerTemplate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.StreamAddresses;
 
 /**
@@ -32,11 +33,6 @@ import dev.switchboard.stream.StreamAddresses;
  */
 @ApplicationScoped
 public class DeadLetters {
-
-    /** The message property naming the DEAD run a letter is about. */
-    public static final String RUN = "SwitchboardRun";
-    /** The message property of a DEAD run's letter: why the run died (the letter's {@code reason}). */
-    public static final String REASON = "SwitchboardDeadReason";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,7 +71,7 @@ public class DeadLetters {
         try {
             producer.sendBodyAndHeaders("jms:queue:" + StreamAddresses.DEAD_RUNS + "?exchangePattern="
                     + ExchangePattern.InOnly, JSON.writeValueAsString(letter),
-                    Map.of(REASON, dead.reason(), RUN, dead.run().toString()));
+                    Map.of(ExchangeKeys.DEAD_REASON, dead.reason(), ExchangeKeys.DEAD_RUN, dead.run().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

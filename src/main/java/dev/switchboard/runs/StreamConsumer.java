@@ -36,6 +36,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.StartupGate;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.stream.Envelopes;
@@ -277,7 +278,7 @@ public class StreamConsumer {
             throws JMSException {
         LOG.warnf("Stream message parked on %s: %s", StreamAddresses.PARKED, reason);
         TextMessage letter = session.createTextMessage(new String(bodyOf(message), StandardCharsets.UTF_8));
-        letter.setStringProperty(StreamAddresses.PARKED_REASON, reason);
+        letter.setStringProperty(ExchangeKeys.PARKED_REASON, reason);
         parking.send(letter);
     }
 

@@ -11,20 +11,20 @@ public final class StreamAddresses {
     /** The anycast address (and queue) every accepted event is published to, as a CloudEvent. */
     public static final String EVENTS = "switchboard.events";
 
-    /** Where a stream message that cannot be read as a CloudEvent is parked, with {@link #PARKED_REASON}. */
+    /**
+     * Where a stream message that cannot be read as a CloudEvent is parked, with its reason in
+     * {@code SwitchboardParkedReason}.
+     */
     public static final String PARKED = "switchboard.parked";
 
     /**
-     * Where a user route parks a message its error handler gave up on, with {@link #PARKED_REASON}
-     * and the route's id.
+     * Where a user route parks a message its error handler gave up on, with its reason in
+     * {@code SwitchboardParkedReason} and the route's id.
      */
     public static final String ROUTES_PARKED = "switchboard.routes.parked";
 
     /** Where the letter (JSON) of every run that went DEAD is sent, for whatever watches it. */
     public static final String DEAD_RUNS = "switchboard.dead";
-
-    /** The message property of every parked message, here or on a queue source's own address: why. */
-    public static final String PARKED_REASON = "SwitchboardParkedReason";
 
     /** Route endpoint that records an incoming event and publishes it, exactly once per delivery. */
     public static final String ACCEPT = "direct:switchboard-accept";

@@ -29,7 +29,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
-import dev.switchboard.runs.DeadLetters;
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.HubState;
@@ -98,7 +98,7 @@ class ParkedMessagesApiTest {
     void aReadableMessageParkedByHandBecomesAnEventWhenReplayed() {
         String id = UUID.randomUUID().toString();
         String body = "{\"id\":\"" + id + "\",\"type\":\"test.replayed\"}";
-        send(JSON_DEAD, body, Map.of(StreamAddresses.PARKED_REASON, "parked by hand"));
+        send(JSON_DEAD, body, Map.of(ExchangeKeys.PARKED_REASON, "parked by hand"));
         Map<String, Object> parked = awaitParked(JSON_DEAD, body);
         assertEquals("parked by hand", parked.get("reason"));
 
@@ -116,8 +116,8 @@ class ParkedMessagesApiTest {
     @Test
     void discardRemovesExactlyThatMessage() {
         String marker = UUID.randomUUID().toString();
-        send(KEYED_DEAD, "first " + marker, Map.of(StreamAddresses.PARKED_REASON, "by hand"));
-        send(KEYED_DEAD, "second " + marker, Map.of(StreamAddresses.PARKED_REASON, "by hand"));
+        send(KEYED_DEAD, "first " + marker, Map.of(ExchangeKeys.PARKED_REASON, "by hand"));
+        send(KEYED_DEAD, "second " + marker, Map.of(ExchangeKeys.PARKED_REASON, "by hand"));
         Map<String, Object> first = awaitParked(KEYED_DEAD, "first " + marker);
         awaitParked(KEYED_DEAD, "second " + marker);
 
@@ -156,7 +156,7 @@ class ParkedMessagesApiTest {
         String runLetter = "{\"kind\":\"action-run\",\"marker\":\"" + UUID.randomUUID() + "\"}";
         String run = UUID.randomUUID().toString();
         send(StreamAddresses.EVENTS, unreadable, Map.of());
-        send(StreamAddresses.DEAD_RUNS, runLetter, Map.of(DeadLetters.RUN, run));
+        send(StreamAddresses.DEAD_RUNS, runLetter, Map.of(ExchangeKeys.DEAD_RUN, run));
         Map<String, Object> parked = awaitParked(StreamAddresses.PARKED, unreadable);
         assertEquals(StreamAddresses.EVENTS, parked.get("cameFrom"));
         assertEquals(List.of(), parkedWith(StreamAddresses.PARKED, runLetter), "a DEAD run is listed as a run");
@@ -171,7 +171,7 @@ class ParkedMessagesApiTest {
 
         assertEquals(List.of(), parkedWith(StreamAddresses.PARKED, unreadable));
         try (JMSContext context = broker.createContext()) {
-            assertTrue(context.createBrowser(context.createQueue(StreamAddresses.DEAD_RUNS), DeadLetters.RUN + " = '" + run
+            assertTrue(context.createBrowser(context.createQueue(StreamAddresses.DEAD_RUNS), ExchangeKeys.DEAD_RUN + " = '" + run
                     + "'").getEnumeration().hasMoreElements(), "the run's letter stays for whatever watches the address");
         }
     }
@@ -193,8 +193,8 @@ class ParkedMessagesApiTest {
     @Test
     void pagesHoldOldestFirst() {
         String marker = UUID.randomUUID().toString();
-        send(KEYED_DEAD, "page one " + marker, Map.of(StreamAddresses.PARKED_REASON, "by hand"));
-        send(KEYED_DEAD, "page two " + marker, Map.of(StreamAddresses.PARKED_REASON, "by hand"));
+        send(KEYED_DEAD, "page one " + marker, Map.of(ExchangeKeys.PARKED_REASON, "by hand"));
+        send(KEYED_DEAD, "page two " + marker, Map.of(ExchangeKeys.PARKED_REASON, "by hand"));
         awaitParked(KEYED_DEAD, "page two " + marker);
         JsonPath all = given().queryParam("size", 500).get("/api/parked/" + KEYED_DEAD).then().statusCode(200)
                 .extract().jsonPath();
@@ -209,7 +209,7 @@ class ParkedMessagesApiTest {
     @Test
     void aViewerReadsButCannotReplayOrDiscard() {
         String body = "viewer " + UUID.randomUUID();
-        send(KEYED_DEAD, body, Map.of(StreamAddresses.PARKED_REASON, "by hand"));
+        send(KEYED_DEAD, body, Map.of(ExchangeKeys.PARKED_REASON, "by hand"));
         String id = (String) awaitParked(KEYED_DEAD, body).get("id");
         for (String path : List.of(id + "/replay", id + "/discard", "replay", "discard")) {
             given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)

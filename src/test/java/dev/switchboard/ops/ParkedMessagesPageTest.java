@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.HubTestProfile;
 
@@ -39,8 +40,8 @@ class ParkedMessagesPageTest {
         String body = "parked for the page " + UUID.randomUUID();
         String reason = "reason " + UUID.randomUUID();
         try (JMSContext context = broker.createContext()) {
-            context.createProducer().setProperty(StreamAddresses.PARKED_REASON, reason).send(context.createQueue(QUEUE), body);
-            context.createProducer().setProperty(StreamAddresses.PARKED_REASON, reason)
+            context.createProducer().setProperty(ExchangeKeys.PARKED_REASON, reason).send(context.createQueue(QUEUE), body);
+            context.createProducer().setProperty(ExchangeKeys.PARKED_REASON, reason)
                     .send(context.createQueue(StreamAddresses.PARKED), "unreadable " + body);
         }
         String id = messageId(body);

@@ -39,6 +39,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.Events;
@@ -213,7 +214,7 @@ class UserRoutesTest {
         Exchange parked = consumer.receive("jms:queue:" + StreamAddresses.ROUTES_PARKED + "?selector=SwitchboardRoute='legacy-orders'",
                 15_000);
         assertEquals(garbage, parked.getMessage().getBody(String.class));
-        assertTrue(parked.getMessage().getHeader(StreamAddresses.PARKED_REASON, String.class).contains("not a legacy order line"));
+        assertTrue(parked.getMessage().getHeader(ExchangeKeys.PARKED_REASON, String.class).contains("not a legacy order line"));
         given().get("/api/incidents").then().body("incident", hasItem("route-dead-letters:legacy-orders"));
 
         // The next line that goes through resolves the route's incident.
@@ -242,7 +243,7 @@ class UserRoutesTest {
         Exchange parked = consumer.receive("jms:queue:" + StreamAddresses.ROUTES_PARKED
                 + "?selector=SwitchboardRoute='test-former-park'", 15_000);
         assertEquals(body, parked.getMessage().getBody(String.class));
-        assertEquals("sent to the parking endpoint", parked.getMessage().getHeader(StreamAddresses.PARKED_REASON));
+        assertEquals("sent to the parking endpoint", parked.getMessage().getHeader(ExchangeKeys.PARKED_REASON));
         Workspace.deleteRoute("former-park.yaml");
     }
 

@@ -44,6 +44,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.stream.StreamAddresses;
@@ -466,7 +467,7 @@ class ActionRunsTest {
         List<String> letters = new java.util.ArrayList<>();
         try (JMSContext context = connectionFactory.createContext();
                 JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.DEAD_RUNS),
-                        DeadLetters.RUN + " = '" + run + "'")) {
+                        ExchangeKeys.DEAD_RUN + " = '" + run + "'")) {
             Message message = consumer.receive(waitMs);
             while (message != null) {
                 letters.add(message.getBody(String.class));

@@ -34,6 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.StreamAddresses;
@@ -160,12 +161,12 @@ class BatchedPipelineTest {
         }
         try (JMSContext context = connectionFactory.createContext();
                 JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.PARKED),
-                        StreamAddresses.PARKED_REASON + " LIKE 'the database refused the event%'")) {
+                        ExchangeKeys.PARKED_REASON + " LIKE 'the database refused the event%'")) {
             Message parked = consumer.receive(10_000);
             assertTrue(parked != null, "the poison event is parked on " + StreamAddresses.PARKED);
             assertTrue(parked.getBody(String.class).contains(poison.getId()));
-            assertTrue(parked.getStringProperty(StreamAddresses.PARKED_REASON).contains("index row size"),
-                    parked.getStringProperty(StreamAddresses.PARKED_REASON));
+            assertTrue(parked.getStringProperty(ExchangeKeys.PARKED_REASON).contains("index row size"),
+                    parked.getStringProperty(ExchangeKeys.PARKED_REASON));
         }
         assertEquals(0, HubState.count(dataSource, "select count(*) from event where id = ?",
                 UUID.fromString(poison.getId())));

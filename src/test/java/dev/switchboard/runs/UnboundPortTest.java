@@ -42,6 +42,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.Events;
@@ -257,7 +258,7 @@ class UnboundPortTest {
     private String deadLetter(UUID run) throws Exception {
         try (JMSContext context = connectionFactory.createContext();
                 JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.DEAD_RUNS),
-                        DeadLetters.RUN + " = '" + run + "'")) {
+                        ExchangeKeys.DEAD_RUN + " = '" + run + "'")) {
             Message message = consumer.receive(10_000);
             return message == null ? null : message.getBody(String.class);
         }

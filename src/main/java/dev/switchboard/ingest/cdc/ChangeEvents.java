@@ -19,9 +19,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cloudevents.core.builder.CloudEventBuilder;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.StreamRoutes;
 
 /**
  * Turns a change captured by Debezium into the CloudEvent accepted onto the stream. Its delivery
@@ -83,7 +83,7 @@ public final class ChangeEvents {
             event.withSubject(key.values().stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
         message.removeHeaders("*");
-        message.setHeader(StreamRoutes.DELIVERY_KEY, IncomingEvent.deliveryKey(source.name(), deliveryId));
+        message.setHeader(ExchangeKeys.DELIVERY_KEY, IncomingEvent.deliveryKey(source.name(), deliveryId));
         message.setBody(event.build());
     }
 

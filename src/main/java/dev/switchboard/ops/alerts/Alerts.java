@@ -18,12 +18,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.SecretMask;
 import dev.switchboard.rules.AlertsRule;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.StreamAddresses;
-import dev.switchboard.stream.StreamRoutes;
 
 /**
  * Raises and clears alerts. An alert is an event on the stream ({@code switchboard.alert.fired}
@@ -99,7 +99,7 @@ public class Alerts {
                     .withDataContentType("application/json")
                     .withData(JSON.writeValueAsBytes(data))
                     .build();
-            producer.sendBodyAndHeader(StreamAddresses.ACCEPT, event, StreamRoutes.DELIVERY_KEY,
+            producer.sendBodyAndHeader(StreamAddresses.ACCEPT, event, ExchangeKeys.DELIVERY_KEY,
                     IncomingEvent.deliveryKey(AlertsRule.SOURCE, deliveryId));
             return true;
         } catch (JsonProcessingException e) {

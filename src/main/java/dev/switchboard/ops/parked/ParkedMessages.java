@@ -25,9 +25,7 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.TextMessage;
 
 import dev.switchboard.connect.Excerpts;
-import dev.switchboard.ingest.QueueSourceRoutes;
-import dev.switchboard.routes.RouteEndpoints;
-import dev.switchboard.stream.StreamAddresses;
+import dev.switchboard.core.ExchangeKeys;
 
 /**
  * Reads, replays and discards the messages of a {@link ParkingQueue} with plain JMS through the
@@ -153,8 +151,8 @@ public class ParkedMessages {
         for (Object name : Collections.list(message.getPropertyNames())) {
             String property = (String) name;
             // JMS-defined properties (JMSXDeliveryCount, ...) belong to the broker, not the message.
-            if (!property.startsWith("JMS") && !property.equals(StreamAddresses.PARKED_REASON)
-                    && !property.equals(QueueSourceRoutes.DEAD_SOURCE)) {
+            if (!property.startsWith("JMS") && !property.equals(ExchangeKeys.PARKED_REASON)
+                    && !property.equals(ExchangeKeys.PARKED_SOURCE)) {
                 kept.put(property, message.getObjectProperty(property));
             }
         }
@@ -165,11 +163,11 @@ public class ParkedMessages {
     }
 
     private static ParkedMessage parked(ParkingQueue queue, Message message) throws JMSException {
-        String route = message.getStringProperty(RouteEndpoints.PARKED_ROUTE);
+        String route = message.getStringProperty(ExchangeKeys.PARKED_ROUTE);
         long timestamp = message.getJMSTimestamp();
         return new ParkedMessage(message.getJMSMessageID(),
                 timestamp > 0 ? OffsetDateTime.ofInstant(Instant.ofEpochMilli(timestamp), ZoneOffset.UTC) : null,
-                message.getStringProperty(StreamAddresses.PARKED_REASON),
+                message.getStringProperty(ExchangeKeys.PARKED_REASON),
                 route != null ? "route " + route : queue.from(), excerpt(message));
     }
 

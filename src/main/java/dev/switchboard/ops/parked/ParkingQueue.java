@@ -2,10 +2,10 @@ package dev.switchboard.ops.parked;
 
 import java.util.Optional;
 
-import dev.switchboard.stream.StreamAddresses;
+import dev.switchboard.core.ExchangeKeys;
 
 /**
- * A broker queue the hub parks messages on, with a reason in {@value StreamAddresses#PARKED_REASON}.
+ * A broker queue the hub parks messages on, with a reason in {@value ExchangeKeys#PARKED_REASON}.
  *
  * @param name        the parking address (and its anycast queue)
  * @param description what is parked here, in words
