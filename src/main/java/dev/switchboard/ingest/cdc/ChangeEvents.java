@@ -1,6 +1,5 @@
 package dev.switchboard.ingest.cdc;
 
-import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,10 +16,7 @@ import org.apache.kafka.connect.data.Struct;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cloudevents.core.builder.CloudEventBuilder;
-
 import dev.switchboard.core.ExchangeKeys;
-import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
 
 /**
@@ -32,6 +28,7 @@ import dev.switchboard.stream.IncomingEvent;
 public final class ChangeEvents {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
 
     private final CdcSource source;
 
@@ -69,22 +66,16 @@ public final class ChangeEvents {
         data.put("txId", metadata.get("txId"));
 
         Object committedAt = metadata.get("ts_ms");
-        CloudEventBuilder event = CloudEventBuilder.v1()
-                .withId(IncomingEvent.eventId(source.name(), deliveryId).toString())
-                .withSource(URI.create(source.name()))
-                .withType(source.eventType().of(schema, table, operation))
-                .withTime(committedAt instanceof Number millis
+        IncomingEvent event = IncomingEvent.of(source.name(), deliveryId,
+                source.eventType().of(schema, table, operation),
+                committedAt instanceof Number millis
                         ? OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis.longValue()), ZoneOffset.UTC)
-                        : OffsetDateTime.now(ZoneOffset.UTC))
-                .withExtension(Envelopes.DELIVERY_ID, deliveryId)
-                .withDataContentType("application/json")
-                .withData(JSON.writeValueAsBytes(data));
-        if (!key.isEmpty()) {
-            event.withSubject(key.values().stream().map(String::valueOf).collect(Collectors.joining(",")));
-        }
+                        : OffsetDateTime.now(ZoneOffset.UTC),
+                key.isEmpty() ? null : key.values().stream().map(String::valueOf).collect(Collectors.joining(",")),
+                null, JSON.writeValueAsBytes(data), "application/json");
         message.removeHeaders("*");
-        message.setHeader(ExchangeKeys.DELIVERY_KEY, IncomingEvent.deliveryKey(source.name(), deliveryId));
-        message.setBody(event.build());
+        message.setHeader(ExchangeKeys.DELIVERY_KEY, event.deliveryKey());
+        message.setBody(event.cloudEvent());
     }
 
     /** A row as a map of column to value; null for the before of an insert or the after of a delete. */
