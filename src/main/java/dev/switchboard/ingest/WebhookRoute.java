@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.core.Failures;
 import dev.switchboard.core.OverloadedException;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.StreamAddresses;
@@ -104,7 +105,7 @@ public class WebhookRoute extends RouteBuilder {
                     Map.of("Retry-After", RETRY_AFTER_SECONDS));
         } else if (isUnavailable(error)) {
             LOG.warnf("Webhook for source %s not accepted, database or broker unavailable: %s",
-                    sourceOf(exchange), rootMessage(error));
+                    sourceOf(exchange), Failures.rootWithType(error));
             problem = new Problem(503, "unavailable", "Service unavailable",
                     "The event could not be stored durably right now; nothing was accepted. Retry later.",
                     Map.of("Retry-After", RETRY_AFTER_SECONDS));
@@ -137,14 +138,6 @@ public class WebhookRoute extends RouteBuilder {
             }
         }
         return false;
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static void writeProblem(Exchange exchange, Problem problem) {

@@ -26,6 +26,8 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
+import dev.switchboard.core.Failures;
+
 /**
  * The operator's YAML DSL routes in {@code routes/*.yaml}, loaded at startup and reloaded when a
  * file changes (Camel's own route reload is a development feature that Camel Quarkus leaves out).
@@ -85,7 +87,7 @@ public class UserRoutes {
                 load(file, content);
                 problems.remove(file.toString());
             } catch (Exception e) {
-                String reason = reason(e);
+                String reason = Failures.messages(e);
                 problems.put(file.toString(), reason);
                 LOG.errorf("Rejected %s: %s", file, reason);
                 restore(file);
@@ -135,7 +137,7 @@ public class UserRoutes {
             PluginHelper.getRoutesLoader(camel).loadRoutes(resource(file, previous));
             LOG.warnf("The routes of the previous version of %s stay active", file);
         } catch (Exception e) {
-            LOG.errorf("The previous version of %s did not load again either: %s", file, reason(e));
+            LOG.errorf("The previous version of %s did not load again either: %s", file, Failures.messages(e));
         }
     }
 
@@ -189,19 +191,5 @@ public class UserRoutes {
 
     private Path dir() {
         return config.dir().toAbsolutePath().normalize();
-    }
-
-    /** The innermost message that says something: Camel wraps the YAML parser's errors. */
-    private static String reason(Throwable error) {
-        StringBuilder reason = new StringBuilder();
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause.getMessage() != null && !reason.toString().contains(cause.getMessage())) {
-                reason.append(reason.isEmpty() ? "" : ": ").append(cause.getMessage());
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return reason.isEmpty() ? error.getClass().getSimpleName() : reason.toString();
     }
 }

@@ -9,6 +9,7 @@ import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
 
 import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.Failures;
 
 /**
  * A rule's {@code when:}, written {@code simple:...}, {@code jsonpath:...} or {@code jq:...} and
@@ -51,7 +52,8 @@ public final class Condition {
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("invalid JSON path: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("invalid " + language + " expression: " + rootMessage(e), e);
+            throw new IllegalArgumentException("invalid " + language + " expression: " + Failures.root(e).getMessage(),
+                    e);
         }
     }
 
@@ -64,13 +66,5 @@ public final class Condition {
 
     public String text() {
         return text;
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage();
     }
 }
