@@ -1,6 +1,7 @@
 package dev.switchboard.routes;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -27,6 +27,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.core.Failures;
+import dev.switchboard.core.FileWatch;
 
 /**
  * The operator's YAML DSL routes in {@code routes/*.yaml}, loaded at startup and reloaded when a
@@ -50,6 +51,7 @@ public class UserRoutes {
     /** The content of each file as last seen, loaded or not. */
     private final Map<Path, String> seen = new HashMap<>();
     private volatile Map<String, String> errors = Map.of();
+    private final FileWatch folder = new FileWatch(() -> FileWatch.list(dir(), ".yaml", ".yml"));
 
     public record LoadedRoute(String id, String file, String from, String status) {
     }
@@ -60,7 +62,9 @@ public class UserRoutes {
 
     @Scheduled(every = "${switchboard.routes.reload-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reloadWhenChanged() {
-        reload();
+        if (folder.changed()) {
+            reload();
+        }
     }
 
     /** Loads every file that changed since it was last seen; returns the files' current problems. */
@@ -173,20 +177,15 @@ public class UserRoutes {
         if (!Files.isDirectory(dir)) {
             return files;
         }
-        try (Stream<Path> listing = Files.list(dir)) {
-            for (Path file : listing.filter(Files::isRegularFile).filter(UserRoutes::isYaml).toList()) {
+        try {
+            for (Path file : FileWatch.list(dir, ".yaml", ".yml")) {
                 files.put(file, Files.readString(file));
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             LOG.errorf("Cannot read the routes folder %s: %s", dir, e.getMessage());
             return new TreeMap<>(seen); // as it was: an unreadable folder removes nothing
         }
         return files;
-    }
-
-    private static boolean isYaml(Path file) {
-        String name = file.getFileName().toString();
-        return name.endsWith(".yaml") || name.endsWith(".yml");
     }
 
     private Path dir() {

@@ -1,10 +1,7 @@
 package dev.switchboard.rules;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +20,7 @@ import io.quarkus.scheduler.Scheduled;
 import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.connect.DataSources;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.FileWatch;
 import dev.switchboard.core.StartupGate;
 
 /**
@@ -56,7 +54,12 @@ public class RulesInForce {
 
     private volatile RuleSet current = RuleSet.EMPTY;
     private volatile List<RuleLoadError> errors = List.of();
-    private volatile String fingerprint = "";
+    /** Everything a reload reads: the folder's rules and models, and the operator's file (ports). */
+    private final FileWatch inputs = new FileWatch(() -> {
+        List<Path> files = new ArrayList<>(RuleFolder.inputs(dir()));
+        files.add(OperatorConfigSourceProvider.file());
+        return files;
+    });
 
     public RuleSet current() {
         return current;
@@ -73,7 +76,7 @@ public class RulesInForce {
 
     @Scheduled(every = "${switchboard.rules.reload-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reloadWhenChanged() {
-        if (!fingerprint().equals(fingerprint)) {
+        if (inputs.changed()) {
             reload();
         }
     }
@@ -83,7 +86,7 @@ public class RulesInForce {
      * effect). They take effect together or not at all.
      */
     public synchronized List<RuleLoadError> reload() {
-        fingerprint = fingerprint();
+        inputs.record();
         List<RuleLoadError> problems = new ArrayList<>();
         PortBindings.Reading bindings = ports.read();
         bindings.problems().forEach(problem -> problems.add(new RuleLoadError(
@@ -142,20 +145,5 @@ public class RulesInForce {
 
     private Path dir() {
         return config.dir().toAbsolutePath();
-    }
-
-    /** Names, sizes and modification times of everything a reload reads. */
-    private String fingerprint() {
-        StringBuilder print = new StringBuilder();
-        Set<Path> files = new HashSet<>(RuleFolder.inputs(dir()));
-        files.add(OperatorConfigSourceProvider.file());
-        files.stream().sorted().forEach(file -> {
-            try {
-                print.append(file).append(Files.size(file)).append(Files.getLastModifiedTime(file)).append('\n');
-            } catch (IOException absent) {
-                print.append(file).append("-\n");
-            }
-        });
-        return print.toString();
     }
 }
