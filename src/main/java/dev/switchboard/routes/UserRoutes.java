@@ -60,7 +60,7 @@ public class UserRoutes {
         reload();
     }
 
-    @Scheduled(every = "${switchboard.routes.reload-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${switchboard.routes.reload-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reloadWhenChanged() {
         if (folder.changed()) {
             reload();

@@ -74,7 +74,7 @@ public class RulesInForce {
         reload();
     }
 
-    @Scheduled(every = "${switchboard.rules.reload-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${switchboard.rules.reload-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reloadWhenChanged() {
         if (inputs.changed()) {
             reload();

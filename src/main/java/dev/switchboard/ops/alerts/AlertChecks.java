@@ -59,7 +59,7 @@ public class AlertChecks {
     @Inject
     PortBindings ports;
 
-    @Scheduled(every = "${switchboard.alerts.check-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${switchboard.alerts.check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
         alerts.sendUnnoticed();
         checkExpectations();
