@@ -14,6 +14,7 @@ import org.apache.camel.component.jms.JmsConstants;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.IncomingEvent;
@@ -26,13 +27,13 @@ import dev.switchboard.stream.IncomingEvent;
  */
 class QueueReception implements Processor {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
     private final QueueSource source;
+    private final ObjectReader reader;
 
-    QueueReception(QueueSource source) {
+    /** @param json Quarkus's mapper: a body with anything after its JSON value is not JSON. */
+    QueueReception(QueueSource source, ObjectMapper json) {
         this.source = source;
+        this.reader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     @Override
@@ -77,9 +78,9 @@ class QueueReception implements Processor {
     }
 
     /** The body as JSON when it is a JSON object or array; null otherwise (text, bytes, malformed JSON). */
-    private static JsonNode parseJson(byte[] body) {
+    private JsonNode parseJson(byte[] body) {
         try {
-            JsonNode node = JSON.readTree(body);
+            JsonNode node = reader.readTree(body);
             return node != null && node.isContainerNode() ? node : null;
         } catch (IOException notJson) {
             return null;

@@ -13,6 +13,8 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.ExchangeKeys;
@@ -36,6 +38,10 @@ public class QueueSourceRoutes extends RouteBuilder {
 
     @Inject
     QueueSources sources;
+
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     IngestMetrics metrics;
@@ -105,7 +111,7 @@ public class QueueSourceRoutes extends RouteBuilder {
                     .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
                 .end()
                 .process(exchange -> metrics.received(name))
-                .process(new QueueReception(source))
+                .process(new QueueReception(source, json))
                 // A failure in here has been through the acceptance's transactional error handler
                 // and stays on the exchange: the JMS transaction rolls back and the broker redelivers.
                 .to(StreamAddresses.ACCEPT)

@@ -33,7 +33,9 @@ import dev.switchboard.stream.IncomingEvent;
 @ApplicationScoped
 public class WebhookReception implements Processor {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     WebhookSources sources;
@@ -108,9 +110,9 @@ public class WebhookReception implements Processor {
         }
     }
 
-    private static JsonNode parse(byte[] body) {
-        try (JsonParser parser = JSON.createParser(body)) {
-            JsonNode node = JSON.readTree(parser);
+    private JsonNode parse(byte[] body) {
+        try (JsonParser parser = json.createParser(body)) {
+            JsonNode node = json.readTree(parser);
             if (node == null || node.isMissingNode()) {
                 throw Problem.badRequest("malformed-json", "Malformed JSON", "The body is empty");
             }

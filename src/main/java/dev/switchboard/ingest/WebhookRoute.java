@@ -33,9 +33,12 @@ import dev.switchboard.stream.StreamRoutes;
 public class WebhookRoute extends RouteBuilder {
 
     private static final Logger LOG = Logger.getLogger(WebhookRoute.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Seconds a sender should wait before retrying while the database or broker is away. */
     static final String RETRY_AFTER_SECONDS = "5";
+
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     WebhookReception reception;
@@ -140,12 +143,12 @@ public class WebhookRoute extends RouteBuilder {
         return false;
     }
 
-    private static void writeProblem(Exchange exchange, Problem problem) {
+    private void writeProblem(Exchange exchange, Problem problem) {
         respond(exchange, problem.status(), Problem.MEDIA_TYPE,
                 problem.document(exchange.getProperty(ExchangeKeys.WEBHOOK_PATH, String.class)), problem.headers());
     }
 
-    private static void respond(Exchange exchange, int status, String contentType, Map<String, Object> body,
+    private void respond(Exchange exchange, int status, String contentType, Map<String, Object> body,
             Map<String, String> headers) {
         Message message = exchange.getMessage();
         // platform-http would echo every remaining header back to the sender
@@ -154,7 +157,7 @@ public class WebhookRoute extends RouteBuilder {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, contentType);
         try {
-            message.setBody(JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
+            message.setBody(json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -10,9 +10,9 @@ import org.apache.camel.Message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.core.Json;
 import dev.switchboard.stream.IncomingEvent;
 
 /**
@@ -21,7 +21,6 @@ import dev.switchboard.stream.IncomingEvent;
  */
 final class RouteEvents {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RouteEvents() {
     }
@@ -55,7 +54,7 @@ final class RouteEvents {
             return text.getBytes(StandardCharsets.UTF_8);
         }
         try {
-            return JSON.writeValueAsBytes(body); // a map or list from unmarshal, SQL or a processor
+            return Json.MAPPER.writeValueAsBytes(body); // a map or list from unmarshal, SQL or a processor
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("The body (" + body.getClass().getName() + ") is neither text nor JSON", e);
         }
@@ -64,7 +63,7 @@ final class RouteEvents {
     /** An object or array is JSON data; anything else (text, CSV, a bare value) stays bytes. */
     private static JsonNode json(byte[] body) {
         try {
-            JsonNode tree = body.length == 0 ? null : JSON.readTree(body);
+            JsonNode tree = body.length == 0 ? null : Json.MAPPER.readTree(body);
             return tree != null && tree.isContainerNode() ? tree : null;
         } catch (IOException notJson) {
             return null;

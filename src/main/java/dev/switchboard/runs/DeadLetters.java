@@ -34,7 +34,9 @@ import dev.switchboard.stream.StreamAddresses;
 @ApplicationScoped
 public class DeadLetters {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     ProducerTemplate producer;
@@ -70,7 +72,7 @@ public class DeadLetters {
         letter.put("reason", dead.reason());
         try {
             producer.sendBodyAndHeaders("jms:queue:" + StreamAddresses.DEAD_RUNS + "?exchangePattern="
-                    + ExchangePattern.InOnly, JSON.writeValueAsString(letter),
+                    + ExchangePattern.InOnly, json.writeValueAsString(letter),
                     Map.of(ExchangeKeys.DEAD_REASON, dead.reason(), ExchangeKeys.DEAD_RUN, dead.run().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -14,9 +14,9 @@ import org.apache.camel.component.debezium.DebeziumConstants;
 import org.apache.kafka.connect.data.Struct;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.core.Json;
 import dev.switchboard.stream.IncomingEvent;
 
 /**
@@ -26,8 +26,6 @@ import dev.switchboard.stream.IncomingEvent;
  * dropped as a duplicate.
  */
 public final class ChangeEvents {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
 
     private final CdcSource source;
@@ -51,7 +49,7 @@ public final class ChangeEvents {
         // A table without a primary key has no row key; its changes still differ by LSN.
         Map<String, Object> key = Optional.ofNullable(row(message.getHeader(DebeziumConstants.HEADER_KEY)))
                 .orElse(Map.of());
-        String keyJson = JSON.writeValueAsString(key);
+        String keyJson = Json.MAPPER.writeValueAsString(key);
         String deliveryId = metadata.get("lsn") + "/" + metadata.get("txId") + "/" + schema + "." + table + "/"
                 + operation + "/" + keyJson;
 
@@ -72,7 +70,7 @@ public final class ChangeEvents {
                         ? OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis.longValue()), ZoneOffset.UTC)
                         : OffsetDateTime.now(ZoneOffset.UTC),
                 key.isEmpty() ? null : key.values().stream().map(String::valueOf).collect(Collectors.joining(",")),
-                null, JSON.writeValueAsBytes(data), "application/json");
+                null, Json.MAPPER.writeValueAsBytes(data), "application/json");
         message.removeHeaders("*");
         message.setHeader(ExchangeKeys.DELIVERY_KEY, event.deliveryKey());
         message.setBody(event.cloudEvent());

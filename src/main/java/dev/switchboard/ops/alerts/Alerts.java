@@ -31,7 +31,10 @@ import dev.switchboard.stream.StreamAddresses;
 public class Alerts {
 
     private static final Logger LOG = Logger.getLogger(Alerts.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     Incidents incidents;
@@ -85,7 +88,7 @@ public class Alerts {
         String deliveryId = incident.id() + ":" + state;
         try {
             IncomingEvent event = IncomingEvent.of(AlertsRule.SOURCE, deliveryId, "switchboard.alert." + state,
-                    OffsetDateTime.now(ZoneOffset.UTC), incident.incident(), null, JSON.writeValueAsBytes(data),
+                    OffsetDateTime.now(ZoneOffset.UTC), incident.incident(), null, json.writeValueAsBytes(data),
                     "application/json");
             producer.sendBodyAndHeader(StreamAddresses.ACCEPT, event.cloudEvent(), ExchangeKeys.DELIVERY_KEY,
                     event.deliveryKey());

@@ -53,7 +53,9 @@ import dev.switchboard.runs.RunState;
 @RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class EventsResource {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     EntityManager entityManager;
@@ -150,7 +152,7 @@ public class EventsResource {
         List<String> matched = extra[0] == null || extra[0].toString().isEmpty() ? List.of()
                 : List.of(extra[0].toString().split("\n"));
         return new EventDetail(EventView.of(found, runs.statesByEvent(List.of(event)).getOrDefault(event, Map.of())),
-                JSON.readTree(found.envelope), matched, (String) extra[1],
+                json.readTree(found.envelope), matched, (String) extra[1],
                 runs.find(new RunOperations.Filter(Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.of(event)), 0, RunsResource.MAX_PAGE_SIZE).runs().stream()
                         .map(RunsResource.RunView::of).toList());

@@ -48,7 +48,6 @@ import dev.switchboard.runs.RunState;
 @RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class DashboardResource {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE_SIZE = 50;
     private static final int DEAD_SHOWN = 200;
 
@@ -72,6 +71,10 @@ public class DashboardResource {
         static native TemplateInstance backtest(List<Backtests.Status> backtests, Backtests.Status shown,
                 boolean operator, String message);
     }
+
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     DashboardData data;
@@ -106,9 +109,9 @@ public class DashboardResource {
     @GET
     public TemplateInstance overview() throws JsonProcessingException {
         return Templates.overview(data.totals(),
-                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
-                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
-                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), health.sources(), health.ports(),
+                json.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
+                json.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
+                json.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), health.sources(), health.ports(),
                 incidents.open(), repository.errors());
     }
 
@@ -129,7 +132,7 @@ public class DashboardResource {
         EventsResource.EventDetail detail = events.get(id);
         Map<UUID, List<RunsResource.AttemptView>> attempts = detail.runs().stream().collect(Collectors.toMap(
                 RunsResource.RunView::id, run -> runsApi.attempts(runs.get(run.id()).orElseThrow())));
-        return Templates.event(detail, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(detail.envelope()),
+        return Templates.event(detail, json.writerWithDefaultPrettyPrinter().writeValueAsString(detail.envelope()),
                 attempts);
     }
 
@@ -150,7 +153,7 @@ public class DashboardResource {
         try {
             return backToDead(runs.replay(id) == 1 ? "Run " + id + " replayed." : "Run " + id + " was not DEAD.");
         } catch (ReplayRefusedException refused) {
-            // A run whose body still cannot be rendered stays DEAD: say why on the page, not as JSON.
+            // A run whose body still cannot be rendered stays DEAD: say why on the page, not as json.
             return backToDead(refused.getMessage());
         }
     }
