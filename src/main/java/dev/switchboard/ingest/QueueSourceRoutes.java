@@ -11,6 +11,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.OnExceptionDefinition;
+import org.apache.camel.model.RouteDefinition;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,34 +90,32 @@ public class QueueSourceRoutes extends RouteBuilder {
 
     private void route(QueueSource source) {
         String name = source.name();
-        from(source.endpointUri()).routeId(routeId(source)).autoStartup(gate.isOpen())
-                .onException(UnreadableMessageException.class).handled(true)
-                    .process(exchange -> metrics.rejected(name, "unreadable"))
-                    .log(LoggingLevel.WARN, "Unreadable message of source " + name + " sent to "
-                            + source.deadLetterAddress() + ": ${exception.message}")
-                    // A reply-to would make the dead-letter send wait for an answer.
-                    .removeHeader("JMSReplyTo")
-                    .setHeader(ExchangeKeys.PARKED_REASON, simple("${exception.message}"))
-                    .setHeader(ExchangeKeys.PARKED_SOURCE, constant(name))
-                    .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
-                .end()
-                // Data the database refuses is refused again at every redelivery: park it too.
-                .onException(Exception.class).onWhen(exchange -> DatabaseErrors.isBadData(
-                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))).handled(true)
-                    .process(exchange -> metrics.rejected(name, "unstorable"))
-                    .log(LoggingLevel.WARN, "Message of source " + name + " refused by the database, sent to "
-                            + source.deadLetterAddress() + ": ${exception.message}")
-                    .removeHeader("JMSReplyTo")
-                    .setHeader(ExchangeKeys.PARKED_REASON, simple("${exception.message}"))
-                    .setHeader(ExchangeKeys.PARKED_SOURCE, constant(name))
-                    .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
-                .end()
-                .process(exchange -> metrics.received(name))
+        RouteDefinition route = from(source.endpointUri()).routeId(routeId(source)).autoStartup(gate.isOpen());
+        park(route.onException(UnreadableMessageException.class), source, "unreadable",
+                "Unreadable message of source " + name + " sent to ");
+        // Data the database refuses is refused again at every redelivery: park it too.
+        park(route.onException(Exception.class).onWhen(exchange -> DatabaseErrors.isBadData(
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))), source, "unstorable",
+                "Message of source " + name + " refused by the database, sent to ");
+        route.process(exchange -> metrics.received(name))
                 .process(new QueueReception(source, json))
                 // A failure in here has been through the acceptance's transactional error handler
                 // and stays on the exchange: the JMS transaction rolls back and the broker redelivers.
                 .to(StreamAddresses.ACCEPT)
                 .process(exchange -> counted(name, exchange));
+    }
+
+    /** Parks the failed message on the source's dead-letter address, with the reason and the source. */
+    private void park(OnExceptionDefinition failure, QueueSource source, String rejection, String logged) {
+        failure.handled(true)
+                .process(exchange -> metrics.rejected(source.name(), rejection))
+                .log(LoggingLevel.WARN, logged + source.deadLetterAddress() + ": ${exception.message}")
+                // A reply-to would make the dead-letter send wait for an answer.
+                .removeHeader("JMSReplyTo")
+                .setHeader(ExchangeKeys.PARKED_REASON, simple("${exception.message}"))
+                .setHeader(ExchangeKeys.PARKED_SOURCE, constant(source.name()))
+                .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
+                .end();
     }
 
     private void counted(String source, Exchange exchange) {
