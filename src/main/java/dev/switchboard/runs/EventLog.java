@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.cloudevents.CloudEvent;
@@ -58,6 +59,10 @@ public class EventLog {
     @Inject
     DataSource dataSource;
 
+    /** For the searches of the API and the dashboard, which return the Panache entity. */
+    @Inject
+    EntityManager entityManager;
+
     /** An accepted event as it is written: its CloudEvent and the envelope serialized once from it. */
     public record Received(CloudEvent event, String envelope) {
     }
@@ -87,6 +92,22 @@ public class EventLog {
         public Selection startingAfter(Optional<UUID> event) {
             return new Selection(states, source, type, from, to, event);
         }
+    }
+
+    /**
+     * What the events API and the dashboard list: every filter given; {@code text} is searched for
+     * in the payload, as it is written (no pattern).
+     */
+    public record Search(Optional<String> source, Optional<String> type, Optional<EventState> state,
+            Optional<OffsetDateTime> from, Optional<OffsetDateTime> to, Optional<String> text) {
+    }
+
+    /** One page of a search, newest first, and how many events the search finds in all. */
+    public record Found(List<EventRecord> events, long total) {
+    }
+
+    /** What an event's judging left beside its record: the rules it matched, in order, and its error. */
+    public record Outcome(List<String> matchedRules, String error) {
     }
 
     /** An event judged again, and the state it had when it was read: it is recorded only if it still has it. */
@@ -175,6 +196,42 @@ public class EventLog {
             recorded[i] = updated[i] != 0;
         }
         return recorded;
+    }
+
+    /** Page {@code page} (from 0) of {@code size} events the search finds, newest first. */
+    @SuppressWarnings("unchecked")
+    public Found search(Search search, int page, int size) {
+        List<String> where = new ArrayList<>(List.of("true"));
+        List<Object> values = new ArrayList<>();
+        search.source().ifPresent(value -> add(where, values, "source = ?", value));
+        search.type().ifPresent(value -> add(where, values, "type = ?", value));
+        search.state().ifPresent(value -> add(where, values, "state = ?", value.name()));
+        search.from().ifPresent(value -> add(where, values, "received_at >= ?", value));
+        search.to().ifPresent(value -> add(where, values, "received_at < ?", value));
+        search.text().ifPresent(value -> add(where, values, "envelope::text ilike ?",
+                "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"));
+        String condition = String.join(" and ", where);
+        var query = entityManager.createNativeQuery("select * from event where " + condition
+                + " order by received_at desc limit " + size + " offset " + ((long) page * size), EventRecord.class);
+        var count = entityManager.createNativeQuery("select count(*) from event where " + condition);
+        for (int i = 0; i < values.size(); i++) {
+            query.setParameter(i + 1, values.get(i));
+            count.setParameter(i + 1, values.get(i));
+        }
+        return new Found(query.getResultList(), ((Number) count.getSingleResult()).longValue());
+    }
+
+    /** The rules the event matched and its error; empty when there is no such event. */
+    public Optional<Outcome> outcome(UUID id) {
+        try {
+            return Statements.query(dataSource, "select matched_rules, error from event where id = ?", row -> {
+                java.sql.Array matched = row.getArray(1);
+                return new Outcome(matched == null ? List.of() : List.of((String[]) matched.getArray()),
+                        row.getString(2));
+            }, id).stream().findFirst();
+        } catch (SQLException e) {
+            throw new StoreException("Event " + id + " could not be read", e);
+        }
     }
 
     public Optional<Stored> find(UUID id) {
