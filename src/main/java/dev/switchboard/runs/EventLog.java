@@ -1,6 +1,7 @@
 package dev.switchboard.runs;
 
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -232,6 +233,28 @@ public class EventLog {
         } catch (SQLException e) {
             throw new StoreException("Event " + id + " could not be read", e);
         }
+    }
+
+    /** The last arrival of an event (null: none), and the time now, both on the database's clock that stamped it. */
+    public record Arrival(Instant last, Instant now) {
+    }
+
+    /** When an event of this type (and source, when given) last arrived: null when none ever did. */
+    public Arrival lastArrival(String type, Optional<String> source) {
+        try {
+            return Statements.query(dataSource, """
+                    select max(received_at), now() from event
+                    where type = ? and (cast(? as text) is null or source = ?)
+                    """, row -> new Arrival(instant(row.getObject(1, OffsetDateTime.class)),
+                    instant(row.getObject(2, OffsetDateTime.class))), type, source.orElse(null), source.orElse(null))
+                    .get(0);
+        } catch (SQLException e) {
+            throw new StoreException("The last arrival of " + type + " could not be read", e);
+        }
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 
     public Optional<Stored> find(UUID id) {

@@ -1,5 +1,6 @@
 package dev.switchboard.runs;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Collection;
 import java.nio.charset.StandardCharsets;
@@ -207,6 +208,25 @@ public class RunOperations {
     @Transactional
     public List<ActionAttempt> attempts(UUID run) {
         return ActionAttempt.of(run);
+    }
+
+    /** A port's attempts started within a window, and how many of them did not succeed. */
+    public record PortAttempts(long attempts, long failures) {
+    }
+
+    /** Each port's attempts started in the last {@code window}; a port with none is absent. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public Map<String, PortAttempts> attemptsByPort(Duration window) {
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select r.port, count(*), count(*) filter (where a.outcome <> 'SUCCEEDED')
+                from action_attempt a join action_run r on r.id = a.run_id
+                where a.started_at > now() - make_interval(secs => :window) group by r.port
+                """).setParameter("window", (double) window.toSeconds()).getResultList();
+        Map<String, PortAttempts> counts = new HashMap<>();
+        rows.forEach(row -> counts.put((String) row[0],
+                new PortAttempts(((Number) row[1]).longValue(), ((Number) row[2]).longValue())));
+        return counts;
     }
 
     public record Filter(Optional<RunState> state, Optional<String> port, Optional<String> rule, Optional<UUID> event) {
