@@ -24,9 +24,9 @@ import org.apache.camel.support.ResourceHelper;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.core.Failures;
+import dev.switchboard.core.FileReloads;
 import dev.switchboard.core.FileWatch;
 
 /**
@@ -46,6 +46,9 @@ public class UserRoutes {
     @Inject
     CamelContext camel;
 
+    @Inject
+    FileReloads reloads;
+
     /** The content of each file as last loaded successfully. */
     private final Map<Path, String> loaded = new HashMap<>();
     /** The content of each file as last seen, loaded or not. */
@@ -58,13 +61,7 @@ public class UserRoutes {
 
     void onStart(@Observes StartupEvent event) {
         reload();
-    }
-
-    @Scheduled(every = "${switchboard.routes.reload-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void reloadWhenChanged() {
-        if (folder.changed()) {
-            reload();
-        }
+        reloads.every("routes-reload", config.reloadInterval(), folder, this::reload);
     }
 
     /** Loads every file that changed since it was last seen; returns the files' current problems. */

@@ -15,11 +15,11 @@ import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.connect.DataSources;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.FileReloads;
 import dev.switchboard.core.FileWatch;
 import dev.switchboard.core.StartupGate;
 
@@ -42,6 +42,9 @@ public class RulesInForce {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    FileReloads reloads;
 
     @Inject
     DataSources dataSources;
@@ -72,13 +75,7 @@ public class RulesInForce {
 
     void onStart(@Observes StartupEvent event) {
         reload();
-    }
-
-    @Scheduled(every = "${switchboard.rules.reload-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void reloadWhenChanged() {
-        if (inputs.changed()) {
-            reload();
-        }
+        reloads.every("rules-reload", config.reloadInterval(), inputs, this::reload);
     }
 
     /**
