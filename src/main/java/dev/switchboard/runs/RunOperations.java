@@ -67,25 +67,19 @@ public class RunOperations {
     public RunPage find(Filter filter, int page, int size) {
         List<String> where = new ArrayList<>();
         Map<String, Object> parameters = new HashMap<>();
-        filter.state().ifPresent(state -> {
-            where.add("state = :state");
-            parameters.put("state", state);
-        });
-        filter.port().ifPresent(port -> {
-            where.add("port = :port");
-            parameters.put("port", port);
-        });
-        filter.rule().ifPresent(rule -> {
-            where.add("ruleId = :rule");
-            parameters.put("rule", rule);
-        });
-        filter.event().ifPresent(event -> {
-            where.add("eventId = :event");
-            parameters.put("event", event);
-        });
+        filter.state().ifPresent(state -> equal(where, parameters, "state", "state", state));
+        filter.port().ifPresent(port -> equal(where, parameters, "port", "port", port));
+        filter.rule().ifPresent(rule -> equal(where, parameters, "ruleId", "rule", rule));
+        filter.event().ifPresent(event -> equal(where, parameters, "eventId", "event", event));
         var query = ActionRun.<ActionRun>find(where.isEmpty() ? "" : String.join(" and ", where),
                 Sort.descending("updatedAt"), parameters).page(Page.of(page, size));
         return new RunPage(query.list(), query.count());
+    }
+
+    private static void equal(List<String> where, Map<String, Object> parameters, String field, String name,
+            Object value) {
+        where.add(field + " = :" + name);
+        parameters.put(name, value);
     }
 
     /**
