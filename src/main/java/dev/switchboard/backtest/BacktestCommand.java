@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.switchboard.core.Json;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.rules.RuleFolder;
@@ -152,7 +152,7 @@ public final class BacktestCommand {
         }
         print(report, out);
         if (options.containsKey("--json")) {
-            new ObjectMapper().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT)
+            Json.MAPPER.copy().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(Path.of(options.get("--json")).toFile(), report);
         }
         if (report.changes() > allowed) {

@@ -33,7 +33,7 @@ import dev.switchboard.connect.PortBindings;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.rules.RuleFolder;
 import dev.switchboard.rules.RuleLoadError;
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.rules.RuleSet;
 import dev.switchboard.runs.EventLog;
 import dev.switchboard.runs.EventState;
@@ -116,7 +116,7 @@ public class Backtests {
     }
 
     @Inject
-    RuleRepository rules;
+    RulesInForce rules;
 
     @Inject
     ModelRunner models;

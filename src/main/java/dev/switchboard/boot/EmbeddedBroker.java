@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +23,7 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * An Artemis broker in this JVM with a persistent journal on disk, speaking Artemis's own protocol
@@ -56,7 +57,7 @@ public final class EmbeddedBroker {
     private static int amqpPort;
     /** Addresses whose rolled-back messages are redelivered with backoff, and their dead-letter address. */
     private static final Map<String, String> redeliveredWithBackoff = new LinkedHashMap<>(
-            Map.of(Stream.EVENTS + "#", Stream.DEAD_LETTERS));
+            Map.of(StreamAddresses.EVENTS + "#", StreamAddresses.PARKED));
 
     private EmbeddedBroker() {
     }
@@ -242,8 +243,13 @@ public final class EmbeddedBroker {
                 configuration.addAddressSetting(address, backoff(deadLetters)));
         configuration.putSecurityRoles("#", roles("#"));
         publishedAddresses.keySet().forEach(address -> configuration.putSecurityRoles(address, roles(address)));
-        configuration.addQueueConfiguration(QueueConfiguration.of(Stream.EVENTS)
-                .setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        // The stream and the addresses beside it, each carrying one kind of message: declared
+        // rather than left to auto-creation, so that they exist before the first message needs them.
+        for (String address : List.of(StreamAddresses.EVENTS, StreamAddresses.PARKED, StreamAddresses.ROUTES_PARKED,
+                StreamAddresses.DEAD_RUNS)) {
+            configuration.addQueueConfiguration(QueueConfiguration.of(address)
+                    .setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        }
         return configuration;
     }
 

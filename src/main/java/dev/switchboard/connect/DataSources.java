@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
@@ -24,6 +23,8 @@ import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+
+import dev.switchboard.core.Json;
 
 
 /**
@@ -33,7 +34,6 @@ import io.smallrye.config.WithDefault;
 @ApplicationScoped
 public class DataSources {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @ConfigMapping(prefix = "switchboard")
     public interface Config {
@@ -135,7 +135,8 @@ public class DataSources {
                     "parameter :" + name + " has no value in this event"));
             if (value instanceof Map<?, ?> || value instanceof List<?>) {
                 try {
-                    value = JSON.writeValueAsString(value);
+                    // Json.MAPPER, not Quarkus's: a model's row may hold dates, written as before.
+                    value = Json.MAPPER.writeValueAsString(value);
                 } catch (JsonProcessingException e) {
                     throw new IllegalArgumentException("parameter :" + name + " cannot be written as JSON", e);
                 }

@@ -48,9 +48,10 @@ public class PortBindings {
 
     /**
      * How long a replica's claim on a run lasts (see RunsConfig): a call may never last as long,
-     * or the run would be claimed again elsewhere while its first call is still under way.
+     * or the run would be claimed again elsewhere while its first call is still under way. Its
+     * default is RunsConfig's.
      */
-    @ConfigProperty(name = "switchboard.runs.claim-timeout", defaultValue = "2m")
+    @ConfigProperty(name = "switchboard.runs.claim-timeout")
     Duration claimTimeout;
 
     private volatile Map<String, PortBinding> bindings = Map.of();

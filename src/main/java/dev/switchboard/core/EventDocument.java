@@ -8,7 +8,6 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cloudevents.CloudEvent;
 
@@ -18,9 +17,6 @@ import io.cloudevents.CloudEvent;
  * models a rule required, under {@code models.NAME.column}. Paths are dotted, list items by index.
  */
 public final class EventDocument {
-
-    /** Shared with {@link Template}, which reads and writes the same values. */
-    static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Object> root;
 
@@ -52,7 +48,7 @@ public final class EventDocument {
 
     /** The document as a Jackson tree, for languages that read one (jq). */
     public JsonNode asTree() {
-        return JSON.valueToTree(root);
+        return Json.MAPPER.valueToTree(root);
     }
 
     /** The value at a dotted path; empty when any step of it is absent. */
@@ -91,7 +87,7 @@ public final class EventDocument {
         String contentType = event.getDataContentType();
         if (contentType != null && (contentType.startsWith("application/json") || contentType.contains("+json"))) {
             try {
-                return JSON.readValue(bytes, new TypeReference<Object>() {
+                return Json.MAPPER.readValue(bytes, new TypeReference<Object>() {
                 });
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("The event's data is not the JSON its content type says", e);

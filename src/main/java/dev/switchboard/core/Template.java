@@ -94,7 +94,7 @@ public final class Template {
 
     /** Reads the rendered text token by token, building nothing: only whether it is one valid JSON value. */
     private static void checkJson(String rendered) {
-        try (JsonParser parser = EventDocument.JSON.getFactory().createParser(rendered)) {
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(rendered)) {
             if (parser.nextToken() == null) {
                 throw new TemplateException("the rendered body is not valid JSON: it is empty");
             }
@@ -112,7 +112,7 @@ public final class Template {
     private String format(Object value) {
         try {
             if (value instanceof Map<?, ?> || value instanceof List<?>) {
-                return EventDocument.JSON.writeValueAsString(value);
+                return Json.MAPPER.writeValueAsString(value);
             }
         } catch (JsonProcessingException e) {
             throw new TemplateException("cannot write a value as JSON: " + e.getOriginalMessage());

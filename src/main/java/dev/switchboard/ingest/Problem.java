@@ -3,6 +3,10 @@ package dev.switchboard.ingest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
 /**
  * An RFC 9457 problem: what went wrong with a request, told to its sender as
  * {@code application/problem+json}. Thrown to end a request early; never carries a stack trace.
@@ -55,7 +59,26 @@ public class Problem extends RuntimeException {
         return headers;
     }
 
-    /** The problem document told to the sender about the request at {@code instance}. */
+    /**
+     * Starts the answer to a request refused before it reached a resource or a route (the HTTP
+     * filters of webhooks and of the API): the status, the media type and this problem's headers.
+     * End it with {@link #json}.
+     */
+    public HttpServerResponse answer(HttpServerResponse response) {
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE);
+        headers.forEach(response::putHeader);
+        return response;
+    }
+
+    /** {@link #document} as JSON text. */
+    public String json(String instance) {
+        return new JsonObject(document(instance)).encode();
+    }
+
+    /**
+     * The problem document told to the sender about the request at {@code instance}: the one
+     * shape of every problem the hub answers (webhooks, the API, the HTTP filters).
+     */
     public Map<String, Object> document(String instance) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("type", type());

@@ -14,10 +14,10 @@ import org.apache.camel.component.jms.JmsConstants;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
-
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.StreamRoutes;
 
 /**
  * Turns one message of a queue source into a CloudEvent for {@code direct:switchboard-accept}.
@@ -27,13 +27,13 @@ import dev.switchboard.stream.StreamRoutes;
  */
 class QueueReception implements Processor {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
     private final QueueSource source;
+    private final ObjectReader reader;
 
-    QueueReception(QueueSource source) {
+    /** @param json Quarkus's mapper: a body with anything after its JSON value is not JSON. */
+    QueueReception(QueueSource source, ObjectMapper json) {
         this.source = source;
+        this.reader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     @Override
@@ -65,7 +65,7 @@ class QueueReception implements Processor {
                 json, body, contentType);
 
         message.removeHeaders("*");
-        message.setHeader(StreamRoutes.DELIVERY_KEY, incoming.deliveryKey());
+        message.setHeader(ExchangeKeys.DELIVERY_KEY, incoming.deliveryKey());
         message.setBody(incoming.cloudEvent());
     }
 
@@ -78,9 +78,9 @@ class QueueReception implements Processor {
     }
 
     /** The body as JSON when it is a JSON object or array; null otherwise (text, bytes, malformed JSON). */
-    private static JsonNode parseJson(byte[] body) {
+    private JsonNode parseJson(byte[] body) {
         try {
-            JsonNode node = JSON.readTree(body);
+            JsonNode node = reader.readTree(body);
             return node != null && node.isContainerNode() ? node : null;
         } catch (IOException notJson) {
             return null;

@@ -11,17 +11,22 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.OnExceptionDefinition;
+import org.apache.camel.model.RouteDefinition;
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.StartupGate;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
 
 /**
  * One consumer route per queue source: each message becomes an event through
- * {@link Stream#ACCEPT} inside the JMS transaction, so it is acknowledged only once its event is
+ * {@link StreamAddresses#ACCEPT} inside the JMS transaction, so it is acknowledged only once its event is
  * recorded. A failure to record (database or broker away) rolls the message back for the broker
  * to redeliver later; an unreadable message goes to the source's dead-letter address instead.
  *
@@ -31,13 +36,14 @@ import dev.switchboard.stream.StreamRoutes;
 @ApplicationScoped
 public class QueueSourceRoutes extends RouteBuilder {
 
-    /** Message property of a dead-lettered message: the source that refused it. */
-    public static final String DEAD_SOURCE = "SwitchboardSource";
-
     private static final Logger LOG = Logger.getLogger(QueueSourceRoutes.class);
 
     @Inject
     QueueSources sources;
+
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     IngestMetrics metrics;
@@ -84,34 +90,32 @@ public class QueueSourceRoutes extends RouteBuilder {
 
     private void route(QueueSource source) {
         String name = source.name();
-        from(source.endpointUri()).routeId(routeId(source)).autoStartup(gate.isOpen())
-                .onException(UnreadableMessageException.class).handled(true)
-                    .process(exchange -> metrics.rejected(name, "unreadable"))
-                    .log(LoggingLevel.WARN, "Unreadable message of source " + name + " sent to "
-                            + source.deadLetterAddress() + ": ${exception.message}")
-                    // A reply-to would make the dead-letter send wait for an answer.
-                    .removeHeader("JMSReplyTo")
-                    .setHeader(Stream.DEAD_REASON, simple("${exception.message}"))
-                    .setHeader(DEAD_SOURCE, constant(name))
-                    .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
-                .end()
-                // Data the database refuses is refused again at every redelivery: park it too.
-                .onException(Exception.class).onWhen(exchange -> DatabaseErrors.isBadData(
-                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))).handled(true)
-                    .process(exchange -> metrics.rejected(name, "unstorable"))
-                    .log(LoggingLevel.WARN, "Message of source " + name + " refused by the database, sent to "
-                            + source.deadLetterAddress() + ": ${exception.message}")
-                    .removeHeader("JMSReplyTo")
-                    .setHeader(Stream.DEAD_REASON, simple("${exception.message}"))
-                    .setHeader(DEAD_SOURCE, constant(name))
-                    .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
-                .end()
-                .process(exchange -> metrics.received(name))
-                .process(new QueueReception(source))
+        RouteDefinition route = from(source.endpointUri()).routeId(routeId(source)).autoStartup(gate.isOpen());
+        park(route.onException(UnreadableMessageException.class), source, "unreadable",
+                "Unreadable message of source " + name + " sent to ");
+        // Data the database refuses is refused again at every redelivery: park it too.
+        park(route.onException(Exception.class).onWhen(exchange -> DatabaseErrors.isBadData(
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))), source, "unstorable",
+                "Message of source " + name + " refused by the database, sent to ");
+        route.process(exchange -> metrics.received(name))
+                .process(new QueueReception(source, json))
                 // A failure in here has been through the acceptance's transactional error handler
                 // and stays on the exchange: the JMS transaction rolls back and the broker redelivers.
-                .to(Stream.ACCEPT)
+                .to(StreamAddresses.ACCEPT)
                 .process(exchange -> counted(name, exchange));
+    }
+
+    /** Parks the failed message on the source's dead-letter address, with the reason and the source. */
+    private void park(OnExceptionDefinition failure, QueueSource source, String rejection, String logged) {
+        failure.handled(true)
+                .process(exchange -> metrics.rejected(source.name(), rejection))
+                .log(LoggingLevel.WARN, logged + source.deadLetterAddress() + ": ${exception.message}")
+                // A reply-to would make the dead-letter send wait for an answer.
+                .removeHeader("JMSReplyTo")
+                .setHeader(ExchangeKeys.PARKED_REASON, simple("${exception.message}"))
+                .setHeader(ExchangeKeys.PARKED_SOURCE, constant(source.name()))
+                .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
+                .end();
     }
 
     private void counted(String source, Exchange exchange) {

@@ -11,7 +11,6 @@ import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -97,9 +96,7 @@ public class WebhookHttpRefusals {
         String source = sourceOf(context.normalizedPath());
         metrics.received(source);
         metrics.rejected(source, problem.reason());
-        var response = context.response().setStatusCode(problem.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        problem.headers().forEach(response::putHeader);
+        var response = problem.answer(context.response());
         HttpServerRequest request = context.request();
         if (!request.isEnded() && hasBody(request)) {
             // The rest of the body may be on its way: close the connection rather than read it. Not at
@@ -110,7 +107,7 @@ public class WebhookHttpRefusals {
             context.addEndHandler(ended -> context.vertx().setTimer(LINGER_MILLIS,
                     timer -> request.connection().close()));
         }
-        response.end(new JsonObject(problem.document(context.normalizedPath())).encode());
+        response.end(problem.json(context.normalizedPath()));
     }
 
     /** Whether a body follows the request's headers (HTTP/1.1: a length above 0 or a transfer encoding). */

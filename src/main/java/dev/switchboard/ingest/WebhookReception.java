@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cloudevents.CloudEvent;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.StreamRoutes;
 
 /**
  * Judges a webhook request and turns it into a CloudEvent: method, source, size, media type,
@@ -33,14 +33,9 @@ import dev.switchboard.stream.StreamRoutes;
 @ApplicationScoped
 public class WebhookReception implements Processor {
 
-    /** Exchange property holding the {@link IncomingEvent} built from the request. */
-    public static final String INCOMING = "SwitchboardIncoming";
-    /** Exchange property holding the source name as counted in metrics. */
-    public static final String SOURCE = "SwitchboardSource";
-    /** Exchange property holding the request path, the {@code instance} of a problem. */
-    public static final String PATH = "SwitchboardPath";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     WebhookSources sources;
@@ -59,10 +54,10 @@ public class WebhookReception implements Processor {
         queue.started(exchange);
         Message message = exchange.getMessage();
         String name = message.getHeader("source", String.class);
-        exchange.setProperty(PATH, "/hooks/" + name);
+        exchange.setProperty(ExchangeKeys.WEBHOOK_PATH, "/hooks/" + name);
         WebhookSource source = sources.find(name).orElse(null);
-        exchange.setProperty(SOURCE, source == null ? IngestMetrics.UNKNOWN_SOURCE : name);
-        metrics.received(exchange.getProperty(SOURCE, String.class));
+        exchange.setProperty(ExchangeKeys.WEBHOOK_SOURCE, source == null ? IngestMetrics.UNKNOWN_SOURCE : name);
+        metrics.received(exchange.getProperty(ExchangeKeys.WEBHOOK_SOURCE, String.class));
 
         if (!"POST".equals(message.getHeader(Exchange.HTTP_METHOD, String.class))) {
             throw new Problem(405, "method-not-allowed", "Method not allowed",
@@ -98,9 +93,9 @@ public class WebhookReception implements Processor {
         IncomingEvent incoming = IncomingEvent.of(name, deliveryId, type, OffsetDateTime.now(clock), json, body,
                 source.contentType());
         CloudEvent event = incoming.cloudEvent();
-        exchange.setProperty(INCOMING, incoming);
+        exchange.setProperty(ExchangeKeys.WEBHOOK_INCOMING, incoming);
         message.removeHeaders("*");
-        message.setHeader(StreamRoutes.DELIVERY_KEY, incoming.deliveryKey());
+        message.setHeader(ExchangeKeys.DELIVERY_KEY, incoming.deliveryKey());
         message.setBody(event);
     }
 
@@ -115,9 +110,9 @@ public class WebhookReception implements Processor {
         }
     }
 
-    private static JsonNode parse(byte[] body) {
-        try (JsonParser parser = JSON.createParser(body)) {
-            JsonNode node = JSON.readTree(parser);
+    private JsonNode parse(byte[] body) {
+        try (JsonParser parser = json.createParser(body)) {
+            JsonNode node = json.readTree(parser);
             if (node == null || node.isMissingNode()) {
                 throw Problem.badRequest("malformed-json", "Malformed JSON", "The body is empty");
             }

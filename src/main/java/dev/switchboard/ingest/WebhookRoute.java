@@ -18,9 +18,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.core.Failures;
 import dev.switchboard.core.OverloadedException;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
 
 /**
@@ -31,9 +33,12 @@ import dev.switchboard.stream.StreamRoutes;
 public class WebhookRoute extends RouteBuilder {
 
     private static final Logger LOG = Logger.getLogger(WebhookRoute.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Seconds a sender should wait before retrying while the database or broker is away. */
     static final String RETRY_AFTER_SECONDS = "5";
+
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     WebhookReception reception;
@@ -55,7 +60,7 @@ public class WebhookRoute extends RouteBuilder {
                 // A failure inside the transacted acceptance has been through that route's own
                 // error handler, so the onException above would not see it again: catch it here.
                 .doTry()
-                    .to(Stream.ACCEPT)
+                    .to(StreamAddresses.ACCEPT)
                     .process(this::acknowledge)
                 .doCatch(Exception.class)
                     .process(this::fail)
@@ -65,8 +70,8 @@ public class WebhookRoute extends RouteBuilder {
     }
 
     private void acknowledge(Exchange exchange) {
-        IncomingEvent incoming = exchange.getProperty(WebhookReception.INCOMING, IncomingEvent.class);
-        String source = exchange.getProperty(WebhookReception.SOURCE, String.class);
+        IncomingEvent incoming = exchange.getProperty(ExchangeKeys.WEBHOOK_INCOMING, IncomingEvent.class);
+        String source = exchange.getProperty(ExchangeKeys.WEBHOOK_SOURCE, String.class);
         boolean duplicate = exchange.getProperty(StreamRoutes.DUPLICATE, false, Boolean.class);
         if (duplicate) {
             metrics.duplicate(source);
@@ -103,7 +108,7 @@ public class WebhookRoute extends RouteBuilder {
                     Map.of("Retry-After", RETRY_AFTER_SECONDS));
         } else if (isUnavailable(error)) {
             LOG.warnf("Webhook for source %s not accepted, database or broker unavailable: %s",
-                    sourceOf(exchange), rootMessage(error));
+                    sourceOf(exchange), Failures.rootWithType(error));
             problem = new Problem(503, "unavailable", "Service unavailable",
                     "The event could not be stored durably right now; nothing was accepted. Retry later.",
                     Map.of("Retry-After", RETRY_AFTER_SECONDS));
@@ -117,7 +122,7 @@ public class WebhookRoute extends RouteBuilder {
     }
 
     private static String sourceOf(Exchange exchange) {
-        String source = exchange.getProperty(WebhookReception.SOURCE, String.class);
+        String source = exchange.getProperty(ExchangeKeys.WEBHOOK_SOURCE, String.class);
         return source == null ? IngestMetrics.UNKNOWN_SOURCE : source;
     }
 
@@ -138,20 +143,12 @@ public class WebhookRoute extends RouteBuilder {
         return false;
     }
 
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
-    }
-
-    private static void writeProblem(Exchange exchange, Problem problem) {
+    private void writeProblem(Exchange exchange, Problem problem) {
         respond(exchange, problem.status(), Problem.MEDIA_TYPE,
-                problem.document(exchange.getProperty(WebhookReception.PATH, String.class)), problem.headers());
+                problem.document(exchange.getProperty(ExchangeKeys.WEBHOOK_PATH, String.class)), problem.headers());
     }
 
-    private static void respond(Exchange exchange, int status, String contentType, Map<String, Object> body,
+    private void respond(Exchange exchange, int status, String contentType, Map<String, Object> body,
             Map<String, String> headers) {
         Message message = exchange.getMessage();
         // platform-http would echo every remaining header back to the sender
@@ -160,7 +157,7 @@ public class WebhookRoute extends RouteBuilder {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, contentType);
         try {
-            message.setBody(JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
+            message.setBody(json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.rules.RuleSet;
 import dev.switchboard.rules.RulesConfig;
 
@@ -26,7 +26,7 @@ import dev.switchboard.rules.RulesConfig;
 public class RulesReadinessCheck implements HealthCheck {
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Inject
     RulesConfig config;

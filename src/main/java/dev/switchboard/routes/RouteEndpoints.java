@@ -16,14 +16,15 @@ import org.apache.camel.builder.RouteBuilder;
 
 import io.cloudevents.CloudEvent;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.Template;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.Rule;
 import dev.switchboard.rules.RuleAction;
-import dev.switchboard.runs.EventProcessor;
+import dev.switchboard.runs.JudgedEventRecorder;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
 
 /**
@@ -34,8 +35,10 @@ import dev.switchboard.stream.StreamRoutes;
  * delivery id, like a webhook;</li>
  * <li>{@value #CALL}: the message is sent to a port as an action run, with the port's retries,
  * state, dead letters, replay and alerts;</li>
- * <li>{@value #DEAD_LETTER}: an error handler's target; the failed message is parked on the
- * dead-letter address with its reason, and an alert fires for the route.</li>
+ * <li>{@value #PARK}: an error handler's target; the failed message is parked on
+ * {@value StreamAddresses#ROUTES_PARKED} with its reason, and an alert fires for the route. Its
+ * name before parked and dead were told apart, {@value #PARK_FORMERLY}, still works: shipped
+ * routes use it.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -43,21 +46,14 @@ public class RouteEndpoints extends RouteBuilder {
 
     public static final String PUBLISH = "direct:switchboard-publish";
     public static final String CALL = "direct:switchboard-call";
-    public static final String DEAD_LETTER = "direct:switchboard-dead-letter";
-    /** Message property of a message a route parked: the route's id. */
-    public static final String DEAD_ROUTE = "SwitchboardRoute";
+    public static final String PARK = "direct:switchboard-park";
+    /** {@link #PARK}'s former name, kept for the routes that use it. */
+    public static final String PARK_FORMERLY = "direct:switchboard-dead-letter";
 
-    /** The port a call goes to; required. */
-    static final String PORT = "SwitchboardPort";
-    /** The connector operation of a call, for connectors that have several. */
-    static final String OPERATION = "SwitchboardOperation";
     static final String CALL_TYPE = "switchboard.route.call";
 
-    private static final String ORIGINAL_BODY = "SwitchboardOriginalBody";
-    private static final String EVALUATION = "SwitchboardEvaluation";
-
     @Inject
-    EventProcessor processor;
+    JudgedEventRecorder processor;
 
     @Inject
     Event<RouteParked> parked;
@@ -68,20 +64,20 @@ public class RouteEndpoints extends RouteBuilder {
     @Override
     public void configure() {
         from(PUBLISH).routeId("switchboard-publish")
-                .setProperty(ORIGINAL_BODY, body())
+                .setProperty(ExchangeKeys.ORIGINAL_BODY, body())
                 .process(exchange -> toAcceptance(exchange, RouteEvents.incoming(exchange,
-                        RouteEvents.requiredHeader(exchange, RouteEvents.TYPE, PUBLISH))))
-                .to(Stream.ACCEPT)
+                        RouteEvents.requiredHeader(exchange, ExchangeKeys.EVENT_TYPE, PUBLISH))))
+                .to(StreamAddresses.ACCEPT)
                 .process(RouteEndpoints::reportAcceptance)
                 .process(this::reportDelivered);
 
         // The call is an event of its own (type switchboard.route.call, source the route) with one
         // run planned on it, in one transaction, once per delivery id: a retried route calls once.
         from(CALL).routeId("switchboard-call")
-                .setProperty(ORIGINAL_BODY, body())
+                .setProperty(ExchangeKeys.ORIGINAL_BODY, body())
                 .process(this::planCall)
                 .transacted()
-                .idempotentConsumer(header(StreamRoutes.DELIVERY_KEY)).idempotentRepository("ingestDeliveries")
+                .idempotentConsumer(header(ExchangeKeys.DELIVERY_KEY)).idempotentRepository("ingestDeliveries")
                         .skipDuplicate(false).removeOnFailure(false)
                     .filter(exchangeProperty(StreamRoutes.DUPLICATE).isNotEqualTo(true))
                         .process(this::recordCall)
@@ -90,10 +86,12 @@ public class RouteEndpoints extends RouteBuilder {
                 .process(RouteEndpoints::reportAcceptance)
                 .process(this::reportDelivered);
 
-        from(DEAD_LETTER).routeId("switchboard-dead-letter")
-                .process(this::deadLetter)
-                .log(LoggingLevel.WARN, "Dead letter from route ${header.SwitchboardRoute}: ${header.SwitchboardDeadReason}")
-                .to(ExchangePattern.InOnly, "jms:queue:" + Stream.DEAD_LETTERS);
+        from(PARK).routeId("switchboard-park")
+                .process(this::park)
+                .log(LoggingLevel.WARN, "Message parked by route ${header." + ExchangeKeys.PARKED_ROUTE
+                        + "}: ${header." + ExchangeKeys.PARKED_REASON + "}")
+                .to(ExchangePattern.InOnly, "jms:queue:" + StreamAddresses.ROUTES_PARKED);
+        from(PARK_FORMERLY).routeId("switchboard-dead-letter").to(PARK);
     }
 
     /** A route that publishes or calls again works again (ops resolves its dead-letter alert). */
@@ -102,31 +100,32 @@ public class RouteEndpoints extends RouteBuilder {
     }
 
     private static void toAcceptance(Exchange exchange, IncomingEvent incoming) {
-        exchange.setProperty(RouteEvents.EVENT, incoming.id());
-        exchange.getMessage().setHeader(StreamRoutes.DELIVERY_KEY, incoming.deliveryKey());
+        exchange.setProperty(ExchangeKeys.EVENT, incoming.id());
+        exchange.getMessage().setHeader(ExchangeKeys.DELIVERY_KEY, incoming.deliveryKey());
         exchange.getMessage().setBody(incoming.cloudEvent());
     }
 
     /** Back to the route's own body, with the event's id and whether it was a duplicate. */
     private static void reportAcceptance(Exchange exchange) {
-        exchange.getMessage().setHeader(RouteEvents.EVENT, exchange.getProperty(RouteEvents.EVENT));
-        exchange.getMessage().setHeader(RouteEvents.DUPLICATE,
+        exchange.getMessage().setHeader(ExchangeKeys.EVENT, exchange.getProperty(ExchangeKeys.EVENT));
+        exchange.getMessage().setHeader(ExchangeKeys.DUPLICATE,
                 Boolean.TRUE.equals(exchange.getProperty(StreamRoutes.DUPLICATE)));
-        exchange.getMessage().removeHeader(StreamRoutes.DELIVERY_KEY);
-        exchange.getMessage().setBody(exchange.getProperty(ORIGINAL_BODY));
+        exchange.getMessage().removeHeader(ExchangeKeys.DELIVERY_KEY);
+        exchange.getMessage().setBody(exchange.getProperty(ExchangeKeys.ORIGINAL_BODY));
     }
 
     private void planCall(Exchange exchange) {
-        String port = RouteEvents.requiredHeader(exchange, PORT, CALL);
+        String port = RouteEvents.requiredHeader(exchange, ExchangeKeys.PORT, CALL);
         IncomingEvent incoming = RouteEvents.incoming(exchange, CALL_TYPE);
         String route = incoming.cloudEvent().getSource().toString();
         RuleAction action = new RuleAction("call-" + port, 0, port,
-                Optional.ofNullable(exchange.getMessage().getHeader(OPERATION, String.class)), Template.parse(""),
+                Optional.ofNullable(exchange.getMessage().getHeader(ExchangeKeys.OPERATION, String.class)),
+                Template.parse(""),
                 Optional.empty(), Optional.empty(), Optional.empty());
         Rule caller = new Rule("route:" + route, "(route " + route + ")", 0, List.of(CALL_TYPE), Optional.of(route),
                 Optional.empty(), List.of(), List.of(action));
         String body = exchange.getMessage().getBody(String.class);
-        exchange.setProperty(EVALUATION, new Evaluation(List.of(new Evaluation.Match(caller, Map.of(),
+        exchange.setProperty(ExchangeKeys.EVALUATION, new Evaluation(List.of(new Evaluation.Match(caller, Map.of(),
                 List.of(new Evaluation.PlannedAction(action, body == null ? "" : body, null)))), List.of()));
         toAcceptance(exchange, incoming);
     }
@@ -134,15 +133,15 @@ public class RouteEndpoints extends RouteBuilder {
     private void recordCall(Exchange exchange) {
         CloudEvent event = exchange.getMessage().getBody(CloudEvent.class);
         processor.record(event, new String(Envelopes.serialize(event), StandardCharsets.UTF_8),
-                exchange.getProperty(EVALUATION, Evaluation.class));
+                exchange.getProperty(ExchangeKeys.EVALUATION, Evaluation.class));
     }
 
-    private void deadLetter(Exchange exchange) {
+    private void park(Exchange exchange) {
         String route = exchange.getFromRouteId();
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = failure == null ? "sent to the dead-letter endpoint" : failure.getMessage();
-        exchange.getMessage().setHeader(Stream.DEAD_REASON, reason);
-        exchange.getMessage().setHeader(DEAD_ROUTE, route);
+        String reason = failure == null ? "sent to the parking endpoint" : failure.getMessage();
+        exchange.getMessage().setHeader(ExchangeKeys.PARKED_REASON, reason);
+        exchange.getMessage().setHeader(ExchangeKeys.PARKED_ROUTE, route);
         parked.fire(new RouteParked(route, reason));
     }
 }

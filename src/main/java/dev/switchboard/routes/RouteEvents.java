@@ -10,8 +10,9 @@ import org.apache.camel.Message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.core.Json;
 import dev.switchboard.stream.IncomingEvent;
 
 /**
@@ -20,26 +21,15 @@ import dev.switchboard.stream.IncomingEvent;
  */
 final class RouteEvents {
 
-    /** The event type; required. */
-    static final String TYPE = "SwitchboardEventType";
-    /** The source; the id of the route that sent the message when absent. */
-    static final String SOURCE = "SwitchboardEventSource";
-    /** The delivery id, which makes a repeat a duplicate; a SHA-256 of the body when absent. */
-    static final String ID = "SwitchboardEventId";
-    /** Set on the way out: the event's id, and whether it was a duplicate of an earlier one. */
-    static final String EVENT = "SwitchboardEvent";
-    static final String DUPLICATE = "SwitchboardDuplicate";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RouteEvents() {
     }
 
     static IncomingEvent incoming(Exchange exchange, String type) {
         Message message = exchange.getMessage();
-        String source = message.getHeader(SOURCE, exchange.getFromRouteId(), String.class);
+        String source = message.getHeader(ExchangeKeys.EVENT_SOURCE, exchange.getFromRouteId(), String.class);
         byte[] body = bytes(message.getBody());
-        String deliveryId = message.getHeader(ID, () -> IncomingEvent.digestId(body), String.class);
+        String deliveryId = message.getHeader(ExchangeKeys.EVENT_ID, () -> IncomingEvent.digestId(body), String.class);
         return IncomingEvent.of(source, deliveryId, type, OffsetDateTime.now(ZoneOffset.UTC), json(body),
                 body, message.getHeader(Exchange.CONTENT_TYPE, "text/plain", String.class));
     }
@@ -64,7 +54,7 @@ final class RouteEvents {
             return text.getBytes(StandardCharsets.UTF_8);
         }
         try {
-            return JSON.writeValueAsBytes(body); // a map or list from unmarshal, SQL or a processor
+            return Json.MAPPER.writeValueAsBytes(body); // a map or list from unmarshal, SQL or a processor
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("The body (" + body.getClass().getName() + ") is neither text nor JSON", e);
         }
@@ -73,7 +63,7 @@ final class RouteEvents {
     /** An object or array is JSON data; anything else (text, CSV, a bare value) stays bytes. */
     private static JsonNode json(byte[] body) {
         try {
-            JsonNode tree = body.length == 0 ? null : JSON.readTree(body);
+            JsonNode tree = body.length == 0 ? null : Json.MAPPER.readTree(body);
             return tree != null && tree.isContainerNode() ? tree : null;
         } catch (IOException notJson) {
             return null;

@@ -1,6 +1,7 @@
 package dev.switchboard.routes;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,7 +24,10 @@ import org.apache.camel.support.ResourceHelper;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
+
+import dev.switchboard.core.Failures;
+import dev.switchboard.core.FileReloads;
+import dev.switchboard.core.FileWatch;
 
 /**
  * The operator's YAML DSL routes in {@code routes/*.yaml}, loaded at startup and reloaded when a
@@ -43,25 +46,32 @@ public class UserRoutes {
     @Inject
     CamelContext camel;
 
+    @Inject
+    FileReloads reloads;
+
     /** The content of each file as last loaded successfully. */
     private final Map<Path, String> loaded = new HashMap<>();
     /** The content of each file as last seen, loaded or not. */
     private final Map<Path, String> seen = new HashMap<>();
     private volatile Map<String, String> errors = Map.of();
+    private final FileWatch folder = new FileWatch(() -> FileWatch.list(dir(), ".yaml", ".yml"));
 
     public record LoadedRoute(String id, String file, String from, String status) {
     }
 
     void onStart(@Observes StartupEvent event) {
         reload();
-    }
-
-    @Scheduled(every = "${switchboard.routes.reload-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void reloadWhenChanged() {
-        reload();
+        reloads.every("routes-reload", config.reloadInterval(), this::reloadIfChanged);
     }
 
     /** Loads every file that changed since it was last seen; returns the files' current problems. */
+    /** Checked under the lock {@link #reload()} holds, so that a check during a reload does not load the same files twice. */
+    synchronized void reloadIfChanged() {
+        if (folder.changed()) {
+            reload();
+        }
+    }
+
     public synchronized Map<String, String> reload() {
         Map<Path, String> onDisk = read();
         Set<Path> files = new TreeSet<>(seen.keySet());
@@ -85,7 +95,7 @@ public class UserRoutes {
                 load(file, content);
                 problems.remove(file.toString());
             } catch (Exception e) {
-                String reason = reason(e);
+                String reason = Failures.messages(e);
                 problems.put(file.toString(), reason);
                 LOG.errorf("Rejected %s: %s", file, reason);
                 restore(file);
@@ -135,7 +145,7 @@ public class UserRoutes {
             PluginHelper.getRoutesLoader(camel).loadRoutes(resource(file, previous));
             LOG.warnf("The routes of the previous version of %s stay active", file);
         } catch (Exception e) {
-            LOG.errorf("The previous version of %s did not load again either: %s", file, reason(e));
+            LOG.errorf("The previous version of %s did not load again either: %s", file, Failures.messages(e));
         }
     }
 
@@ -171,37 +181,18 @@ public class UserRoutes {
         if (!Files.isDirectory(dir)) {
             return files;
         }
-        try (Stream<Path> listing = Files.list(dir)) {
-            for (Path file : listing.filter(Files::isRegularFile).filter(UserRoutes::isYaml).toList()) {
+        try {
+            for (Path file : FileWatch.list(dir, ".yaml", ".yml")) {
                 files.put(file, Files.readString(file));
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             LOG.errorf("Cannot read the routes folder %s: %s", dir, e.getMessage());
             return new TreeMap<>(seen); // as it was: an unreadable folder removes nothing
         }
         return files;
     }
 
-    private static boolean isYaml(Path file) {
-        String name = file.getFileName().toString();
-        return name.endsWith(".yaml") || name.endsWith(".yml");
-    }
-
     private Path dir() {
         return config.dir().toAbsolutePath().normalize();
-    }
-
-    /** The innermost message that says something: Camel wraps the YAML parser's errors. */
-    private static String reason(Throwable error) {
-        StringBuilder reason = new StringBuilder();
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause.getMessage() != null && !reason.toString().contains(cause.getMessage())) {
-                reason.append(reason.isEmpty() ? "" : ": ").append(cause.getMessage());
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return reason.isEmpty() ? error.getClass().getSimpleName() : reason.toString();
     }
 }

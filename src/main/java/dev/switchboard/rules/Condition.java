@@ -15,6 +15,7 @@ import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
 
 import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.Failures;
 
 /**
  * A rule's {@code when:}, written {@code simple:...}, {@code jsonpath:...} or {@code jq:...} and
@@ -59,7 +60,7 @@ public final class Condition {
                     .orElseGet(() -> e.getMessage() + ExpressionFault.position(e.getMessage(), false).stream()
                             .mapToObj(at -> ExpressionFault.caret(expression, at)).findFirst().orElse("")), e);
         } catch (RuntimeException e) {
-            String reason = rootMessage(e);
+            String reason = Failures.root(e).getMessage();
             throw new IllegalArgumentException("invalid " + language + " expression: " + ExpressionFault.unbalanced(expression)
                     .orElseGet(() -> reason + ExpressionFault.position(reason, language.equals("jq")).stream()
                             .mapToObj(at -> ExpressionFault.caret(expression, at)).findFirst().orElse("")), e);
@@ -112,13 +113,5 @@ public final class Condition {
                     match.group(1).substring(1, match.group(1).length() - 1).replace("][", ".")));
         }
         return List.copyOf(fields);
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage();
     }
 }

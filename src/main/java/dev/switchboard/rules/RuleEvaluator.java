@@ -23,7 +23,7 @@ import dev.switchboard.core.Template;
 public class RuleEvaluator {
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Inject
     ModelRunner models;

@@ -1,7 +1,6 @@
 package dev.switchboard.rules;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,9 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
+
+import dev.switchboard.core.FileWatch;
 
 /**
  * Reads a rules folder (rule files, and SQL models under {@code models/}) into a {@link RuleSet},
@@ -46,7 +46,7 @@ public final class RuleFolder {
 
     private static void loadModels(Path dir, Predicate<String> datasources, Map<String, SqlModel> models,
             List<RuleLoadError> problems) {
-        for (Path file : files(dir.resolve("models"), ".sql")) {
+        for (Path file : FileWatch.list(dir.resolve("models"), ".sql")) {
             String name = file.getFileName().toString().replaceFirst("\\.sql$", "");
             try {
                 SqlModel model = SqlModel.parse(name, file.toString(), Files.readString(file));
@@ -66,7 +66,7 @@ public final class RuleFolder {
     private static List<Rule> loadRules(Path dir, Set<String> ports, Set<String> models, Map<String, String> reserved,
             CamelContext camel, List<RuleLoadError> problems) {
         Map<String, Rule> byId = new LinkedHashMap<>();
-        for (Path file : files(dir, ".yaml", ".yml")) {
+        for (Path file : FileWatch.list(dir, ".yaml", ".yml")) {
             RuleFileParser parser = new RuleFileParser(file.toString(), ports, models, camel);
             try {
                 for (Rule rule : parser.parse(Files.readString(file))) {
@@ -89,24 +89,10 @@ public final class RuleFolder {
         return new ArrayList<>(byId.values());
     }
 
-    /** The files of a folder with one of these endings, by name; none when it does not exist. */
-    public static List<Path> files(Path dir, String... extensions) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> listing = Files.list(dir)) {
-            return listing.filter(Files::isRegularFile)
-                    .filter(file -> Stream.of(extensions).anyMatch(file.getFileName().toString()::endsWith))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + dir, e);
-        }
-    }
-
     /** Every file a read of this folder looks at. */
     public static List<Path> inputs(Path dir) {
-        List<Path> inputs = new ArrayList<>(files(dir, ".yaml", ".yml"));
-        inputs.addAll(files(dir.resolve("models"), ".sql"));
+        List<Path> inputs = new ArrayList<>(FileWatch.list(dir, ".yaml", ".yml"));
+        inputs.addAll(FileWatch.list(dir.resolve("models"), ".sql"));
         return inputs;
     }
 }

@@ -16,11 +16,12 @@ import org.apache.camel.ProducerTemplate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.switchboard.stream.Stream;
+import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * The dead-letter channel: every run that goes DEAD is also sent, as JSON with its reason, to the
- * Artemis address {@code switchboard.dead}, for whatever watches that address, and announced as a
+ * Artemis address {@value StreamAddresses#DEAD_RUNS}, for whatever watches that address, and announced as a
  * {@link RunDied} event (on which ops raises an alert).
  *
  * <p>Sent from an outbox, not where the run goes DEAD: the transaction that makes a run DEAD
@@ -33,10 +34,9 @@ import dev.switchboard.stream.Stream;
 @ApplicationScoped
 public class DeadLetters {
 
-    /** The message property naming the DEAD run a letter is about. */
-    public static final String RUN = "SwitchboardRun";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     ProducerTemplate producer;
@@ -71,9 +71,9 @@ public class DeadLetters {
         letter.put("attempts", dead.attempts());
         letter.put("reason", dead.reason());
         try {
-            producer.sendBodyAndHeaders("jms:queue:" + Stream.DEAD_LETTERS + "?exchangePattern="
-                    + ExchangePattern.InOnly, JSON.writeValueAsString(letter),
-                    Map.of(Stream.DEAD_REASON, dead.reason(), RUN, dead.run().toString()));
+            producer.sendBodyAndHeaders("jms:queue:" + StreamAddresses.DEAD_RUNS + "?exchangePattern="
+                    + ExchangePattern.InOnly, json.writeValueAsString(letter),
+                    Map.of(ExchangeKeys.DEAD_REASON, dead.reason(), ExchangeKeys.DEAD_RUN, dead.run().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

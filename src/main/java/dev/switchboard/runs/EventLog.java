@@ -1,6 +1,7 @@
 package dev.switchboard.runs;
 
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.cloudevents.CloudEvent;
@@ -58,6 +60,10 @@ public class EventLog {
     @Inject
     DataSource dataSource;
 
+    /** For the searches of the API and the dashboard, which return the Panache entity. */
+    @Inject
+    EntityManager entityManager;
+
     /** An accepted event as it is written: its CloudEvent and the envelope serialized once from it. */
     public record Received(CloudEvent event, String envelope) {
     }
@@ -87,6 +93,22 @@ public class EventLog {
         public Selection startingAfter(Optional<UUID> event) {
             return new Selection(states, source, type, from, to, event);
         }
+    }
+
+    /**
+     * What the events API and the dashboard list: every filter given; {@code text} is searched for
+     * in the payload, as it is written (no pattern).
+     */
+    public record Search(Optional<String> source, Optional<String> type, Optional<EventState> state,
+            Optional<OffsetDateTime> from, Optional<OffsetDateTime> to, Optional<String> text) {
+    }
+
+    /** One page of a search, newest first, and how many events the search finds in all. */
+    public record Found(List<EventRecord> events, long total) {
+    }
+
+    /** What an event's judging left beside its record: the rules it matched, in order, and its error. */
+    public record Outcome(List<String> matchedRules, String error) {
     }
 
     /** An event judged again, and the state it had when it was read: it is recorded only if it still has it. */
@@ -175,6 +197,64 @@ public class EventLog {
             recorded[i] = updated[i] != 0;
         }
         return recorded;
+    }
+
+    /** Page {@code page} (from 0) of {@code size} events the search finds, newest first. */
+    @SuppressWarnings("unchecked")
+    public Found search(Search search, int page, int size) {
+        List<String> where = new ArrayList<>(List.of("true"));
+        List<Object> values = new ArrayList<>();
+        search.source().ifPresent(value -> add(where, values, "source = ?", value));
+        search.type().ifPresent(value -> add(where, values, "type = ?", value));
+        search.state().ifPresent(value -> add(where, values, "state = ?", value.name()));
+        search.from().ifPresent(value -> add(where, values, "received_at >= ?", value));
+        search.to().ifPresent(value -> add(where, values, "received_at < ?", value));
+        search.text().ifPresent(value -> add(where, values, "envelope::text ilike ?",
+                "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"));
+        String condition = String.join(" and ", where);
+        var query = entityManager.createNativeQuery("select * from event where " + condition
+                + " order by received_at desc limit " + size + " offset " + ((long) page * size), EventRecord.class);
+        var count = entityManager.createNativeQuery("select count(*) from event where " + condition);
+        for (int i = 0; i < values.size(); i++) {
+            query.setParameter(i + 1, values.get(i));
+            count.setParameter(i + 1, values.get(i));
+        }
+        return new Found(query.getResultList(), ((Number) count.getSingleResult()).longValue());
+    }
+
+    /** The rules the event matched and its error; empty when there is no such event. */
+    public Optional<Outcome> outcome(UUID id) {
+        try {
+            return Statements.query(dataSource, "select matched_rules, error from event where id = ?", row -> {
+                java.sql.Array matched = row.getArray(1);
+                return new Outcome(matched == null ? List.of() : List.of((String[]) matched.getArray()),
+                        row.getString(2));
+            }, id).stream().findFirst();
+        } catch (SQLException e) {
+            throw new StoreException("Event " + id + " could not be read", e);
+        }
+    }
+
+    /** The last arrival of an event (null: none), and the time now, both on the database's clock that stamped it. */
+    public record Arrival(Instant last, Instant now) {
+    }
+
+    /** When an event of this type (and source, when given) last arrived: null when none ever did. */
+    public Arrival lastArrival(String type, Optional<String> source) {
+        try {
+            return Statements.query(dataSource, """
+                    select max(received_at), now() from event
+                    where type = ? and (cast(? as text) is null or source = ?)
+                    """, row -> new Arrival(instant(row.getObject(1, OffsetDateTime.class)),
+                    instant(row.getObject(2, OffsetDateTime.class))), type, source.orElse(null), source.orElse(null))
+                    .get(0);
+        } catch (SQLException e) {
+            throw new StoreException("The last arrival of " + type + " could not be read", e);
+        }
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 
     public Optional<Stored> find(UUID id) {

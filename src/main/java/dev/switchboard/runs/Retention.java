@@ -30,7 +30,7 @@ public class Retention {
     @Inject
     Retention self;
 
-    @Scheduled(every = "${switchboard.retention.interval:1h}", delayed = "1m",
+    @Scheduled(every = "${switchboard.retention.interval}", delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void purge() {
         long events = 0;

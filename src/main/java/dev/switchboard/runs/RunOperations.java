@@ -1,5 +1,6 @@
 package dev.switchboard.runs;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Collection;
 import java.nio.charset.StandardCharsets;
@@ -66,25 +67,19 @@ public class RunOperations {
     public RunPage find(Filter filter, int page, int size) {
         List<String> where = new ArrayList<>();
         Map<String, Object> parameters = new HashMap<>();
-        filter.state().ifPresent(state -> {
-            where.add("state = :state");
-            parameters.put("state", state);
-        });
-        filter.port().ifPresent(port -> {
-            where.add("port = :port");
-            parameters.put("port", port);
-        });
-        filter.rule().ifPresent(rule -> {
-            where.add("ruleId = :rule");
-            parameters.put("rule", rule);
-        });
-        filter.event().ifPresent(event -> {
-            where.add("eventId = :event");
-            parameters.put("event", event);
-        });
+        filter.state().ifPresent(state -> equal(where, parameters, "state", "state", state));
+        filter.port().ifPresent(port -> equal(where, parameters, "port", "port", port));
+        filter.rule().ifPresent(rule -> equal(where, parameters, "ruleId", "rule", rule));
+        filter.event().ifPresent(event -> equal(where, parameters, "eventId", "event", event));
         var query = ActionRun.<ActionRun>find(where.isEmpty() ? "" : String.join(" and ", where),
                 Sort.descending("updatedAt"), parameters).page(Page.of(page, size));
         return new RunPage(query.list(), query.count());
+    }
+
+    private static void equal(List<String> where, Map<String, Object> parameters, String field, String name,
+            Object value) {
+        where.add(field + " = :" + name);
+        parameters.put(name, value);
     }
 
     /**
@@ -207,6 +202,25 @@ public class RunOperations {
     @Transactional
     public List<ActionAttempt> attempts(UUID run) {
         return ActionAttempt.of(run);
+    }
+
+    /** A port's attempts started within a window, and how many of them did not succeed. */
+    public record PortAttempts(long attempts, long failures) {
+    }
+
+    /** Each port's attempts started in the last {@code window}; a port with none is absent. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public Map<String, PortAttempts> attemptsByPort(Duration window) {
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select r.port, count(*), count(*) filter (where a.outcome <> 'SUCCEEDED')
+                from action_attempt a join action_run r on r.id = a.run_id
+                where a.started_at > now() - make_interval(secs => :window) group by r.port
+                """).setParameter("window", (double) window.toSeconds()).getResultList();
+        Map<String, PortAttempts> counts = new HashMap<>();
+        rows.forEach(row -> counts.put((String) row[0],
+                new PortAttempts(((Number) row[1]).longValue(), ((Number) row[2]).longValue())));
+        return counts;
     }
 
     public record Filter(Optional<RunState> state, Optional<String> port, Optional<String> rule, Optional<UUID> event) {

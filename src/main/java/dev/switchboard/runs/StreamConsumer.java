@@ -36,10 +36,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.StartupGate;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.stream.Envelopes;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamConfig;
 
 /**
@@ -52,7 +53,7 @@ import dev.switchboard.stream.StreamConfig;
  *
  * <p>A message seen before (its event id is in the {@code stream} idempotency scope) changes
  * nothing. A message that is not a CloudEvent, or whose event the database refuses as data, is
- * parked on {@link Stream#DEAD_LETTERS} with the reason, in the same broker transaction, and its
+ * parked on {@link StreamAddresses#PARKED} with the reason, in the same broker transaction, and its
  * neighbours are processed: a batch refused for its data is written again event by event. An
  * outage rolls the whole batch back for the broker to redeliver.
  *
@@ -146,8 +147,8 @@ public class StreamConsumer {
                 AtomicBoolean lost = new AtomicBoolean();
                 connection.setExceptionListener(failure -> lost.set(true));
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-                MessageConsumer consumer = session.createConsumer(session.createQueue(Stream.EVENTS));
-                MessageProducer parking = session.createProducer(session.createQueue(Stream.DEAD_LETTERS));
+                MessageConsumer consumer = session.createConsumer(session.createQueue(StreamAddresses.EVENTS));
+                MessageProducer parking = session.createProducer(session.createQueue(StreamAddresses.PARKED));
                 connection.start();
                 connected.incrementAndGet();
                 try {
@@ -272,12 +273,12 @@ public class StreamConsumer {
         }
     }
 
-    /** A copy of the message, with the reason, on the dead-letter queue; committed with the batch. */
+    /** A copy of the message, with the reason, on the parked queue; committed with the batch. */
     private static void park(Session session, MessageProducer parking, Message message, String reason)
             throws JMSException {
-        LOG.warnf("Stream message parked on %s: %s", Stream.DEAD_LETTERS, reason);
+        LOG.warnf("Stream message parked on %s: %s", StreamAddresses.PARKED, reason);
         TextMessage letter = session.createTextMessage(new String(bodyOf(message), StandardCharsets.UTF_8));
-        letter.setStringProperty(Stream.DEAD_REASON, reason);
+        letter.setStringProperty(ExchangeKeys.PARKED_REASON, reason);
         parking.send(letter);
     }
 

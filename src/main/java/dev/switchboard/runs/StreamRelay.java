@@ -23,7 +23,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.switchboard.stream.Envelopes;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * Moves accepted events from the outbox onto the stream, a batch per broker transaction: take a
@@ -142,7 +142,7 @@ public class StreamRelay {
         if (session == null) {
             connection = broker.createConnection();
             session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            producer = session.createProducer(session.createQueue(Stream.EVENTS));
+            producer = session.createProducer(session.createQueue(StreamAddresses.EVENTS));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
         }
     }

@@ -25,12 +25,25 @@ public record IncomingEvent(CloudEvent cloudEvent, String deliveryKey) {
     /** The event of one delivery from a source: JSON data when {@code json} is given, else the raw bytes. */
     public static IncomingEvent of(String source, String deliveryId, String type, OffsetDateTime time, JsonNode json,
             byte[] body, String contentType) {
+        return of(source, deliveryId, type, time, null, json, body, contentType);
+    }
+
+    /**
+     * The one place the hub builds a CloudEvent (webhooks, queue sources, routes, captured changes,
+     * alerts): as {@link #of(String, String, String, OffsetDateTime, JsonNode, byte[], String)},
+     * with a {@code subject} when not null.
+     */
+    public static IncomingEvent of(String source, String deliveryId, String type, OffsetDateTime time, String subject,
+            JsonNode json, byte[] body, String contentType) {
         CloudEventBuilder builder = CloudEventBuilder.v1()
                 .withId(eventId(source, deliveryId).toString())
                 .withSource(URI.create(source))
                 .withType(type)
                 .withTime(time)
                 .withExtension(Envelopes.DELIVERY_ID, deliveryId);
+        if (subject != null) {
+            builder.withSubject(subject);
+        }
         CloudEvent event = json != null
                 ? builder.withDataContentType("application/json").withData(JsonCloudEventData.wrap(json)).build()
                 : builder.withDataContentType(contentType).withData(body).build();

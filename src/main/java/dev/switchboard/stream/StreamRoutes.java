@@ -5,8 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
+import dev.switchboard.core.ExchangeKeys;
+
 /**
- * {@link Stream#ACCEPT}: accepting an event exactly once per delivery. Camel's idempotent
+ * {@link StreamAddresses#ACCEPT}: accepting an event exactly once per delivery. Camel's idempotent
  * consumer decides duplicates, on a repository ({@code acceptedDeliveries}) whose {@code add}
  * stores the delivery's key and its event together, in a transaction shared with the acceptances
  * that arrive at the same time, and returns once it has committed. The event reaches the stream
@@ -15,24 +17,21 @@ import org.apache.camel.builder.RouteBuilder;
 @ApplicationScoped
 public class StreamRoutes extends RouteBuilder {
 
-    /** Header carrying {@link IncomingEvent#deliveryKey()} into {@link Stream#ACCEPT}. */
-    public static final String DELIVERY_KEY = "SwitchboardDeliveryKey";
-    /** Exchange property {@link Stream#ACCEPT} sets to {@code true} when the delivery was seen before. */
+    /** Exchange property {@link StreamAddresses#ACCEPT} sets to {@code true} when the delivery was seen before. */
     public static final String DUPLICATE = Exchange.DUPLICATE_MESSAGE;
 
     /** The repository that stores an accepted delivery's event with its key. */
     static final String ACCEPTED_DELIVERIES = "acceptedDeliveries";
-    private static final String ACCEPTED = "SwitchboardAccepted";
 
     @Override
     public void configure() {
-        // In: body CloudEvent, header DELIVERY_KEY. Out: property DUPLICATE when seen before.
+        // In: body CloudEvent, header ExchangeKeys.DELIVERY_KEY. Out: property DUPLICATE when seen before.
         // A failure to commit reaches the caller, with nothing of the delivery kept.
-        from(Stream.ACCEPT).routeId("accept-event")
-                .idempotentConsumer(header(DELIVERY_KEY)).idempotentRepository(ACCEPTED_DELIVERIES)
+        from(StreamAddresses.ACCEPT).routeId("accept-event")
+                .idempotentConsumer(header(ExchangeKeys.DELIVERY_KEY)).idempotentRepository(ACCEPTED_DELIVERIES)
                         .skipDuplicate(false).removeOnFailure(false)
                     // Stored by the repository's add: nothing is left to do but say so.
-                    .setProperty(ACCEPTED, constant(true))
+                    .setProperty(ExchangeKeys.ACCEPTED, constant(true))
                 .end();
     }
 }

@@ -30,7 +30,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.support.Chromium;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubTestProfile;
@@ -48,7 +48,7 @@ class BacktestPageBrowserTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     WebDriver browser;
     String type;

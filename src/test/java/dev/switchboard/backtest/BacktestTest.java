@@ -31,7 +31,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
@@ -53,7 +53,7 @@ class BacktestTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     /** This test's own event type, so that the backtests see only its events. */
     String type;

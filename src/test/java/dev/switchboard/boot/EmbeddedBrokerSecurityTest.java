@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Queues;
 
@@ -39,7 +39,7 @@ class EmbeddedBrokerSecurityTest {
         JmsConnectionFactory anonymous = new JmsConnectionFactory(EmbeddedBroker.amqpUrl());
         assertThrows(JMSRuntimeException.class, () -> {
             try (JMSContext context = anonymous.createContext()) {
-                context.createProducer().send(context.createQueue(Stream.EVENTS), forgedEvent());
+                context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), forgedEvent());
             }
         });
     }
@@ -57,13 +57,13 @@ class EmbeddedBrokerSecurityTest {
                 EmbeddedBroker.amqpUrl());
         try (JMSContext context = publisher.createContext()) {
             assertThrows(JMSRuntimeException.class,
-                    () -> context.createProducer().send(context.createQueue(Stream.EVENTS), forgedEvent()));
+                    () -> context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), forgedEvent()));
             assertThrows(JMSRuntimeException.class,
-                    () -> context.createProducer().send(context.createQueue(Stream.DEAD_LETTERS), forgedEvent()));
+                    () -> context.createProducer().send(context.createQueue(StreamAddresses.PARKED), forgedEvent()));
             assertThrows(JMSRuntimeException.class,
                     () -> context.createProducer().send(context.createQueue("test.queue.keyed"), "{}"));
             assertThrows(JMSRuntimeException.class,
-                    () -> context.createConsumer(context.createQueue(Stream.EVENTS)).receiveNoWait());
+                    () -> context.createConsumer(context.createQueue(StreamAddresses.EVENTS)).receiveNoWait());
             assertThrows(JMSRuntimeException.class,
                     () -> context.createConsumer(context.createQueue("test.queue.json")).receiveNoWait());
         }

@@ -56,7 +56,7 @@ import dev.switchboard.connect.http.HttpConnector;
 import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.PortSettings;
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubProcess;
@@ -82,7 +82,7 @@ class ConnectorsTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Inject
     ConnectionFactory connectionFactory;

@@ -31,7 +31,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
@@ -57,7 +57,7 @@ class LargeResponsesTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     /** A body of 50 MB made up as it is read, so that the test itself holds none of it. */
     public static class FiftyMegabytes implements ResponseTransformerV2 {

@@ -24,7 +24,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Queues;
@@ -53,7 +53,7 @@ class ExactlyOnceAcceptanceTest {
         double acceptedBefore = HubState.metric(ACCEPTED);
         double receivedBefore = HubState.metric(RECEIVED);
         double receivedElsewhereBefore = HubState.metric(RECEIVED_ELSEWHERE);
-        long publishedBefore = Queues.added(Stream.EVENTS);
+        long publishedBefore = Queues.added(StreamAddresses.EVENTS);
 
         Callable<Response> delivery = () -> given().contentType("application/json")
                 .header("X-Signature", signature).body(body).post("/hooks/hmac");
@@ -78,7 +78,7 @@ class ExactlyOnceAcceptanceTest {
         assertEquals(1, accepted, "exactly one 202");
         assertEquals(49, duplicates, "every other copy answered 200 duplicate");
         assertEquals(1, HubState.count(dataSource, "select count(*) from event where id = ?", eventId));
-        assertEquals(1, Queues.added(Stream.EVENTS) - publishedBefore, "one stream message");
+        assertEquals(1, Queues.added(StreamAddresses.EVENTS) - publishedBefore, "one stream message");
         assertEquals(49, HubState.metric(DUPLICATES) - duplicatesBefore);
         assertEquals(1, HubState.metric(ACCEPTED) - acceptedBefore);
         assertEquals(50, HubState.metric(RECEIVED) - receivedBefore, "every copy received, duplicates too");

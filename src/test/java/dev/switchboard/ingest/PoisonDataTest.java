@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Queues;
@@ -87,7 +87,7 @@ class PoisonDataTest {
                 // another test's letter
             }
             assertTrue(letter != null, "parked");
-            assertEquals("the event type has 2000 bytes; at most 1024 are kept", letter.getStringProperty(Stream.DEAD_REASON));
+            assertEquals("the event type has 2000 bytes; at most 1024 are kept", letter.getStringProperty(ExchangeKeys.PARKED_REASON));
         }
         assertEquals(null, HubState.eventState(dataSource, IncomingEvent.eventId("queue-json", marker)));
     }

@@ -26,8 +26,8 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.boot.EmbeddedDatabase;
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Queues;
@@ -188,10 +188,10 @@ class QueueSourceTest {
         sendAmqp("queue-json", "test.queue.json", body, Map.of());
 
         Message deadLetter = deadLetter("test.queue.json.dead", body);
-        assertTrue(deadLetter.getStringProperty(Stream.DEAD_REASON).contains("jsonpath:$.id"),
-                deadLetter.getStringProperty(Stream.DEAD_REASON));
-        assertTrue(deadLetter.getStringProperty(Stream.DEAD_REASON).contains("not a JSON object or array"));
-        assertEquals("queue-json", deadLetter.getStringProperty(QueueSourceRoutes.DEAD_SOURCE));
+        assertTrue(deadLetter.getStringProperty(ExchangeKeys.PARKED_REASON).contains("jsonpath:$.id"),
+                deadLetter.getStringProperty(ExchangeKeys.PARKED_REASON));
+        assertTrue(deadLetter.getStringProperty(ExchangeKeys.PARKED_REASON).contains("not a JSON object or array"));
+        assertEquals("queue-json", deadLetter.getStringProperty(ExchangeKeys.PARKED_SOURCE));
         neverRedelivered("queue-json", received, rejected, "test.queue.json.dead", dead);
     }
 
@@ -205,8 +205,8 @@ class QueueSourceTest {
         sendAmqp("queue-keyed", "test.queue.keyed", body, Map.of("SomethingElse", "x"));
 
         Message deadLetter = deadLetter("test.queue.keyed.rejected", body);
-        assertTrue(deadLetter.getStringProperty(Stream.DEAD_REASON).contains("(property:OrderId) is absent"),
-                deadLetter.getStringProperty(Stream.DEAD_REASON));
+        assertTrue(deadLetter.getStringProperty(ExchangeKeys.PARKED_REASON).contains("(property:OrderId) is absent"),
+                deadLetter.getStringProperty(ExchangeKeys.PARKED_REASON));
         assertEquals("x", deadLetter.getStringProperty("SomethingElse"), "the original message is kept");
         neverRedelivered("queue-keyed", received, rejected, "test.queue.keyed.rejected", dead);
     }

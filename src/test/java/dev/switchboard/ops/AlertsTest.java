@@ -39,7 +39,7 @@ import io.restassured.path.json.JsonPath;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.switchboard.ops.alerts.Incidents;
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
@@ -57,7 +57,7 @@ class AlertsTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Inject
     Incidents incidents;

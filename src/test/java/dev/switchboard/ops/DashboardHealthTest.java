@@ -26,7 +26,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubTestProfile;
@@ -52,7 +52,7 @@ class DashboardHealthTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Test
     void everySourceAndPortWithItsRecentErrorsAndLastSuccess() {

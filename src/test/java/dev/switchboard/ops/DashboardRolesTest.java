@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
@@ -41,7 +41,7 @@ class DashboardRolesTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     /** Signs in through the dashboard's login form; returns the session cookie. */
     static String signIn(String user) {

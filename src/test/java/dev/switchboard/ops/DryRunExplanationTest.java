@@ -19,7 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
@@ -33,7 +33,7 @@ import dev.switchboard.support.Workspace;
 class DryRunExplanationTest {
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @BeforeEach
     void rules() {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.stream.Stream;
+import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.HubTestProfile;
 
 /** The dashboard's parked messages, signed in as each role: listed with reason and body; operators act. */
@@ -39,12 +40,12 @@ class ParkedMessagesPageTest {
         String body = "parked for the page " + UUID.randomUUID();
         String reason = "reason " + UUID.randomUUID();
         try (JMSContext context = broker.createContext()) {
-            context.createProducer().setProperty(Stream.DEAD_REASON, reason).send(context.createQueue(QUEUE), body);
-            context.createProducer().setProperty(Stream.DEAD_REASON, reason)
-                    .send(context.createQueue(Stream.DEAD_LETTERS), "unreadable " + body);
+            context.createProducer().setProperty(ExchangeKeys.PARKED_REASON, reason).send(context.createQueue(QUEUE), body);
+            context.createProducer().setProperty(ExchangeKeys.PARKED_REASON, reason)
+                    .send(context.createQueue(StreamAddresses.PARKED), "unreadable " + body);
         }
         String id = messageId(body);
-        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/dead-letters/" + Stream.DEAD_LETTERS)
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/parked/" + StreamAddresses.PARKED)
                 .then().extract().jsonPath().getLong("total") > 0);
 
         String viewer = DashboardRolesTest.signIn(HubTestProfile.VIEWER);
@@ -65,8 +66,8 @@ class ParkedMessagesPageTest {
                 .body(containsString("action=\"/ui/parked/" + QUEUE + "/" + id + "/discard\""))
                 .body(containsString("action=\"/ui/parked/" + QUEUE + "/" + id + "/replay\""))
                 // the stream's parked messages have nowhere to be replayed to
-                .body(not(containsString("action=\"/ui/parked/" + Stream.DEAD_LETTERS + "/replay-all\"")))
-                .body(containsString("action=\"/ui/parked/" + Stream.DEAD_LETTERS + "/discard-all\""));
+                .body(not(containsString("action=\"/ui/parked/" + StreamAddresses.PARKED + "/replay-all\"")))
+                .body(containsString("action=\"/ui/parked/" + StreamAddresses.PARKED + "/discard-all\""));
         given().auth().none().cookie("quarkus-credential", operator).redirects().follow(false)
                 .post("/ui/parked/" + QUEUE + "/" + id + "/discard").then().statusCode(303);
         assertFalse(listed(body), "discarded");
@@ -83,13 +84,13 @@ class ParkedMessagesPageTest {
     }
 
     private static boolean listed(String body) {
-        List<Map<String, Object>> items = given().queryParam("size", 500).get("/api/dead-letters/" + QUEUE)
+        List<Map<String, Object>> items = given().queryParam("size", 500).get("/api/parked/" + QUEUE)
                 .then().statusCode(200).extract().jsonPath().getList("items");
         return items.stream().anyMatch(item -> body.equals(item.get("excerpt")));
     }
 
     private static String messageId(String body) {
-        List<Map<String, Object>> items = given().queryParam("size", 500).get("/api/dead-letters/" + QUEUE)
+        List<Map<String, Object>> items = given().queryParam("size", 500).get("/api/parked/" + QUEUE)
                 .then().statusCode(200).extract().jsonPath().getList("items");
         return (String) items.stream().filter(item -> body.equals(item.get("excerpt"))).findFirst()
                 .orElseThrow(() -> new AssertionError("not parked: " + body)).get("id");

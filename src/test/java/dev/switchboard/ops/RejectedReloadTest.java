@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
@@ -33,7 +33,7 @@ class RejectedReloadTest {
     static final String FILE = "rejected-reload.yaml";
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @AfterEach
     void fixTheFile() {

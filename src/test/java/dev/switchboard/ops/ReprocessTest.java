@@ -32,7 +32,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunLedger;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
@@ -57,7 +57,7 @@ class ReprocessTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     /** Each test's own event type, so that its rules take only its events. */
     String type;

@@ -22,7 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
@@ -34,7 +34,7 @@ class RulesApiTest {
     static final String TOKEN = "rules-api-token-" + System.nanoTime();
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @AfterEach
     void unbindTheBrokenPort() {

@@ -34,7 +34,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
@@ -64,7 +64,7 @@ class SecretsStaySecretTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     static String url() {
         return "http://ada:" + PASSWORD + "@127.0.0.1:" + downstream.port() + "/path/deeper?token=" + QUERY_TOKEN;

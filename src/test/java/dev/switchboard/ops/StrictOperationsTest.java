@@ -18,7 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
@@ -43,7 +43,7 @@ class StrictOperationsTest {
     }
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @AfterEach
     void removeTheBrokenRule() {

@@ -39,8 +39,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.runs.RunState;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
@@ -210,10 +211,10 @@ class UserRoutesTest {
 
         String garbage = "GARBAGE " + order;
         producer.sendBody("jms:queue:legacy.orders?exchangePattern=" + ExchangePattern.InOnly, garbage);
-        Exchange parked = consumer.receive("jms:queue:" + Stream.DEAD_LETTERS + "?selector=SwitchboardRoute='legacy-orders'",
+        Exchange parked = consumer.receive("jms:queue:" + StreamAddresses.ROUTES_PARKED + "?selector=SwitchboardRoute='legacy-orders'",
                 15_000);
         assertEquals(garbage, parked.getMessage().getBody(String.class));
-        assertTrue(parked.getMessage().getHeader("SwitchboardDeadReason", String.class).contains("not a legacy order line"));
+        assertTrue(parked.getMessage().getHeader(ExchangeKeys.PARKED_REASON, String.class).contains("not a legacy order line"));
         given().get("/api/incidents").then().body("incident", hasItem("route-dead-letters:legacy-orders"));
 
         // The next line that goes through resolves the route's incident.
@@ -222,6 +223,28 @@ class UserRoutesTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> !given().get("/api/incidents").jsonPath()
                 .getList("incident").contains("route-dead-letters:legacy-orders"));
         Workspace.deleteRoute("legacy-orders.yaml");
+    }
+
+    @Test
+    void aRouteThatParksThroughTheEndpointsFormerNameStillParks() {
+        Workspace.writeRoute("former-park.yaml", """
+                - route:
+                    id: test-former-park
+                    from:
+                      uri: direct:test-former-park
+                      steps:
+                        - to: direct:switchboard-dead-letter
+                """);
+        String body = "parked " + UUID.randomUUID();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            producer.sendBody("direct:test-former-park", body);
+            return true;
+        });
+        Exchange parked = consumer.receive("jms:queue:" + StreamAddresses.ROUTES_PARKED
+                + "?selector=SwitchboardRoute='test-former-park'", 15_000);
+        assertEquals(body, parked.getMessage().getBody(String.class));
+        assertEquals("sent to the parking endpoint", parked.getMessage().getHeader(ExchangeKeys.PARKED_REASON));
+        Workspace.deleteRoute("former-park.yaml");
     }
 
     @Test

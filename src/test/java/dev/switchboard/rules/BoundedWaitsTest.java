@@ -35,7 +35,7 @@ class BoundedWaitsTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @AfterEach
     void cleanUp() {

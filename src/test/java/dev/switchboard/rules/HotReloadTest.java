@@ -31,7 +31,7 @@ class HotReloadTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     static String rule(String version) {
         return "rules:\n  - id: hot\n    on: reload.test\n    actions:\n"

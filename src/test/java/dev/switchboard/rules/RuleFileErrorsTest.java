@@ -33,7 +33,7 @@ class RuleFileErrorsTest {
     static final String FILE = "broken.yaml";
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Inject
     PortBindings ports;

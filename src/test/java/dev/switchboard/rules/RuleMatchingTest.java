@@ -32,7 +32,7 @@ class RuleMatchingTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     static final String ACTION = "\n    actions: [{id: record, port: audit}]\n";
 

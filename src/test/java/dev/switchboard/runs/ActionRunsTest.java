@@ -44,9 +44,10 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.RetryPolicy;
-import dev.switchboard.rules.RuleRepository;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.rules.RulesInForce;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
@@ -64,7 +65,7 @@ class ActionRunsTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Inject
     ConnectionFactory connectionFactory;
@@ -339,11 +340,11 @@ class ActionRunsTest {
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
 
         String envelope = HubState.text(dataSource, "select envelope::text from event where id = ?", event);
-        long acknowledged = Queues.acknowledged(Stream.EVENTS);
+        long acknowledged = Queues.acknowledged(StreamAddresses.EVENTS);
         try (JMSContext context = connectionFactory.createContext()) {
-            context.createProducer().send(context.createQueue(Stream.EVENTS), envelope);
+            context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), envelope);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> Queues.acknowledged(Stream.EVENTS) > acknowledged);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queues.acknowledged(StreamAddresses.EVENTS) > acknowledged);
         await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
 
         assertEquals(1, HubState.count(dataSource, "select count(*) from action_run where event_id = ?", event));
@@ -359,11 +360,11 @@ class ActionRunsTest {
         assertEquals("RUNNING", HubState.text(dataSource, "select state from action_run where event_id = ?", event));
 
         String envelope = HubState.text(dataSource, "select envelope::text from event where id = ?", event);
-        long acknowledged = Queues.acknowledged(Stream.EVENTS);
+        long acknowledged = Queues.acknowledged(StreamAddresses.EVENTS);
         try (JMSContext context = connectionFactory.createContext()) {
-            context.createProducer().send(context.createQueue(Stream.EVENTS), envelope);
+            context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), envelope);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> Queues.acknowledged(Stream.EVENTS) > acknowledged);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Queues.acknowledged(StreamAddresses.EVENTS) > acknowledged);
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
 
         assertEquals(1, HubState.count(dataSource, "select count(*) from action_run where event_id = ?", event));
@@ -465,8 +466,8 @@ class ActionRunsTest {
     List<String> deadLetters(UUID run, long waitMs) throws Exception {
         List<String> letters = new java.util.ArrayList<>();
         try (JMSContext context = connectionFactory.createContext();
-                JMSConsumer consumer = context.createConsumer(context.createQueue(Stream.DEAD_LETTERS),
-                        "SwitchboardRun = '" + run + "'")) {
+                JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.DEAD_RUNS),
+                        ExchangeKeys.DEAD_RUN + " = '" + run + "'")) {
             Message message = consumer.receive(waitMs);
             while (message != null) {
                 letters.add(message.getBody(String.class));

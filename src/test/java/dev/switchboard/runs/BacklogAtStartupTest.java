@@ -45,7 +45,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.switchboard.core.StartupGate;
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.rules.RuleSet;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.support.Events;
@@ -130,7 +130,7 @@ class BacklogAtStartupTest {
     ConnectionFactory connectionFactory;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Inject
     StartupGate gate;

@@ -34,9 +34,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Queues;
@@ -81,9 +82,9 @@ class BatchedPipelineTest {
             // outbox first; from here on nothing new can be accepted, so nothing new is relayed.
             await().atMost(Duration.ofSeconds(20)).until(() -> HubState.count(dataSource,
                     "select count(*) from stream_outbox") == 0);
-            published = Queues.added(Stream.EVENTS);
+            published = Queues.added(StreamAddresses.EVENTS);
             refused = postAll(ids);
-            publishedAfter = Queues.added(Stream.EVENTS);
+            publishedAfter = Queues.added(StreamAddresses.EVENTS);
         } finally {
             HubState.execute(dataSource, "drop trigger test_fail_commit on stream_outbox");
         }
@@ -151,7 +152,7 @@ class BatchedPipelineTest {
 
         // One broker transaction, so that the consumer finds them together.
         try (JMSContext context = connectionFactory.createContext(JMSContext.SESSION_TRANSACTED)) {
-            envelopes.forEach(envelope -> context.createProducer().send(context.createQueue(Stream.EVENTS), envelope));
+            envelopes.forEach(envelope -> context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), envelope));
             context.commit();
         }
 
@@ -159,13 +160,13 @@ class BatchedPipelineTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, neighbour)));
         }
         try (JMSContext context = connectionFactory.createContext();
-                JMSConsumer consumer = context.createConsumer(context.createQueue(Stream.DEAD_LETTERS),
-                        "SwitchboardDeadReason LIKE 'the database refused the event%'")) {
+                JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.PARKED),
+                        ExchangeKeys.PARKED_REASON + " LIKE 'the database refused the event%'")) {
             Message parked = consumer.receive(10_000);
-            assertTrue(parked != null, "the poison event is parked on " + Stream.DEAD_LETTERS);
+            assertTrue(parked != null, "the poison event is parked on " + StreamAddresses.PARKED);
             assertTrue(parked.getBody(String.class).contains(poison.getId()));
-            assertTrue(parked.getStringProperty(Stream.DEAD_REASON).contains("index row size"),
-                    parked.getStringProperty(Stream.DEAD_REASON));
+            assertTrue(parked.getStringProperty(ExchangeKeys.PARKED_REASON).contains("index row size"),
+                    parked.getStringProperty(ExchangeKeys.PARKED_REASON));
         }
         assertEquals(0, HubState.count(dataSource, "select count(*) from event where id = ?",
                 UUID.fromString(poison.getId())));

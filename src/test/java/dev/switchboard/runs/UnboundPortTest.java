@@ -42,8 +42,9 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.rules.RuleRepository;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.rules.RulesInForce;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
@@ -64,7 +65,7 @@ class UnboundPortTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Inject
     ProducerTemplate producer;
@@ -256,8 +257,8 @@ class UnboundPortTest {
 
     private String deadLetter(UUID run) throws Exception {
         try (JMSContext context = connectionFactory.createContext();
-                JMSConsumer consumer = context.createConsumer(context.createQueue(Stream.DEAD_LETTERS),
-                        "SwitchboardRun = '" + run + "'")) {
+                JMSConsumer consumer = context.createConsumer(context.createQueue(StreamAddresses.DEAD_RUNS),
+                        ExchangeKeys.DEAD_RUN + " = '" + run + "'")) {
             Message message = consumer.receive(10_000);
             return message == null ? null : message.getBody(String.class);
         }

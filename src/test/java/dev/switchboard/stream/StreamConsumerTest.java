@@ -50,7 +50,7 @@ class StreamConsumerTest {
 
     void publish(String envelope) {
         try (JMSContext context = connectionFactory.createContext()) {
-            context.createProducer().send(context.createQueue(Stream.EVENTS), envelope);
+            context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), envelope);
         }
     }
 
@@ -68,9 +68,9 @@ class StreamConsumerTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, id)));
         String firstProcessedAt = processedAt(id);
 
-        long acknowledged = Queues.acknowledged(Stream.EVENTS);
+        long acknowledged = Queues.acknowledged(StreamAddresses.EVENTS);
         publish(envelope);
-        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.acknowledged(Stream.EVENTS) > acknowledged);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.acknowledged(StreamAddresses.EVENTS) > acknowledged);
 
         assertEquals(1, HubState.count(dataSource, "select count(*) from event where id = ?", id));
         assertEquals(firstProcessedAt, processedAt(id), "the redelivery did not touch the event");
@@ -108,11 +108,11 @@ class StreamConsumerTest {
 
     @Test
     void anUnreadableMessageGoesToTheDeadLetters() {
-        long dead = Queues.added(Stream.DEAD_LETTERS);
-        long acknowledged = Queues.acknowledged(Stream.EVENTS);
+        long dead = Queues.added(StreamAddresses.PARKED);
+        long acknowledged = Queues.acknowledged(StreamAddresses.EVENTS);
         publish("this is not a CloudEvent");
-        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added(Stream.DEAD_LETTERS) == dead + 1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> Queues.acknowledged(Stream.EVENTS) >= acknowledged + 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added(StreamAddresses.PARKED) == dead + 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Queues.acknowledged(StreamAddresses.EVENTS) >= acknowledged + 1);
     }
 
     private String processedAt(UUID id) {

@@ -15,6 +15,7 @@ import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.Delivery;
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.PortSettings;
 
 /**
@@ -45,7 +46,7 @@ public class JmsConnector implements Connector {
         Throwable failure = CamelSend.inOnly(producer, "jms:queue:" + address, request.body(), Map.of(
                 "IdempotencyKey", request.idempotencyKey(),
                 "_AMQ_DUPL_ID", request.idempotencyKey(),
-                "SwitchboardOperation", request.operation().orElse("")));
+                ExchangeKeys.OPERATION, request.operation().orElse("")));
         if (failure != null) {
             throw new ConnectorException("Sending to " + address + " failed: " + failure.getMessage(),
                     false, null, null, failure);

@@ -37,7 +37,9 @@ public class SqlConnector implements Connector {
         return Optional.of(Set.of("statement", "datasource"));
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     DataSources dataSources;
@@ -56,7 +58,7 @@ public class SqlConnector implements Connector {
         NamedSql sql = NamedSql.parse(request.settings().require("statement"));
         Map<String, Object> fields;
         try {
-            fields = JSON.readValue(request.body(), new TypeReference<Map<String, Object>>() {
+            fields = json.readValue(request.body(), new TypeReference<Map<String, Object>>() {
             });
         } catch (java.io.IOException e) {
             throw new ConnectorException("The body of an sql action must be a JSON object", true);

@@ -13,8 +13,9 @@ import org.jboss.logging.Logger;
 
 import io.cloudevents.CloudEvent;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.ingest.IngestMetrics;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
 
 /**
@@ -39,13 +40,13 @@ public class ChangeAcceptor {
     /** In: the CloudEvent and its delivery key, as {@link ChangeEvents} made them. */
     public void accept(CdcSource source, Exchange exchange) throws Exception {
         CloudEvent event = exchange.getMessage().getBody(CloudEvent.class);
-        Object deliveryKey = exchange.getMessage().getHeader(StreamRoutes.DELIVERY_KEY);
+        Object deliveryKey = exchange.getMessage().getHeader(ExchangeKeys.DELIVERY_KEY);
         metrics.received(source.name());
         Duration delay = FIRST_DELAY;
         for (int attempt = 1;; attempt++) {
-            Exchange result = producer.send(Stream.ACCEPT, attempted -> {
+            Exchange result = producer.send(StreamAddresses.ACCEPT, attempted -> {
                 attempted.getMessage().setBody(event);
-                attempted.getMessage().setHeader(StreamRoutes.DELIVERY_KEY, deliveryKey);
+                attempted.getMessage().setHeader(ExchangeKeys.DELIVERY_KEY, deliveryKey);
             });
             if (result.getException() == null) {
                 count(source, event, result.getProperty(StreamRoutes.DUPLICATE, false, Boolean.class));

@@ -1,6 +1,5 @@
 package dev.switchboard.ingest.cdc;
 
-import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,13 +14,10 @@ import org.apache.camel.component.debezium.DebeziumConstants;
 import org.apache.kafka.connect.data.Struct;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cloudevents.core.builder.CloudEventBuilder;
-
-import dev.switchboard.stream.Envelopes;
+import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.core.Json;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.StreamRoutes;
 
 /**
  * Turns a change captured by Debezium into the CloudEvent accepted onto the stream. Its delivery
@@ -31,7 +27,6 @@ import dev.switchboard.stream.StreamRoutes;
  */
 public final class ChangeEvents {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CdcSource source;
 
@@ -54,7 +49,7 @@ public final class ChangeEvents {
         // A table without a primary key has no row key; its changes still differ by LSN.
         Map<String, Object> key = Optional.ofNullable(row(message.getHeader(DebeziumConstants.HEADER_KEY)))
                 .orElse(Map.of());
-        String keyJson = JSON.writeValueAsString(key);
+        String keyJson = Json.MAPPER.writeValueAsString(key);
         String deliveryId = metadata.get("lsn") + "/" + metadata.get("txId") + "/" + schema + "." + table + "/"
                 + operation + "/" + keyJson;
 
@@ -69,22 +64,16 @@ public final class ChangeEvents {
         data.put("txId", metadata.get("txId"));
 
         Object committedAt = metadata.get("ts_ms");
-        CloudEventBuilder event = CloudEventBuilder.v1()
-                .withId(IncomingEvent.eventId(source.name(), deliveryId).toString())
-                .withSource(URI.create(source.name()))
-                .withType(source.eventType().of(schema, table, operation))
-                .withTime(committedAt instanceof Number millis
+        IncomingEvent event = IncomingEvent.of(source.name(), deliveryId,
+                source.eventType().of(schema, table, operation),
+                committedAt instanceof Number millis
                         ? OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis.longValue()), ZoneOffset.UTC)
-                        : OffsetDateTime.now(ZoneOffset.UTC))
-                .withExtension(Envelopes.DELIVERY_ID, deliveryId)
-                .withDataContentType("application/json")
-                .withData(JSON.writeValueAsBytes(data));
-        if (!key.isEmpty()) {
-            event.withSubject(key.values().stream().map(String::valueOf).collect(Collectors.joining(",")));
-        }
+                        : OffsetDateTime.now(ZoneOffset.UTC),
+                key.isEmpty() ? null : key.values().stream().map(String::valueOf).collect(Collectors.joining(",")),
+                null, Json.MAPPER.writeValueAsBytes(data), "application/json");
         message.removeHeaders("*");
-        message.setHeader(StreamRoutes.DELIVERY_KEY, IncomingEvent.deliveryKey(source.name(), deliveryId));
-        message.setBody(event.build());
+        message.setHeader(ExchangeKeys.DELIVERY_KEY, event.deliveryKey());
+        message.setBody(event.cloudEvent());
     }
 
     /** A row as a map of column to value; null for the before of an insert or the after of a delete. */

@@ -2,7 +2,6 @@ package dev.switchboard.ops.alerts;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,8 @@ import io.quarkus.scheduler.Scheduled;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.ingest.SignatureFailures;
 import dev.switchboard.ingest.WebhookSources;
+import dev.switchboard.runs.EventLog;
+import dev.switchboard.runs.RunOperations;
 
 /**
  * The alerts that fire by themselves, checked every {@code switchboard.alerts.check-interval}:
@@ -59,7 +60,13 @@ public class AlertChecks {
     @Inject
     PortBindings ports;
 
-    @Scheduled(every = "${switchboard.alerts.check-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Inject
+    RunOperations runs;
+
+    @Inject
+    EventLog events;
+
+    @Scheduled(every = "${switchboard.alerts.check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
         alerts.sendUnnoticed();
         checkExpectations();
@@ -86,13 +93,14 @@ public class AlertChecks {
 
     void checkPorts() {
         AlertsConfig.Alerts limits = config.alerts();
-        Map<String, long[]> attempts = portAttempts(limits.portWindow());
+        Map<String, RunOperations.PortAttempts> attempts = runs.attemptsByPort(limits.portWindow());
         for (String port : ports.names()) {
-            long[] counts = attempts.getOrDefault(port, new long[2]);
-            double rate = counts[0] == 0 ? 0 : (double) counts[1] / counts[0];
-            if (counts[0] >= limits.portMinAttempts() && rate > limits.portFailureRate()) {
+            RunOperations.PortAttempts counts = attempts.getOrDefault(port, new RunOperations.PortAttempts(0, 0));
+            double rate = counts.attempts() == 0 ? 0 : (double) counts.failures() / counts.attempts();
+            if (counts.attempts() >= limits.portMinAttempts() && rate > limits.portFailureRate()) {
                 alerts.raise("port-failure:" + port, "port-failure", "Port " + port + " is failing",
-                        counts[1] + " of " + counts[0] + " attempts failed in the last " + limits.portWindow());
+                        counts.failures() + " of " + counts.attempts() + " attempts failed in the last "
+                                + limits.portWindow());
             } else {
                 alerts.clear("port-failure:" + port);
             }
@@ -118,23 +126,9 @@ public class AlertChecks {
         }
     }
 
-    @Transactional
-    @SuppressWarnings("unchecked")
-    Map<String, long[]> portAttempts(Duration window) {
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                select r.port, count(*), count(*) filter (where a.outcome <> 'SUCCEEDED')
-                from action_attempt a join action_run r on r.id = a.run_id
-                where a.started_at > now() - make_interval(secs => :window) group by r.port
-                """).setParameter("window", (double) window.toSeconds()).getResultList();
-        Map<String, long[]> counts = new HashMap<>();
-        rows.forEach(row -> counts.put((String) row[0],
-                new long[] {((Number) row[1]).longValue(), ((Number) row[2]).longValue()}));
-        return counts;
-    }
-
     void checkExpectations() {
         config.expectations().forEach((name, expectation) -> {
-            Arrival arrival = lastArrival(expectation);
+            EventLog.Arrival arrival = events.lastArrival(expectation.type(), expectation.source());
             Instant last = arrival.last();
             Instant now = arrival.now();
             Instant watched = watches.since(name, expectation);
@@ -149,23 +143,5 @@ public class AlertChecks {
                 alerts.clear(incident);
             }
         });
-    }
-
-    /** The last arrival of an expected event, and the time now, both on the database's clock that stamped it. */
-    record Arrival(Instant last, Instant now) {
-    }
-
-    @Transactional
-    Arrival lastArrival(AlertsConfig.Expectation expectation) {
-        Object[] row = (Object[]) entityManager.createNativeQuery("""
-                select max(received_at), now() from event
-                where type = :type and (cast(:source as text) is null or source = :source)
-                """).setParameter("type", expectation.type()).setParameter("source", expectation.source().orElse(null))
-                .getSingleResult();
-        return new Arrival(instant(row[0]), instant(row[1]));
-    }
-
-    private static Instant instant(Object value) {
-        return value instanceof OffsetDateTime time ? time.toInstant() : value instanceof Instant instant ? instant : null;
     }
 }

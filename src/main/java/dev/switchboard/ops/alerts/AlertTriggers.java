@@ -8,7 +8,7 @@ import dev.switchboard.routes.RouteDelivered;
 import dev.switchboard.routes.RouteParked;
 import dev.switchboard.rules.AlertsRule;
 import dev.switchboard.runs.RunDied;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * The alerts raised and cleared on what the layers below report as CDI events, rather than being
@@ -31,7 +31,7 @@ public class AlertTriggers {
 
     void routeParked(@Observes RouteParked parked) {
         alerts.raise(routeIncident(parked.route()), "route-dead-letters", "Route " + parked.route()
-                + " parks messages in " + Stream.DEAD_LETTERS, parked.reason());
+                + " parks messages in " + StreamAddresses.ROUTES_PARKED, parked.reason());
     }
 
     /** A route that publishes or calls again works again: its dead-letter incident resolves. */

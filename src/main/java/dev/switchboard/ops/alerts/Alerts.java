@@ -1,6 +1,5 @@
 package dev.switchboard.ops.alerts;
 
-import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -15,15 +14,11 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.SecretMask;
 import dev.switchboard.rules.AlertsRule;
-import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
-import dev.switchboard.stream.StreamRoutes;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * Raises and clears alerts. An alert is an event on the stream ({@code switchboard.alert.fired}
@@ -36,7 +31,10 @@ import dev.switchboard.stream.StreamRoutes;
 public class Alerts {
 
     private static final Logger LOG = Logger.getLogger(Alerts.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
 
     @Inject
     Incidents incidents;
@@ -89,18 +87,11 @@ public class Alerts {
         data.put("openedAt", String.valueOf(incident.openedAt()));
         String deliveryId = incident.id() + ":" + state;
         try {
-            CloudEvent event = CloudEventBuilder.v1()
-                    .withId(IncomingEvent.eventId(AlertsRule.SOURCE, deliveryId).toString())
-                    .withSource(URI.create(AlertsRule.SOURCE))
-                    .withType("switchboard.alert." + state)
-                    .withSubject(incident.incident())
-                    .withTime(OffsetDateTime.now(ZoneOffset.UTC))
-                    .withExtension(Envelopes.DELIVERY_ID, deliveryId)
-                    .withDataContentType("application/json")
-                    .withData(JSON.writeValueAsBytes(data))
-                    .build();
-            producer.sendBodyAndHeader(Stream.ACCEPT, event, StreamRoutes.DELIVERY_KEY,
-                    IncomingEvent.deliveryKey(AlertsRule.SOURCE, deliveryId));
+            IncomingEvent event = IncomingEvent.of(AlertsRule.SOURCE, deliveryId, "switchboard.alert." + state,
+                    OffsetDateTime.now(ZoneOffset.UTC), incident.incident(), null, json.writeValueAsBytes(data),
+                    "application/json");
+            producer.sendBodyAndHeader(StreamAddresses.ACCEPT, event.cloudEvent(), ExchangeKeys.DELIVERY_KEY,
+                    event.deliveryKey());
             return true;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

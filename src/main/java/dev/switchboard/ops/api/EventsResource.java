@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -49,10 +47,9 @@ import dev.switchboard.runs.RunState;
 @RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class EventsResource {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+    /** Quarkus's own, configured once for the application. */
     @Inject
-    EntityManager entityManager;
+    ObjectMapper json;
 
     @Inject
     RunOperations runs;
@@ -98,7 +95,6 @@ public class EventsResource {
     /** Events matching every filter given, newest first; {@code q} searches the payload text. */
     @GET
     @Transactional
-    @SuppressWarnings("unchecked")
     public EventList list(@QueryParam("source") String source, @QueryParam("type") String type,
             @QueryParam("state") String state, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("q") String text, @QueryParam("page") @DefaultValue("0") int page,
@@ -106,47 +102,26 @@ public class EventsResource {
         if (page < 0 || size < 1 || size > RunsResource.MAX_PAGE_SIZE) {
             throw ProblemMapper.badRequest("page must be >= 0 and size between 1 and " + RunsResource.MAX_PAGE_SIZE);
         }
-        List<String> where = new ArrayList<>(List.of("true"));
-        List<Object> values = new ArrayList<>();
-        Optional.ofNullable(source).ifPresent(value -> add(where, values, "source = ?", value));
-        Optional.ofNullable(type).ifPresent(value -> add(where, values, "type = ?", value));
-        Optional.ofNullable(state).ifPresent(value -> add(where, values, "state = ?",
-                RunsResource.state(EventState.class, value).name()));
-        Optional.ofNullable(from).ifPresent(value -> add(where, values, "received_at >= ?", time("from", value)));
-        Optional.ofNullable(to).ifPresent(value -> add(where, values, "received_at < ?", time("to", value)));
-        Optional.ofNullable(text).ifPresent(value -> add(where, values, "envelope::text ilike ?",
-                "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"));
-        String condition = String.join(" and ", where);
-        var query = entityManager.createNativeQuery("select * from event where " + condition
-                + " order by received_at desc limit " + size + " offset " + ((long) page * size), EventRecord.class);
-        var count = entityManager.createNativeQuery("select count(*) from event where " + condition);
-        for (int i = 0; i < values.size(); i++) {
-            query.setParameter(i + 1, values.get(i));
-            count.setParameter(i + 1, values.get(i));
-        }
-        List<EventRecord> found = query.getResultList();
+        EventLog.Found search = eventLog.search(new EventLog.Search(Optional.ofNullable(source),
+                Optional.ofNullable(type), Optional.ofNullable(state).map(value -> RunsResource.state(EventState.class,
+                        value)), Optional.ofNullable(from).map(value -> time("from", value)),
+                Optional.ofNullable(to).map(value -> time("to", value)), Optional.ofNullable(text)), page, size);
+        List<EventRecord> found = search.events();
         Map<UUID, Map<RunState, Long>> runStates = runs.statesByEvent(found.stream().map(event -> event.id).toList());
         return new EventList(found.stream().map(event -> EventView.of(event, runStates.getOrDefault(event.id, Map.of())))
-                .toList(), page, size,
-                ((Number) count.getSingleResult()).longValue());
+                .toList(), page, size, search.total());
     }
 
     @GET
     @Path("{id}")
     @Transactional
-    @SuppressWarnings("unchecked")
     public EventDetail get(@PathParam("id") String id) throws java.io.IOException {
         UUID event = RunsResource.uuid(id);
         EventRecord found = EventRecord.<EventRecord>findByIdOptional(event)
                 .orElseThrow(() -> ProblemMapper.notFound("No event " + id));
-        List<Object> row = entityManager.createNativeQuery(
-                "select array_to_string(matched_rules, chr(10)), error from event where id = :id")
-                .setParameter("id", event).getResultList();
-        Object[] extra = (Object[]) row.get(0);
-        List<String> matched = extra[0] == null || extra[0].toString().isEmpty() ? List.of()
-                : List.of(extra[0].toString().split("\n"));
+        EventLog.Outcome outcome = eventLog.outcome(event).orElseThrow(() -> ProblemMapper.notFound("No event " + id));
         return new EventDetail(EventView.of(found, runs.statesByEvent(List.of(event)).getOrDefault(event, Map.of())),
-                JSON.readTree(found.envelope), matched, (String) extra[1],
+                json.readTree(found.envelope), outcome.matchedRules(), outcome.error(),
                 runs.find(new RunOperations.Filter(Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.of(event)), 0, RunsResource.MAX_PAGE_SIZE).runs().stream()
                         .map(RunsResource.RunView::of).toList());
@@ -271,11 +246,6 @@ public class EventsResource {
             throw ProblemMapper.badRequest(field + " must be a string");
         }
         return Optional.of(value.asText());
-    }
-
-    private static void add(List<String> where, List<Object> values, String condition, Object value) {
-        where.add(condition);
-        values.add(value);
     }
 
     static OffsetDateTime time(String name, String value) {

@@ -1,8 +1,5 @@
 package dev.switchboard.ops.api;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -19,13 +16,8 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response problem(Problem problem, UriInfo uri) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", problem.type());
-        body.put("title", problem.title());
-        body.put("status", problem.status());
-        body.put("detail", problem.detail());
-        body.put("instance", uri.getPath());
-        Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body);
+        Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE)
+                .entity(problem.document(uri.getPath()));
         problem.headers().forEach(response::header);
         return response.build();
     }

@@ -20,7 +20,7 @@ import dev.switchboard.rules.Condition;
 import dev.switchboard.rules.Rule;
 import dev.switchboard.rules.RuleAction;
 import dev.switchboard.rules.RuleLoadError;
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.rules.RuleSet;
 import dev.switchboard.rules.SqlModel;
 
@@ -34,7 +34,7 @@ import dev.switchboard.rules.SqlModel;
 public class RulesResource {
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Inject
     PortBindings ports;

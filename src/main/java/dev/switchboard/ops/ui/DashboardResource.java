@@ -36,7 +36,7 @@ import dev.switchboard.ops.api.Roles;
 import dev.switchboard.ops.api.RulesResource;
 import dev.switchboard.ops.api.RunsResource;
 import dev.switchboard.rules.RuleLoadError;
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunOperations;
 import dev.switchboard.runs.RunState;
 
@@ -49,7 +49,6 @@ import dev.switchboard.runs.RunState;
 @RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class DashboardResource {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE_SIZE = 50;
     private static final int DEAD_SHOWN = 200;
 
@@ -76,6 +75,10 @@ public class DashboardResource {
         static native TemplateInstance dryRun(String event, DryRuns.DryRun result, String error, boolean operator);
     }
 
+    /** Quarkus's own, configured once for the application. */
+    @Inject
+    ObjectMapper json;
+
     @Inject
     DashboardData data;
 
@@ -98,7 +101,7 @@ public class DashboardResource {
     RunsResource runsApi;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @Inject
     SecurityIdentity identity;
@@ -112,9 +115,9 @@ public class DashboardResource {
     @GET
     public TemplateInstance overview() throws JsonProcessingException {
         return Templates.overview(data.totals(),
-                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
-                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
-                JSON.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), health.sources(), health.ports(),
+                json.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
+                json.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
+                json.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), health.sources(), health.ports(),
                 incidents.open(), repository.errors());
     }
 
@@ -135,7 +138,7 @@ public class DashboardResource {
         EventsResource.EventDetail detail = events.get(id);
         Map<UUID, List<RunsResource.AttemptView>> attempts = detail.runs().stream().collect(Collectors.toMap(
                 RunsResource.RunView::id, run -> runsApi.attempts(runs.get(run.id()).orElseThrow())));
-        return Templates.event(detail, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(detail.envelope()),
+        return Templates.event(detail, json.writerWithDefaultPrettyPrinter().writeValueAsString(detail.envelope()),
                 attempts);
     }
 
@@ -156,7 +159,7 @@ public class DashboardResource {
         try {
             return backToDead(runs.replay(id) == 1 ? "Run " + id + " replayed." : "Run " + id + " was not DEAD.");
         } catch (ReplayRefusedException refused) {
-            // A run whose body still cannot be rendered stays DEAD: say why on the page, not as JSON.
+            // A run whose body still cannot be rendered stays DEAD: say why on the page, not as json.
             return backToDead(refused.getMessage());
         }
     }
@@ -196,7 +199,7 @@ public class DashboardResource {
     @Path("dry-run")
     public TemplateInstance dryRunForm(@QueryParam("event") String event) throws java.io.IOException {
         String shown = blankToNull(event) == null ? EXAMPLE_EVENT
-                : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(events.get(event).envelope());
+                : json.writerWithDefaultPrettyPrinter().writeValueAsString(events.get(event).envelope());
         return Templates.dryRun(shown, null, null, identity.hasRole(Roles.OPERATOR));
     }
 
@@ -213,7 +216,7 @@ public class DashboardResource {
     @RolesAllowed(Roles.OPERATOR)
     public TemplateInstance dryRun(@FormParam("event") String event) {
         try {
-            return Templates.dryRun(event, dryRuns.of(JSON.readTree(value(event))), null, true);
+            return Templates.dryRun(event, dryRuns.of(json.readTree(value(event))), null, true);
         } catch (JsonProcessingException e) {
             return Templates.dryRun(event, null, "Not JSON: " + e.getOriginalMessage(), true);
         } catch (IllegalArgumentException e) {

@@ -22,9 +22,9 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
 
 import dev.switchboard.ops.api.Roles;
-import dev.switchboard.ops.deadletters.DeadLetterQueue;
-import dev.switchboard.ops.deadletters.DeadLetterQueues;
-import dev.switchboard.ops.deadletters.ParkedMessages;
+import dev.switchboard.ops.parked.ParkingQueue;
+import dev.switchboard.ops.parked.ParkingQueues;
+import dev.switchboard.ops.parked.ParkedMessages;
 
 /**
  * The dashboard's parked messages: each dead-letter queue of the broker with its count and its
@@ -38,7 +38,7 @@ public class ParkedMessagesPage {
 
     private static final int SHOWN = 50;
 
-    public record Section(DeadLetterQueue queue, ParkedMessages.Page page) {
+    public record Section(ParkingQueue queue, ParkedMessages.Page page) {
     }
 
     @CheckedTemplate
@@ -47,7 +47,7 @@ public class ParkedMessagesPage {
     }
 
     @Inject
-    DeadLetterQueues queues;
+    ParkingQueues queues;
 
     @Inject
     ParkedMessages parked;
@@ -67,7 +67,7 @@ public class ParkedMessagesPage {
     @Path("{queue}/{message}/replay")
     @RolesAllowed(Roles.OPERATOR)
     public Response replay(@PathParam("queue") String name, @PathParam("message") String message) {
-        DeadLetterQueue queue = queue(name);
+        ParkingQueue queue = queue(name);
         if (!queue.replayable()) {
             return back("The messages of " + name + " can only be discarded.");
         }
@@ -87,7 +87,7 @@ public class ParkedMessagesPage {
     @Path("{queue}/replay-all")
     @RolesAllowed(Roles.OPERATOR)
     public Response replayAll(@PathParam("queue") String name) {
-        DeadLetterQueue queue = queue(name);
+        ParkingQueue queue = queue(name);
         if (!queue.replayable()) {
             return back("The messages of " + name + " can only be discarded.");
         }
@@ -101,7 +101,7 @@ public class ParkedMessagesPage {
         return back(parked.discardAll(queue(name)) + " message(s) of " + name + " discarded.");
     }
 
-    private DeadLetterQueue queue(String name) {
+    private ParkingQueue queue(String name) {
         return queues.named(name).orElseThrow(() -> new NotFoundException("No dead-letter queue " + name));
     }
 

@@ -3,9 +3,7 @@ package dev.switchboard.ops.web;
 import java.util.Optional;
 
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.switchboard.ingest.Problem;
@@ -38,9 +36,6 @@ final class Refusals {
     }
 
     static void refuse(RoutingContext context, Problem problem) {
-        var response = context.response().setStatusCode(problem.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        problem.headers().forEach(response::putHeader);
-        response.end(new JsonObject(problem.document(context.normalizedPath())).encode());
+        problem.answer(context.response()).end(problem.json(context.normalizedPath()));
     }
 }

@@ -26,7 +26,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Chromium;
 import dev.switchboard.support.Events;
@@ -45,7 +45,7 @@ class RelativeTimesBrowserTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     static final String RULES = "relative-times.yaml";
 

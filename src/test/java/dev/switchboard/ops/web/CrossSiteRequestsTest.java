@@ -23,7 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 
-import dev.switchboard.rules.RuleRepository;
+import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
@@ -44,7 +44,7 @@ class CrossSiteRequestsTest {
     DataSource dataSource;
 
     @Inject
-    RuleRepository repository;
+    RulesInForce repository;
 
     @TestHTTPResource("/")
     URL hub;

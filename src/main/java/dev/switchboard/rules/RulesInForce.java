@@ -1,10 +1,7 @@
 package dev.switchboard.rules;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,11 +15,12 @@ import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.connect.DataSources;
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.FileReloads;
+import dev.switchboard.core.FileWatch;
 import dev.switchboard.core.StartupGate;
 
 /**
@@ -32,9 +30,9 @@ import dev.switchboard.core.StartupGate;
  * The first load that takes effect opens the {@link StartupGate}: until then nothing is consumed.
  */
 @ApplicationScoped
-public class RuleRepository {
+public class RulesInForce {
 
-    private static final Logger LOG = Logger.getLogger(RuleRepository.class);
+    private static final Logger LOG = Logger.getLogger(RulesInForce.class);
 
     @Inject
     RulesConfig config;
@@ -44,6 +42,9 @@ public class RuleRepository {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    FileReloads reloads;
 
     @Inject
     DataSources dataSources;
@@ -56,7 +57,12 @@ public class RuleRepository {
 
     private volatile RuleSet current = RuleSet.EMPTY;
     private volatile List<RuleLoadError> errors = List.of();
-    private volatile String fingerprint = "";
+    /** Everything a reload reads: the folder's rules and models, and the operator's file (ports). */
+    private final FileWatch inputs = new FileWatch(() -> {
+        List<Path> files = new ArrayList<>(RuleFolder.inputs(dir()));
+        files.add(OperatorConfigSourceProvider.file());
+        return files;
+    });
 
     public RuleSet current() {
         return current;
@@ -69,14 +75,16 @@ public class RuleRepository {
 
     void onStart(@Observes StartupEvent event) {
         reload();
+        reloads.every("rules-reload", config.reloadInterval(), this::reloadIfChanged);
     }
 
-    @Scheduled(every = "${switchboard.rules.reload-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    synchronized void reloadWhenChanged() {
-        // Checked under the lock reload() holds: a check made while a reload of the same files
-        // runs would see them as changed and load them a second time, replacing the set in force
-        // with an equal but new one (a test holding the first saw it replaced).
-        if (!fingerprint().equals(fingerprint)) {
+    /**
+     * Checked under the lock {@link #reload()} holds: a check made while a reload of the same files
+     * runs would see them as changed and load them a second time, replacing the set in force with
+     * an equal but new one (a test holding the first saw it replaced).
+     */
+    synchronized void reloadIfChanged() {
+        if (inputs.changed()) {
             reload();
         }
     }
@@ -86,7 +94,7 @@ public class RuleRepository {
      * effect). They take effect together or not at all.
      */
     public synchronized List<RuleLoadError> reload() {
-        fingerprint = fingerprint();
+        inputs.record();
         List<RuleLoadError> problems = new ArrayList<>();
         PortBindings.Reading bindings = ports.read();
         bindings.problems().forEach(problem -> problems.add(new RuleLoadError(
@@ -145,20 +153,5 @@ public class RuleRepository {
 
     private Path dir() {
         return config.dir().toAbsolutePath();
-    }
-
-    /** Names, sizes and modification times of everything a reload reads. */
-    private String fingerprint() {
-        StringBuilder print = new StringBuilder();
-        Set<Path> files = new HashSet<>(RuleFolder.inputs(dir()));
-        files.add(OperatorConfigSourceProvider.file());
-        files.stream().sorted().forEach(file -> {
-            try {
-                print.append(file).append(Files.size(file)).append(Files.getLastModifiedTime(file)).append('\n');
-            } catch (IOException absent) {
-                print.append(file).append("-\n");
-            }
-        });
-        return print.toString();
     }
 }

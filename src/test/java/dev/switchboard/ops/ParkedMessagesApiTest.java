@@ -29,9 +29,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
-import dev.switchboard.runs.DeadLetters;
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.IncomingEvent;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Queues;
@@ -43,7 +43,7 @@ import dev.switchboard.support.Queues;
  */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
-class DeadLettersApiTest {
+class ParkedMessagesApiTest {
 
     private static final String JSON_DEAD = "test.queue.json.dead";
     private static final String KEYED_DEAD = "test.queue.keyed.rejected";
@@ -55,14 +55,18 @@ class DeadLettersApiTest {
     ConnectionFactory broker;
 
     @Test
-    void everyDeadLetterQueueOfTheHubIsListedWithWhereItsMessagesCameFrom() {
-        JsonPath queues = given().get("/api/dead-letters").then().statusCode(200).extract().jsonPath();
-        assertEquals(Stream.EVENTS, queues.getString("find { it.name == 'switchboard.dead' }.from"));
-        assertNull(queues.get("find { it.name == 'switchboard.dead' }.replayTo"), "nowhere to replay to");
+    void everyParkingQueueOfTheHubIsListedWithWhereItsMessagesCameFrom() {
+        JsonPath queues = given().get("/api/parked").then().statusCode(200).extract().jsonPath();
+        assertEquals(StreamAddresses.EVENTS, queues.getString("find { it.name == 'switchboard.parked' }.from"));
+        assertNull(queues.get("find { it.name == 'switchboard.parked' }.replayTo"), "nowhere to replay to");
+        assertNull(queues.get("find { it.name == 'switchboard.routes.parked' }.replayTo"), "nowhere to replay to");
+        assertNull(queues.get("find { it.name == 'switchboard.dead' }"), "DEAD runs are listed as runs");
         assertEquals("test.queue.json", queues.getString("find { it.name == '" + JSON_DEAD + "' }.replayTo"));
         assertEquals("test.queue.keyed", queues.getString("find { it.name == '" + KEYED_DEAD + "' }.from"));
         assertNull(queues.get("find { it.name == 'test.topic.dead' }.replayTo"),
                 "a topic source's messages would reach every subscriber again");
+        assertEquals(queues.getList("name"), given().get("/api/dead-letters").then().statusCode(200).extract()
+                .jsonPath().getList("name"), "the former path answers too");
     }
 
     @Test
@@ -73,13 +77,13 @@ class DeadLettersApiTest {
         assertTrue(((String) parked.get("reason")).contains("not a JSON object or array"), parked.toString());
         assertEquals("test.queue.json", parked.get("cameFrom"));
         assertNotNull(parked.get("parkedAt"));
-        long count = given().get("/api/dead-letters").then().statusCode(200).extract().jsonPath()
+        long count = given().get("/api/parked").then().statusCode(200).extract().jsonPath()
                 .getLong("find { it.name == '" + JSON_DEAD + "' }.count");
         assertTrue(count >= 1, "counted: " + count);
 
         long sentToSource = Queues.added("test.queue.json");
         given().contentType("application/json")
-                .post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().statusCode(200)
+                .post("/api/parked/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().statusCode(200)
                 .body("to", equalTo("test.queue.json"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> Queues.added("test.queue.json") == sentToSource + 1);
@@ -94,37 +98,37 @@ class DeadLettersApiTest {
     void aReadableMessageParkedByHandBecomesAnEventWhenReplayed() {
         String id = UUID.randomUUID().toString();
         String body = "{\"id\":\"" + id + "\",\"type\":\"test.replayed\"}";
-        send(JSON_DEAD, body, Map.of(Stream.DEAD_REASON, "parked by hand"));
+        send(JSON_DEAD, body, Map.of(ExchangeKeys.PARKED_REASON, "parked by hand"));
         Map<String, Object> parked = awaitParked(JSON_DEAD, body);
         assertEquals("parked by hand", parked.get("reason"));
 
         given().contentType("application/json")
-                .post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().log().ifValidationFails().statusCode(200);
+                .post("/api/parked/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().log().ifValidationFails().statusCode(200);
 
         UUID event = IncomingEvent.eventId("queue-json", id);
         await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, event) != null);
         assertEquals(List.of(), parkedWith(JSON_DEAD, body));
         given().contentType("application/json")
-                .post("/api/dead-letters/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().statusCode(404)
+                .post("/api/parked/" + JSON_DEAD + "/" + parked.get("id") + "/replay").then().statusCode(404)
                 .contentType("application/problem+json").body("detail", containsString("No message"));
     }
 
     @Test
     void discardRemovesExactlyThatMessage() {
         String marker = UUID.randomUUID().toString();
-        send(KEYED_DEAD, "first " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
-        send(KEYED_DEAD, "second " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
+        send(KEYED_DEAD, "first " + marker, Map.of(ExchangeKeys.PARKED_REASON, "by hand"));
+        send(KEYED_DEAD, "second " + marker, Map.of(ExchangeKeys.PARKED_REASON, "by hand"));
         Map<String, Object> first = awaitParked(KEYED_DEAD, "first " + marker);
         awaitParked(KEYED_DEAD, "second " + marker);
 
         given().contentType("application/json")
-                .post("/api/dead-letters/" + KEYED_DEAD + "/" + first.get("id") + "/discard").then().statusCode(200)
+                .post("/api/parked/" + KEYED_DEAD + "/" + first.get("id") + "/discard").then().statusCode(200)
                 .body("discarded", equalTo(first.get("id")));
 
         assertEquals(List.of(), parkedWith(KEYED_DEAD, "first " + marker));
         assertEquals(1, parkedWith(KEYED_DEAD, "second " + marker).size(), "the other one stays");
         given().contentType("application/json")
-                .post("/api/dead-letters/" + KEYED_DEAD + "/" + first.get("id") + "/discard").then().statusCode(404);
+                .post("/api/parked/" + KEYED_DEAD + "/" + first.get("id") + "/discard").then().statusCode(404);
     }
 
     @Test
@@ -136,7 +140,7 @@ class DeadLettersApiTest {
         awaitParked(KEYED_DEAD, "order " + second);
 
         int replayed = given().contentType("application/json")
-                .post("/api/dead-letters/" + KEYED_DEAD + "/replay").then().statusCode(200)
+                .post("/api/parked/" + KEYED_DEAD + "/replay").then().statusCode(200)
                 .extract().path("replayed");
 
         assertTrue(replayed >= 2, "replayed " + replayed);
@@ -151,51 +155,52 @@ class DeadLettersApiTest {
         String unreadable = "not a CloudEvent " + UUID.randomUUID();
         String runLetter = "{\"kind\":\"action-run\",\"marker\":\"" + UUID.randomUUID() + "\"}";
         String run = UUID.randomUUID().toString();
-        send(Stream.EVENTS, unreadable, Map.of());
-        send(Stream.DEAD_LETTERS, runLetter, Map.of(DeadLetters.RUN, run));
-        Map<String, Object> parked = awaitParked(Stream.DEAD_LETTERS, unreadable);
-        assertEquals(Stream.EVENTS, parked.get("cameFrom"));
-        assertEquals(List.of(), parkedWith(Stream.DEAD_LETTERS, runLetter), "a DEAD run is listed as a run");
+        send(StreamAddresses.EVENTS, unreadable, Map.of());
+        send(StreamAddresses.DEAD_RUNS, runLetter, Map.of(ExchangeKeys.DEAD_RUN, run));
+        Map<String, Object> parked = awaitParked(StreamAddresses.PARKED, unreadable);
+        assertEquals(StreamAddresses.EVENTS, parked.get("cameFrom"));
+        assertEquals(List.of(), parkedWith(StreamAddresses.PARKED, runLetter), "a DEAD run is listed as a run");
+        given().get("/api/parked/" + StreamAddresses.DEAD_RUNS).then().statusCode(404);
 
         given().contentType("application/json")
-                .post("/api/dead-letters/" + Stream.DEAD_LETTERS + "/" + parked.get("id") + "/replay")
+                .post("/api/parked/" + StreamAddresses.PARKED + "/" + parked.get("id") + "/replay")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("can only be discarded"));
         given().contentType("application/json")
-                .post("/api/dead-letters/" + Stream.DEAD_LETTERS + "/discard").then().statusCode(200);
+                .post("/api/parked/" + StreamAddresses.PARKED + "/discard").then().statusCode(200);
 
-        assertEquals(List.of(), parkedWith(Stream.DEAD_LETTERS, unreadable));
+        assertEquals(List.of(), parkedWith(StreamAddresses.PARKED, unreadable));
         try (JMSContext context = broker.createContext()) {
-            assertTrue(context.createBrowser(context.createQueue(Stream.DEAD_LETTERS), DeadLetters.RUN + " = '" + run
+            assertTrue(context.createBrowser(context.createQueue(StreamAddresses.DEAD_RUNS), ExchangeKeys.DEAD_RUN + " = '" + run
                     + "'").getEnumeration().hasMoreElements(), "the run's letter stays for whatever watches the address");
         }
     }
 
     @Test
     void anUnknownQueueIs404AndAPageTooLargeIs400() {
-        given().get("/api/dead-letters/no.such.queue").then().statusCode(404)
+        given().get("/api/parked/no.such.queue").then().statusCode(404)
                 .contentType("application/problem+json").body("detail", startsWith("No dead-letter queue no.such.queue"));
         given().contentType("application/json")
-                .post("/api/dead-letters/no.such.queue/ID:1/discard").then().statusCode(404)
+                .post("/api/parked/no.such.queue/ID:1/discard").then().statusCode(404)
                 .contentType("application/problem+json");
         given().contentType("application/json")
-                .post("/api/dead-letters/" + KEYED_DEAD + "/ID:no-such-message/discard").then().statusCode(404)
+                .post("/api/parked/" + KEYED_DEAD + "/ID:no-such-message/discard").then().statusCode(404)
                 .contentType("application/problem+json").body("title", equalTo("Not found"));
-        given().queryParam("size", 0).get("/api/dead-letters/" + KEYED_DEAD).then().statusCode(400)
+        given().queryParam("size", 0).get("/api/parked/" + KEYED_DEAD).then().statusCode(400)
                 .contentType("application/problem+json");
     }
 
     @Test
     void pagesHoldOldestFirst() {
         String marker = UUID.randomUUID().toString();
-        send(KEYED_DEAD, "page one " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
-        send(KEYED_DEAD, "page two " + marker, Map.of(Stream.DEAD_REASON, "by hand"));
+        send(KEYED_DEAD, "page one " + marker, Map.of(ExchangeKeys.PARKED_REASON, "by hand"));
+        send(KEYED_DEAD, "page two " + marker, Map.of(ExchangeKeys.PARKED_REASON, "by hand"));
         awaitParked(KEYED_DEAD, "page two " + marker);
-        JsonPath all = given().queryParam("size", 500).get("/api/dead-letters/" + KEYED_DEAD).then().statusCode(200)
+        JsonPath all = given().queryParam("size", 500).get("/api/parked/" + KEYED_DEAD).then().statusCode(200)
                 .extract().jsonPath();
         int total = all.getInt("total");
         JsonPath last = given().queryParam("size", 1).queryParam("page", total - 1)
-                .get("/api/dead-letters/" + KEYED_DEAD).then().statusCode(200).extract().jsonPath();
+                .get("/api/parked/" + KEYED_DEAD).then().statusCode(200).extract().jsonPath();
         assertEquals(1, last.getList("items").size());
         assertEquals("page two " + marker, last.getString("items[0].excerpt"), "newest last");
         assertEquals(total, last.getInt("total"));
@@ -204,15 +209,15 @@ class DeadLettersApiTest {
     @Test
     void aViewerReadsButCannotReplayOrDiscard() {
         String body = "viewer " + UUID.randomUUID();
-        send(KEYED_DEAD, body, Map.of(Stream.DEAD_REASON, "by hand"));
+        send(KEYED_DEAD, body, Map.of(ExchangeKeys.PARKED_REASON, "by hand"));
         String id = (String) awaitParked(KEYED_DEAD, body).get("id");
         for (String path : List.of(id + "/replay", id + "/discard", "replay", "discard")) {
             given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
                     .contentType("application/json")
-                    .post("/api/dead-letters/" + KEYED_DEAD + "/" + path).then().statusCode(403);
+                    .post("/api/parked/" + KEYED_DEAD + "/" + path).then().statusCode(403);
         }
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
-                .get("/api/dead-letters/" + KEYED_DEAD).then().statusCode(200);
+                .get("/api/parked/" + KEYED_DEAD).then().statusCode(200);
         assertEquals(1, parkedWith(KEYED_DEAD, body).size(), "still parked");
     }
 
@@ -231,7 +236,7 @@ class DeadLettersApiTest {
 
     /** The listed messages of the queue (its first 500) whose excerpt is this body. */
     private static List<Map<String, Object>> parkedWith(String queue, String body) {
-        List<Map<String, Object>> items = given().queryParam("size", 500).get("/api/dead-letters/" + queue)
+        List<Map<String, Object>> items = given().queryParam("size", 500).get("/api/parked/" + queue)
                 .then().statusCode(200).extract().jsonPath().getList("items");
         return items.stream().filter(item -> body.equals(item.get("excerpt"))).toList();
     }

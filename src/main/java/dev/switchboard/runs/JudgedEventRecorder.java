@@ -12,7 +12,7 @@ import dev.switchboard.rules.Evaluation;
 
 /** Records, in the caller's transaction, one event's outcome and the runs it asks for (a route's call). */
 @ApplicationScoped
-public class EventProcessor {
+public class JudgedEventRecorder {
 
     @Inject
     EventLog eventLog;

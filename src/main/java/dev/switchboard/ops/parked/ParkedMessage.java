@@ -1,4 +1,4 @@
-package dev.switchboard.ops.deadletters;
+package dev.switchboard.ops.parked;
 
 import java.time.OffsetDateTime;
 

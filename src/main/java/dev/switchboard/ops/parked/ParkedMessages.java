@@ -1,4 +1,4 @@
-package dev.switchboard.ops.deadletters;
+package dev.switchboard.ops.parked;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -25,12 +25,10 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.TextMessage;
 
 import dev.switchboard.connect.Excerpts;
-import dev.switchboard.ingest.QueueSourceRoutes;
-import dev.switchboard.routes.RouteEndpoints;
-import dev.switchboard.stream.Stream;
+import dev.switchboard.core.ExchangeKeys;
 
 /**
- * Reads, replays and discards the messages of a {@link DeadLetterQueue} with plain JMS through the
+ * Reads, replays and discards the messages of a {@link ParkingQueue} with plain JMS through the
  * hub's broker connection factory, so it works the same on the embedded and an external Artemis.
  * A replay receives the message and sends it on in one transacted session, and a discard receives
  * it in one: a message is moved or removed exactly once, never lost nor doubled.
@@ -48,7 +46,7 @@ public class ParkedMessages {
     }
 
     /** The messages of one page, oldest first, and how many there are in all. */
-    public Page browse(DeadLetterQueue queue, int page, int size) {
+    public Page browse(ParkingQueue queue, int page, int size) {
         List<ParkedMessage> items = new ArrayList<>();
         long first = (long) page * size;
         long[] total = {0};
@@ -60,12 +58,12 @@ public class ParkedMessages {
         return new Page(items, total[0]);
     }
 
-    public long count(DeadLetterQueue queue) {
+    public long count(ParkingQueue queue) {
         return browse(queue, 0, 0).total();
     }
 
     /** Every parked message's id, at this moment: what a bulk action acts on. */
-    private List<String> ids(DeadLetterQueue queue) {
+    private List<String> ids(ParkingQueue queue) {
         List<String> ids = new ArrayList<>();
         browseAll(queue, message -> ids.add(message.getJMSMessageID()));
         return ids;
@@ -75,9 +73,9 @@ public class ParkedMessages {
         void accept(Message message) throws JMSException;
     }
 
-    private void browseAll(DeadLetterQueue queue, Visit visit) {
+    private void browseAll(ParkingQueue queue, Visit visit) {
         try (JMSContext context = broker.createContext(JMSContext.AUTO_ACKNOWLEDGE);
-                QueueBrowser browser = context.createBrowser(context.createQueue(queue.name()), queue.selector())) {
+                QueueBrowser browser = context.createBrowser(context.createQueue(queue.name()))) {
             for (Enumeration<?> messages = browser.getEnumeration(); messages.hasMoreElements();) {
                 visit.accept((Message) messages.nextElement());
             }
@@ -90,17 +88,17 @@ public class ParkedMessages {
     }
 
     /** Sends the message back to the queue's replay address; false when there is no such message. */
-    public boolean replay(DeadLetterQueue queue, String id) {
+    public boolean replay(ParkingQueue queue, String id) {
         String target = queue.replayTo().orElseThrow(() -> new IllegalArgumentException(
                 queue.name() + " has no replay address"));
         return take(queue, id, (context, message) -> {
-            withoutDeadLetterProperties(message);
+            withoutParkingProperties(message);
             context.createProducer().send(context.createQueue(target), message);
         });
     }
 
     /** Removes the message for good; false when there is no such message. */
-    public boolean discard(DeadLetterQueue queue, String id) {
+    public boolean discard(ParkingQueue queue, String id) {
         return take(queue, id, (context, message) -> {
         });
     }
@@ -109,12 +107,12 @@ public class ParkedMessages {
      * Replays every message parked now, each in its own transaction. Messages parked meanwhile
      * (a replayed message that fails again comes back) wait for the next bulk action.
      */
-    public int replayAll(DeadLetterQueue queue) {
+    public int replayAll(ParkingQueue queue) {
         return (int) ids(queue).stream().filter(id -> replay(queue, id)).count();
     }
 
     /** Discards every message parked now; messages parked meanwhile stay. */
-    public int discardAll(DeadLetterQueue queue) {
+    public int discardAll(ParkingQueue queue) {
         return (int) ids(queue).stream().filter(id -> discard(queue, id)).count();
     }
 
@@ -123,9 +121,8 @@ public class ParkedMessages {
     }
 
     /** Receives the message by its id and does the move in the same transaction, then commits. */
-    private boolean take(DeadLetterQueue queue, String id, Move move) {
-        String selector = "JMSMessageID = '" + id.replace("'", "''") + "'"
-                + (queue.selector() == null ? "" : " AND (" + queue.selector() + ")");
+    private boolean take(ParkingQueue queue, String id, Move move) {
+        String selector = "JMSMessageID = '" + id.replace("'", "''") + "'";
         try (JMSContext context = broker.createContext(JMSContext.SESSION_TRANSACTED)) {
             // A browse first, since a receive for an absent message would wait the whole timeout;
             // before the consumer exists, which would take the message out of the browser's sight.
@@ -149,13 +146,13 @@ public class ParkedMessages {
     }
 
     /** The reason and the parking source or route go: if it fails again, it is parked with a new reason. */
-    private static void withoutDeadLetterProperties(Message message) throws JMSException {
+    private static void withoutParkingProperties(Message message) throws JMSException {
         Map<String, Object> kept = new HashMap<>();
         for (Object name : Collections.list(message.getPropertyNames())) {
             String property = (String) name;
             // JMS-defined properties (JMSXDeliveryCount, ...) belong to the broker, not the message.
-            if (!property.startsWith("JMS") && !property.equals(Stream.DEAD_REASON)
-                    && !property.equals(QueueSourceRoutes.DEAD_SOURCE)) {
+            if (!property.startsWith("JMS") && !property.equals(ExchangeKeys.PARKED_REASON)
+                    && !property.equals(ExchangeKeys.PARKED_SOURCE)) {
                 kept.put(property, message.getObjectProperty(property));
             }
         }
@@ -165,12 +162,12 @@ public class ParkedMessages {
         }
     }
 
-    private static ParkedMessage parked(DeadLetterQueue queue, Message message) throws JMSException {
-        String route = message.getStringProperty(RouteEndpoints.DEAD_ROUTE);
+    private static ParkedMessage parked(ParkingQueue queue, Message message) throws JMSException {
+        String route = message.getStringProperty(ExchangeKeys.PARKED_ROUTE);
         long timestamp = message.getJMSTimestamp();
         return new ParkedMessage(message.getJMSMessageID(),
                 timestamp > 0 ? OffsetDateTime.ofInstant(Instant.ofEpochMilli(timestamp), ZoneOffset.UTC) : null,
-                message.getStringProperty(Stream.DEAD_REASON),
+                message.getStringProperty(ExchangeKeys.PARKED_REASON),
                 route != null ? "route " + route : queue.from(), excerpt(message));
     }
 

@@ -14,29 +14,30 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.switchboard.ops.deadletters.DeadLetterQueue;
-import dev.switchboard.ops.deadletters.DeadLetterQueues;
-import dev.switchboard.ops.deadletters.ParkedMessage;
-import dev.switchboard.ops.deadletters.ParkedMessages;
+import dev.switchboard.ops.parked.ParkingQueue;
+import dev.switchboard.ops.parked.ParkingQueues;
+import dev.switchboard.ops.parked.ParkedMessage;
+import dev.switchboard.ops.parked.ParkedMessages;
 
 /**
- * Messages parked on the broker's dead-letter queues, with their reason: list, replay and
- * discard. DEAD action runs are not here but under {@code /api/runs?state=DEAD}.
+ * Messages parked on the broker, with their reason: list, replay and discard. DEAD action runs are
+ * not here but under {@code /api/runs?state=DEAD}. Also answers at {@code /api/dead-letters}, its
+ * path before parked messages and dead runs were told apart.
  */
-@Path("/api/dead-letters")
+@Path("/api/{parked: parked|dead-letters}")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
-public class DeadLettersResource {
+public class ParkedResource {
 
     @Inject
-    DeadLetterQueues queues;
+    ParkingQueues queues;
 
     @Inject
     ParkedMessages parked;
 
     public record QueueView(String name, String description, String from, String replayTo, long count) {
 
-        public static QueueView of(DeadLetterQueue queue, long count) {
+        public static QueueView of(ParkingQueue queue, long count) {
             return new QueueView(queue.name(), queue.description(), queue.from(), queue.replayTo().orElse(null),
                     count);
         }
@@ -57,7 +58,7 @@ public class DeadLettersResource {
         if (page < 0 || size < 1 || size > RunsResource.MAX_PAGE_SIZE) {
             throw ProblemMapper.badRequest("page must be >= 0 and size between 1 and " + RunsResource.MAX_PAGE_SIZE);
         }
-        DeadLetterQueue queue = queue(name);
+        ParkingQueue queue = queue(name);
         ParkedMessages.Page found = parked.browse(queue, page, size);
         return new MessageList(QueueView.of(queue, found.total()), found.items(), page, size, found.total());
     }
@@ -66,7 +67,7 @@ public class DeadLettersResource {
     @POST
     @Path("{queue}/{message}/replay")
     public Map<String, String> replay(@PathParam("queue") String name, @PathParam("message") String message) {
-        DeadLetterQueue queue = replayable(queue(name));
+        ParkingQueue queue = replayable(queue(name));
         if (!parked.replay(queue, message)) {
             throw noMessage(queue, message);
         }
@@ -77,7 +78,7 @@ public class DeadLettersResource {
     @POST
     @Path("{queue}/{message}/discard")
     public Map<String, String> discard(@PathParam("queue") String name, @PathParam("message") String message) {
-        DeadLetterQueue queue = queue(name);
+        ParkingQueue queue = queue(name);
         if (!parked.discard(queue, message)) {
             throw noMessage(queue, message);
         }
@@ -98,12 +99,12 @@ public class DeadLettersResource {
         return Map.of("discarded", parked.discardAll(queue(name)));
     }
 
-    private DeadLetterQueue queue(String name) {
+    private ParkingQueue queue(String name) {
         return queues.named(name).orElseThrow(() -> ProblemMapper.notFound("No dead-letter queue " + name
-                + "; the hub's are " + queues.all().stream().map(DeadLetterQueue::name).toList()));
+                + "; the hub's are " + queues.all().stream().map(ParkingQueue::name).toList()));
     }
 
-    private static DeadLetterQueue replayable(DeadLetterQueue queue) {
+    private static ParkingQueue replayable(ParkingQueue queue) {
         if (!queue.replayable()) {
             throw ProblemMapper.conflict("The messages of " + queue.name() + " have no address to be replayed to"
                     + " (" + queue.description() + "); they can only be discarded");
@@ -111,7 +112,7 @@ public class DeadLettersResource {
         return queue;
     }
 
-    private static RuntimeException noMessage(DeadLetterQueue queue, String message) {
+    private static RuntimeException noMessage(ParkingQueue queue, String message) {
         return ProblemMapper.notFound("No message " + message + " parked on " + queue.name());
     }
 }

@@ -1,0 +1,90 @@
+package dev.switchboard.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The one way the hub notices that files it loaded from disk changed: the rules folder, its SQL
+ * models and the operator's file ({@code rules.RulesInForce}), and the routes folder
+ * ({@code routes.UserRoutes}). Polled at each one's {@code reload-interval}: a file counts as
+ * changed when it appears, goes, or its size, modification time or content differ from the last
+ * look; so a rewrite that keeps size and time is seen, and so is a file only touched.
+ */
+public final class FileWatch {
+
+    private final Supplier<Collection<Path>> files;
+    /** What the files looked like at the last look; null before the first. */
+    private String seen;
+
+    /** @param files the files to watch, listed again at every look (a folder's files change) */
+    public FileWatch(Supplier<Collection<Path>> files) {
+        this.files = files;
+    }
+
+    /** Whether the files changed since the last look (true at the first); remembers this look. */
+    public synchronized boolean changed() {
+        String now = print();
+        boolean changed = !now.equals(seen);
+        seen = now;
+        return changed;
+    }
+
+    /** Remembers how the files look now, as a load that reads them does. */
+    public synchronized void record() {
+        seen = print();
+    }
+
+    /** The regular files of a folder with one of these endings, by name; none when it does not exist. */
+    public static List<Path> list(Path dir, String... endings) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> listing = Files.list(dir)) {
+            return listing.filter(Files::isRegularFile)
+                    .filter(file -> Stream.of(endings).anyMatch(file.getFileName().toString()::endsWith))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + dir, e);
+        }
+    }
+
+    private String print() {
+        StringBuilder print = new StringBuilder();
+        Collection<Path> listed;
+        try {
+            listed = new TreeSet<>(files.get());
+        } catch (UncheckedIOException unreadable) {
+            // Changed, as far as can be told: the load that follows reports why.
+            return "unreadable: " + unreadable.getMessage();
+        }
+        for (Path file : listed) {
+            print.append(file);
+            try {
+                print.append(' ').append(Files.size(file)).append(' ').append(Files.getLastModifiedTime(file))
+                        .append(' ').append(digest(Files.readAllBytes(file)));
+            } catch (IOException absent) {
+                print.append(" -");
+            }
+            print.append('\n');
+        }
+        return print.toString();
+    }
+
+    private static String digest(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+}
