@@ -31,6 +31,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.switchboard.rules.RulesInForce;
+import dev.switchboard.support.BrowserTest;
 import dev.switchboard.support.Chromium;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubTestProfile;
@@ -39,23 +40,12 @@ import dev.switchboard.support.Workspace;
 /** An operator tries a rule change from the rules page and reads what it would do, in Chromium. */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
-class BacktestPageBrowserTest {
+class BacktestPageBrowserTest extends BrowserTest {
 
-    @TestHTTPResource("/")
-    URL base;
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    RulesInForce repository;
-
-    WebDriver browser;
     String type;
 
     @BeforeEach
     void setUp() throws IOException {
-        browser = Chromium.start();
         type = "backtest-page." + UUID.randomUUID();
         Workspace.bindPort(BacktestTest.PORT, Map.of("connector", "log"));
         Workspace.writeRule(BacktestTest.RULES, BacktestTest.LOADED.formatted(type, BacktestTest.PORT));
@@ -64,9 +54,6 @@ class BacktestPageBrowserTest {
 
     @AfterEach
     void tearDown() {
-        if (browser != null) {
-            browser.quit();
-        }
         Workspace.deleteRule(BacktestTest.RULES);
         assertEquals(List.of(), repository.reload());
     }

@@ -37,6 +37,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
+import dev.switchboard.support.BrowserTest;
 import dev.switchboard.support.Chromium;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
@@ -51,34 +52,20 @@ import dev.switchboard.support.Workspace;
  */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
-class DashboardAttacksBrowserTest {
+class DashboardAttacksBrowserTest extends BrowserTest {
 
     static final String SCRIPT = "</script><script>alert(1)</script>";
 
-    @TestHTTPResource("/")
-    URL base;
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    RulesInForce repository;
-
-    WebDriver browser;
     WireMockServer attacker;
 
     @BeforeEach
     void start() {
-        browser = Chromium.start();
         attacker = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         attacker.start();
     }
 
     @AfterEach
     void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
         if (attacker != null) {
             attacker.stop();
         }

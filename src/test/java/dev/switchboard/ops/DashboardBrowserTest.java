@@ -39,6 +39,7 @@ import io.quarkus.test.junit.TestProfile;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
+import dev.switchboard.support.BrowserTest;
 import dev.switchboard.support.Chromium;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
@@ -55,20 +56,10 @@ import dev.switchboard.support.Workspace;
  */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
-class DashboardBrowserTest {
+class DashboardBrowserTest extends BrowserTest {
 
     static WireMockServer crm;
 
-    @TestHTTPResource("/")
-    URL base;
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    RulesInForce repository;
-
-    WebDriver browser;
 
     @BeforeAll
     static void startCrm() {
@@ -79,19 +70,6 @@ class DashboardBrowserTest {
     @AfterAll
     static void stopCrm() {
         crm.stop();
-    }
-
-    @BeforeEach
-    void startBrowser() throws IOException {
-        // A plain machine skips it; CI (.ci/run) sets SWITCHBOARD_REQUIRE_BROWSER so that a missing browser fails.
-        browser = Chromium.start();
-    }
-
-    @AfterEach
-    void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     void screenshot(String name) {

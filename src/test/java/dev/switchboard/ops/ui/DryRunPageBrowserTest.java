@@ -28,6 +28,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.switchboard.rules.RulesInForce;
+import dev.switchboard.support.BrowserTest;
 import dev.switchboard.support.Chromium;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubTestProfile;
@@ -36,25 +37,14 @@ import dev.switchboard.support.Workspace;
 /** An operator asks why a recorded event did not fire a rule: from its page to the dry run, in Chromium. */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
-class DryRunPageBrowserTest {
+class DryRunPageBrowserTest extends BrowserTest {
 
     static final String RULES = "dry-run-page.yaml";
 
-    @TestHTTPResource("/")
-    URL base;
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    RulesInForce repository;
-
-    WebDriver browser;
     String type;
 
     @BeforeEach
     void setUp() {
-        browser = Chromium.start();
         type = "dry-run-page." + UUID.randomUUID();
         Workspace.bindPort("dry-run-page-log", Map.of("connector", "log"));
         Workspace.writeRule(RULES, """
@@ -73,9 +63,6 @@ class DryRunPageBrowserTest {
 
     @AfterEach
     void tearDown() {
-        if (browser != null) {
-            browser.quit();
-        }
         Workspace.deleteRule(RULES);
         assertEquals(List.of(), repository.reload());
     }

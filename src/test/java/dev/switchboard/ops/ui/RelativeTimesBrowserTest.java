@@ -28,6 +28,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
+import dev.switchboard.support.BrowserTest;
 import dev.switchboard.support.Chromium;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubTestProfile;
@@ -36,33 +37,18 @@ import dev.switchboard.support.Workspace;
 /** Times read "3 min ago" with the exact local time on hover, and table headers do not wrap at 1280 px. */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
-class RelativeTimesBrowserTest {
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    RulesInForce repository;
+class RelativeTimesBrowserTest extends BrowserTest {
 
     static final String RULES = "relative-times.yaml";
 
-    WebDriver browser;
-
     @AfterEach
     void tearDown() {
-        if (browser != null) {
-            browser.quit();
-        }
         Workspace.deleteRule(RULES);
         assertEquals(List.of(), repository.reload());
     }
 
     @Test
     void anEventsTimeReadsAsHowLongAgoWithTheExactTimeOnHover() {
-        browser = Chromium.start();
         // A call that fails at once, so that the page has an attempts table with a long error in it.
         Workspace.bindPort("relative-times-down", Map.of("connector", "http",
                 "url", "http://127.0.0.1:9/a/long/path/that/makes/the/error/message/long/enough/to/squeeze/the/table",
