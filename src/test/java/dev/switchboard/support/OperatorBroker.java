@@ -5,6 +5,8 @@ import java.util.Set;
 
 import jakarta.jms.ConnectionFactory;
 
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -50,6 +52,10 @@ public final class OperatorBroker implements AutoCloseable {
                 .setPersistenceEnabled(false).setSecurityEnabled(true).setJMXManagementEnabled(false);
         configuration.addAcceptorConfiguration("tcp", url + "?protocols=CORE");
         settings.forEach(configuration::addAddressSetting);
+        // As the distribution's broker.xml declares them: without a queue a dead letter would be dropped.
+        for (String queue : new String[] {"DLQ", "ExpiryQueue"}) {
+            configuration.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST));
+        }
         configuration.putSecurityRoles("#", Set.of(role("admin", true), role("app", false)));
         SecurityConfiguration users = new SecurityConfiguration();
         users.addUser("admin", PASSWORD);
