@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-import dev.switchboard.boot.EmbeddedDatabase;
 import dev.switchboard.stream.Stream;
 import dev.switchboard.support.HubProcess;
 import dev.switchboard.support.OperatorBroker;
@@ -33,7 +32,7 @@ class ExternalBrokerSettingsIT {
         Path work = Files.createTempDirectory(Path.of("target"), name).toAbsolutePath();
         Files.writeString(work.resolve("application.properties"), String.join("\n",
                 "quarkus.http.port=" + httpPort,
-                "quarkus.datasource.jdbc.url=" + EmbeddedDatabase.jdbcUrl(database.getPort()),
+                "quarkus.datasource.jdbc.url=" + database.getJdbcUrl("postgres", "postgres"),
                 "quarkus.datasource.username=postgres",
                 "quarkus.datasource.password=postgres",
                 "quarkus.artemis.url=" + broker.url(),
