@@ -41,7 +41,8 @@ final class ClusterServices {
                 kubernetes.setId("switchboard-cdc");
                 kubernetes.setLeaseResourceType(LeaseResourceType.Lease);
                 kubernetes.setKubernetesResourceName("switchboard");
-                config.kubernetesNamespace().ifPresent(kubernetes::setKubernetesNamespace);
+                // The leases' (and member pods') namespace; the client's own namespace setting is ignored in a pod.
+                config.kubernetesNamespace().ifPresent(kubernetes::setKubernetesResourcesNamespace);
                 yield kubernetes;
             }
             case DATABASE -> new DatabaseLockClusterService("switchboard-cdc", database, config.lockInterval());
