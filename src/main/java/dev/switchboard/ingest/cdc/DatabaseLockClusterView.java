@@ -75,10 +75,10 @@ final class DatabaseLockClusterView extends AbstractCamelClusterView {
         }
         // On the checks' thread, after a check under way: it could otherwise take the lock after this stop.
         try {
-            service.executor().submit(() -> stopLeading("it stopped")).get(service.interval().toMillis() * 2,
+            service.executor().submit(() -> stopLeading(null)).get(service.interval().toMillis() * 2,
                     TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException | TimeoutException stuck) {
-            stopLeading("it stopped");
+            stopLeading(null);
         }
     }
 
@@ -125,13 +125,18 @@ final class DatabaseLockClusterView extends AbstractCamelClusterView {
         }
     }
 
-    private void stopLeading(String why) {
+    /** @param lost why the lock was lost; null for a stop, which is no cause for a warning */
+    private void stopLeading(String lost) {
         boolean was = leading;
         leading = false;
         // Closing the session releases its lock, should the server still count it as held.
         closeConnection();
         if (was) {
-            LOG.warnf("No longer leading %s: %s", getNamespace(), why);
+            if (lost == null) {
+                LOG.infof("Stopped leading %s", getNamespace());
+            } else {
+                LOG.warnf("No longer leading %s: %s", getNamespace(), lost);
+            }
             fireLeadershipChangedEvent((CamelClusterMember) null);
         }
     }

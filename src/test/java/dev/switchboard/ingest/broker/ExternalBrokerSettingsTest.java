@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -92,6 +93,14 @@ class ExternalBrokerSettingsTest {
                     + " (redelivery-delay 1000 ms): a database outage longer than 843 s gets its messages moved to DLQ,"
                     + " and the hub is to outlast 3600 s (switchboard.broker.outlast-outage)."), problems.get(0));
         }
+    }
+
+    @Test
+    void theDocumentedBackoffOutlastsTheDefaultHourWithSixtySixAttemptsAndNotWithSixtyFive() {
+        // docs/sources.md: with 1 s doubling to 60 s, 66 attempts outlast switchboard.broker.outlast-outage's hour.
+        Duration hour = Duration.ofHours(1);
+        assertEquals(Optional.empty(), new Redelivery(ORDERS, 1000, 2, 60_000, 66, Optional.of("DLQ")).problem(hour));
+        assertTrue(new Redelivery(ORDERS, 1000, 2, 60_000, 65, Optional.of("DLQ")).problem(hour).isPresent());
     }
 
     @Test
