@@ -1,5 +1,6 @@
 package dev.switchboard.ingest.broker;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -44,6 +45,9 @@ import dev.switchboard.stream.Stream;
 public class BrokerAddressSettings {
 
     private static final Logger LOG = Logger.getLogger(BrokerAddressSettings.class);
+
+    /** How long an unreachable broker is asked again before the hub refuses to start. */
+    static final Duration UNREACHABLE_WAIT = Duration.ofSeconds(60);
 
     /** The property Artemis gives a dead-lettered message: the address it was sent to. */
     static final String ORIGINAL_ADDRESS = "_AMQ_ORIG_ADDRESS";
@@ -94,16 +98,31 @@ public class BrokerAddressSettings {
      * may not use management is one such line, naming the permission.
      */
     public List<String> verify() {
-        Map<String, AddressSettings> settings;
-        try {
-            settings = BrokerManagement.addressSettings(broker, config.managementAddress(), consumedAddresses());
-        } catch (BrokerManagement.NotPermitted e) {
-            return List.of("Cannot check the external broker's address settings: " + e.getMessage() + ". Grant the"
-                    + " hub's broker user that permission (<security-setting match=\"" + config.managementAddress()
-                    + "\"><permission type=\"manage\" roles=\"...\"/>), or set switchboard.broker.check-address-settings"
-                    + "=false and check the settings yourself.");
-        } catch (RuntimeException e) {
-            return List.of("Cannot check the external broker's address settings: " + e.getMessage());
+        Map<String, AddressSettings> settings = null;
+        // A replica may start while its broker fails over to the backup: an unreachable broker is
+        // asked again for a while before the hub gives up starting.
+        long deadline = System.nanoTime() + UNREACHABLE_WAIT.toNanos();
+        while (settings == null) {
+            try {
+                settings = BrokerManagement.addressSettings(broker, config.managementAddress(), consumedAddresses());
+            } catch (BrokerManagement.NotPermitted e) {
+                return List.of("Cannot check the external broker's address settings: " + e.getMessage() + ". Grant the"
+                        + " hub's broker user that permission (<security-setting match=\"" + config.managementAddress()
+                        + "\"><permission type=\"manage\" roles=\"...\"/>), or set"
+                        + " switchboard.broker.check-address-settings=false and check the settings yourself.");
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    return List.of("Cannot check the external broker's address settings (tried for "
+                            + UNREACHABLE_WAIT.toSeconds() + " s): " + e.getMessage());
+                }
+                LOG.debugf("Broker not answering yet: %s", e.getMessage());
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return List.of("Cannot check the external broker's address settings: interrupted");
+                }
+            }
         }
         read = Collections.unmodifiableMap(settings);
         List<String> problems = new ArrayList<>();
