@@ -8,36 +8,48 @@
 #                            its report goes to faults/RESULTS.md
 #   faults/run.sh --short    the short version (one cycle each), as .ci/run runs it; report in
 #                            target/faults-RESULTS.md
+#   faults/run.sh --scale-out [--short]
+#                            the scale-out test instead (ScaleOutIT, issue 14): three replicas on an
+#                            external PostgreSQL and an Artemis live/backup pair, replicas and the live
+#                            broker killed under load; the long version (3 rounds) writes
+#                            faults/RESULTS-scale-out.md, the short one (1 round) is what ./mvnw verify runs
 # Extra -D options are passed on, e.g. -Dfaults.cycles=3 -Dfaults.rate=150 -Dfaults.sink-outage=90
-# -Dfaults.require-self-heal=true. Needs Java 17+; builds the jar first (offline, as the README says).
+# -Dfaults.require-self-heal=true (scale-out: -Dscaleout.rounds=5 -Dscaleout.rate=120).
+# Needs Java 17+; builds the jar first (offline, as the README says).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+invoked="faults/run.sh${*:+ $*}"
 mode=long
+suite=FaultSuiteIT
+prefix=faults
+results=faults/RESULTS.md
+title="Fault suite results"
 args=()
 for arg in "$@"; do
   case "$arg" in
     --short) mode=short ;;
     --long) mode=long ;;
+    --scale-out) suite=ScaleOutIT; prefix=scaleout; results=faults/RESULTS-scale-out.md; title="Scale-out results" ;;
     -D*) args+=("$arg") ;;
-    *) echo "usage: faults/run.sh [--short|--long] [-Dfaults.x=y ...]" >&2; exit 2 ;;
+    *) echo "usage: faults/run.sh [--scale-out] [--short|--long] [-Dfaults.x=y ...]" >&2; exit 2 ;;
   esac
 done
 if [ "$mode" = long ]; then
-  args+=(-Dfaults.long=true "-Dfaults.results=$PWD/faults/RESULTS.md.new")
+  args+=("-D$prefix.long=true" "-D$prefix.results=$PWD/$results.new")
 fi
 status=0
 ./mvnw -B -o -Dquarkus.analytics.disabled=true verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=FaultSuiteIT "${args[@]}" || status=$?
-if [ "$mode" = long ] && [ -f faults/RESULTS.md.new ]; then
+  -Dit.test=$suite "${args[@]}" || status=$?
+if [ "$mode" = long ] && [ -f "$results.new" ]; then
   {
-    echo "# Fault suite results"
+    echo "# $title"
     echo
-    echo "Command: \`faults/run.sh\` (long version) on $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores."
+    echo "Command: \`$invoked\` (long version) on $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores."
     echo "Exit status: $status (non-zero: the goal was not met; the reasons are in the Maven output)."
     echo
-    cat faults/RESULTS.md.new
-  } > faults/RESULTS.md
-  rm -f faults/RESULTS.md.new
-  echo "Report written to faults/RESULTS.md"
+    cat "$results.new"
+  } > "$results"
+  rm -f "$results.new"
+  echo "Report written to $results"
 fi
 exit $status

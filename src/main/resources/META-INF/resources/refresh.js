@@ -10,6 +10,7 @@ document.querySelectorAll('[data-refresh]').forEach(part => {
     const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById(part.id);
     if (fresh) {
       part.innerHTML = fresh.innerHTML;
+      part.dispatchEvent(new CustomEvent('switchboard:refreshed', { bubbles: true }));
     }
   }, Number(part.dataset.refresh) * 1000);
 });

@@ -19,7 +19,7 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * The passwords and secrets of the shipped examples ({@code application.properties},
- * {@code kubernetes/secret.example.yaml}) are public, so a hub still using one is open to anyone
+ * {@code kubernetes/secrets.example.env}) are public, so a hub still using one is open to anyone
  * who read them. On a configured database or broker, which is what production looks like, the hub
  * does not start while one is in force and names each; on the embedded default, which is for
  * trying out and listens on 127.0.0.1 only, it warns once, loudly.

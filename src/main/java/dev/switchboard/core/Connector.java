@@ -30,6 +30,14 @@ public interface Connector {
     }
 
     /**
+     * The headers (or their like) an action on a port bound to this connector would carry, as a
+     * dry run shows them (secrets masked by the caller). Empty when the connector has none.
+     */
+    default java.util.Map<String, String> headers(PortSettings settings, java.util.Optional<String> operation) {
+        return java.util.Map.of();
+    }
+
+    /**
      * The settings a port bound to this connector may have, besides those every port has
      * ({@code connector}, {@code timeout}, {@code retry.*}); a name ending in {@code .*} stands for
      * all under it. Any other is refused when the binding loads, with the closest known name, so a

@@ -1,5 +1,6 @@
 package dev.switchboard.rules;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,21 @@ public record Evaluation(List<Match> matches, List<String> failures) {
 
     /** An action with its body rendered, or {@code error} saying why it could not be. */
     public record PlannedAction(RuleAction action, String body, String error) {
+    }
+
+    /** The matches and failures among these verdicts; a rule that said no is neither. */
+    public static Evaluation of(List<Verdict> verdicts) {
+        List<Match> matches = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (Verdict verdict : verdicts) {
+            switch (verdict.outcome()) {
+                case MATCHED -> matches.add(new Match(verdict.rule(), verdict.models(), verdict.actions()));
+                case CONDITION_FAILED, MODEL_FAILED -> failures.add("rule " + verdict.rule().id() + ": " + verdict.reason());
+                default -> {
+                }
+            }
+        }
+        return new Evaluation(List.copyOf(matches), List.copyOf(failures));
     }
 
     public List<String> matchedRuleIds() {

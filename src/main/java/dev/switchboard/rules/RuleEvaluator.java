@@ -46,41 +46,86 @@ public class RuleEvaluator {
 
     /** What a set of rules makes of an event, with models run as given: the judgement itself, with no effect. */
     public static Evaluation evaluate(RuleSet rules, CloudEvent event, EventDocument document, Models models) {
-        List<Evaluation.Match> matches = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
+        List<Verdict> verdicts = new ArrayList<>();
         for (Rule rule : rules.taking(event.getType(), event.getSource().toString())) {
-            try {
-                if (rule.when().isPresent() && !rule.when().get().matches(document)) {
-                    continue;
-                }
-            } catch (RuntimeException e) {
-                failures.add("rule " + rule.id() + ": condition failed: " + e.getMessage());
-                continue;
-            }
-            Map<String, Map<String, Object>> results = new LinkedHashMap<>();
-            boolean required = true;
-            for (String name : rule.require()) {
-                try {
-                    Optional<Map<String, Object>> row = models.run(rules.models().get(name), document);
-                    if (!ModelRunner.passes(row)) {
-                        required = false;
-                        break;
-                    }
-                    results.put(name, row.get());
-                } catch (ModelRunner.ModelException e) {
-                    if (e.isTransient()) {
-                        throw e;
-                    }
-                    failures.add("rule " + rule.id() + ": " + e.getMessage());
-                    required = false;
-                    break;
-                }
-            }
-            if (required) {
-                matches.add(new Evaluation.Match(rule, results, plan(rule, document.withModels(results))));
+            verdicts.add(judge(rule, rules, document, models));
+        }
+        return Evaluation.of(verdicts);
+    }
+
+    /** {@link #explain(RuleSet, CloudEvent, EventDocument, Models)} by the rules in force, models run on the hub. */
+    public List<Verdict> explain(CloudEvent event) {
+        return explain(repository.current(), event, EventDocument.of(event), models::run);
+    }
+
+    /**
+     * Every rule of the set and why it did or did not fire for this event: what a dry run shows.
+     * The same judgement as {@link #evaluate}, with the rules that do not take the event's type or
+     * source kept, and a condition that is false explained by the fields it names.
+     */
+    public static List<Verdict> explain(RuleSet rules, CloudEvent event, EventDocument document, Models models) {
+        List<Verdict> verdicts = new ArrayList<>();
+        String type = event.getType();
+        String source = event.getSource().toString();
+        for (Rule rule : rules.rules()) {
+            if (rule.on().stream().noneMatch(glob -> Rule.globMatches(glob, type))) {
+                verdicts.add(Verdict.no(rule, Verdict.Outcome.OTHER_TYPE, "takes " + String.join(", ", rule.on())
+                        + ", not " + type, Map.of()));
+            } else if (!rule.takes(type, source)) {
+                verdicts.add(Verdict.no(rule, Verdict.Outcome.OTHER_SOURCE, "takes source " + rule.source().orElse("")
+                        + ", not " + source, Map.of()));
+            } else {
+                Verdict verdict = judge(rule, rules, document, models);
+                verdicts.add(verdict.outcome() == Verdict.Outcome.CONDITION_FALSE
+                        ? Verdict.no(rule, verdict.outcome(), verdict.reason() + fieldsOf(rule.when().get(), document),
+                                Map.of())
+                        : verdict);
             }
         }
-        return new Evaluation(List.copyOf(matches), List.copyOf(failures));
+        return verdicts;
+    }
+
+    /** One rule that takes the event's type and source: its condition, then its models, then its actions. */
+    private static Verdict judge(Rule rule, RuleSet rules, EventDocument document, Models models) {
+        try {
+            if (rule.when().isPresent() && !rule.when().get().matches(document)) {
+                return Verdict.no(rule, Verdict.Outcome.CONDITION_FALSE, rule.when().get().text() + " is false", Map.of());
+            }
+        } catch (RuntimeException e) {
+            return Verdict.no(rule, Verdict.Outcome.CONDITION_FAILED, "condition failed: " + e.getMessage(), Map.of());
+        }
+        Map<String, Map<String, Object>> results = new LinkedHashMap<>();
+        for (String name : rule.require()) {
+            try {
+                Optional<Map<String, Object>> row = models.run(rules.models().get(name), document);
+                if (!ModelRunner.passes(row)) {
+                    return Verdict.no(rule, Verdict.Outcome.MODEL_SAID_NO, "model " + name + " said no: "
+                            + row.map(columns -> "its first column is " + columns.values().stream().findFirst()
+                                    .map(String::valueOf).orElse("absent")).orElse("no row"), results);
+                }
+                results.put(name, row.get());
+            } catch (ModelRunner.ModelException e) {
+                if (e.isTransient()) {
+                    throw e;
+                }
+                return Verdict.no(rule, Verdict.Outcome.MODEL_FAILED, e.getMessage(), results);
+            }
+        }
+        return new Verdict(rule, Verdict.Outcome.MATCHED, "", results, plan(rule, document.withModels(results)));
+    }
+
+    /** ": data.total = 12, data.amout is absent": the fields a false condition names, as the event has them. */
+    private static String fieldsOf(Condition condition, EventDocument document) {
+        List<String> shown = new ArrayList<>();
+        for (String field : condition.fields()) {
+            shown.add(document.lookup(field).map(value -> field + " = " + abbreviated(String.valueOf(value)))
+                    .orElse(field + " is absent"));
+        }
+        return shown.isEmpty() ? "" : ": " + String.join(", ", shown);
+    }
+
+    private static String abbreviated(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 79) + "…";
     }
 
     /**

@@ -61,7 +61,7 @@ final class RuleFileParser {
             root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             error(e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1,
-                    "invalid YAML: " + e.getProblem());
+                    "invalid YAML: " + e.getProblem() + yamlHint(e, text));
             return List.of();
         }
         if (root == null) {
@@ -265,5 +265,35 @@ final class RuleFileParser {
 
     private static int line(Node node) {
         return node == null || node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+    }
+
+    /**
+     * A plain hint for the YAML slips people make in rule files, since the parser's words
+     * ("expected <block end>, but found '<block mapping start>'") name its state, not the fix.
+     */
+    static String yamlHint(MarkedYAMLException e, String text) {
+        String problem = String.valueOf(e.getProblem()) + " " + String.valueOf(e.getContext());
+        int line = e.getProblemMark() == null ? -1 : e.getProblemMark().getLine();
+        String[] lines = text.split("\n", -1);
+        boolean tabs = line >= 0 && line < lines.length && lines[line].contains("\t") || problem.contains("\\t");
+        if (tabs) {
+            return "; hint: YAML indents with spaces, and this line has a tab";
+        }
+        if (problem.contains("mapping values are not allowed")) {
+            return "; hint: a value with ': ' in it must be quoted, e.g. subject: \"Order: big\"";
+        }
+        if (problem.contains("<block end>") || problem.contains("could not find expected ':'")
+                || problem.contains("did not find expected key") || problem.contains("did not find expected '-'")) {
+            return "; hint: check this line's indentation against the lines above: keys of one rule start in the"
+                    + " same column, and each rule of the list starts with '- '";
+        }
+        if (problem.contains("expected ',' or '}'") || problem.contains("expected ',' or ']'")) {
+            return "; hint: a '{' or '[' opened on this line or above is not closed, or an item in it has an unquoted"
+                    + " ':' or ','";
+        }
+        if (problem.contains("unexpected end of stream") || problem.contains("found unexpected end")) {
+            return "; hint: a quote opened on this line or above is not closed";
+        }
+        return "";
     }
 }

@@ -72,7 +72,10 @@ public class RuleRepository {
     }
 
     @Scheduled(every = "${switchboard.rules.reload-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void reloadWhenChanged() {
+    synchronized void reloadWhenChanged() {
+        // Checked under the lock reload() holds: a check made while a reload of the same files
+        // runs would see them as changed and load them a second time, replacing the set in force
+        // with an equal but new one (a test holding the first saw it replaced).
         if (!fingerprint().equals(fingerprint)) {
             reload();
         }

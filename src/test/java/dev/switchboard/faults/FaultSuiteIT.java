@@ -3,10 +3,6 @@ package dev.switchboard.faults;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +26,8 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.faults.HubRecords.Event;
+import dev.switchboard.faults.HubRecords.Run;
 import dev.switchboard.support.HubProcess;
 
 /**
@@ -65,7 +63,6 @@ class FaultSuiteIT {
     static final String SOURCE = "faults";
     static final String SECRET = "fault-suite-secret";
 
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final List<Result> results = new ArrayList<>();
     final Map<String, int[]> poison = new LinkedHashMap<>(); // kind -> {sent, 4xx, 2xx, 503 to the end, other}
     final Set<String> poisonIds = new HashSet<>();
@@ -98,13 +95,6 @@ class FaultSuiteIT {
             this.name = name;
             this.prefix = prefix;
         }
-    }
-
-    /** An event as the hub's database holds it, with its runs. */
-    record Event(String id, String state, String error, List<Run> runs) {
-    }
-
-    record Run(String id, String state, String lastError, int attempts, double secondsToSettle) {
     }
 
     @Test
@@ -386,15 +376,7 @@ class FaultSuiteIT {
     }
 
     private boolean ready() {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return hub.ready();
     }
 
     // ---- figures -------------------------------------------------------------------------
@@ -512,26 +494,9 @@ class FaultSuiteIT {
 
     /** Every event of the suite's source with its runs, by delivery id. */
     private Map<String, Event> events() throws Exception {
-        Map<String, Event> events = new HashMap<>();
-        try (Connection connection = database(); Statement statement = connection.createStatement()) {
-            Map<String, String> deliveryOf = new HashMap<>();
-            try (ResultSet rows = statement.executeQuery(
-                    "select id, delivery_id, state, error from event where source = '" + SOURCE + "'")) {
-                while (rows.next()) {
-                    events.put(rows.getString(2), new Event(rows.getString(1), rows.getString(3), rows.getString(4), new ArrayList<>()));
-                    deliveryOf.put(rows.getString(1), rows.getString(2));
-                }
-            }
-            try (ResultSet rows = statement.executeQuery("select r.event_id, r.id, r.state, r.last_error, r.attempts,"
-                    + " extract(epoch from r.updated_at - e.received_at) from action_run r"
-                    + " join event e on e.id = r.event_id where e.source = '" + SOURCE + "'")) {
-                while (rows.next()) {
-                    events.get(deliveryOf.get(rows.getString(1))).runs()
-                            .add(new Run(rows.getString(2), rows.getString(3), rows.getString(4), rows.getInt(5), rows.getDouble(6)));
-                }
-            }
+        try (Connection connection = database()) {
+            return HubRecords.events(connection, SOURCE);
         }
-        return events;
     }
 
     // ---- report and verdict --------------------------------------------------------------

@@ -7,9 +7,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.switchboard.support.Signing;
@@ -17,12 +20,18 @@ import dev.switchboard.support.Signing;
 /**
  * Senders posting signed webhooks at a modest rate, each retrying its delivery (the same body and
  * id) until the hub answers 202 or 200, as a real sender does; every acknowledged delivery id is kept.
+ *
+ * <p>Given several replicas' URLs it spreads deliveries over them in turn, as a load balancer does,
+ * and sends a refused, cut or unavailable ({@code 503}) request again to the next replica. It counts
+ * every {@code 202} per delivery: a delivery answered {@code 202} twice was accepted twice.
  */
 final class Load {
 
     static final String TYPE = "fault.order.created";
 
-    private final String url;
+    private final List<String> urls;
+    private final AtomicInteger nextReplica = new AtomicInteger();
+    private final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
     private final String secret;
     private final String prefix;
     private final int senders;
@@ -37,7 +46,11 @@ final class Load {
     private volatile boolean stopping;
 
     Load(String url, String secret, String prefix, int senders, double perSecond) {
-        this.url = url;
+        this(List.of(url), secret, prefix, senders, perSecond);
+    }
+
+    Load(List<String> urls, String secret, String prefix, int senders, double perSecond) {
+        this.urls = List.copyOf(urls);
         this.secret = secret;
         this.prefix = prefix;
         this.senders = senders;
@@ -79,10 +92,16 @@ final class Load {
         }
     }
 
-    /** Sends one delivery until it is acknowledged; returns the acknowledging status. */
+    /** Sends one delivery until it is acknowledged, starting at the next replica in turn; returns the acknowledging status. */
     int deliver(String id, String body) {
-        while (true) {
-            int status = send(body);
+        return deliver(id, body, Math.floorMod(nextReplica.getAndIncrement(), urls.size()));
+    }
+
+    /** Sends one delivery until it is acknowledged, first to the given replica, then to the next ones. */
+    int deliver(String id, String body, int firstReplica) {
+        int replica = firstReplica;
+        for (int tries = 1; ; tries++) {
+            int status = send(replica, id, body);
             if (status == 202 || status == 200) {
                 acknowledged.add(id);
                 return status;
@@ -90,12 +109,36 @@ final class Load {
             if (status >= 400 && status < 500 && status != 408 && status != 429) {
                 throw new AssertionError("a valid delivery " + id + " was refused with " + status);
             }
-            sleep(250);
+            replica = (replica + 1) % urls.size();
+            // Every replica tried once: they are all away, wait before the next round.
+            if (tries % urls.size() == 0) {
+                sleep(250);
+            }
         }
     }
 
+    /** One attempt at one replica, counting a 202; -1 when it could not be reached or did not answer. */
+    int send(int replica, String id, String body) {
+        int status = send(urls.get(replica), body);
+        if (status == 202) {
+            accepted.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
+        }
+        return status;
+    }
+
+    /** How many times each delivery was answered 202. */
+    Map<String, Integer> accepted() {
+        Map<String, Integer> counts = new HashMap<>();
+        accepted.forEach((id, count) -> counts.put(id, count.get()));
+        return counts;
+    }
+
+    int replicas() {
+        return urls.size();
+    }
+
     /** One attempt; -1 when the hub could not be reached or did not answer. */
-    int send(String body) {
+    private int send(String url, String body) {
         attempts.incrementAndGet();
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
@@ -122,7 +165,7 @@ final class Load {
         try {
             String signature = java.util.HexFormat.of().formatHex(
                     Signing.hmac(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), body));
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(urls.get(0)))
                     .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
                     .header("X-Signature", signature)

@@ -184,6 +184,48 @@ class RuleFileErrorsTest {
     }
 
     @Test
+    void aJsonPathMissingItsClosingParenthesisNamesTheBracketWithACaret() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    when: \"jsonpath:$.data[?(@.total > 5]\"\n"
+                + "    actions: [{id: a, port: audit}]\n"), 4,
+                "invalid JSON path: ']' at position 20 closes nothing that is open\n    $.data[?(@.total > 5]\n"
+                        + "                        ^");
+    }
+
+    @Test
+    void aJsonPathCutShortNamesTheBracketLeftOpen() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    when: \"jsonpath:$.data[?(@.total >\"\n"
+                + "    actions: [{id: a, port: audit}]\n"), 4,
+                "'(' at position 8 is never closed (add ')')\n    $.data[?(@.total >\n            ^");
+    }
+
+    @Test
+    void aJqSyntaxErrorPointsAtItsColumn() {
+        RuleLoadError error = rejected("rules:\n  - id: x\n    on: a\n    when: \"jq:.data.total >>> 3\"\n"
+                + "    actions: [{id: a, port: audit}]\n");
+        assertError(error, 4, "invalid jq expression");
+        assertTrue(error.reason().contains("\n    .data.total >>> 3\n"), error.reason());
+        assertTrue(error.reason().endsWith("^"), error.reason());
+    }
+
+    @Test
+    void anIndentationSlipGetsAHintAboutIndentation() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n   when: \"jq:true\"\n"
+                + "    actions: [{id: a, port: audit}]\n"), 4, "hint: check this line's indentation");
+    }
+
+    @Test
+    void aTabGetsAHintAboutTabs() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n\twhen: \"jq:true\"\n"), 4,
+                "hint: YAML indents with spaces, and this line has a tab");
+    }
+
+    @Test
+    void anUnquotedColonGetsAHintToQuote() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    actions: [{id: a, port: audit}]\n"
+                + "    description: Orders: big ones\n"), 5, "hint: a value with ': ' in it must be quoted");
+    }
+
+    @Test
     void badJq() {
         assertError(rejected("rules:\n  - id: x\n    on: a\n    when: \"jq:.data.total >>> \"\n"
                 + "    actions: [{id: a, port: audit}]\n"), 4, "invalid jq expression");

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HubProcess implements AutoCloseable {
 
+    private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private final Process process;
     private final Path log;
     private final int httpPort;
@@ -62,6 +64,19 @@ public final class HubProcess implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** One look at readiness: true when it answers 200 within five seconds. */
+    public boolean ready() {
+        try {
+            return PROBE.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Waits until readiness answers 200, failing with the hub's output if it exits first. */

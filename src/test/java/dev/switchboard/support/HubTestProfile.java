@@ -57,6 +57,11 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.github.secrets", GITHUB_SECRET_OLD + "," + GITHUB_SECRET),
                 Map.entry("switchboard.sources.github.content-type", "text/plain"),
 
+                // As GitHub sends by default and docs/senders/github.mjs does: JSON.
+                Map.entry("switchboard.sources.github-json.kind", "webhook"),
+                Map.entry("switchboard.sources.github-json.signature", "github"),
+                Map.entry("switchboard.sources.github-json.secret", GITHUB_SECRET),
+
                 Map.entry("switchboard.sources.stripe.kind", "webhook"),
                 Map.entry("switchboard.sources.stripe.signature", "stripe"),
                 Map.entry("switchboard.sources.stripe.secrets", "whsec_stripe_old,whsec_stripe_new"),

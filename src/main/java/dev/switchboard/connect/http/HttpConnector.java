@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -96,6 +98,23 @@ public class HttpConnector implements Connector {
         }
     }
 
+    /** The headers of a call but Idempotency-Key (the run's): one list for a delivery and a dry run. */
+    @Override
+    public Map<String, String> headers(PortSettings settings, Optional<String> operation) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", settings.get("content-type", "application/json"));
+        operation.ifPresent(name -> headers.put("X-Switchboard-Operation", name));
+        headers.putAll(settings.under("headers"));
+        switch (settings.get("auth", "none")) {
+            case "basic" -> headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (settings.require("username") + ":" + settings.require("password")).getBytes(StandardCharsets.UTF_8)));
+            case "bearer" -> headers.put("Authorization", "Bearer " + settings.require("token"));
+            default -> {
+            }
+        }
+        return headers;
+    }
+
     @Override
     public Delivery deliver(ActionRequest request) throws ConnectorException, InterruptedException {
         PortSettings settings = request.settings();
@@ -103,19 +122,10 @@ public class HttpConnector implements Connector {
         HttpRequest.Builder http = HttpRequest.newBuilder(url)
                 .version(version(settings))
                 .timeout(settings.duration("timeout", Duration.ofSeconds(10)))
-                .header("Content-Type", settings.get("content-type", "application/json"))
                 .header("Idempotency-Key", request.idempotencyKey())
                 .method(settings.get("method", "POST").toUpperCase(),
                         HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
-        request.operation().ifPresent(operation -> http.header("X-Switchboard-Operation", operation));
-        settings.under("headers").forEach(http::header);
-        switch (settings.get("auth", "none")) {
-            case "basic" -> http.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (settings.require("username") + ":" + settings.require("password")).getBytes(StandardCharsets.UTF_8)));
-            case "bearer" -> http.header("Authorization", "Bearer " + settings.require("token"));
-            default -> {
-            }
-        }
+        headers(settings, request.operation()).forEach(http::header);
         HttpResponse<String> response;
         try {
             response = client.send(http.build(), BoundedBody.upTo(Excerpts.READ_LIMIT));

@@ -31,12 +31,8 @@ import jakarta.ws.rs.core.StreamingOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 
-import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.ModelRunner;
-import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.runs.EventLog;
 import dev.switchboard.runs.EventRecord;
 import dev.switchboard.runs.EventState;
@@ -62,7 +58,7 @@ public class EventsResource {
     RunOperations runs;
 
     @Inject
-    RuleEvaluator evaluator;
+    DryRuns dryRuns;
 
     @Inject
     Reprocessing reprocessing;
@@ -188,47 +184,22 @@ public class EventsResource {
         };
     }
 
-    public record DryRunAction(String id, String port, String operation, String body, String error) {
-    }
-
-    public record DryRunMatch(String rule, Map<String, Map<String, Object>> models, List<DryRunAction> actions) {
-    }
-
-    public record DryRun(List<DryRunMatch> matches, List<String> failures) {
-    }
-
     /**
-     * Which rules would fire for this event, with the models' results and the rendered bodies; no
-     * event is stored and no action taken. The body is a CloudEvent in JSON ({@code source},
-     * {@code type}, {@code data}; {@code id} optional). For operators only: it runs the SQL models,
-     * on business databases too, with parameters the caller chooses.
+     * Which rules would fire for this event and why each other rule would not, with the models'
+     * results, the rendered bodies, URLs and headers; no event is stored and no action taken (see
+     * {@link DryRuns}). For operators only: it runs the SQL models, on business databases too, with
+     * parameters the caller chooses.
      */
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("dry-run")
     @Consumes(MediaType.APPLICATION_JSON)
-    public DryRun dryRun(JsonNode body) {
-        if (body == null || !body.path("type").isTextual() || !body.path("source").isTextual()) {
-            throw ProblemMapper.badRequest("a dry run needs a CloudEvent with at least 'source', 'type' and 'data'");
-        }
-        CloudEvent event = CloudEventBuilder.v1()
-                .withId(body.path("id").asText(UUID.randomUUID().toString()))
-                .withSource(URI.create(body.path("source").asText()))
-                .withType(body.path("type").asText())
-                .withTime(OffsetDateTime.now())
-                .withDataContentType("application/json")
-                .withData(body.path("data").toString().getBytes(StandardCharsets.UTF_8))
-                .build();
-        Evaluation evaluation;
+    public DryRuns.DryRun dryRun(JsonNode body) {
         try {
-            evaluation = evaluator.evaluate(event);
-        } catch (ModelRunner.ModelException e) {
-            throw new dev.switchboard.ingest.Problem(503, "unavailable", "Service unavailable", e.getMessage());
+            return dryRuns.of(body);
+        } catch (IllegalArgumentException e) {
+            throw ProblemMapper.badRequest(e.getMessage());
         }
-        return new DryRun(evaluation.matches().stream().map(match -> new DryRunMatch(match.rule().id(),
-                match.models(), match.actions().stream().map(planned -> new DryRunAction(planned.action().id(),
-                        planned.action().port(), planned.action().operation().orElse(null), planned.body(),
-                        planned.error())).toList())).toList(), evaluation.failures());
     }
 
     public record Reprocessed(UUID event, EventState previousState, EventState state, List<String> matchedRules,

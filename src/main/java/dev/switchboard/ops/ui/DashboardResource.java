@@ -30,6 +30,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import dev.switchboard.backtest.Backtests;
 import dev.switchboard.core.ReplayRefusedException;
 import dev.switchboard.ops.alerts.Incidents;
+import dev.switchboard.ops.api.DryRuns;
 import dev.switchboard.ops.api.EventsResource;
 import dev.switchboard.ops.api.Roles;
 import dev.switchboard.ops.api.RulesResource;
@@ -71,6 +72,8 @@ public class DashboardResource {
 
         static native TemplateInstance backtest(List<Backtests.Status> backtests, Backtests.Status shown,
                 boolean operator, String message);
+
+        static native TemplateInstance dryRun(String event, DryRuns.DryRun result, String error, boolean operator);
     }
 
     @Inject
@@ -102,6 +105,9 @@ public class DashboardResource {
 
     @Inject
     Backtests backtests;
+
+    @Inject
+    DryRuns dryRuns;
 
     @GET
     public TemplateInstance overview() throws JsonProcessingException {
@@ -180,6 +186,39 @@ public class DashboardResource {
     @Path("rules")
     public TemplateInstance rules() {
         return Templates.rules(rules.get(), identity.hasRole(Roles.OPERATOR));
+    }
+
+    /**
+     * The dry-run form: a CloudEvent to paste, or a recorded event's ({@code ?event=<id>}, as the
+     * event page links it), judged by the rules in force on submit.
+     */
+    @GET
+    @Path("dry-run")
+    public TemplateInstance dryRunForm(@QueryParam("event") String event) throws java.io.IOException {
+        String shown = blankToNull(event) == null ? EXAMPLE_EVENT
+                : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(events.get(event).envelope());
+        return Templates.dryRun(shown, null, null, identity.hasRole(Roles.OPERATOR));
+    }
+
+    private static final String EXAMPLE_EVENT = """
+            {
+              "source": "shop",
+              "type": "shop.order.created",
+              "data": {"id": "o-1", "total": 1200}
+            }""";
+
+    /** Judges the posted event; the page shows every rule's verdict and the actions that would run. Operators only: models run. */
+    @POST
+    @Path("dry-run")
+    @RolesAllowed(Roles.OPERATOR)
+    public TemplateInstance dryRun(@FormParam("event") String event) {
+        try {
+            return Templates.dryRun(event, dryRuns.of(JSON.readTree(value(event))), null, true);
+        } catch (JsonProcessingException e) {
+            return Templates.dryRun(event, null, "Not JSON: " + e.getOriginalMessage(), true);
+        } catch (IllegalArgumentException e) {
+            return Templates.dryRun(event, null, e.getMessage(), true);
+        }
     }
 
     /** The backtests kept on this replica, one of them in full; a form to start one for operators. */

@@ -1,0 +1,114 @@
+package dev.switchboard.ops.api;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+
+import dev.switchboard.connect.PortBinding;
+import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.SecretMask;
+import dev.switchboard.ingest.Problem;
+import dev.switchboard.rules.Evaluation;
+import dev.switchboard.rules.ModelRunner;
+import dev.switchboard.rules.RuleEvaluator;
+import dev.switchboard.rules.Verdict;
+
+/**
+ * A dry run: what the rules in force make of an event, explained rule by rule, and for each action
+ * that would run, where it would go (the rendered URL), with which headers and body. Nothing is
+ * stored and no connector is called; the SQL models do run, which is why only operators may ask.
+ * Shared by {@code POST /api/events/dry-run} and the dashboard's dry-run page.
+ */
+@ApplicationScoped
+public class DryRuns {
+
+    @Inject
+    RuleEvaluator evaluator;
+
+    @Inject
+    PortBindings ports;
+
+    /**
+     * @param target where the call would go, masked as everywhere else; null when the port's
+     *        settings alone say it
+     * @param headers as the connector would send them, secrets masked
+     */
+    public record DryRunAction(String id, String port, String operation, String target, Map<String, String> headers,
+            String body, String error) {
+    }
+
+    public record DryRunMatch(String rule, Map<String, Map<String, Object>> models, List<DryRunAction> actions) {
+    }
+
+    /** Why one rule did or did not fire: {@code outcome} as {@link Verdict.Outcome}, {@code reason} in words. */
+    public record DryRunRule(String rule, String file, int line, Verdict.Outcome outcome, String reason,
+            Map<String, Map<String, Object>> models, List<DryRunAction> actions) {
+    }
+
+    /** {@code matches} and {@code failures} as before; {@code rules}: every loaded rule's verdict. */
+    public record DryRun(List<DryRunMatch> matches, List<String> failures, List<DryRunRule> rules) {
+    }
+
+    /**
+     * @param body a CloudEvent in JSON: {@code source}, {@code type}, {@code data}; {@code id} optional
+     * @throws IllegalArgumentException when the body is no such event
+     * @throws Problem 503 when a model's database cannot be reached
+     */
+    public DryRun of(JsonNode body) {
+        if (body == null || !body.path("type").isTextual() || !body.path("source").isTextual()) {
+            throw new IllegalArgumentException("a dry run needs a CloudEvent with at least 'source', 'type' and 'data'");
+        }
+        CloudEvent event = CloudEventBuilder.v1()
+                .withId(body.path("id").asText(UUID.randomUUID().toString()))
+                .withSource(URI.create(body.path("source").asText()))
+                .withType(body.path("type").asText())
+                .withTime(OffsetDateTime.now())
+                .withDataContentType("application/json")
+                .withData(body.path("data").toString().getBytes(StandardCharsets.UTF_8))
+                .build();
+        List<Verdict> verdicts;
+        try {
+            verdicts = evaluator.explain(event);
+        } catch (ModelRunner.ModelException e) {
+            throw new Problem(503, "unavailable", "Service unavailable", e.getMessage());
+        }
+        EventDocument document = EventDocument.of(event);
+        Evaluation evaluation = Evaluation.of(verdicts);
+        return new DryRun(
+                evaluation.matches().stream().map(match -> new DryRunMatch(match.rule().id(), match.models(),
+                        actions(match.actions(), document.withModels(match.models())))).toList(),
+                evaluation.failures(),
+                verdicts.stream().map(verdict -> new DryRunRule(verdict.rule().id(), verdict.rule().file(),
+                        verdict.rule().line(), verdict.outcome(), verdict.reason(), verdict.models(),
+                        actions(verdict.actions(), document.withModels(verdict.models())))).toList());
+    }
+
+    private List<DryRunAction> actions(List<Evaluation.PlannedAction> planned, EventDocument document) {
+        return planned.stream().map(action -> {
+            String port = action.action().port();
+            Optional<String> operation = action.action().operation();
+            Optional<PortBinding> binding = ports.find(port);
+            String target = binding.isEmpty() ? "port '" + port + "' is not bound"
+                    : binding.get().connector().target(binding.get().settings(), document).map(SecretMask::text).orElse(null);
+            Map<String, String> headers = new LinkedHashMap<>();
+            binding.ifPresent(bound -> bound.connector().headers(bound.settings(), operation)
+                    .forEach((name, value) -> headers.put(name, SecretMask.setting(name, value))));
+            return new DryRunAction(action.action().id(), port, operation.orElse(null), target, headers,
+                    action.body(), action.error());
+        }).toList();
+    }
+}
