@@ -11,14 +11,20 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "switchboard.cdc")
 public interface CdcConfig {
 
-    /** How replicas agree on the one that runs each CDC source. */
-    @WithDefault("file")
-    Cluster cluster();
+    /**
+     * How replicas agree on the one that runs each CDC source. Unset: {@code database} when the hub's
+     * database is external (the replicas may then be on any host, and the database is what they all
+     * share), {@code file} on the embedded database (which serves the replicas of one machine only).
+     */
+    Optional<Cluster> cluster();
 
     /** {@code file} only: the directory holding the lock files; default {@code <data-dir>/cluster}. */
     Optional<Path> clusterDir();
 
-    /** {@code file} only: how often a replica that is not the leader tries to take the lock. */
+    /**
+     * {@code file} and {@code database}: how often a replica that is not the leader tries to take the
+     * lock, and ({@code database}) how often the leader checks that it still holds it.
+     */
     @WithDefault("5s")
     Duration lockInterval();
 
@@ -40,6 +46,11 @@ public interface CdcConfig {
         /** A lock file per source in a shared directory: several instances on one machine or volume. */
         FILE,
         /** A Kubernetes {@code Lease} per source, {@code switchboard-cdc-<name>}: replicas anywhere in the cluster. */
-        KUBERNETES
+        KUBERNETES,
+        /**
+         * A PostgreSQL advisory lock per source on the hub's database, held by a connection of its own:
+         * replicas on any host that share the database.
+         */
+        DATABASE
     }
 }

@@ -1,15 +1,22 @@
 package dev.switchboard.ingest.cdc;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.boot.BootConfig;
+import dev.switchboard.boot.EmbeddedDatabase;
 
 /**
  * One route per CDC source: Debezium's PostgreSQL connector, run through Camel's master component
@@ -36,12 +43,22 @@ public class CdcRoutes extends RouteBuilder {
     @Inject
     ChangeAcceptor acceptor;
 
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    Optional<String> username;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> password;
+
     @Override
     public void configure() throws Exception {
         if (sources.all().isEmpty()) {
             return;
         }
-        getContext().addService(ClusterServices.create(config, boot.dataDir()));
+        getContext().addService(ClusterServices.create(config, boot.dataDir(), EmbeddedDatabase.isRunning(),
+                this::leaderConnection));
         for (CdcSource source : sources.all()) {
             ChangeEvents events = new ChangeEvents(source);
             from("master:" + source.namespace() + ":" + endpointUri(source)).routeId(source.routeId())
@@ -50,6 +67,19 @@ public class CdcRoutes extends RouteBuilder {
                         .process(exchange -> acceptor.accept(source, exchange))
                     .end();
         }
+    }
+
+    /**
+     * A connection of the election's own to the hub's database, outside the pool: it is held for as
+     * long as this replica leads, and its end (close, crash, network) is what hands leadership on.
+     */
+    private Connection leaderConnection() throws SQLException {
+        Properties properties = new Properties();
+        username.ifPresent(user -> properties.setProperty("user", user));
+        password.ifPresent(secret -> properties.setProperty("password", secret));
+        // So that an operator can tell the leader's session in pg_stat_activity.
+        properties.setProperty("ApplicationName", "switchboard-cdc-leader");
+        return DriverManager.getConnection(jdbcUrl, properties);
     }
 
     private String endpointUri(CdcSource source) {

@@ -10,15 +10,22 @@ import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
 
 /**
  * The cluster service Camel's master component elects each CDC source's leader with, as
- * configured: a lock file per source in a shared directory, or a Kubernetes lease per source.
+ * configured: a lock file per source in a shared directory, a Kubernetes lease per source, or an
+ * advisory lock per source on the hub's database.
  */
 final class ClusterServices {
 
     private ClusterServices() {
     }
 
-    static CamelClusterService create(CdcConfig config, Path dataDir) {
-        return switch (config.cluster()) {
+    /** The configured kind, or the default for where the hub's database is. */
+    static CdcConfig.Cluster kind(CdcConfig config, boolean embeddedDatabase) {
+        return config.cluster().orElse(embeddedDatabase ? CdcConfig.Cluster.FILE : CdcConfig.Cluster.DATABASE);
+    }
+
+    static CamelClusterService create(CdcConfig config, Path dataDir, boolean embeddedDatabase,
+            DatabaseLockClusterService.Connections database) {
+        return switch (kind(config, embeddedDatabase)) {
             case FILE -> {
                 FileLockClusterService files = new FileLockClusterService();
                 files.setId("switchboard-cdc");
@@ -34,9 +41,11 @@ final class ClusterServices {
                 kubernetes.setId("switchboard-cdc");
                 kubernetes.setLeaseResourceType(LeaseResourceType.Lease);
                 kubernetes.setKubernetesResourceName("switchboard");
-                config.kubernetesNamespace().ifPresent(kubernetes::setKubernetesNamespace);
+                // The leases' (and member pods') namespace; the client's own namespace setting is ignored in a pod.
+                config.kubernetesNamespace().ifPresent(kubernetes::setKubernetesResourcesNamespace);
                 yield kubernetes;
             }
+            case DATABASE -> new DatabaseLockClusterService("switchboard-cdc", database, config.lockInterval());
         };
     }
 }

@@ -75,7 +75,7 @@ public class ParkedMessages {
 
     private void browseAll(ParkingQueue queue, Visit visit) {
         try (JMSContext context = broker.createContext(JMSContext.AUTO_ACKNOWLEDGE);
-                QueueBrowser browser = context.createBrowser(context.createQueue(queue.name()))) {
+                QueueBrowser browser = context.createBrowser(context.createQueue(queue.name()), queue.selector())) {
             for (Enumeration<?> messages = browser.getEnumeration(); messages.hasMoreElements();) {
                 visit.accept((Message) messages.nextElement());
             }
@@ -122,7 +122,8 @@ public class ParkedMessages {
 
     /** Receives the message by its id and does the move in the same transaction, then commits. */
     private boolean take(ParkingQueue queue, String id, Move move) {
-        String selector = "JMSMessageID = '" + id.replace("'", "''") + "'";
+        String selector = "JMSMessageID = '" + id.replace("'", "''") + "'"
+                + (queue.selector() == null ? "" : " AND (" + queue.selector() + ")");
         try (JMSContext context = broker.createContext(JMSContext.SESSION_TRANSACTED)) {
             // A browse first, since a receive for an absent message would wait the whole timeout;
             // before the consumer exists, which would take the message out of the browser's sight.

@@ -11,8 +11,14 @@ import dev.switchboard.core.ExchangeKeys;
  * @param description what is parked here, in words
  * @param from        the address its messages came from (a route's messages name their route)
  * @param replayTo  where a replayed message goes; empty where no target would read it differently
+ * @param selector  which of its messages are the hub's (null: all); a dead-letter queue an
+ *                  external broker shares with other applications is read through one
  */
-public record ParkingQueue(String name, String description, String from, Optional<String> replayTo) {
+public record ParkingQueue(String name, String description, String from, Optional<String> replayTo, String selector) {
+
+    public ParkingQueue(String name, String description, String from, Optional<String> replayTo) {
+        this(name, description, from, replayTo, null);
+    }
 
     public boolean replayable() {
         return replayTo.isPresent();

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 
 import dev.switchboard.ingest.QueueSource;
 import dev.switchboard.ingest.QueueSources;
+import dev.switchboard.ingest.broker.BrokerAddressSettings;
 import dev.switchboard.ingest.SourcesConfig.Destination;
 import dev.switchboard.stream.StreamAddresses;
 
@@ -27,6 +28,12 @@ import dev.switchboard.stream.StreamAddresses;
  * source reads the message again. A topic source's messages are not replayable: sent to the
  * topic again they would reach every other subscriber as well.</li>
  * </ul>
+ * And on an external broker, the dead-letter queues its address settings give the stream and the
+ * queue sources, whatever their names (read at startup, see {@link BrokerAddressSettings}): where
+ * the broker moved messages it gave up redelivering. A queue that only the stream or one queue
+ * source's (anycast) address feeds is replayed to that address; one fed by several is listed and
+ * discarded from, not replayed, since one target would be wrong for the others' messages.
+ * <p>
  * The letters of DEAD runs ({@value StreamAddresses#DEAD_RUNS}) are not parked messages: those runs
  * are replayed as runs ({@code /api/runs?state=DEAD}).
  */
@@ -36,7 +43,7 @@ public class ParkingQueues {
     private final List<ParkingQueue> queues;
 
     @Inject
-    public ParkingQueues(QueueSources sources) {
+    public ParkingQueues(QueueSources sources, BrokerAddressSettings broker) {
         List<ParkingQueue> known = new ArrayList<>();
         known.add(new ParkingQueue(StreamAddresses.PARKED, "Stream messages that are not a readable event",
                 StreamAddresses.EVENTS, Optional.empty()));
@@ -46,7 +53,23 @@ public class ParkingQueues {
                 known.add(new ParkingQueue(source.deadLetterAddress(), "Messages the queue source "
                         + source.name() + " could not read", source.address(),
                         source.destination() == Destination.QUEUE ? Optional.of(source.address()) : Optional.empty())));
+        for (BrokerAddressSettings.DeadLetterQueue queue : broker.deadLetterQueues()) {
+            if (known.stream().anyMatch(listed -> listed.name().equals(queue.queue()))) {
+                continue; // one of the hub's own parking queues, already listed
+            }
+            String from = String.join(", ", queue.origins());
+            Optional<String> replayTo = queue.origins().size() == 1 && replayable(queue.origins().get(0), sources)
+                    ? Optional.of(queue.origins().get(0)) : Optional.empty();
+            known.add(new ParkingQueue(queue.queue(), "Messages of " + from + " the broker gave up redelivering"
+                    + " (max-delivery-attempts reached)", from, replayTo, queue.selector()));
+        }
         this.queues = List.copyOf(known);
+    }
+
+    /** The stream and a queue-kind source read a message sent back to their address again; a topic's other subscribers would too. */
+    private static boolean replayable(String address, QueueSources sources) {
+        return address.equals(StreamAddresses.EVENTS) || sources.all().values().stream()
+                .anyMatch(source -> source.address().equals(address) && source.destination() == Destination.QUEUE);
     }
 
     public List<ParkingQueue> all() {

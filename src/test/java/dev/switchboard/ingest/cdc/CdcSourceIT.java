@@ -224,7 +224,10 @@ class CdcSourceIT {
         return start(name, properties).awaitReady(STARTUP);
     }
 
-    /** A replica: its own working directory, the shared database, broker and lock directory. */
+    /**
+     * A replica: its own working directory, the shared database and broker. The database is external,
+     * so the replicas elect the source's leader with an advisory lock on it (the default there).
+     */
     private HubProcess start(String name, String... properties) throws Exception {
         Path directory = Files.createDirectories(work.resolve("hub-" + name));
         int httpPort = HubProcess.freePort();
@@ -242,7 +245,6 @@ class CdcSourceIT {
                 "switchboard.sources.crm.kind=cdc",
                 "switchboard.sources.crm.database=crm",
                 "switchboard.sources.crm.tables=public.cdc_customers",
-                "switchboard.cdc.cluster-dir=" + work.resolve("cluster"),
                 "switchboard.cdc.lock-interval=1s",
                 "switchboard.cdc.restart-after=10s",
                 String.join("\n", properties), ""));
