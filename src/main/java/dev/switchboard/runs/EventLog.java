@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -209,8 +210,7 @@ public class EventLog {
         search.state().ifPresent(value -> add(where, values, "state = ?", value.name()));
         search.from().ifPresent(value -> add(where, values, "received_at >= ?", value));
         search.to().ifPresent(value -> add(where, values, "received_at < ?", value));
-        search.text().ifPresent(value -> add(where, values, "envelope::text ilike ?",
-                "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"));
+        search.text().ifPresent(value -> add(where, values, "envelope::text ilike ?", containingPattern(value)));
         String condition = String.join(" and ", where);
         var query = entityManager.createNativeQuery("select * from event where " + condition
                 + " order by received_at desc limit " + size + " offset " + ((long) page * size), EventRecord.class);
@@ -220,6 +220,43 @@ public class EventLog {
             count.setParameter(i + 1, values.get(i));
         }
         return new Found(query.getResultList(), ((Number) count.getSingleResult()).longValue());
+    }
+
+    /** What a list of runs shows of each one's event: where it came from, and the start of its data. */
+    public record Origin(String source, String deliveryId, String excerpt) {
+    }
+
+    /** The origins of these events, by id; an event purged meanwhile is absent. */
+    @SuppressWarnings("unchecked")
+    public Map<UUID, Origin> origins(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, Origin> found = new java.util.HashMap<>();
+        List<Object[]> rows = entityManager.createNativeQuery("select id, source, delivery_id,"
+                + " left(coalesce(envelope->'data', envelope->'data_base64')::text, " + EXCERPT + ") from event where id in (:ids)")
+                .setParameter("ids", ids).getResultList();
+        for (Object[] row : rows) {
+            found.put((UUID) row[0], new Origin((String) row[1], (String) row[2], (String) row[3]));
+        }
+        return found;
+    }
+
+    /** An ilike pattern for text that contains the words as written ({@code %} and {@code _} in them mean themselves). */
+    private static String containingPattern(String words) {
+        return "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    /** How much of an event's data a list shows. */
+    static final int EXCERPT = 160;
+
+    /** The newest {@code limit} events whose source, delivery id or data contain the words (any case). */
+    @SuppressWarnings("unchecked")
+    public List<UUID> containing(String words, int limit) {
+        String like = containingPattern(words);
+        return entityManager.createNativeQuery("select id from event where source ilike ?1 or delivery_id ilike ?1"
+                + " or envelope::text ilike ?1 order by received_at desc limit " + limit, UUID.class)
+                .setParameter(1, like).getResultList();
     }
 
     /** The rules the event matched and its error; empty when there is no such event. */

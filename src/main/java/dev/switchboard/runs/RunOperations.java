@@ -71,6 +71,14 @@ public class RunOperations {
         filter.port().ifPresent(port -> equal(where, parameters, "port", "port", port));
         filter.rule().ifPresent(rule -> equal(where, parameters, "ruleId", "rule", rule));
         filter.event().ifPresent(event -> equal(where, parameters, "eventId", "event", event));
+        filter.text().ifPresent(text -> {
+            where.add("(lower(ruleId) like :text or lower(port) like :text or lower(lastError) like :text"
+                    + (text.events().isEmpty() ? ")" : " or eventId in :textEvents)"));
+            parameters.put("text", "%" + text.words().toLowerCase(java.util.Locale.ROOT) + "%");
+            if (!text.events().isEmpty()) {
+                parameters.put("textEvents", text.events());
+            }
+        });
         var query = ActionRun.<ActionRun>find(where.isEmpty() ? "" : String.join(" and ", where),
                 Sort.descending("updatedAt"), parameters).page(Page.of(page, size));
         return new RunPage(query.list(), query.count());
@@ -223,7 +231,19 @@ public class RunOperations {
         return counts;
     }
 
-    public record Filter(Optional<RunState> state, Optional<String> port, Optional<String> rule, Optional<UUID> event) {
+    public record Filter(Optional<RunState> state, Optional<String> port, Optional<String> rule, Optional<UUID> event,
+            Optional<Text> text) {
+
+        public Filter(Optional<RunState> state, Optional<String> port, Optional<String> rule, Optional<UUID> event) {
+            this(state, port, rule, event, Optional.empty());
+        }
+    }
+
+    /**
+     * Words a run's rule, port or last error contains (any case), or that its event holds: the
+     * events given are those whose source, delivery id or data contain them ({@link EventLog#containing}).
+     */
+    public record Text(String words, java.util.Collection<UUID> events) {
     }
 
     public record RunPage(List<ActionRun> runs, long total) {

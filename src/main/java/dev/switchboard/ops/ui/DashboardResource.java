@@ -37,6 +37,7 @@ import dev.switchboard.ops.api.RulesResource;
 import dev.switchboard.ops.api.RunsResource;
 import dev.switchboard.rules.RuleLoadError;
 import dev.switchboard.rules.RulesInForce;
+import dev.switchboard.runs.EventLog;
 import dev.switchboard.runs.RunOperations;
 import dev.switchboard.runs.RunState;
 
@@ -65,7 +66,7 @@ public class DashboardResource {
                 Map<UUID, List<RunsResource.AttemptView>> attempts);
 
         static native TemplateInstance dead(List<RunsResource.RunView> runs, long total, boolean operator,
-                String message);
+                String message, Map<UUID, EventLog.Origin> origins, String q);
 
         static native TemplateInstance rules(RulesResource.RulesView rules, boolean operator);
 
@@ -112,6 +113,9 @@ public class DashboardResource {
     @Inject
     DryRuns dryRuns;
 
+    @Inject
+    EventLog eventLog;
+
     @GET
     public TemplateInstance overview() throws JsonProcessingException {
         return Templates.overview(data.totals(),
@@ -144,13 +148,21 @@ public class DashboardResource {
 
     @GET
     @Path("dead")
-    public TemplateInstance dead(@QueryParam("message") String message) {
+    public TemplateInstance dead(@QueryParam("message") String message, @QueryParam("q") String q) {
+        // Searched by what an operator has in hand: a delivery id or source from the sender, words
+        // of the payload or of the error, a rule or port. Events by their own columns and data.
+        Optional<RunOperations.Text> text = Optional.ofNullable(blankToNull(q)).map(String::strip)
+                .map(words -> new RunOperations.Text(words, eventLog.containing(words, SEARCHED_EVENTS)));
         RunOperations.RunPage dead = runs.find(new RunOperations.Filter(Optional.of(RunState.DEAD), Optional.empty(),
-                Optional.empty(), Optional.empty()), 0, DEAD_SHOWN);
+                Optional.empty(), Optional.empty(), text), 0, DEAD_SHOWN);
+        List<RunsResource.RunView> shown = dead.runs().stream().map(RunsResource.RunView::of).toList();
         // Viewers see no buttons: the server would refuse them anyway (403).
-        return Templates.dead(dead.runs().stream().map(RunsResource.RunView::of).toList(), dead.total(),
-                identity.hasRole(Roles.OPERATOR), value(message));
+        return Templates.dead(shown, dead.total(), identity.hasRole(Roles.OPERATOR), value(message),
+                eventLog.origins(shown.stream().map(RunsResource.RunView::event).distinct().toList()), value(q));
     }
+
+    /** How many of the newest matching events a dead-run search looks at. */
+    private static final int SEARCHED_EVENTS = 1000;
 
     @POST
     @Path("runs/{id}/replay")

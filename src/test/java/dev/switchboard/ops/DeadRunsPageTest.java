@@ -1,0 +1,85 @@
+package dev.switchboard.ops;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.rules.RulesInForce;
+import dev.switchboard.runs.RunState;
+import dev.switchboard.support.Events;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/**
+ * The dashboard's dead runs say whose they are (the event's source, delivery id and the start of
+ * its data), so that two runs of the same rule can be told apart, and are searched by those.
+ */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class DeadRunsPageTest {
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    RulesInForce repository;
+
+    @Test
+    void deadRunsShowTheirEventsOriginAndAreFoundByWordsOfItsPayload() {
+        Workspace.bindPort("dead-page-log", Map.of("connector", "log"));
+        Workspace.writeRule("dead-runs-page.yaml", """
+                rules:
+                  - id: dead-page-unrenderable
+                    on: dead-page.order
+                    actions: [{id: call, port: dead-page-log, body: '{{data.absent}}'}]
+                """);
+        assertEquals(List.of(), repository.reload());
+        String first = "inv-" + UUID.randomUUID();
+        String second = "inv-" + UUID.randomUUID();
+        UUID firstEvent = Events.post("dead-page.order", "\"invoice\":\"" + first + "\"");
+        UUID secondEvent = Events.post("dead-page.order", "\"invoice\":\"" + second + "\"");
+        Events.awaitRuns(dataSource, firstEvent, Duration.ofSeconds(20), RunState.DEAD);
+        Events.awaitRuns(dataSource, secondEvent, Duration.ofSeconds(20), RunState.DEAD);
+        UUID firstRun = Events.runOf(dataSource, firstEvent);
+        UUID secondRun = Events.runOf(dataSource, secondEvent);
+
+        String viewer = DashboardRolesTest.signIn(HubTestProfile.VIEWER);
+        given().auth().none().cookie("quarkus-credential", viewer).queryParam("q", first).get("/ui/dead").then()
+                .statusCode(200)
+                .body(containsString("id=\"dead-" + firstRun + "\""))
+                .body(not(containsString("id=\"dead-" + secondRun + "\"")))
+                .body(containsString("events · <code>"))
+                .body(containsString(first));
+        // Bulk actions act on every dead run, not the ones found: not offered beside a search.
+        String operator = DashboardRolesTest.signIn(HubTestProfile.OPERATOR);
+        given().auth().none().cookie("quarkus-credential", operator).queryParam("q", first).get("/ui/dead").then()
+                .statusCode(200)
+                .body(containsString("/ui/runs/" + firstRun + "/replay"))
+                .body(not(containsString("id=\"replay-all\"")));
+        given().auth().none().cookie("quarkus-credential", operator).get("/ui/dead").then()
+                .statusCode(200).body(containsString("id=\"replay-all\""));
+        given().auth().none().cookie("quarkus-credential", viewer).queryParam("q", "dead-page-unrenderable").get("/ui/dead")
+                .then().statusCode(200)
+                .body(containsString("id=\"dead-" + firstRun + "\""))
+                .body(containsString("id=\"dead-" + secondRun + "\""));
+        given().auth().none().cookie("quarkus-credential", viewer).queryParam("q", "no-such-" + UUID.randomUUID())
+                .get("/ui/dead").then().statusCode(200)
+                .body(containsString("id=\"no-match\""))
+                .body(not(containsString("id=\"dead-" + firstRun + "\"")));
+    }
+}
