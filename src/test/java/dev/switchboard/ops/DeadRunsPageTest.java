@@ -40,7 +40,7 @@ class DeadRunsPageTest {
     RulesInForce repository;
 
     @Test
-    void deadRunsShowTheirEventsOriginAndAreFoundByWordsOfItsPayload() {
+    void deadRunsShowTheirEventsOriginAreFoundByWordsOfItsPayloadAndTheirIncidentsLinkToThem() {
         Workspace.bindPort("dead-page-log", Map.of("connector", "log"));
         Workspace.writeRule("dead-runs-page.yaml", """
                 rules:
@@ -77,6 +77,13 @@ class DeadRunsPageTest {
                 .then().statusCode(200)
                 .body(containsString("id=\"dead-" + firstRun + "\""))
                 .body(containsString("id=\"dead-" + secondRun + "\""));
+        // Its incident on the overview links to the run, shown on its event's page.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> given().auth().none()
+                .cookie("quarkus-credential", viewer).get("/ui").then().extract().asString()
+                .contains("href=\"/ui/runs/" + firstRun + "\""));
+        given().auth().none().cookie("quarkus-credential", viewer).redirects().follow(false).get("/ui/runs/" + firstRun)
+                .then().statusCode(303).header("Location", org.hamcrest.Matchers.endsWith(
+                        "/ui/events/" + firstEvent + "#run-" + firstRun));
         given().auth().none().cookie("quarkus-credential", viewer).queryParam("q", "no-such-" + UUID.randomUUID())
                 .get("/ui/dead").then().statusCode(200)
                 .body(containsString("id=\"no-match\""))

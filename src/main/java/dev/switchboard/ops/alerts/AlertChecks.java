@@ -137,11 +137,29 @@ public class AlertChecks {
             if (Duration.between(since, now).compareTo(expectation.every()) > 0) {
                 alerts.raise(incident, "expectation", "Expected " + expectation.type()
                         + expectation.source().map(source -> " from " + source).orElse("") + " at least every "
-                        + expectation.every(), last == null ? "none has arrived since it was first watched at "
+                        + written(expectation.every()), last == null ? "none has arrived since it was first watched at "
                         + watched : "the last arrived at " + last);
             } else {
                 alerts.clear(incident);
             }
         });
+    }
+
+    /** A period as an operator writes it in the config ({@code 30s}, {@code 1h30m}), not {@code PT30S}. */
+    static String written(Duration period) {
+        long seconds = period.getSeconds();
+        if (seconds == 0) {
+            return period.toMillis() + "ms";
+        }
+        StringBuilder text = new StringBuilder();
+        long[] sizes = {86400, 3600, 60, 1};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (seconds >= sizes[i]) {
+                text.append(seconds / sizes[i]).append(units[i]);
+                seconds %= sizes[i];
+            }
+        }
+        return text.toString();
     }
 }

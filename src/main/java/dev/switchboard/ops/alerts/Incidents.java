@@ -19,6 +19,17 @@ public class Incidents {
 
     public record Incident(UUID id, String incident, String kind, String title, String detail,
             OffsetDateTime openedAt, OffsetDateTime resolvedAt) {
+
+        /** Where the dashboard shows what it is about: a DEAD run on its event's page, a failing port's dead runs; null when nowhere. */
+        public String link() {
+            int colon = incident.indexOf(':');
+            String subject = colon < 0 ? "" : incident.substring(colon + 1);
+            return switch (kind) {
+                case "run-dead" -> "/ui/runs/" + subject;
+                case "port-failure" -> "/ui/dead?q=" + java.net.URLEncoder.encode(subject, java.nio.charset.StandardCharsets.UTF_8);
+                default -> null;
+            };
+        }
     }
 
     /** Opens the incident unless it is open already; returns it when this call opened it. */

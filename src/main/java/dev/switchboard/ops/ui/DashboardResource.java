@@ -164,6 +164,14 @@ public class DashboardResource {
     /** How many of the newest matching events a dead-run search looks at. */
     private static final int SEARCHED_EVENTS = 1000;
 
+    /** A run is shown on its event's page: an incident about a run links here. */
+    @GET
+    @Path("runs/{id}")
+    public Response run(@PathParam("id") UUID id) {
+        return runs.get(id).map(run -> Response.seeOther(URI.create("/ui/events/" + run.eventId + "#run-" + id)).build())
+                .orElseThrow(() -> new jakarta.ws.rs.NotFoundException("No run " + id));
+    }
+
     @POST
     @Path("runs/{id}/replay")
     @RolesAllowed(Roles.OPERATOR)
