@@ -54,10 +54,12 @@ final class ExpressionFault {
                 + closing(expression.charAt(at)) + "')" + caret(expression, at));
     }
 
+    private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile(
+            "(?i)(?:position|index|column)\\s+(\\d+)");
+
     /** The first "position N" / "index N" / "column N" a parser's message names, 0-based. */
     static OptionalInt position(String message, boolean oneBased) {
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(?i)(?:position|index|column)\\s+(\\d+)")
-                .matcher(message == null ? "" : message);
+        java.util.regex.Matcher matcher = POSITION.matcher(message == null ? "" : message);
         if (!matcher.find()) {
             return OptionalInt.empty();
         }

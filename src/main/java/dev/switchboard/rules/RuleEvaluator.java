@@ -77,8 +77,8 @@ public class RuleEvaluator {
             } else {
                 Verdict verdict = judge(rule, rules, document, models);
                 verdicts.add(verdict.outcome() == Verdict.Outcome.CONDITION_FALSE
-                        ? Verdict.no(rule, verdict.outcome(), verdict.reason() + fieldsOf(rule.when().get(), document),
-                                Map.of())
+                        ? Verdict.no(rule, verdict.outcome(), rule.when().get().text() + " is false"
+                                + fieldsOf(rule.when().get(), document), Map.of())
                         : verdict);
             }
         }
@@ -89,7 +89,9 @@ public class RuleEvaluator {
     private static Verdict judge(Rule rule, RuleSet rules, EventDocument document, Models models) {
         try {
             if (rule.when().isPresent() && !rule.when().get().matches(document)) {
-                return Verdict.no(rule, Verdict.Outcome.CONDITION_FALSE, rule.when().get().text() + " is false", Map.of());
+                // No words here: the stream judges every event by every rule of its type, and most
+                // conditions are false; only a dry run's explain() says why, and it words it there.
+                return Verdict.no(rule, Verdict.Outcome.CONDITION_FALSE, "", Map.of());
             }
         } catch (RuntimeException e) {
             return Verdict.no(rule, Verdict.Outcome.CONDITION_FAILED, "condition failed: " + e.getMessage(), Map.of());
