@@ -106,6 +106,21 @@ public final class EmbeddedBroker {
     }
 
     /**
+     * Undoes {@link #admitPublisher}: the user can no longer log in, and nobody but the hub may send
+     * to the address. For a queue source removed from the configuration at runtime.
+     */
+    public static synchronized void dismissPublisher(String user, String address) {
+        if (HUB_USER.equals(user)) {
+            return;
+        }
+        users.removeUser(user);
+        publishedAddresses.remove(address);
+        if (server != null) {
+            server.getActiveMQServer().getSecurityRepository().addMatch(address, roles(address));
+        }
+    }
+
+    /**
      * Rolled-back messages of the address wait 1 s, doubling to 60 s, and are never given up on:
      * a message leaves the address only by being processed, never because the database was down
      * for a while. Kept across restarts of the broker.

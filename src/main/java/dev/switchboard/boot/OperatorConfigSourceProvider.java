@@ -5,15 +5,25 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.eclipse.microprofile.config.spi.ConfigSourceProvider;
 
 import io.quarkus.runtime.ExecutionMode;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+
+import dev.switchboard.core.SettingProblem;
 
 /**
  * Reads the operator's {@code application.properties} from the working directory (see {@link #file()}). Its ordinal,
@@ -36,24 +46,94 @@ public class OperatorConfigSourceProvider implements ConfigSourceProvider {
     }
 
     /**
-     * The configuration as it is now on disk: system properties, environment, the operator's file
-     * read again, and the packaged defaults, for settings that take effect on reload.
+     * The configuration as it would be if the hub started now: every source the running configuration
+     * has (system properties, environment, packaged defaults, a test's overrides), with the
+     * operator's file read again from disk. For the settings that take effect on reload.
      */
-    public static SmallRyeConfig current(List<String> profiles, Class<?> mapping) {
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultSources().addDefaultInterceptors()
-                .withProfiles(profiles).withMapping(mapping).withValidateUnknown(false);
-        URL packaged = Thread.currentThread().getContextClassLoader().getResource("application.properties");
-        try {
-            if (packaged != null) {
-                builder.withSources(new PropertiesConfigSource(packaged, 250));
-            }
-            if (Files.isRegularFile(file())) {
-                builder.withSources(new PropertiesConfigSource(file().toUri().toURL(), ORDINAL));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read configuration", e);
+    public static SmallRyeConfig current(Class<?>... mappings) {
+        SmallRyeConfig running = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class);
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .addDiscoveredConverters()
+                // Quarkus's forms (30s, 1h): the running configuration has it, a plain builder does not.
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withProfiles(running.getProfiles()).withValidateUnknown(false);
+        for (Class<?> mapping : mappings) {
+            builder.withMapping(mapping);
         }
+        for (ConfigSource source : running.getConfigSources()) {
+            if (!(source instanceof OperatorFile)) {
+                builder.withSources(source);
+            }
+        }
+        operatorFile().ifPresent(builder::withSources);
         return builder.build();
+    }
+
+    /**
+     * One mapping of {@link #current}, or the problems that keep it from being read (a required
+     * setting missing, a value of the wrong type), each naming its setting when the message does.
+     */
+    public static <T> Mapped<T> mapped(Class<T> mapping) {
+        try {
+            SmallRyeConfig config = current(mapping);
+            return new Mapped<>(config, config.getConfigMapping(mapping), List.of());
+        } catch (ConfigValidationException e) {
+            List<SettingProblem> problems = new java.util.ArrayList<>();
+            for (int i = 0; i < e.getProblemCount(); i++) {
+                problems.add(problem(e.getProblem(i).getMessage()));
+            }
+            return new Mapped<>(null, null, List.copyOf(problems));
+        } catch (RuntimeException e) {
+            return new Mapped<>(null, null, List.of(problem(String.valueOf(e.getMessage()))));
+        }
+    }
+
+    private static SettingProblem problem(String message) {
+        Matcher setting = SETTING.matcher(message);
+        return new SettingProblem(setting.find() ? setting.group() : "", message);
+    }
+
+    private static final Pattern SETTING = Pattern.compile("switchboard\\.[A-Za-z0-9_.\\-\\[\\]]*[A-Za-z0-9\\]]");
+
+    /** A mapping read from the configuration as it is on disk, with the configuration it came from. */
+    public record Mapped<T>(SmallRyeConfig config, T mapping, List<SettingProblem> problems) {
+    }
+
+    /**
+     * The operator's file as the running configuration read it at startup: what a reload compares
+     * with to tell which changed settings need a restart.
+     */
+    public static Map<String, String> atStartup() {
+        for (ConfigSource source : ConfigProvider.getConfig().getConfigSources()) {
+            if (source instanceof OperatorFile file) {
+                return Map.copyOf(file.getProperties());
+            }
+        }
+        return Map.of();
+    }
+
+    /** The operator's file as it is on disk now; empty when there is none. */
+    public static Map<String, String> onDisk() {
+        return operatorFile().map(file -> Map.copyOf(file.getProperties())).orElse(Map.of());
+    }
+
+    private static Optional<OperatorFile> operatorFile() {
+        Path file = file();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new OperatorFile(file.toUri().toURL()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
+    }
+
+    /** The operator's file as a config source, told apart from the others by its type. */
+    static final class OperatorFile extends PropertiesConfigSource {
+        OperatorFile(URL url) throws IOException {
+            super(url, ORDINAL);
+        }
     }
 
     @Override
@@ -63,15 +143,7 @@ public class OperatorConfigSourceProvider implements ConfigSourceProvider {
         if (ExecutionMode.current() != ExecutionMode.RUNTIME_INIT && ExecutionMode.current() != ExecutionMode.RUNNING) {
             return List.of();
         }
-        Path file = file();
-        if (!Files.isRegularFile(file)) {
-            return List.of();
-        }
-        try {
-            return List.of(new PropertiesConfigSource(file.toUri().toURL(), ORDINAL));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file, e);
-        }
+        return operatorFile().<Iterable<ConfigSource>>map(List::of).orElse(List.of());
     }
 
     /**

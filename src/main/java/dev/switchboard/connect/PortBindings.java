@@ -15,7 +15,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.literal.NamedLiteral;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.smallrye.config.SmallRyeConfig;
@@ -25,6 +24,7 @@ import dev.switchboard.core.Connector;
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.PortSettings;
 import dev.switchboard.core.RetryPolicy;
+import dev.switchboard.core.SettingProblem;
 import dev.switchboard.core.Suggestions;
 
 /**
@@ -34,6 +34,9 @@ import dev.switchboard.core.Suggestions;
  */
 @ApplicationScoped
 public class PortBindings {
+
+    /** Every key a reload takes a binding from. */
+    public static final String PREFIX = "switchboard.ports.";
 
     @Inject
     @Any
@@ -73,34 +76,24 @@ public class PortBindings {
      * them first, and both take effect together or not at all (see {@link #install}).
      */
     public Reading read() {
-        SmallRyeConfig config = OperatorConfigSourceProvider.current(
-                ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getProfiles(), PortsConfig.class);
+        SmallRyeConfig config = OperatorConfigSourceProvider.current(PortsConfig.class);
         Map<String, Map<String, String>> settingsByPort = new TreeMap<>();
         config.getConfigMapping(PortsConfig.class).ports()
                 .forEach((port, values) -> settingsByPort.put(port, new HashMap<>(values)));
-        List<Problem> problems = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         Map<String, PortBinding> loaded = new TreeMap<>();
         settingsByPort.forEach((port, values) -> {
             try {
                 loaded.put(port, bind(port, values));
             } catch (UnknownSetting e) {
-                problems.add(new Problem(e.setting(), "Port '" + port + "': " + e.getMessage()));
+                problems.add(new SettingProblem(e.setting(), "Port '" + port + "': " + e.getMessage()));
             } catch (IllegalArgumentException e) {
                 // Where the port is bound: its connector line says which port, even when a setting is missing.
-                problems.add(new Problem("switchboard.ports." + port + ".connector", "Port '" + port + "': "
+                problems.add(new SettingProblem("switchboard.ports." + port + ".connector", "Port '" + port + "': "
                         + e.getMessage()));
             }
         });
         return new Reading(Map.copyOf(loaded), List.copyOf(problems));
-    }
-
-    /** What is wrong with a binding, and the setting of the operator's file it is about. */
-    public record Problem(String setting, String message) {
-
-        @Override
-        public String toString() {
-            return message;
-        }
     }
 
     /** Puts bindings read without problems in force. */
@@ -109,7 +102,7 @@ public class PortBindings {
     }
 
     /** Bindings as read from disk, and the problems that keep them from being installed. */
-    public record Reading(Map<String, PortBinding> bindings, List<Problem> problems) {
+    public record Reading(Map<String, PortBinding> bindings, List<SettingProblem> problems) {
 
         public Set<String> names() {
             return bindings.keySet();

@@ -23,15 +23,8 @@ public class BodyBudget {
     private final AtomicLong reserved = new AtomicLong();
 
     @Inject
-    public BodyBudget(IngestConfig config, WebhookSources sources, MeterRegistry registry) {
+    public BodyBudget(IngestConfig config, MeterRegistry registry) {
         this.limit = config.maxBuffered().asLongValue();
-        sources.all().values().stream().filter(source -> source.maxBody() > limit).findFirst().ifPresent(source -> {
-            // Its bodies above the budget could never be reserved: every delivery would be a 503, forever.
-            throw new IllegalArgumentException("switchboard.sources." + source.name() + ".max-body is "
-                    + source.maxBody() + " bytes, above switchboard.ingest.max-buffered (" + limit
-                    + " bytes), the most the hub holds of all webhook bodies together: lower max-body or raise"
-                    + " max-buffered");
-        });
         Gauge.builder("switchboard.ingest.buffered", reserved, AtomicLong::get).baseUnit("bytes")
                 .description("Webhook body bytes reserved by requests being read or accepted").register(registry);
     }

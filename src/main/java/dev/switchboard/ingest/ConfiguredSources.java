@@ -6,15 +6,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
 
+import dev.switchboard.core.SettingProblem;
 import dev.switchboard.ingest.SourcesConfig.Kind;
 import dev.switchboard.ingest.SourcesConfig.Source;
 
 /**
- * Builds the configured sources of one kind at startup. Every source that cannot work is reported
- * at once, each by name, and stops the hub: better than failing every delivery later.
+ * Builds the configured sources of one kind. Every source that cannot work is reported at once,
+ * each by name: at startup it stops the hub (better than failing every delivery later), at a
+ * reload it rejects the reload.
  */
 public final class ConfiguredSources {
 
@@ -30,8 +33,18 @@ public final class ConfiguredSources {
      */
     public static <T> Map<String, T> build(Map<String, Source> configured, Kind kind,
             BiFunction<String, Source, T> build) {
+        Built<T> built = read(configured, kind, build);
+        if (!built.problems().isEmpty()) {
+            throw new ConfigurationException(built.problems().stream().map(SettingProblem::message)
+                    .collect(Collectors.joining("\n")));
+        }
+        return built.sources();
+    }
+
+    /** The sources of one kind that could be built, and a problem for each that could not. */
+    public static <T> Built<T> read(Map<String, Source> configured, Kind kind, BiFunction<String, Source, T> build) {
         Map<String, T> built = new TreeMap<>();
-        List<String> errors = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         configured.forEach((name, source) -> {
             if (source.kind() != kind) {
                 return;
@@ -42,12 +55,14 @@ public final class ConfiguredSources {
                 }
                 built.put(name, build.apply(name, source));
             } catch (IllegalArgumentException e) {
-                errors.add("Source '" + name + "': " + e.getMessage());
+                // Pointed at the line that makes it a source: the message names the setting at fault.
+                problems.add(new SettingProblem("switchboard.sources." + name + ".kind",
+                        "Source '" + name + "': " + e.getMessage()));
             }
         });
-        if (!errors.isEmpty()) {
-            throw new ConfigurationException(String.join("\n", errors));
-        }
-        return built;
+        return new Built<>(Map.copyOf(built), List.copyOf(problems));
+    }
+
+    public record Built<T>(Map<String, T> sources, List<SettingProblem> problems) {
     }
 }

@@ -97,6 +97,17 @@ public sealed interface FieldExpression {
             }
         }
 
+        /** The same path written the same way: a reload that leaves a source's path alone leaves the source alone. */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof JsonPathField field && field.spec.equals(spec);
+        }
+
+        @Override
+        public int hashCode() {
+            return spec.hashCode();
+        }
+
         @Override
         public String toString() {
             return spec;

@@ -1,6 +1,8 @@
 package dev.switchboard.ingest;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,6 +23,7 @@ import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.StartupGate;
+import dev.switchboard.ingest.SourcesConfig.Source;
 import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
 
@@ -57,20 +60,14 @@ public class QueueSourceRoutes extends RouteBuilder {
     @Inject
     CamelContext camel;
 
+    /** The sources admitted to the embedded broker so far, so that a reload says so only for a new one. */
+    private final Map<String, String> admitted = new ConcurrentHashMap<>();
+
     @Override
     public void configure() {
         for (QueueSource source : sources.all().values()) {
-            if (EmbeddedBroker.isRunning()) {
-                // Rolled-back messages wait and back off instead of being dropped after ten
-                // attempts: a database outage delays these events, never loses them.
-                EmbeddedBroker.redeliverWithBackoff(source.address(), source.deadLetterAddress());
-                // Its publishers may send there and nowhere else: not to the stream, not to another source.
-                EmbeddedBroker.admitPublisher(source.name(), source.address(),
-                        config.sources().get(source.name()).publisherPassword())
-                        .ifPresent(file -> LOG.infof("Queue source %s: publishers log in to the embedded broker as"
-                                + " '%s' with the password in %s", source.name(), source.name(), file));
-            }
-            route(source);
+            admit(source, config.sources().get(source.name()));
+            route(this, source);
         }
     }
 
@@ -84,17 +81,79 @@ public class QueueSourceRoutes extends RouteBuilder {
         }
     }
 
+    /**
+     * Puts reloaded queue sources in force: the consumers of a removed or changed source stop (a
+     * message being processed finishes first), and those of a new or changed one start, once the
+     * startup gate is open. A source left as it was keeps consuming untouched.
+     */
+    void install(Map<String, QueueSource> reloaded, Map<String, Source> settings) {
+        Map<String, QueueSource> before = sources.all();
+        sources.install(reloaded);
+        before.forEach((name, old) -> {
+            if (!old.equals(reloaded.get(name))) {
+                stop(old);
+                if (!reloaded.containsKey(name) && EmbeddedBroker.isRunning()) {
+                    EmbeddedBroker.dismissPublisher(name, old.address());
+                }
+                LOG.infof("Queue source %s %s", name, reloaded.containsKey(name) ? "changed: restarting its consumers"
+                        : "removed: its consumers stopped");
+            }
+        });
+        reloaded.forEach((name, source) -> {
+            // Every time, not only when added: a changed publisher password takes effect too.
+            admit(source, settings.get(name));
+            if (!source.equals(before.get(name))) {
+                try {
+                    camel.addRoutes(new RouteBuilder() {
+                        @Override
+                        public void configure() {
+                            route(this, source);
+                        }
+                    });
+                    LOG.infof("Queue source %s consuming %s", name, source.address());
+                } catch (Exception e) {
+                    LOG.errorf(e, "Queue source %s could not be started", name);
+                }
+            }
+        });
+    }
+
+    private void stop(QueueSource source) {
+        try {
+            camel.getRouteController().stopRoute(routeId(source));
+            camel.removeRoute(routeId(source));
+        } catch (Exception e) {
+            LOG.errorf(e, "Queue source %s could not be stopped", source.name());
+        }
+    }
+
+    private void admit(QueueSource source, Source settings) {
+        if (!EmbeddedBroker.isRunning()) {
+            return;
+        }
+        // Rolled-back messages wait and back off instead of being dropped after ten
+        // attempts: a database outage delays these events, never loses them.
+        EmbeddedBroker.redeliverWithBackoff(source.address(), source.deadLetterAddress());
+        // Its publishers may send there and nowhere else: not to the stream, not to another source.
+        EmbeddedBroker.admitPublisher(source.name(), source.address(), settings.publisherPassword())
+                .filter(file -> !admitted.containsKey(source.name()))
+                .ifPresent(file -> LOG.infof("Queue source %s: publishers log in to the embedded broker as"
+                        + " '%s' with the password in %s", source.name(), source.name(), file));
+        admitted.put(source.name(), source.address());
+    }
+
     private static String routeId(QueueSource source) {
         return "queue-source-" + source.name();
     }
 
-    private void route(QueueSource source) {
+    /** The source's consumer route, defined by {@code builder}: this one at startup, a new one at a reload. */
+    private void route(RouteBuilder builder, QueueSource source) {
         String name = source.name();
-        RouteDefinition route = from(source.endpointUri()).routeId(routeId(source)).autoStartup(gate.isOpen());
-        park(route.onException(UnreadableMessageException.class), source, "unreadable",
+        RouteDefinition route = builder.from(source.endpointUri()).routeId(routeId(source)).autoStartup(gate.isOpen());
+        park(builder, route.onException(UnreadableMessageException.class), source, "unreadable",
                 "Unreadable message of source " + name + " sent to ");
         // Data the database refuses is refused again at every redelivery: park it too.
-        park(route.onException(Exception.class).onWhen(exchange -> DatabaseErrors.isBadData(
+        park(builder, route.onException(Exception.class).onWhen(exchange -> DatabaseErrors.isBadData(
                 exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))), source, "unstorable",
                 "Message of source " + name + " refused by the database, sent to ");
         route.process(exchange -> metrics.received(name))
@@ -106,14 +165,15 @@ public class QueueSourceRoutes extends RouteBuilder {
     }
 
     /** Parks the failed message on the source's dead-letter address, with the reason and the source. */
-    private void park(OnExceptionDefinition failure, QueueSource source, String rejection, String logged) {
+    private void park(RouteBuilder builder, OnExceptionDefinition failure, QueueSource source, String rejection,
+            String logged) {
         failure.handled(true)
                 .process(exchange -> metrics.rejected(source.name(), rejection))
                 .log(LoggingLevel.WARN, logged + source.deadLetterAddress() + ": ${exception.message}")
                 // A reply-to would make the dead-letter send wait for an answer.
                 .removeHeader("JMSReplyTo")
-                .setHeader(ExchangeKeys.PARKED_REASON, simple("${exception.message}"))
-                .setHeader(ExchangeKeys.PARKED_SOURCE, constant(source.name()))
+                .setHeader(ExchangeKeys.PARKED_REASON, builder.simple("${exception.message}"))
+                .setHeader(ExchangeKeys.PARKED_SOURCE, builder.constant(source.name()))
                 .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
                 .end();
     }

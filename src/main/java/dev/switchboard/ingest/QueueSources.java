@@ -12,14 +12,15 @@ import dev.switchboard.ingest.SourcesConfig.Destination;
 import dev.switchboard.ingest.SourcesConfig.Source;
 
 /**
- * The queue sources of the configuration, checked at startup: one that cannot work (no address,
- * an expression a queue message cannot answer) stops the hub with a message naming it.
+ * The queue sources of the configuration, checked at startup and at every reload: one that cannot
+ * work (no address, an expression a queue message cannot answer) stops the hub, or rejects the
+ * reload, with a message naming it.
  */
 @Startup
 @ApplicationScoped
 public class QueueSources {
 
-    private final Map<String, QueueSource> sources;
+    private volatile Map<String, QueueSource> sources;
 
     @Inject
     public QueueSources(SourcesConfig config) {
@@ -28,6 +29,16 @@ public class QueueSources {
 
     public Map<String, QueueSource> all() {
         return sources;
+    }
+
+    /** The queue sources of a configuration read at reload, not in force yet. */
+    static ConfiguredSources.Built<QueueSource> read(Map<String, Source> configured) {
+        return ConfiguredSources.read(configured, SourcesConfig.Kind.QUEUE, QueueSources::build);
+    }
+
+    /** Only the list: {@link QueueSourceRoutes} starts and stops their consumers. */
+    void install(Map<String, QueueSource> reloaded) {
+        sources = reloaded;
     }
 
     static Map<String, QueueSource> build(Map<String, Source> configured) {

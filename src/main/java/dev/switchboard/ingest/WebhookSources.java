@@ -39,16 +39,17 @@ public class WebhookSources {
 
     private static final Logger LOG = Logger.getLogger(WebhookSources.class);
 
-    private final Map<String, WebhookSource> sources;
+    private final long httpLimit;
+    private final long maxBuffered;
+    private volatile Map<String, WebhookSource> sources;
 
     @Inject
-    public WebhookSources(SourcesConfig config,
+    public WebhookSources(SourcesConfig config, IngestConfig ingest,
             @ConfigProperty(name = HTTP_LIMIT, defaultValue = HTTP_LIMIT_DEFAULT) MemorySize httpLimit) {
-        this.sources = build(config.sources(), httpLimit.asLongValue());
-        // At every start, not once: an unsigned source left over from a trial should be noticed.
-        sources.values().stream().filter(source -> source.verifier() == SignatureVerifier.NONE)
-                .forEach(source -> LOG.warnf("Source '%s' takes unsigned webhooks (signature=none): anyone who"
-                        + " can reach /hooks/%s can make it events", source.name(), source.name()));
+        this.httpLimit = httpLimit.asLongValue();
+        this.maxBuffered = ingest.maxBuffered().asLongValue();
+        this.sources = build(config.sources(), this.httpLimit, maxBuffered);
+        warnUnsigned(sources.values());
     }
 
     public Optional<WebhookSource> find(String name) {
@@ -59,13 +60,42 @@ public class WebhookSources {
         return sources;
     }
 
-    static Map<String, WebhookSource> build(Map<String, Source> configured, long httpLimit) {
-        return Map.copyOf(ConfiguredSources.build(configured, SourcesConfig.Kind.WEBHOOK,
-                (name, source) -> build(name, source, httpLimit)));
+    /** The webhook sources of a configuration read at reload, not in force yet (see {@link #install}). */
+    ConfiguredSources.Built<WebhookSource> read(Map<String, Source> configured) {
+        return ConfiguredSources.read(configured, SourcesConfig.Kind.WEBHOOK,
+                (name, source) -> build(name, source, httpLimit, maxBuffered));
     }
 
-    private static WebhookSource build(String name, Source source, long httpLimit) {
+    /** From the next request on, deliveries are checked against these sources; those under way finish as they began. */
+    void install(Map<String, WebhookSource> reloaded) {
+        warnUnsigned(reloaded.values().stream().filter(source -> !sources.containsKey(source.name())).toList());
+        sources = reloaded;
+    }
+
+    private static void warnUnsigned(java.util.Collection<WebhookSource> added) {
+        // At every start, not once: an unsigned source left over from a trial should be noticed.
+        added.stream().filter(source -> source.verifier() == SignatureVerifier.NONE)
+                .forEach(source -> LOG.warnf("Source '%s' takes unsigned webhooks (signature=none): anyone who"
+                        + " can reach /hooks/%s can make it events", source.name(), source.name()));
+    }
+
+    static Map<String, WebhookSource> build(Map<String, Source> configured, long httpLimit) {
+        return build(configured, httpLimit, Long.MAX_VALUE);
+    }
+
+    static Map<String, WebhookSource> build(Map<String, Source> configured, long httpLimit, long maxBuffered) {
+        return Map.copyOf(ConfiguredSources.build(configured, SourcesConfig.Kind.WEBHOOK,
+                (name, source) -> build(name, source, httpLimit, maxBuffered)));
+    }
+
+    private static WebhookSource build(String name, Source source, long httpLimit, long maxBuffered) {
         long maxBody = source.maxBody().asLongValue();
+        if (maxBody > maxBuffered) {
+            // Its bodies above the budget could never be reserved: every delivery would be a 503, forever.
+            throw new IllegalArgumentException("switchboard.sources." + name + ".max-body is " + maxBody
+                    + " bytes, above switchboard.ingest.max-buffered (" + maxBuffered + " bytes), the most the hub"
+                    + " holds of all webhook bodies together: lower max-body or raise max-buffered");
+        }
         if (maxBody > httpLimit) {
             // Otherwise the source's limit would silently be the HTTP layer's lower one.
             throw new IllegalArgumentException("switchboard.sources." + name + ".max-body is " + maxBody

@@ -4,10 +4,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -21,12 +26,18 @@ import dev.switchboard.connect.DataSources;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.FileReloads;
 import dev.switchboard.core.FileWatch;
+import dev.switchboard.core.ReloadedSettings;
+import dev.switchboard.core.SettingProblem;
 import dev.switchboard.core.StartupGate;
+import dev.switchboard.ingest.SourcesInForce;
 
 /**
- * The rules in force. Loaded at startup and again whenever a file of the rules folder or the
- * operator's configuration changes (checked every two seconds): a load with any error is
- * rejected as a whole, logged with file, line and reason, and the last valid set stays active.
+ * The rules in force, with everything else the operator's file says that can change at runtime: port
+ * bindings, webhook and queue sources, expectations and alert thresholds. Loaded at startup and
+ * again whenever a file of the rules folder or the operator's configuration changes (checked every
+ * two seconds): a load with any error is rejected as a whole, logged with file, line and reason,
+ * and the last valid set stays active. A changed setting that takes effect only at a restart is
+ * listed in {@link #restartNeeded()}.
  * The first load that takes effect opens the {@link StartupGate}: until then nothing is consumed.
  */
 @ApplicationScoped
@@ -55,8 +66,17 @@ public class RulesInForce {
     @Inject
     StartupGate gate;
 
+    @Inject
+    SourcesInForce sources;
+
+    /** The other parts of the operator's file that reload with the rules (expectations and alerts). */
+    @Inject
+    @Any
+    Instance<ReloadedSettings> parts;
+
     private volatile RuleSet current = RuleSet.EMPTY;
     private volatile List<RuleLoadError> errors = List.of();
+    private volatile List<RestartNeeded> restartNeeded = List.of();
     /** Everything a reload reads: the folder's rules and models, and the operator's file (ports). */
     private final FileWatch inputs = new FileWatch(() -> {
         List<Path> files = new ArrayList<>(RuleFolder.inputs(dir()));
@@ -71,6 +91,21 @@ public class RulesInForce {
     /** The problems of the latest load attempt; empty when it succeeded. */
     public List<RuleLoadError> errors() {
         return errors;
+    }
+
+    /** Settings of the operator's file changed since startup that no reload puts in force. */
+    public List<RestartNeeded> restartNeeded() {
+        return restartNeeded;
+    }
+
+    /** A changed setting that takes effect at the next start only; its value is not shown (it may be a secret). */
+    public record RestartNeeded(String setting, String file, int line) {
+
+        @Override
+        public String toString() {
+            return setting + " (" + file + (line > 0 ? ":" + line : "") + ") changed: it takes effect at the next"
+                    + " restart";
+        }
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -97,9 +132,12 @@ public class RulesInForce {
         inputs.record();
         List<RuleLoadError> problems = new ArrayList<>();
         PortBindings.Reading bindings = ports.read();
-        bindings.problems().forEach(problem -> problems.add(new RuleLoadError(
-                OperatorConfigSourceProvider.file().toString(), OperatorConfigSourceProvider.lineOf(problem.setting()),
-                problem.message())));
+        SourcesInForce.Reading sourceReading = sources.read();
+        List<ReloadedSettings.Reading> readings = new ArrayList<>();
+        readings.add(sourceReading.settings());
+        parts.forEach(part -> readings.add(part.read()));
+        bindings.problems().forEach(problem -> problems.add(operatorFileError(problem)));
+        readings.forEach(reading -> reading.problems().forEach(problem -> problems.add(operatorFileError(problem))));
         RuleSet loaded = RuleSet.EMPTY;
         if (problems.isEmpty()) {
             RuleFolder.Reading reading = read(dir(), bindings.names());
@@ -108,11 +146,12 @@ public class RulesInForce {
         }
         errors = List.copyOf(problems);
         if (problems.isEmpty()) {
-            // Together: rules are only valid against the bindings they were checked with.
+            // Together: rules are only valid against the bindings and sources they were checked with.
             ports.install(bindings);
+            readings.forEach(reading -> reading.install().run());
             current = loaded;
-            LOG.infof("Loaded %d rule(s) and %d model(s) from %s; ports: %s", loaded.rules().size(),
-                    loaded.models().size(), dir(), ports.names());
+            LOG.infof("Loaded %d rule(s) and %d model(s) from %s; ports: %s; sources: %s", loaded.rules().size(),
+                    loaded.models().size(), dir(), ports.names(), sourceReading.names());
             gate.open();
         } else {
             rejected.fire(new RulesRejected(errors));
@@ -123,7 +162,35 @@ public class RulesInForce {
             gate.keepClosed("rules, models and port bindings did not load (" + problems.size() + " problem(s), see "
                     + "GET /api/rules): " + problems.get(0) + (problems.size() > 1 ? "; …" : ""));
         }
+        noteRestartNeeded(key -> key.startsWith(PortBindings.PREFIX) || sourceReading.reloads(key)
+                || parts.stream().anyMatch(part -> part.reloads(key)));
         return errors;
+    }
+
+    /**
+     * Compares the operator's file with what the hub started with: a changed setting that no reload
+     * takes is listed, and logged once, as needing a restart.
+     */
+    private void noteRestartNeeded(Predicate<String> reloaded) {
+        Map<String, String> atStartup = OperatorConfigSourceProvider.atStartup();
+        Map<String, String> now = OperatorConfigSourceProvider.onDisk();
+        Set<String> keys = new TreeSet<>(atStartup.keySet());
+        keys.addAll(now.keySet());
+        List<RestartNeeded> needed = keys.stream()
+                .filter(key -> !Objects.equals(atStartup.get(key), now.get(key)) && !reloaded.test(key))
+                .map(key -> new RestartNeeded(key, OperatorConfigSourceProvider.file().toString(),
+                        OperatorConfigSourceProvider.lineOf(key)))
+                .toList();
+        if (!needed.equals(restartNeeded)) {
+            needed.stream().filter(item -> !restartNeeded.contains(item))
+                    .forEach(item -> LOG.warnf("Restart needed: %s", item));
+        }
+        restartNeeded = needed;
+    }
+
+    private static RuleLoadError operatorFileError(SettingProblem problem) {
+        return new RuleLoadError(OperatorConfigSourceProvider.file().toString(),
+                OperatorConfigSourceProvider.lineOf(problem.setting()), problem.message());
     }
 
     /**

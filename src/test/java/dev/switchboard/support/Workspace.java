@@ -13,7 +13,7 @@ import dev.switchboard.boot.OperatorConfigSourceProvider;
 
 /**
  * The files an operator edits, as the tests edit them: rule and route files in the test folders and
- * port bindings in the test operator file (see the surefire configuration in pom.xml).
+ * port bindings, sources and expectations in the test operator file (see the surefire configuration in pom.xml).
  */
 public final class Workspace {
 
@@ -61,7 +61,15 @@ public final class Workspace {
     }
 
     /** Sets {@code switchboard.ports.<port>.*} in the operator file, replacing that port's settings. */
-    public static synchronized void bindPort(String port, Map<String, String> settings) {
+    public static void bindPort(String port, Map<String, String> settings) {
+        setAll("switchboard.ports." + port + ".", settings);
+    }
+
+    /**
+     * Sets every {@code <prefix><key>} of the operator file to its value in {@code settings}, and
+     * removes the other keys under {@code prefix}: an empty map removes them all.
+     */
+    public static synchronized void setAll(String prefix, Map<String, String> settings) {
         Path file = OperatorConfigSourceProvider.file();
         Properties properties = new Properties();
         try {
@@ -70,10 +78,9 @@ public final class Workspace {
                     properties.load(reader);
                 }
             }
-            properties.stringPropertyNames().stream()
-                    .filter(name -> name.startsWith("switchboard.ports." + port + "."))
+            properties.stringPropertyNames().stream().filter(name -> name.startsWith(prefix))
                     .forEach(properties::remove);
-            settings.forEach((key, value) -> properties.setProperty("switchboard.ports." + port + "." + key, value));
+            settings.forEach((key, value) -> properties.setProperty(prefix + key, value));
             StringWriter text = new StringWriter();
             properties.store(text, "written by the tests");
             write(file, text.toString());

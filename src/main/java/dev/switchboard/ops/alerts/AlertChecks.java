@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,7 +38,10 @@ import dev.switchboard.runs.RunOperations;
 public class AlertChecks {
 
     @Inject
-    AlertsConfig config;
+    AlertSettings settings;
+
+    /** The expectations watched at the last check: one removed since has its incident resolved. */
+    private Set<String> watched = Set.of();
 
     @Inject
     Alerts alerts;
@@ -92,7 +96,7 @@ public class AlertChecks {
     }
 
     void checkPorts() {
-        AlertsConfig.Alerts limits = config.alerts();
+        AlertsConfig.Alerts limits = settings.current().alerts();
         Map<String, RunOperations.PortAttempts> attempts = runs.attemptsByPort(limits.portWindow());
         for (String port : ports.names()) {
             RunOperations.PortAttempts counts = attempts.getOrDefault(port, new RunOperations.PortAttempts(0, 0));
@@ -108,7 +112,7 @@ public class AlertChecks {
     }
 
     void checkSignatures() {
-        AlertsConfig.Alerts limits = config.alerts();
+        AlertsConfig.Alerts limits = settings.current().alerts();
         Map<String, Integer> mine = new HashMap<>();
         sources.all().keySet().forEach(source -> mine.put(source,
                 signatureFailures.within(source, limits.signatureWindow())));
@@ -127,7 +131,11 @@ public class AlertChecks {
     }
 
     void checkExpectations() {
-        config.expectations().forEach((name, expectation) -> {
+        Map<String, AlertsConfig.Expectation> expectations = settings.current().expectations();
+        watched.stream().filter(name -> !expectations.containsKey(name))
+                .forEach(name -> alerts.clear("expectation:" + name));
+        watched = Set.copyOf(expectations.keySet());
+        expectations.forEach((name, expectation) -> {
             EventLog.Arrival arrival = events.lastArrival(expectation.type(), expectation.source());
             Instant last = arrival.last();
             Instant now = arrival.now();

@@ -54,7 +54,7 @@ public class RulesResource {
     }
 
     public record RulesView(Instant loadedAt, List<RuleView> rules, List<ModelView> models, List<PortView> ports,
-            List<RuleLoadError> errors) {
+            List<RuleLoadError> errors, List<RulesInForce.RestartNeeded> restartNeeded) {
     }
 
     @GET
@@ -62,7 +62,8 @@ public class RulesResource {
         RuleSet set = repository.current();
         return new RulesView(set.loadedAt(), set.rules().stream().map(RulesResource::view).toList(),
                 set.models().values().stream().map(RulesResource::view).toList(),
-                ports.all().values().stream().map(RulesResource::view).toList(), repository.errors());
+                ports.all().values().stream().map(RulesResource::view).toList(), repository.errors(),
+                repository.restartNeeded());
     }
 
     /** Loads rules and bindings from disk now instead of at the next check. */

@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.switchboard.ingest.SourcesConfig;
+import dev.switchboard.ingest.SourcesInForce;
 import dev.switchboard.ingest.WebhookSource;
 import dev.switchboard.ingest.WebhookSources;
 import dev.switchboard.ops.ui.DashboardData;
@@ -25,7 +26,7 @@ import dev.switchboard.ops.ui.DashboardData;
 public class SourcesResource {
 
     @Inject
-    SourcesConfig config;
+    SourcesInForce sources;
 
     @Inject
     WebhookSources webhooks;
@@ -39,12 +40,13 @@ public class SourcesResource {
 
     @GET
     public List<SourceView> list() {
-        Map<String, DashboardData.SourceHealth> health = data.sources(config.sources().keySet()).stream()
+        Map<String, SourcesConfig.Kind> kinds = sources.kinds();
+        Map<String, DashboardData.SourceHealth> health = data.sources(kinds.keySet()).stream()
                 .collect(Collectors.toMap(DashboardData.SourceHealth::source, Function.identity()));
-        return config.sources().entrySet().stream().sorted(Map.Entry.comparingByKey()).map(entry -> {
+        return kinds.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(entry -> {
             String name = entry.getKey();
             DashboardData.SourceHealth recent = health.get(name);
-            return new SourceView(name, entry.getValue().kind().name().toLowerCase(),
+            return new SourceView(name, entry.getValue().name().toLowerCase(),
                     webhooks.find(name).map(WebhookSource::contentType).orElse(null),
                     recent == null ? 0 : recent.received(), recent == null ? 0 : recent.failed(),
                     recent == null ? null : recent.lastEvent());

@@ -57,7 +57,8 @@ public class DashboardResource {
     static class Templates {
         static native TemplateInstance overview(DashboardData.Totals totals, String chart, String bySource,
                 String byPort, List<HealthTables.SourceRow> sources, List<HealthTables.PortRow> ports,
-                List<Incidents.Incident> incidents, List<RuleLoadError> rejected);
+                List<Incidents.Incident> incidents, List<RuleLoadError> rejected,
+                List<RulesInForce.RestartNeeded> restartNeeded);
 
         static native TemplateInstance events(EventsResource.EventList events, String source, String type,
                 String state, String q, int newer, int older);
@@ -122,7 +123,7 @@ public class DashboardResource {
                 json.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
                 json.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
                 json.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), health.sources(), health.ports(),
-                incidents.open(), repository.errors());
+                incidents.open(), repository.errors(), repository.restartNeeded());
     }
 
     @GET

@@ -13,6 +13,7 @@ import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.ingest.RecentDeliveries;
 import dev.switchboard.ingest.SourcesConfig;
+import dev.switchboard.ingest.SourcesInForce;
 import dev.switchboard.ingest.cdc.CdcSource;
 import dev.switchboard.ingest.cdc.CdcSources;
 import dev.switchboard.ingest.cdc.CdcStatus;
@@ -51,7 +52,7 @@ public class HealthTables {
     }
 
     @Inject
-    SourcesConfig config;
+    SourcesInForce sources;
 
     @Inject
     RecentDeliveries deliveries;
@@ -71,10 +72,11 @@ public class HealthTables {
     public List<SourceRow> sources() {
         Map<String, CdcSource> cdc = cdcSources.all().stream()
                 .collect(Collectors.toMap(CdcSource::name, Function.identity()));
-        return data.sources(config.sources().keySet()).stream().map(health -> {
+        Map<String, SourcesConfig.Kind> kinds = sources.kinds();
+        return data.sources(kinds.keySet()).stream().map(health -> {
             String name = health.source();
             CdcStatus.Status status = cdc.containsKey(name) ? cdcStatus.of(cdc.get(name)) : null;
-            return new SourceRow(name, config.sources().get(name).kind().name().toLowerCase(), deliveries.of(name),
+            return new SourceRow(name, kinds.get(name).name().toLowerCase(), deliveries.of(name),
                     health.received(), health.lastEvent(), status == null ? "" : status.state().name(),
                     status == null ? "" : status.detail(), status != null && !status.isUp());
         }).toList();
