@@ -64,6 +64,9 @@ public class RulesInForce {
     Event<RulesRejected> rejected;
 
     @Inject
+    Event<RulesLoaded> loadedEvent;
+
+    @Inject
     StartupGate gate;
 
     @Inject
@@ -153,6 +156,7 @@ public class RulesInForce {
             LOG.infof("Loaded %d rule(s) and %d model(s) from %s; ports: %s; sources: %s", loaded.rules().size(),
                     loaded.models().size(), dir(), ports.names(), sourceReading.names());
             gate.open();
+            loadedEvent.fire(new RulesLoaded(loaded));
         } else {
             rejected.fire(new RulesRejected(errors));
             problems.forEach(problem -> LOG.errorf("Rejected: %s", problem));

@@ -290,6 +290,29 @@ public class EventLog {
         }
     }
 
+    /** The envelopes of the latest events of this type (and source, when given), newest first. */
+    public List<String> latest(String type, Optional<String> source, int limit) {
+        try {
+            return Statements.query(dataSource, """
+                    select envelope::text from event
+                    where type = ? and (cast(? as text) is null or source = ?)
+                    order by received_at desc limit ?
+                    """, row -> row.getString(1), type, source.orElse(null), source.orElse(null), limit);
+        } catch (SQLException e) {
+            throw new StoreException("The latest events of " + type + " could not be read", e);
+        }
+    }
+
+    /** Whether any event recorded came from this source. */
+    public boolean hasSource(String source) {
+        try {
+            return !Statements.query(dataSource, "select 1 from event where source = ? limit 1", row -> true, source)
+                    .isEmpty();
+        } catch (SQLException e) {
+            throw new StoreException("The events of " + source + " could not be read", e);
+        }
+    }
+
     private static Instant instant(OffsetDateTime time) {
         return time == null ? null : time.toInstant();
     }

@@ -20,6 +20,7 @@ import dev.switchboard.rules.Condition;
 import dev.switchboard.rules.Rule;
 import dev.switchboard.rules.RuleAction;
 import dev.switchboard.rules.RuleLoadError;
+import dev.switchboard.ops.RuleWarnings;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.rules.RuleSet;
 import dev.switchboard.rules.SqlModel;
@@ -39,6 +40,9 @@ public class RulesResource {
     @Inject
     PortBindings ports;
 
+    @Inject
+    RuleWarnings warnings;
+
     public record ActionView(String id, String port, String operation, String body, Integer maxAttempts,
             String initialDelay, String maxDelay) {
     }
@@ -54,7 +58,8 @@ public class RulesResource {
     }
 
     public record RulesView(Instant loadedAt, List<RuleView> rules, List<ModelView> models, List<PortView> ports,
-            List<RuleLoadError> errors, List<RulesInForce.RestartNeeded> restartNeeded) {
+            List<RuleLoadError> errors, List<RuleWarnings.Warning> warnings,
+            List<RulesInForce.RestartNeeded> restartNeeded) {
     }
 
     @GET
@@ -63,7 +68,7 @@ public class RulesResource {
         return new RulesView(set.loadedAt(), set.rules().stream().map(RulesResource::view).toList(),
                 set.models().values().stream().map(RulesResource::view).toList(),
                 ports.all().values().stream().map(RulesResource::view).toList(), repository.errors(),
-                repository.restartNeeded());
+                warnings.current(), repository.restartNeeded());
     }
 
     /** Loads rules and bindings from disk now instead of at the next check. */

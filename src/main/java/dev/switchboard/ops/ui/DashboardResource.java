@@ -36,6 +36,7 @@ import dev.switchboard.ops.api.Roles;
 import dev.switchboard.ops.api.RulesResource;
 import dev.switchboard.ops.api.RunsResource;
 import dev.switchboard.rules.RuleLoadError;
+import dev.switchboard.ops.RuleWarnings;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.EventLog;
 import dev.switchboard.runs.RunOperations;
@@ -58,7 +59,7 @@ public class DashboardResource {
         static native TemplateInstance overview(DashboardData.Totals totals, String chart, String bySource,
                 String byPort, List<HealthTables.SourceRow> sources, List<HealthTables.PortRow> ports,
                 List<Incidents.Incident> incidents, List<RuleLoadError> rejected,
-                List<RulesInForce.RestartNeeded> restartNeeded);
+                List<RulesInForce.RestartNeeded> restartNeeded, List<RuleWarnings.Warning> warnings);
 
         static native TemplateInstance events(EventsResource.EventList events, String source, String type,
                 String state, String q, int newer, int older);
@@ -106,6 +107,9 @@ public class DashboardResource {
     RulesInForce repository;
 
     @Inject
+    RuleWarnings ruleWarnings;
+
+    @Inject
     SecurityIdentity identity;
 
     @Inject
@@ -123,7 +127,7 @@ public class DashboardResource {
                 json.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
                 json.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
                 json.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), health.sources(), health.ports(),
-                incidents.open(), repository.errors(), repository.restartNeeded());
+                incidents.open(), repository.errors(), repository.restartNeeded(), ruleWarnings.current());
     }
 
     @GET

@@ -1,0 +1,145 @@
+package dev.switchboard.ops;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.Suggestions;
+import dev.switchboard.ingest.SourcesInForce;
+import dev.switchboard.routes.UserRoutes;
+import dev.switchboard.rules.AlertsRule;
+import dev.switchboard.rules.Condition;
+import dev.switchboard.rules.Rule;
+import dev.switchboard.rules.RulesLoaded;
+import dev.switchboard.runs.EventLog;
+import dev.switchboard.stream.Envelopes;
+
+/**
+ * What a loaded rule set gets wrong that only the hub's records can tell, as warnings (the rules
+ * stay in force): a rule taking a source that nothing sends, and a condition reading a field that
+ * none of the recent events of its type had, both with the closest name that exists. Not errors: a
+ * user route may publish under any source, and a field may be new with the next sender's release.
+ * Checked at every reload that takes effect.
+ */
+@ApplicationScoped
+public class RuleWarnings {
+
+    private static final Logger LOG = Logger.getLogger(RuleWarnings.class);
+
+    /** How many recent events of a type stand for "the events of its type": enough to see optional fields. */
+    static final int SAMPLE = 200;
+
+    @Inject
+    SourcesInForce sources;
+
+    @Inject
+    UserRoutes routes;
+
+    @Inject
+    EventLog events;
+
+    private volatile List<Warning> warnings = List.of();
+
+    /** Where and what, as a rejected reload's problems are shown. */
+    public record Warning(String file, int line, String reason) {
+
+        @Override
+        public String toString() {
+            return file + (line > 0 ? ":" + line : "") + ": " + reason;
+        }
+    }
+
+    /** The warnings of the rules in force. */
+    public List<Warning> current() {
+        return warnings;
+    }
+
+    void onLoaded(@Observes RulesLoaded loaded) {
+        List<Warning> found = new ArrayList<>();
+        try {
+            for (Rule rule : loaded.rules().rules()) {
+                unknownSource(rule).ifPresent(found::add);
+                rule.when().ifPresent(condition -> found.addAll(absentFields(rule, condition)));
+            }
+        } catch (RuntimeException e) {
+            // The records are a help here, not a must: a database away leaves the rules unwarned.
+            LOG.debugf(e, "Rules not checked against the recorded events");
+        }
+        found.stream().filter(warning -> !warnings.contains(warning))
+                .forEach(warning -> LOG.warnf("Warning: %s", warning));
+        warnings = List.copyOf(found);
+    }
+
+    private Optional<Warning> unknownSource(Rule rule) {
+        if (rule.source().isEmpty()) {
+            return Optional.empty();
+        }
+        String source = rule.source().get();
+        Set<String> known = new TreeSet<>(sources.kinds().keySet());
+        routes.routes().forEach(route -> known.add(route.id()));
+        known.add(AlertsRule.SOURCE);
+        if (known.contains(source) || events.hasSource(source)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Warning(rule.file(), rule.line(), "rule '" + rule.id() + "' takes events from source '"
+                + source + "', which is no configured source or route and has sent no event"
+                + Suggestions.hint(source, known)));
+    }
+
+    /**
+     * The fields the condition reads that none of the latest events of each of its types had. A type
+     * with no recorded event says nothing either way; a glob ({@code shop.*}) is not sampled.
+     */
+    private List<Warning> absentFields(Rule rule, Condition condition) {
+        List<Warning> found = new ArrayList<>();
+        // A model's columns are not the event's: they are checked when the model runs.
+        List<String> fields = condition.fields().stream().filter(field -> !field.startsWith("models.")).toList();
+        if (fields.isEmpty()) {
+            return found;
+        }
+        for (String type : rule.on()) {
+            if (type.contains("*")) {
+                continue;
+            }
+            List<EventDocument> sample = events.latest(type, rule.source(), SAMPLE).stream()
+                    .map(envelope -> EventDocument.of(Envelopes.deserialize(envelope.getBytes(StandardCharsets.UTF_8))))
+                    .toList();
+            if (sample.isEmpty()) {
+                continue;
+            }
+            for (String field : fields) {
+                if (sample.stream().noneMatch(document -> document.lookup(field).isPresent())) {
+                    Set<String> paths = new TreeSet<>();
+                    sample.forEach(document -> paths(document.asMap(), "", paths));
+                    found.add(new Warning(rule.file(), rule.line(), "rule '" + rule.id() + "' reads " + field
+                            + ", which none of the last " + sample.size() + " '" + type + "' events had"
+                            + Suggestions.hint(field, paths)));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Every path to a value under {@code value}, a few levels deep: the names a misspelt field is compared with. */
+    private static void paths(Object value, String prefix, Set<String> into) {
+        if (!(value instanceof Map<?, ?> map) || prefix.chars().filter(c -> c == '.').count() > 4) {
+            return;
+        }
+        map.forEach((key, child) -> {
+            String path = prefix.isEmpty() ? String.valueOf(key) : prefix + "." + key;
+            into.add(path);
+            paths(child, path, into);
+        });
+    }
+}

@@ -1,0 +1,91 @@
+package dev.switchboard.ops;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.rules.RulesInForce;
+import dev.switchboard.support.Events;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/**
+ * A rule that loads but can never match is pointed out at reload, with the closest name that
+ * exists: a condition reading a field none of the recent events of its type had, a source that is
+ * neither configured nor a route nor the sender of any event. The rule stays in force: a warning.
+ */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class RuleWarningsTest {
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    RulesInForce rules;
+
+    @Test
+    void aMisspeltFieldAndAnUnknownSourceAreWarningsWithTheClosestNameAndTheRulesStayInForce() {
+        String type = "warn.order." + UUID.randomUUID().toString().substring(0, 8);
+        Events.awaitOutcome(dataSource, Events.post(type, "\"total\": 12, \"customer\": {\"email\": \"a@example.com\"}"));
+        Workspace.bindPort("warn-log", Map.of("connector", "log"));
+        Workspace.writeRule("warnings.yaml", """
+                rules:
+                  - id: warn-misspelt
+                    on: %1$s
+                    when: "jsonpath:$.data[?(@.totl > 1)]"
+                    actions: [{id: log, port: warn-log}]
+                  - id: warn-nested
+                    on: %1$s
+                    when: "jq:.data.customer.emial != null"
+                    actions: [{id: log, port: warn-log}]
+                  - id: warn-right
+                    on: %1$s
+                    when: "jsonpath:$.data[?(@.total > 1)]"
+                    actions: [{id: log, port: warn-log}]
+                  - id: warn-source
+                    on: %1$s
+                    source: evnts
+                    actions: [{id: log, port: warn-log}]
+                """.formatted(type));
+        try {
+            assertEquals(List.of(), rules.reload());
+            assertTrue(rules.current().rules().stream().anyMatch(rule -> rule.id().equals("warn-misspelt")),
+                    "a warning does not keep the rule out");
+            given().get("/api/rules").then()
+                    .body("warnings.reason", hasItem("rule 'warn-misspelt' reads data.totl, which none of the last 1 '"
+                            + type + "' events had (did you mean 'data.total'?)"))
+                    .body("warnings.reason", hasItem("rule 'warn-nested' reads data.customer.emial, which none of the"
+                            + " last 1 '" + type + "' events had (did you mean 'data.customer.email'?)"))
+                    .body("warnings.reason", hasItem("rule 'warn-source' takes events from source 'evnts', which is no"
+                            + " configured source or route and has sent no event (did you mean 'events'?)"))
+                    .body("warnings.reason", everyItem(not(containsString("'warn-right'"))))
+                    .body("warnings.file", hasItem(containsString("warnings.yaml")));
+            String overview = given().auth().none()
+                    .cookie("quarkus-credential", DashboardRolesTest.signIn(HubTestProfile.VIEWER)).get("/ui").asString();
+            assertTrue(overview.contains("id=\"rule-warnings\"") && overview.contains("data.totl"), overview);
+        } finally {
+            Workspace.deleteRule("warnings.yaml");
+            Workspace.unbindPort("warn-log");
+            rules.reload();
+        }
+        given().get("/api/rules").then().body("warnings.reason", everyItem(not(containsString("warn-"))));
+    }
+}
