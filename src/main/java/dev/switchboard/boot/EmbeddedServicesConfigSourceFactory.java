@@ -31,6 +31,8 @@ public class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory 
         if (ExecutionMode.current() != ExecutionMode.RUNTIME_INIT && ExecutionMode.current() != ExecutionMode.RUNNING) {
             return List.of();
         }
+        // Before anything starts: a mistake is then the first thing printed, not the hundredth line.
+        StartupCheck.run(context);
         Path dataDirectory = Path.of(valueOf(context, "switchboard.data-dir", "data")).toAbsolutePath().normalize();
         Map<String, String> supplied = new HashMap<>();
         if (isAbsent(context, JDBC_URL)) {

@@ -52,14 +52,7 @@ public class OperatorConfigSourceProvider implements ConfigSourceProvider {
      */
     public static SmallRyeConfig current(Class<?>... mappings) {
         SmallRyeConfig running = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class);
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .addDiscoveredConverters()
-                // Quarkus's forms (30s, 1h): the running configuration has it, a plain builder does not.
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withProfiles(running.getProfiles()).withValidateUnknown(false);
-        for (Class<?> mapping : mappings) {
-            builder.withMapping(mapping);
-        }
+        SmallRyeConfigBuilder builder = builder(running.getProfiles(), mappings);
         for (ConfigSource source : running.getConfigSources()) {
             if (!(source instanceof OperatorFile)) {
                 builder.withSources(source);
@@ -69,13 +62,34 @@ public class OperatorConfigSourceProvider implements ConfigSourceProvider {
         return builder.build();
     }
 
+    private static SmallRyeConfigBuilder builder(List<String> profiles, Class<?>... mappings) {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .addDiscoveredConverters()
+                // Quarkus's forms (30s, 1h): the running configuration has it, a plain builder does not.
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withProfiles(profiles).withValidateUnknown(false);
+        for (Class<?> mapping : mappings) {
+            builder.withMapping(mapping);
+        }
+        return builder;
+    }
+
     /**
      * One mapping of {@link #current}, or the problems that keep it from being read (a required
      * setting missing, a value of the wrong type), each naming its setting when the message does.
      */
     public static <T> Mapped<T> mapped(Class<T> mapping) {
+        return mapped(mapping, () -> current(mapping));
+    }
+
+    /** One mapping of the settings {@code source} holds, as {@link #mapped(Class)}: for a check before startup. */
+    public static <T> Mapped<T> mapped(Class<T> mapping, ConfigSource source, List<String> profiles) {
+        return mapped(mapping, () -> builder(profiles, mapping).withSources(source).build());
+    }
+
+    private static <T> Mapped<T> mapped(Class<T> mapping, java.util.function.Supplier<SmallRyeConfig> build) {
         try {
-            SmallRyeConfig config = current(mapping);
+            SmallRyeConfig config = build.get();
             return new Mapped<>(config, config.getConfigMapping(mapping), List.of());
         } catch (ConfigValidationException e) {
             List<SettingProblem> problems = new java.util.ArrayList<>();

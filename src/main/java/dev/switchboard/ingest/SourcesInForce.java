@@ -1,6 +1,7 @@
 package dev.switchboard.ingest;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,8 +73,8 @@ public class SourcesInForce {
         }
         SmallRyeConfig config = mapped.config();
         Map<String, Source> configured = mapped.mapping().sources();
-        Set<String> names = new TreeSet<>(cdcAtStartup());
-        Set<String> cdc = new TreeSet<>(cdcAtStartup());
+        TreeSet<String> names = new TreeSet<>(cdcAtStartup());
+        TreeSet<String> cdc = new TreeSet<>(cdcAtStartup());
         configured.forEach((name, source) -> (source.kind() == Kind.CDC ? cdc : names).add(name));
         List<SettingProblem> problems = new ArrayList<>(unknownSettings(config, configured));
         ConfiguredSources.Built<WebhookSource> webhookReading = webhooks.read(configured);
@@ -84,8 +85,8 @@ public class SourcesInForce {
             webhooks.install(webhookReading.sources());
             queueRoutes.install(queueReading.sources(), configured);
         };
-        return new Reading(new ReloadedSettings.Reading(List.copyOf(problems), install), Set.copyOf(names),
-                Set.copyOf(cdc));
+        return new Reading(new ReloadedSettings.Reading(List.copyOf(problems), install),
+                Collections.unmodifiableSortedSet(names), Collections.unmodifiableSortedSet(cdc));
     }
 
     /**

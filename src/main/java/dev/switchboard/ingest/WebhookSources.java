@@ -62,6 +62,10 @@ public class WebhookSources {
 
     /** The webhook sources of a configuration read at reload, not in force yet (see {@link #install}). */
     ConfiguredSources.Built<WebhookSource> read(Map<String, Source> configured) {
+        return read(configured, httpLimit, maxBuffered);
+    }
+
+    static ConfiguredSources.Built<WebhookSource> read(Map<String, Source> configured, long httpLimit, long maxBuffered) {
         return ConfiguredSources.read(configured, SourcesConfig.Kind.WEBHOOK,
                 (name, source) -> build(name, source, httpLimit, maxBuffered));
     }

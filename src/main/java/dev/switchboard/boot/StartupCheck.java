@@ -1,0 +1,78 @@
+package dev.switchboard.boot;
+
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigValue;
+
+import dev.switchboard.core.ConfigCheck;
+import dev.switchboard.core.SettingProblem;
+
+/**
+ * Runs every {@link ConfigCheck} before the embedded database and broker start: a misspelt setting
+ * is then the first thing printed, one line each with its file and line, and the hub exits, instead
+ * of a message after a hundred lines of embedded servers starting and stopping.
+ */
+final class StartupCheck {
+
+    private StartupCheck() {
+    }
+
+    static void run(ConfigSourceContext context) {
+        ConfigSource settings = new ContextSettings(context);
+        List<SettingProblem> problems = ServiceLoader.load(ConfigCheck.class).stream()
+                .flatMap(check -> check.get().check(settings, context.getProfiles()).stream()).toList();
+        if (problems.isEmpty()) {
+            return;
+        }
+        System.err.println("Switchboard cannot start: " + problems.size() + " mistake(s) in its configuration");
+        for (SettingProblem problem : problems) {
+            int line = OperatorConfigSourceProvider.lineOf(problem.setting());
+            System.err.println((line > 0 ? OperatorConfigSourceProvider.file() + ":" + line + ": " : "")
+                    + problem.message());
+        }
+        System.err.flush();
+        // Not System.exit: Quarkus's shutdown hook waits for the start this thread is in the middle
+        // of, and the two would wait for each other for ever. Nothing has started yet to stop.
+        Runtime.getRuntime().halt(1);
+    }
+
+    /** The configuration being built, as one source: every file, the environment and system properties. */
+    private static final class ContextSettings implements ConfigSource {
+
+        private final ConfigSourceContext context;
+
+        ContextSettings(ConfigSourceContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Set<String> getPropertyNames() {
+            Set<String> names = new TreeSet<>();
+            context.iterateNames().forEachRemaining(names::add);
+            return names;
+        }
+
+        @Override
+        public Map<String, String> getProperties() {
+            return Map.of();
+        }
+
+        @Override
+        public String getValue(String name) {
+            ConfigValue value = context.getValue(name);
+            return value == null ? null : value.getValue();
+        }
+
+        @Override
+        public String getName() {
+            return "switchboard-startup-check";
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.switchboard.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.support.HubProcess;
+
+/**
+ * A mistake in the sources is the first thing the packaged hub prints, one line each with its file,
+ * line and fix, and the hub exits at once: before the embedded database and broker start, so no
+ * hundred lines of their log come first, and nothing is left running.
+ */
+class StartupMistakesIT {
+
+    @Test
+    void aMisspeltSettingAndASourceThatCannotWorkAreTheFirstLinesThenTheExit() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target"), "startup-mistakes-");
+        Path file = work.resolve("application.properties");
+        Files.writeString(file, """
+                # a webhook source with a typo, and a queue source without its address
+                switchboard.sources.billing.kind=webhook
+                switchboard.sources.billing.signature=hmac-sha256
+                switchboard.sources.billing.secret=billing-secret
+                switchboard.sources.billing.max-bdoy=1M
+                switchboard.sources.ledger.kind=queue
+                """);
+        int httpPort = HubProcess.freePort();
+        HubProcess hub = HubProcess.start(work, httpPort, Map.of("QUARKUS_HTTP_PORT", Integer.toString(httpPort)));
+
+        assertEquals(1, hub.awaitExit(Duration.ofSeconds(60)), hub.output());
+        List<String> lines = hub.output().lines().toList();
+        assertEquals(List.of(
+                "Switchboard cannot start: 2 mistake(s) in its configuration",
+                file.toAbsolutePath() + ":5: Source 'billing': unknown setting 'max-bdoy' for a webhook source (did you"
+                        + " mean 'max-body'?); it takes content-type, event-id, event-type, kind, max-body, secret,"
+                        + " secrets, signature, signature-encoding, signature-header, signature-prefix, tolerance",
+                file.toAbsolutePath() + ":6: Source 'ledger': a queue source needs an address: set"
+                        + " switchboard.sources.ledger.address"), lines, hub.output());
+        assertFalse(Files.exists(work.resolve("data/postgres")), "the embedded database never started");
+    }
+}
