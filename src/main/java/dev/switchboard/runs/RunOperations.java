@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -210,6 +211,25 @@ public class RunOperations {
     @Transactional
     public List<ActionAttempt> attempts(UUID run) {
         return ActionAttempt.of(run);
+    }
+
+    /**
+     * Which of these runs are settled: SUCCEEDED (after a replay), DISCARDED, or gone (purged with
+     * their event), whoever settled them.
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public Set<UUID> settled(Collection<UUID> runs) {
+        if (runs.isEmpty()) {
+            return Set.of();
+        }
+        List<UUID> settled = entityManager.createNativeQuery("""
+                select given.id from unnest(cast(:runs as uuid[])) given(id)
+                where not exists (select 1 from action_run r where r.id = given.id
+                                  and r.state not in ('SUCCEEDED', 'DISCARDED'))
+                """, UUID.class).setParameter("runs", runs.stream().map(UUID::toString).toArray(String[]::new))
+                .getResultList();
+        return Set.copyOf(settled);
     }
 
     /** A port's attempts started within a window, and how many of them did not succeed. */
