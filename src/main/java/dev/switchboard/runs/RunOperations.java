@@ -232,6 +232,18 @@ public class RunOperations {
         return Set.copyOf(settled);
     }
 
+    /** How many runs are DEAD, waiting for an operator to replay or discard them. */
+    @Transactional
+    public long dead() {
+        return ActionRun.count("state", RunState.DEAD);
+    }
+
+    /** How many runs wait for their port's binding. */
+    @Transactional
+    public long waitingForBinding() {
+        return ActionRun.count("state = ?1 and unboundSince is not null", RunState.PENDING);
+    }
+
     /** A port's attempts started within a window, and how many of them did not succeed. */
     public record PortAttempts(long attempts, long failures) {
     }
