@@ -40,6 +40,9 @@ public class RunOperations {
     RunDispatcher dispatcher;
 
     @Inject
+    EventLog events;
+
+    @Inject
     TransactionSynchronizationRegistry transactions;
 
     /** Runs matching every filter given, newest change first. */
@@ -171,8 +174,9 @@ public class RunOperations {
     }
 
     private String render(ActionRun run) {
-        EventRecord event = EventRecord.findById(run.eventId);
-        return evaluator.render(Envelopes.deserialize(event.envelope.getBytes(StandardCharsets.UTF_8)), run.ruleId,
+        String envelope = events.find(run.eventId).map(EventLog.Stored::envelope)
+                .orElseThrow(() -> new IllegalStateException("its event " + run.eventId + " is gone"));
+        return evaluator.render(Envelopes.deserialize(envelope.getBytes(StandardCharsets.UTF_8)), run.ruleId,
                 run.actionId);
     }
 
