@@ -222,6 +222,12 @@ public class EventLog {
         return new Found(query.getResultList(), ((Number) count.getSingleResult()).longValue());
     }
 
+    /** The event as the API and the dashboard show it; empty when there is no such event. */
+    @Transactional
+    public Optional<EventRecord> record(UUID id) {
+        return EventRecord.findByIdOptional(id);
+    }
+
     /** What a list of runs shows of each one's event: where it came from, and the start of its data. */
     public record Origin(String source, String deliveryId, String excerpt) {
     }

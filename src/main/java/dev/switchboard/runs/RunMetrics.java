@@ -1,12 +1,7 @@
 package dev.switchboard.runs;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-
-import javax.sql.DataSource;
+import java.util.function.LongSupplier;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +25,7 @@ public class RunMetrics {
     MeterRegistry registry;
 
     @Inject
-    DataSource dataSource;
+    RunOperations runs;
 
     @PostConstruct
     void gauges() {
@@ -73,19 +68,21 @@ public class RunMetrics {
     }
 
     private double deadRuns() {
-        return count("select count(*) from action_run where state = 'DEAD'");
+        return count(runs::dead);
     }
 
     private double unboundRuns() {
-        return count("select count(*) from action_run where unbound_since is not null and state = 'PENDING'");
+        return count(runs::waitingForBinding);
     }
 
-    private double count(String sql) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getLong(1);
-        } catch (SQLException e) {
+    /**
+     * A count the database cannot give now (it is down, or the hub stops) shows no
+     * value rather than failing the scrape.
+     */
+    private static double count(LongSupplier counter) {
+        try {
+            return counter.getAsLong();
+        } catch (RuntimeException e) {
             return Double.NaN;
         }
     }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,9 @@ public class RunOperations {
 
     @Inject
     RunDispatcher dispatcher;
+
+    @Inject
+    EventLog events;
 
     @Inject
     TransactionSynchronizationRegistry transactions;
@@ -170,8 +174,9 @@ public class RunOperations {
     }
 
     private String render(ActionRun run) {
-        EventRecord event = EventRecord.findById(run.eventId);
-        return evaluator.render(Envelopes.deserialize(event.envelope.getBytes(StandardCharsets.UTF_8)), run.ruleId,
+        String envelope = events.find(run.eventId).map(EventLog.Stored::envelope)
+                .orElseThrow(() -> new IllegalStateException("its event " + run.eventId + " is gone"));
+        return evaluator.render(Envelopes.deserialize(envelope.getBytes(StandardCharsets.UTF_8)), run.ruleId,
                 run.actionId);
     }
 
@@ -210,6 +215,37 @@ public class RunOperations {
     @Transactional
     public List<ActionAttempt> attempts(UUID run) {
         return ActionAttempt.of(run);
+    }
+
+    /**
+     * Which of these runs are settled: SUCCEEDED (after a replay), DISCARDED, or gone (purged with
+     * their event), whoever settled them.
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public Set<UUID> settled(Collection<UUID> runs) {
+        if (runs.isEmpty()) {
+            return Set.of();
+        }
+        List<UUID> settled = entityManager.createNativeQuery("""
+                select given.id from unnest(cast(:runs as uuid[])) given(id)
+                where not exists (select 1 from action_run r where r.id = given.id
+                                  and r.state not in ('SUCCEEDED', 'DISCARDED'))
+                """, UUID.class).setParameter("runs", runs.stream().map(UUID::toString).toArray(String[]::new))
+                .getResultList();
+        return Set.copyOf(settled);
+    }
+
+    /** How many runs are DEAD, waiting for an operator to replay or discard them. */
+    @Transactional
+    public long dead() {
+        return ActionRun.count("state", RunState.DEAD);
+    }
+
+    /** How many runs wait for their port's binding. */
+    @Transactional
+    public long waitingForBinding() {
+        return ActionRun.count("state = ?1 and unboundSince is not null", RunState.PENDING);
     }
 
     /** A port's attempts started within a window, and how many of them did not succeed. */

@@ -5,12 +5,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 import io.quarkus.scheduler.Scheduled;
 
@@ -47,7 +47,7 @@ public class AlertChecks {
     Alerts alerts;
 
     @Inject
-    EntityManager entityManager;
+    Incidents incidents;
 
     @Inject
     WebhookSources sources;
@@ -84,15 +84,21 @@ public class AlertChecks {
     }
 
     /** Open dead-run incidents whose run succeeded, was discarded, or is gone. */
-    @Transactional
-    @SuppressWarnings("unchecked")
     List<String> settledDeadRuns() {
-        return entityManager.createNativeQuery("""
-                select i.incident from alert_incident i
-                left join action_run r on r.id = cast(substr(i.incident, length(:prefix) + 1) as uuid)
-                where i.resolved_at is null and i.incident like :prefix || '%'
-                  and (r.id is null or r.state in ('SUCCEEDED', 'DISCARDED'))
-                """).setParameter("prefix", Alerts.DEAD_RUN_PREFIX).getResultList();
+        Map<UUID, String> byRun = new HashMap<>();
+        for (String incident : incidents.openNamed(Alerts.DEAD_RUN_PREFIX)) {
+            run(incident).ifPresent(run -> byRun.put(run, incident));
+        }
+        return runs.settled(byRun.keySet()).stream().map(byRun::get).sorted().toList();
+    }
+
+    /** The run a dead-run incident is about; none when no run id follows the prefix. */
+    private static Optional<UUID> run(String incident) {
+        try {
+            return Optional.of(UUID.fromString(incident.substring(Alerts.DEAD_RUN_PREFIX.length())));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     void checkPorts() {

@@ -87,6 +87,15 @@ public class Incidents {
         return rows.stream().map(Incidents::incident).toList();
     }
 
+    /** The names of the open incidents that start with {@code prefix}, such as every dead run's. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<String> openNamed(String prefix) {
+        return entityManager.createNativeQuery("""
+                select incident from alert_incident where resolved_at is null and incident like :prefix || '%'
+                """).setParameter("prefix", prefix).getResultList();
+    }
+
     private static Incident incident(Object[] row) {
         return new Incident((UUID) row[0], (String) row[1], (String) row[2], (String) row[3], (String) row[4],
                 time(row[5]), time(row[6]));

@@ -117,8 +117,7 @@ public class EventsResource {
     @Transactional
     public EventDetail get(@PathParam("id") String id) throws java.io.IOException {
         UUID event = RunsResource.uuid(id);
-        EventRecord found = EventRecord.<EventRecord>findByIdOptional(event)
-                .orElseThrow(() -> ProblemMapper.notFound("No event " + id));
+        EventRecord found = eventLog.record(event).orElseThrow(() -> ProblemMapper.notFound("No event " + id));
         EventLog.Outcome outcome = eventLog.outcome(event).orElseThrow(() -> ProblemMapper.notFound("No event " + id));
         return new EventDetail(EventView.of(found, runs.statesByEvent(List.of(event)).getOrDefault(event, Map.of())),
                 json.readTree(found.envelope), outcome.matchedRules(), outcome.error(),

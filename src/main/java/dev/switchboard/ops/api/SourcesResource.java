@@ -17,7 +17,7 @@ import dev.switchboard.ingest.SourcesConfig;
 import dev.switchboard.ingest.SourcesInForce;
 import dev.switchboard.ingest.WebhookSource;
 import dev.switchboard.ingest.WebhookSources;
-import dev.switchboard.ops.ui.DashboardData;
+import dev.switchboard.runs.Activity;
 
 /** The configured sources, with the last day's counts and their last event. */
 @Path("/api/sources")
@@ -32,7 +32,7 @@ public class SourcesResource {
     WebhookSources webhooks;
 
     @Inject
-    DashboardData data;
+    Activity activity;
 
     public record SourceView(String name, String kind, String contentType, long receivedLastDay,
             long failedLastDay, OffsetDateTime lastEvent) {
@@ -41,11 +41,11 @@ public class SourcesResource {
     @GET
     public List<SourceView> list() {
         Map<String, SourcesConfig.Kind> kinds = sources.kinds();
-        Map<String, DashboardData.SourceHealth> health = data.sources(kinds.keySet()).stream()
-                .collect(Collectors.toMap(DashboardData.SourceHealth::source, Function.identity()));
+        Map<String, Activity.SourceHealth> health = activity.sources(kinds.keySet()).stream()
+                .collect(Collectors.toMap(Activity.SourceHealth::source, Function.identity()));
         return kinds.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(entry -> {
             String name = entry.getKey();
-            DashboardData.SourceHealth recent = health.get(name);
+            Activity.SourceHealth recent = health.get(name);
             return new SourceView(name, entry.getValue().name().toLowerCase(),
                     webhooks.find(name).map(WebhookSource::contentType).orElse(null),
                     recent == null ? 0 : recent.received(), recent == null ? 0 : recent.failed(),

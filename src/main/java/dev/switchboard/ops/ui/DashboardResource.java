@@ -38,6 +38,7 @@ import dev.switchboard.ops.api.RunsResource;
 import dev.switchboard.rules.RuleLoadError;
 import dev.switchboard.ops.RuleWarnings;
 import dev.switchboard.rules.RulesInForce;
+import dev.switchboard.runs.Activity;
 import dev.switchboard.runs.EventLog;
 import dev.switchboard.runs.RunOperations;
 import dev.switchboard.runs.RunState;
@@ -56,7 +57,7 @@ public class DashboardResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance overview(DashboardData.Totals totals, String chart, String bySource,
+        static native TemplateInstance overview(Activity.Totals totals, String chart, String bySource,
                 String byPort, List<HealthTables.SourceRow> sources, List<HealthTables.PortRow> ports,
                 List<Incidents.Incident> incidents, List<RuleLoadError> rejected,
                 List<RulesInForce.RestartNeeded> restartNeeded, List<RuleWarnings.Warning> warnings);
@@ -83,7 +84,7 @@ public class DashboardResource {
     ObjectMapper json;
 
     @Inject
-    DashboardData data;
+    Activity activity;
 
     @Inject
     HealthTables health;
@@ -123,10 +124,10 @@ public class DashboardResource {
 
     @GET
     public TemplateInstance overview() throws JsonProcessingException {
-        return Templates.overview(data.totals(),
-                json.writeValueAsString(data.lastDay(DashboardData.Breakdown.ALL).getOrDefault("all", List.of())),
-                json.writeValueAsString(data.lastDay(DashboardData.Breakdown.SOURCE)),
-                json.writeValueAsString(data.lastDay(DashboardData.Breakdown.PORT)), health.sources(), health.ports(),
+        return Templates.overview(activity.totals(),
+                json.writeValueAsString(activity.lastDay(Activity.Breakdown.ALL).getOrDefault("all", List.of())),
+                json.writeValueAsString(activity.lastDay(Activity.Breakdown.SOURCE)),
+                json.writeValueAsString(activity.lastDay(Activity.Breakdown.PORT)), health.sources(), health.ports(),
                 incidents.open(), repository.errors(), repository.restartNeeded(), ruleWarnings.current());
     }
 

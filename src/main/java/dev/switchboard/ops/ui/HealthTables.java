@@ -17,6 +17,7 @@ import dev.switchboard.ingest.SourcesInForce;
 import dev.switchboard.ingest.cdc.CdcSource;
 import dev.switchboard.ingest.cdc.CdcSources;
 import dev.switchboard.ingest.cdc.CdcStatus;
+import dev.switchboard.runs.Activity;
 
 /**
  * The overview's source and connector health: every configured source and every bound port, also
@@ -43,8 +44,8 @@ public class HealthTables {
         }
     }
 
-    /** A bound port: its connector, and its attempts as {@link DashboardData.PortHealth} counts them. */
-    public record PortRow(String port, String connector, DashboardData.PortHealth health) {
+    /** A bound port: its connector, and its attempts as {@link Activity.PortHealth} counts them. */
+    public record PortRow(String port, String connector, Activity.PortHealth health) {
 
         public long failureRatePercent() {
             return percent(health.failures(), health.attempts());
@@ -67,13 +68,13 @@ public class HealthTables {
     PortBindings bindings;
 
     @Inject
-    DashboardData data;
+    Activity activity;
 
     public List<SourceRow> sources() {
         Map<String, CdcSource> cdc = cdcSources.all().stream()
                 .collect(Collectors.toMap(CdcSource::name, Function.identity()));
         Map<String, SourcesConfig.Kind> kinds = sources.kinds();
-        return data.sources(kinds.keySet()).stream().map(health -> {
+        return activity.sources(kinds.keySet()).stream().map(health -> {
             String name = health.source();
             CdcStatus.Status status = cdc.containsKey(name) ? cdcStatus.of(cdc.get(name)) : null;
             return new SourceRow(name, kinds.get(name).name().toLowerCase(), deliveries.of(name),
@@ -84,7 +85,7 @@ public class HealthTables {
 
     public List<PortRow> ports() {
         Map<String, PortBinding> bound = bindings.all();
-        return data.ports(bound.keySet()).stream()
+        return activity.ports(bound.keySet()).stream()
                 .map(health -> new PortRow(health.port(), bound.get(health.port()).connectorName(), health))
                 .toList();
     }

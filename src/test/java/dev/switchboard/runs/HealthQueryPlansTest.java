@@ -1,4 +1,4 @@
-package dev.switchboard.ops.ui;
+package dev.switchboard.runs;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +37,7 @@ class HealthQueryPlansTest {
     EntityManager entityManager;
 
     @ParameterizedTest
-    @ValueSource(strings = {DashboardData.SOURCES, DashboardData.PORTS})
+    @ValueSource(strings = {Activity.SOURCES, Activity.PORTS})
     void readsTheTablesThroughIndexConditions(String sql) throws Exception {
         String plan = QuarkusTransaction.requiringNew().call(() -> {
             entityManager.createNativeQuery("set local enable_seqscan = off").executeUpdate();

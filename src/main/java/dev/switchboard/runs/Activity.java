@@ -1,4 +1,4 @@
-package dev.switchboard.ops.ui;
+package dev.switchboard.runs;
 
 import java.time.OffsetDateTime;
 import java.util.Collection;
@@ -11,9 +11,16 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-/** The numbers the dashboard's overview shows, straight from the event and run tables. */
+/**
+ * The figures of events, runs and attempts that the dashboard's overview and the sources API show:
+ * the last day's totals, hourly series by source or port, each source's and port's health; the only
+ * reader of these tables for the dashboard's figures. One class rather than a method in each owner
+ * (EventLog, RunOperations), because a figure is one statement across the tables (an attempt's
+ * source is its run's event's; {@link Breakdown} picks the joins a chart's labels need): split by
+ * owner, one would read the other's table anyway, or rows would be joined in Java at every refresh.
+ */
 @ApplicationScoped
-public class DashboardData {
+public class Activity {
 
     /** Per named source: the last day's events and failures, the last event ever (see {@link #sources}). */
     static final String SOURCES = """
