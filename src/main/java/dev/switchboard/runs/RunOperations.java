@@ -45,12 +45,11 @@ public class RunOperations {
     @Inject
     TransactionSynchronizationRegistry transactions;
 
-    /** Runs matching every filter given, newest change first. */
-    @Transactional
     /**
      * How many runs each event has in each state: an event PROCESSED by its rules may still have a
      * DEAD run, and a list of events should say so.
      */
+    @Transactional
     @SuppressWarnings("unchecked")
     public Map<UUID, Map<RunState, Long>> statesByEvent(Collection<UUID> events) {
         Map<UUID, Map<RunState, Long>> states = new HashMap<>();
@@ -68,6 +67,8 @@ public class RunOperations {
         return states;
     }
 
+    /** Runs matching every filter given, newest change first. */
+    @Transactional
     public RunPage find(Filter filter, int page, int size) {
         List<String> where = new ArrayList<>();
         Map<String, Object> parameters = new HashMap<>();
