@@ -73,23 +73,33 @@ public class Activity {
             OffsetDateTime lastFailure, String lastError, boolean called) {
     }
 
+    /**
+     * The last day's figures. The event counts are of the events senders sent: the hub's own (its
+     * alerts, the events of user routes such as reconciliations) are counted apart, in {@code own},
+     * so that a busy alerting hour does not read as business.
+     */
     public record Totals(long received, long processed, long ignored, long failedEvents, long succeeded,
-            long failedRuns, long dead) {
+            long failedRuns, long dead, long own) {
     }
 
+    /** @param ownSources the sources of the hub's own events: counted in {@link Totals#own()} only */
     @Transactional
-    public Totals totals() {
+    public Totals totals(Collection<String> ownSources) {
         Object[] row = (Object[]) entityManager.createNativeQuery("""
-                select (select count(*) from event where received_at > now() - interval '1 day'),
-                       (select count(*) from event where received_at > now() - interval '1 day' and state = 'PROCESSED'),
-                       (select count(*) from event where received_at > now() - interval '1 day' and state = 'IGNORED'),
-                       (select count(*) from event where received_at > now() - interval '1 day' and state = 'FAILED'),
+                with day as (
+                    select state, source = any (cast(:own as text[])) as own from event
+                    where received_at > now() - interval '1 day')
+                select (select count(*) from day where not own),
+                       (select count(*) from day where not own and state = 'PROCESSED'),
+                       (select count(*) from day where not own and state = 'IGNORED'),
+                       (select count(*) from day where not own and state = 'FAILED'),
                        (select count(*) from action_run where updated_at > now() - interval '1 day' and state = 'SUCCEEDED'),
                        (select count(*) from action_run where state = 'FAILED'),
-                       (select count(*) from action_run where state = 'DEAD')
-                """).getSingleResult();
+                       (select count(*) from action_run where state = 'DEAD'),
+                       (select count(*) from day where own)
+                """).setParameter("own", ownSources.toArray(String[]::new)).getSingleResult();
         return new Totals(number(row[0]), number(row[1]), number(row[2]), number(row[3]), number(row[4]),
-                number(row[5]), number(row[6]));
+                number(row[5]), number(row[6]), number(row[7]));
     }
 
     /**

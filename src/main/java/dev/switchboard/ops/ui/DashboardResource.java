@@ -37,6 +37,8 @@ import dev.switchboard.ops.api.RulesResource;
 import dev.switchboard.ops.api.RunsResource;
 import dev.switchboard.rules.RuleLoadError;
 import dev.switchboard.ops.RuleWarnings;
+import dev.switchboard.routes.UserRoutes;
+import dev.switchboard.rules.AlertsRule;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.Activity;
 import dev.switchboard.runs.EventLog;
@@ -111,6 +113,9 @@ public class DashboardResource {
     RuleWarnings ruleWarnings;
 
     @Inject
+    UserRoutes userRoutes;
+
+    @Inject
     SecurityIdentity identity;
 
     @Inject
@@ -124,11 +129,18 @@ public class DashboardResource {
 
     @GET
     public TemplateInstance overview() throws JsonProcessingException {
-        return Templates.overview(activity.totals(),
+        return Templates.overview(activity.totals(ownSources()),
                 json.writeValueAsString(activity.lastDay(Activity.Breakdown.ALL).getOrDefault("all", List.of())),
                 json.writeValueAsString(activity.lastDay(Activity.Breakdown.SOURCE)),
                 json.writeValueAsString(activity.lastDay(Activity.Breakdown.PORT)), health.sources(), health.ports(),
                 incidents.open(), repository.errors(), repository.restartNeeded(), ruleWarnings.current());
+    }
+
+    /** The sources of the hub's own events: its alerts, and whatever its user routes publish. */
+    private java.util.Set<String> ownSources() {
+        java.util.Set<String> own = new java.util.TreeSet<>(List.of(AlertsRule.SOURCE));
+        userRoutes.routes().forEach(route -> own.add(route.id()));
+        return own;
     }
 
     @GET
