@@ -40,6 +40,10 @@ public final class EmbeddedBroker {
 
     private static final String CORE_ACCEPTOR = "tcp";
     private static final String AMQP_ACCEPTOR = "amqp";
+    /** Where the broker moves a message it gave up redelivering, unless an address says otherwise. */
+    public static final String DEAD_LETTER_QUEUE = "DLQ";
+    /** Where the broker moves a message that expired before it was read. */
+    public static final String EXPIRY_QUEUE = "ExpiryQueue";
     /** The broker user the hub itself logs in as. */
     public static final String HUB_USER = "switchboard";
     private static final String HUB_ROLE = "hub";
@@ -96,10 +100,14 @@ public final class EmbeddedBroker {
                     + " source another name");
         }
         PasswordFile file = PasswordFile.named(dataDirectory, dataDirectory.getFileName() + "." + user);
-        users.addUser(user, configuredPassword.orElseGet(file::readOrCreate));
+        String password = configuredPassword.orElseGet(file::readOrCreate);
+        boolean unchanged = users.getUser(user) != null && password.equals(users.getUser(user).getPassword())
+                && publisherRole(user).equals(publishedAddresses.get(address));
+        users.addUser(user, password);
         users.addRole(user, publisherRole(user));
         publishedAddresses.put(address, publisherRole(user));
-        if (server != null) {
+        // A reload admits every queue source again: the broker's matches change only when they do.
+        if (server != null && !unchanged) {
             server.getActiveMQServer().getSecurityRepository().addMatch(address, roles(address));
         }
         return configuredPassword.isPresent() ? Optional.empty() : Optional.of(file.file());
@@ -126,7 +134,9 @@ public final class EmbeddedBroker {
      * for a while. Kept across restarts of the broker.
      */
     public static synchronized void redeliverWithBackoff(String address, String deadLetterAddress) {
-        redeliveredWithBackoff.put(address, deadLetterAddress);
+        if (deadLetterAddress.equals(redeliveredWithBackoff.put(address, deadLetterAddress))) {
+            return; // as it was: a changed match makes every queue re-read its settings
+        }
         if (server != null) {
             server.getActiveMQServer().getAddressSettingsRepository().addMatch(address, backoff(deadLetterAddress));
         }
@@ -254,6 +264,12 @@ public final class EmbeddedBroker {
         } catch (Exception e) {
             throw new IllegalStateException("Invalid embedded broker address " + url() + " or " + amqpUrl(), e);
         }
+        // Artemis's own defaults (its broker.xml): what the broker gives up redelivering, or what
+        // expires, is kept on a queue an operator sees (listed as parked), never dropped. Without
+        // them every queue warns at every change of settings (AMQ222165, AMQ222166), rightly.
+        configuration.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
+                .setExpiryAddress(SimpleString.of(EXPIRY_QUEUE)));
         redeliveredWithBackoff.forEach((address, deadLetters) ->
                 configuration.addAddressSetting(address, backoff(deadLetters)));
         configuration.putSecurityRoles("#", roles("#"));
@@ -261,7 +277,7 @@ public final class EmbeddedBroker {
         // The stream and the addresses beside it, each carrying one kind of message: declared
         // rather than left to auto-creation, so that they exist before the first message needs them.
         for (String address : List.of(StreamAddresses.EVENTS, StreamAddresses.PARKED, StreamAddresses.ROUTES_PARKED,
-                StreamAddresses.DEAD_RUNS)) {
+                StreamAddresses.DEAD_RUNS, DEAD_LETTER_QUEUE, EXPIRY_QUEUE)) {
             configuration.addQueueConfiguration(QueueConfiguration.of(address)
                     .setRoutingType(RoutingType.ANYCAST).setDurable(true));
         }

@@ -92,7 +92,8 @@ public class QueueSourceRoutes extends RouteBuilder {
         before.forEach((name, old) -> {
             if (!old.equals(reloaded.get(name))) {
                 stop(old);
-                if (!reloaded.containsKey(name) && EmbeddedBroker.isRunning()) {
+                boolean moved = !reloaded.containsKey(name) || !reloaded.get(name).address().equals(old.address());
+                if (moved && EmbeddedBroker.isRunning()) {
                     EmbeddedBroker.dismissPublisher(name, old.address());
                 }
                 LOG.infof("Queue source %s %s", name, reloaded.containsKey(name) ? "changed: restarting its consumers"

@@ -15,7 +15,8 @@ import dev.switchboard.support.HubProcess;
 
 /**
  * The packaged hub on the embedded default, started and stopped as a supervisor does (SIGTERM):
- * its output holds no stack trace and no warning about a temporary session key. Camel and the
+ * its output holds no stack trace, no warning about a temporary session key, and none from Artemis
+ * about a queue without a dead-letter or expiry address. Camel and the
  * consumers stop before the embedded database and broker, so nothing fails under them.
  */
 class CleanStopIT {
@@ -39,5 +40,8 @@ class CleanStopIT {
                 .toList();
         assertEquals(List.of(), traces, output);
         assertTrue(!output.contains("Encryption key was not specified"), output);
+        // Every queue has a dead-letter and an expiry address: Artemis has nothing to warn about.
+        assertEquals(List.of(), output.lines().filter(line -> line.contains("AMQ222165") || line.contains("AMQ222166"))
+                .toList(), output);
     }
 }

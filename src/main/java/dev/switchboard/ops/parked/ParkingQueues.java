@@ -8,6 +8,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.ingest.QueueSource;
 import dev.switchboard.ingest.QueueSources;
 import dev.switchboard.ingest.broker.BrokerAddressSettings;
@@ -40,10 +41,17 @@ import dev.switchboard.stream.StreamAddresses;
 @ApplicationScoped
 public class ParkingQueues {
 
-    private final List<ParkingQueue> queues;
+    private final QueueSources sources;
+    private final BrokerAddressSettings broker;
 
     @Inject
     public ParkingQueues(QueueSources sources, BrokerAddressSettings broker) {
+        this.sources = sources;
+        this.broker = broker;
+    }
+
+    /** Listed anew at every call: queue sources come and go with a reload. */
+    public List<ParkingQueue> all() {
         List<ParkingQueue> known = new ArrayList<>();
         known.add(new ParkingQueue(StreamAddresses.PARKED, "Stream messages that are not a readable event",
                 StreamAddresses.EVENTS, Optional.empty()));
@@ -63,7 +71,15 @@ public class ParkingQueues {
             known.add(new ParkingQueue(queue.queue(), "Messages of " + from + " the broker gave up redelivering"
                     + " (max-delivery-attempts reached)", from, replayTo, queue.selector()));
         }
-        this.queues = List.copyOf(known);
+        boolean listed = known.stream().anyMatch(queue -> queue.name().equals(EmbeddedBroker.DEAD_LETTER_QUEUE));
+        if (EmbeddedBroker.isRunning() && !listed) {
+            // Fed by any address without a dead-letter address of its own: no one place to replay to.
+            known.add(new ParkingQueue(EmbeddedBroker.DEAD_LETTER_QUEUE, "Messages the broker gave up redelivering"
+                    + " (max-delivery-attempts reached)", "any address", Optional.empty()));
+            known.add(new ParkingQueue(EmbeddedBroker.EXPIRY_QUEUE, "Messages that expired before they were read",
+                    "any address", Optional.empty()));
+        }
+        return List.copyOf(known);
     }
 
     /** The stream and a queue-kind source read a message sent back to their address again; a topic's other subscribers would too. */
@@ -72,11 +88,7 @@ public class ParkingQueues {
                 .anyMatch(source -> source.address().equals(address) && source.destination() == Destination.QUEUE);
     }
 
-    public List<ParkingQueue> all() {
-        return queues;
-    }
-
     public Optional<ParkingQueue> named(String name) {
-        return queues.stream().filter(queue -> queue.name().equals(name)).findFirst();
+        return all().stream().filter(queue -> queue.name().equals(name)).findFirst();
     }
 }
