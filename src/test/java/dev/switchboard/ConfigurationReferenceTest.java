@@ -27,6 +27,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 import io.smallrye.config.WithParentName;
 
+import dev.switchboard.ops.ConfigKeysCheck;
+
 /**
  * Every {@code switchboard.*} property that a typed config mapping declares has a row in the
  * configuration reference, {@code docs/configuration.md}. The mappings are found by scanning the
@@ -63,6 +65,12 @@ class ConfigurationReferenceTest {
         }
         assertEquals(List.of(), missing, "switchboard.* properties of the config mappings without a row in "
                 + REFERENCE + " (placeholders written as <name>)");
+    }
+
+    @Test
+    void theStartupCheckKnowsEveryConfigMapping() {
+        // Otherwise a valid key of a mapping it misses would stop every start as unknown.
+        assertEquals(new java.util.HashSet<>(mappings()), new java.util.HashSet<>(ConfigKeysCheck.MAPPINGS));
     }
 
     /** The interfaces annotated {@code @ConfigMapping(prefix = "switchboard…")}, top-level or nested. */
