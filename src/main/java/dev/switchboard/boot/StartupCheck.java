@@ -8,6 +8,8 @@ import java.util.TreeSet;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigValue;
 
@@ -31,12 +33,17 @@ final class StartupCheck {
         if (problems.isEmpty()) {
             return;
         }
-        System.err.println("Switchboard cannot start: " + problems.size() + " mistake(s) in its configuration");
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("Switchboard cannot start: " + problems.size() + " mistake(s) in its configuration");
         for (SettingProblem problem : problems) {
             int line = OperatorConfigSourceProvider.lineOf(problem.setting());
-            System.err.println((line > 0 ? OperatorConfigSourceProvider.file() + ":" + line + ": " : "")
-                    + problem.message());
+            lines.add((line > 0 ? OperatorConfigSourceProvider.file() + ":" + line + ": " : "") + problem.message());
         }
+        if (LaunchMode.current() != LaunchMode.NORMAL) {
+            // Dev mode and tests run in a JVM that must outlive a failed start: fail it as Quarkus does.
+            throw new ConfigurationException(String.join("\n", lines));
+        }
+        lines.forEach(System.err::println);
         System.err.flush();
         // Not System.exit: Quarkus's shutdown hook waits for the start this thread is in the middle
         // of, and the two would wait for each other for ever. Nothing has started yet to stop.

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
 
+import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.core.SettingProblem;
 import dev.switchboard.ingest.SourcesConfig.Kind;
 import dev.switchboard.ingest.SourcesConfig.Source;
@@ -23,6 +24,9 @@ public final class ConfiguredSources {
 
     /** A source's name becomes a path, a CloudEvent source and part of queue names: keep it plain. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+
+    /** The source of the hub's own alert events, and its user on the embedded broker. */
+    private static final String RESERVED = EmbeddedBroker.HUB_USER;
 
     private ConfiguredSources() {
     }
@@ -52,6 +56,10 @@ public final class ConfiguredSources {
             try {
                 if (!NAME.matcher(name).matches()) {
                     throw new IllegalArgumentException("a source name is lower-case letters, digits, '.', '_' and '-'");
+                }
+                if (name.equals(RESERVED)) {
+                    throw new IllegalArgumentException("'" + RESERVED + "' is the hub's own name (the source of its"
+                            + " alerts, its broker user): give the source another");
                 }
                 built.put(name, build.apply(name, source));
             } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package dev.switchboard.ingest;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -88,7 +89,6 @@ public class QueueSourceRoutes extends RouteBuilder {
      */
     void install(Map<String, QueueSource> reloaded, Map<String, Source> settings) {
         Map<String, QueueSource> before = sources.all();
-        sources.install(reloaded);
         before.forEach((name, old) -> {
             if (!old.equals(reloaded.get(name))) {
                 stop(old);
@@ -96,15 +96,20 @@ public class QueueSourceRoutes extends RouteBuilder {
                 if (moved && EmbeddedBroker.isRunning()) {
                     EmbeddedBroker.dismissPublisher(name, old.address());
                 }
+                if (!reloaded.containsKey(name) && old.destination() == SourcesConfig.Destination.TOPIC) {
+                    LOG.warnf("Queue source %s removed: its durable subscription %s on %s keeps every message sent to"
+                            + " the topic until it is deleted on the broker", name, old.subscription(), old.address());
+                }
                 LOG.infof("Queue source %s %s", name, reloaded.containsKey(name) ? "changed: restarting its consumers"
                         : "removed: its consumers stopped");
             }
         });
+        Map<String, QueueSource> consuming = new TreeMap<>();
         reloaded.forEach((name, source) -> {
-            // Every time, not only when added: a changed publisher password takes effect too.
-            admit(source, settings.get(name));
-            if (!source.equals(before.get(name))) {
-                try {
+            try {
+                // Every time, not only when added: a changed publisher password takes effect too.
+                admit(source, settings.get(name));
+                if (!source.equals(before.get(name))) {
                     camel.addRoutes(new RouteBuilder() {
                         @Override
                         public void configure() {
@@ -112,17 +117,22 @@ public class QueueSourceRoutes extends RouteBuilder {
                         }
                     });
                     LOG.infof("Queue source %s consuming %s", name, source.address());
-                } catch (Exception e) {
-                    LOG.errorf(e, "Queue source %s could not be started", name);
                 }
+                consuming.put(name, source);
+            } catch (Exception e) {
+                // Left out of the sources in force, so that the next reload tries it again as new.
+                LOG.errorf(e, "Queue source %s could not be started", name);
             }
         });
+        sources.install(Map.copyOf(consuming));
     }
 
     private void stop(QueueSource source) {
         try {
             camel.getRouteController().stopRoute(routeId(source));
-            camel.removeRoute(routeId(source));
+            if (!camel.removeRoute(routeId(source))) {
+                LOG.errorf("Queue source %s: its stopped route could not be removed", source.name());
+            }
         } catch (Exception e) {
             LOG.errorf(e, "Queue source %s could not be stopped", source.name());
         }

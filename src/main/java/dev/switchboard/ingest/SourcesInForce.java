@@ -2,6 +2,7 @@ package dev.switchboard.ingest;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,8 +64,8 @@ public class SourcesInForce {
     }
 
     /**
-     * Reads the sources as the operator's file says now, without putting them in force: the rules
-     * are checked against their names first, and all take effect together or not at all.
+     * Reads the sources as the operator's file says now, without putting them in force: they take
+     * effect with the rules, the bindings and the rest of the reload, or not at all.
      */
     public Reading read() {
         OperatorConfigSourceProvider.Mapped<SourcesConfig> mapped = OperatorConfigSourceProvider.mapped(SourcesConfig.class);
@@ -91,14 +92,21 @@ public class SourcesInForce {
 
     /**
      * Sources as read at reload: the part of the reload they are, the names of the sources it would
-     * put in force with the CDC sources that stay (what a rule's {@code source} is checked against),
-     * and the CDC sources as the hub started or as the file says now.
+     * put in force with the CDC sources that stay (logged with the reload), and the CDC sources as
+     * the hub started or as the file says now.
      */
     public record Reading(ReloadedSettings.Reading settings, Set<String> names, Set<String> cdc) {
 
         /** Whether a change of this key takes effect at reload: a source's, unless it is a CDC source's. */
         public boolean reloads(String key) {
-            return key.startsWith(PREFIX) && cdc.stream().noneMatch(name -> key.startsWith(PREFIX + name + "."));
+            if (!key.startsWith(PREFIX)) {
+                return false;
+            }
+            // The longest name the key starts with: a webhook source db.orders is not the CDC source db.
+            Set<String> all = new TreeSet<>(names);
+            all.addAll(cdc);
+            return all.stream().filter(name -> key.startsWith(PREFIX + name + "."))
+                    .max(Comparator.comparingInt(String::length)).map(name -> !cdc.contains(name)).orElse(true);
         }
     }
 

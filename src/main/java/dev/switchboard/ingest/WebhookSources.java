@@ -70,7 +70,11 @@ public class WebhookSources {
                 (name, source) -> build(name, source, httpLimit, maxBuffered));
     }
 
-    /** From the next request on, deliveries are checked against these sources; those under way finish as they began. */
+    /**
+     * From the next request on, deliveries are checked against these sources. One under way at the
+     * swap may have its body read under the old settings and its signature checked under the new: at
+     * worst it is refused and its sender retries; it is never taken unverified.
+     */
     void install(Map<String, WebhookSource> reloaded) {
         warnUnsigned(reloaded.values().stream().filter(source -> !sources.containsKey(source.name())).toList());
         sources = reloaded;

@@ -2,6 +2,7 @@ package dev.switchboard.ops;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,10 +68,12 @@ public class RuleWarnings {
 
     void onLoaded(@Observes RulesLoaded loaded) {
         List<Warning> found = new ArrayList<>();
+        // Rules of one type share its sample: read once per type and source, not once per rule.
+        Map<String, List<EventDocument>> samples = new HashMap<>();
         try {
             for (Rule rule : loaded.rules().rules()) {
                 unknownSource(rule).ifPresent(found::add);
-                rule.when().ifPresent(condition -> found.addAll(absentFields(rule, condition)));
+                rule.when().ifPresent(condition -> found.addAll(absentFields(rule, condition, samples)));
             }
         } catch (RuntimeException e) {
             // The records are a help here, not a must: a database away leaves the rules unwarned.
@@ -101,7 +104,7 @@ public class RuleWarnings {
      * The fields the condition reads that none of the latest events of each of its types had. A type
      * with no recorded event says nothing either way; a glob ({@code shop.*}) is not sampled.
      */
-    private List<Warning> absentFields(Rule rule, Condition condition) {
+    private List<Warning> absentFields(Rule rule, Condition condition, Map<String, List<EventDocument>> samples) {
         List<Warning> found = new ArrayList<>();
         // A model's columns are not the event's: they are checked when the model runs.
         List<String> fields = condition.fields().stream().filter(field -> !field.startsWith("models.")).toList();
@@ -112,9 +115,9 @@ public class RuleWarnings {
             if (type.contains("*")) {
                 continue;
             }
-            List<EventDocument> sample = events.latest(type, rule.source(), SAMPLE).stream()
-                    .map(envelope -> EventDocument.of(Envelopes.deserialize(envelope.getBytes(StandardCharsets.UTF_8))))
-                    .toList();
+            List<EventDocument> sample = samples.computeIfAbsent(type + "\n" + rule.source().orElse(""),
+                    key -> events.latest(type, rule.source(), SAMPLE).stream().map(envelope ->
+                            EventDocument.of(Envelopes.deserialize(envelope.getBytes(StandardCharsets.UTF_8)))).toList());
             if (sample.isEmpty()) {
                 continue;
             }

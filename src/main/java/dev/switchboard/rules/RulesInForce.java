@@ -2,10 +2,12 @@ package dev.switchboard.rules;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -20,6 +22,7 @@ import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.SmallRyeConfig;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.connect.DataSources;
@@ -71,6 +74,10 @@ public class RulesInForce {
 
     @Inject
     SourcesInForce sources;
+
+    /** The running configuration, for its profiles. */
+    @Inject
+    SmallRyeConfig profiles;
 
     /** The other parts of the operator's file that reload with the rules (expectations and alerts). */
     @Inject
@@ -176,8 +183,8 @@ public class RulesInForce {
      * takes is listed, and logged once, as needing a restart.
      */
     private void noteRestartNeeded(Predicate<String> reloaded) {
-        Map<String, String> atStartup = OperatorConfigSourceProvider.atStartup();
-        Map<String, String> now = OperatorConfigSourceProvider.onDisk();
+        Map<String, String> atStartup = effective(OperatorConfigSourceProvider.atStartup());
+        Map<String, String> now = effective(OperatorConfigSourceProvider.onDisk());
         Set<String> keys = new TreeSet<>(atStartup.keySet());
         keys.addAll(now.keySet());
         List<RestartNeeded> needed = keys.stream()
@@ -190,6 +197,24 @@ public class RulesInForce {
                     .forEach(item -> LOG.warnf("Restart needed: %s", item));
         }
         restartNeeded = needed;
+    }
+
+    /**
+     * The file's keys as the running profiles read them: {@code %dev.x} is {@code x} in dev (and wins
+     * over it), and nothing in another profile.
+     */
+    private Map<String, String> effective(Map<String, String> raw) {
+        List<String> active = profiles.getProfiles();
+        Map<String, String> effective = new TreeMap<>();
+        raw.forEach((key, value) -> {
+            if (!key.startsWith("%")) {
+                effective.putIfAbsent(key, value);
+            } else if (key.indexOf('.') > 1 && Arrays.stream(key.substring(1, key.indexOf('.')).split(","))
+                    .anyMatch(active::contains)) {
+                effective.put(key.substring(key.indexOf('.') + 1), value);
+            }
+        });
+        return effective;
     }
 
     private static RuleLoadError operatorFileError(SettingProblem problem) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.switchboard.support.HubProcess;
 
 /**
- * A mistake in the sources is the first thing the packaged hub prints, one line each with its file,
+ * A misspelt key, of a source or any other, is the first thing the packaged hub prints, one line each with its file,
  * line and fix, and the hub exits at once: before the embedded database and broker start, so no
  * hundred lines of their log come first, and nothing is left running.
  */
@@ -25,12 +25,12 @@ class StartupMistakesIT {
         Path work = Files.createTempDirectory(Path.of("target"), "startup-mistakes-");
         Path file = work.resolve("application.properties");
         Files.writeString(file, """
-                # a webhook source with a typo, and a queue source without its address
+                # a webhook source with a typo, and a misspelt key of the runs
                 switchboard.sources.billing.kind=webhook
                 switchboard.sources.billing.signature=hmac-sha256
                 switchboard.sources.billing.secret=billing-secret
                 switchboard.sources.billing.max-bdoy=1M
-                switchboard.sources.ledger.kind=queue
+                switchboard.runs.claim-timout=2m
                 """);
         int httpPort = HubProcess.freePort();
         HubProcess hub = HubProcess.start(work, httpPort, Map.of("QUARKUS_HTTP_PORT", Integer.toString(httpPort)));
@@ -42,8 +42,9 @@ class StartupMistakesIT {
                 file.toAbsolutePath() + ":5: Source 'billing': unknown setting 'max-bdoy' for a webhook source (did you"
                         + " mean 'max-body'?); it takes content-type, event-id, event-type, kind, max-body, secret,"
                         + " secrets, signature, signature-encoding, signature-header, signature-prefix, tolerance",
-                file.toAbsolutePath() + ":6: Source 'ledger': a queue source needs an address: set"
-                        + " switchboard.sources.ledger.address"), lines, hub.output());
+                file.toAbsolutePath() + ":6: unknown setting 'switchboard.runs.claim-timout' (did you mean"
+                        + " 'switchboard.runs.claim-timeout'?): nothing reads it (docs/configuration.md lists every"
+                        + " setting)"), lines, hub.output());
         assertFalse(Files.exists(work.resolve("data/postgres")), "the embedded database never started");
     }
 }

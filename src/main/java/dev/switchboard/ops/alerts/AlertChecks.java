@@ -12,6 +12,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.connect.PortBindings;
@@ -40,8 +42,9 @@ public class AlertChecks {
     @Inject
     AlertSettings settings;
 
-    /** The expectations watched at the last check: one removed since has its incident resolved. */
-    private Set<String> watched = Set.of();
+    /** As the hub started: the checks run at this rate until a restart, whatever a reload says. */
+    @ConfigProperty(name = AlertSettings.CHECK_INTERVAL)
+    Duration checkInterval;
 
     @Inject
     Alerts alerts;
@@ -104,6 +107,7 @@ public class AlertChecks {
     void checkPorts() {
         AlertsConfig.Alerts limits = settings.current().alerts();
         Map<String, RunOperations.PortAttempts> attempts = runs.attemptsByPort(limits.portWindow());
+        resolveAllBut("port-failure:", ports.names());
         for (String port : ports.names()) {
             RunOperations.PortAttempts counts = attempts.getOrDefault(port, new RunOperations.PortAttempts(0, 0));
             double rate = counts.attempts() == 0 ? 0 : (double) counts.failures() / counts.attempts();
@@ -123,7 +127,8 @@ public class AlertChecks {
         sources.all().keySet().forEach(source -> mine.put(source,
                 signatureFailures.within(source, limits.signatureWindow())));
         // A report missed by a check or two is still counted.
-        Map<String, Long> all = sharedSignatureFailures.report(mine, limits.checkInterval().multipliedBy(3));
+        Map<String, Long> all = sharedSignatureFailures.report(mine, checkInterval.multipliedBy(3));
+        resolveAllBut("signature-failures:", sources.all().keySet());
         for (String source : sources.all().keySet()) {
             long failures = all.getOrDefault(source, 0L);
             if (failures > limits.signatureFailures()) {
@@ -138,9 +143,7 @@ public class AlertChecks {
 
     void checkExpectations() {
         Map<String, AlertsConfig.Expectation> expectations = settings.current().expectations();
-        watched.stream().filter(name -> !expectations.containsKey(name))
-                .forEach(name -> alerts.clear("expectation:" + name));
-        watched = Set.copyOf(expectations.keySet());
+        resolveAllBut("expectation:", expectations.keySet());
         expectations.forEach((name, expectation) -> {
             EventLog.Arrival arrival = events.lastArrival(expectation.type(), expectation.source());
             Instant last = arrival.last();
@@ -157,6 +160,15 @@ public class AlertChecks {
                 alerts.clear(incident);
             }
         });
+    }
+
+    /**
+     * Resolves the open incidents of this kind whose subject (an expectation, a source, a port) is no longer
+     * configured: removed by a reload, or while the hub was down. Nothing else would ever resolve them.
+     */
+    private void resolveAllBut(String prefix, Set<String> configured) {
+        incidents.openNamed(prefix).stream().filter(incident -> !configured.contains(incident.substring(prefix.length())))
+                .forEach(alerts::clear);
     }
 
     /** A period as an operator writes it in the config ({@code 30s}, {@code 1h30m}), not {@code PT30S}. */
