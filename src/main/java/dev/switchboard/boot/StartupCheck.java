@@ -18,8 +18,8 @@ import dev.switchboard.core.SettingProblem;
 
 /**
  * Runs every {@link ConfigCheck} before the embedded database and broker start: a misspelt setting
- * is then the first thing printed, one line each with its file and line, and the hub exits, instead
- * of a message after a hundred lines of embedded servers starting and stopping.
+ * of the operator's file is then the first thing printed, one line each with its file and line, and
+ * the hub exits, instead of a message after a hundred lines of embedded servers starting and stopping.
  */
 final class StartupCheck {
 
@@ -28,8 +28,12 @@ final class StartupCheck {
 
     static void run(ConfigSourceContext context) {
         ConfigSource settings = new ContextSettings(context);
+        // Only what the operator's file says: a name from the environment (SWITCHBOARD_REQUIRE_NODE
+        // is switchboard.require.node to the configuration) is no typo of the operator's.
+        Set<String> written = OperatorConfigSourceProvider.onDisk().keySet();
         List<SettingProblem> problems = ServiceLoader.load(ConfigCheck.class).stream()
-                .flatMap(check -> check.get().check(settings, context.getProfiles()).stream()).toList();
+                .flatMap(check -> check.get().check(settings, context.getProfiles()).stream())
+                .filter(problem -> written.contains(problem.setting())).toList();
         if (problems.isEmpty()) {
             return;
         }

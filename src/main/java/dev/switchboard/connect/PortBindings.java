@@ -113,7 +113,7 @@ public class PortBindings {
     static final Set<String> COMMON_SETTINGS = Set.of("timeout", "retry.max-attempts", "retry.initial-delay",
             "retry.max-delay");
 
-    private static void unknownSettings(String port, String connector, Set<String> keys, Set<String> known) {
+    static void unknownSettings(String port, String connector, Set<String> keys, Set<String> known) {
         Set<String> names = new java.util.TreeSet<>(known);
         names.addAll(COMMON_SETTINGS);
         for (String key : new java.util.TreeSet<>(keys)) {

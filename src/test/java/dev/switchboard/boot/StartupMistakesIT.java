@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.switchboard.support.HubProcess;
 
 /**
- * A misspelt key, of a source or any other, is the first thing the packaged hub prints, one line each with its file,
+ * A misspelt key, of a source, a port or any other, is the first thing the packaged hub prints, one line each with its file,
  * line and fix, and the hub exits at once: before the embedded database and broker start, so no
  * hundred lines of their log come first, and nothing is left running.
  */
@@ -31,6 +31,8 @@ class StartupMistakesIT {
                 switchboard.sources.billing.secret=billing-secret
                 switchboard.sources.billing.max-bdoy=1M
                 switchboard.runs.claim-timout=2m
+                switchboard.ports.ledger.connector=http
+                switchboard.ports.ledger.ulr=http://127.0.0.1:9/entries
                 """);
         int httpPort = HubProcess.freePort();
         HubProcess hub = HubProcess.start(work, httpPort, Map.of("QUARKUS_HTTP_PORT", Integer.toString(httpPort)));
@@ -38,10 +40,13 @@ class StartupMistakesIT {
         assertEquals(1, hub.awaitExit(Duration.ofSeconds(60)), hub.output());
         List<String> lines = hub.output().lines().toList();
         assertEquals(List.of(
-                "Switchboard cannot start: 2 mistake(s) in its configuration",
+                "Switchboard cannot start: 3 mistake(s) in its configuration",
                 file.toAbsolutePath() + ":5: Source 'billing': unknown setting 'max-bdoy' for a webhook source (did you"
                         + " mean 'max-body'?); it takes content-type, event-id, event-type, kind, max-body, secret,"
                         + " secrets, signature, signature-encoding, signature-header, signature-prefix, tolerance",
+                file.toAbsolutePath() + ":8: Port 'ledger': unknown setting 'ulr' for the http connector (did you"
+                        + " mean 'url'?); it takes auth, content-type, headers.*, http-version, method, password,"
+                        + " retry.initial-delay, retry.max-attempts, retry.max-delay, timeout, token, url, username",
                 file.toAbsolutePath() + ":6: unknown setting 'switchboard.runs.claim-timout' (did you mean"
                         + " 'switchboard.runs.claim-timeout'?): nothing reads it (docs/configuration.md lists every"
                         + " setting)"), lines, hub.output());

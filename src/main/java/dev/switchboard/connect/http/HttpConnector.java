@@ -38,9 +38,12 @@ import dev.switchboard.core.PortSettings;
 @Named("http")
 public class HttpConnector implements Connector {
 
+    /** Its settings besides the common ones: also what the check before startup knows it by. */
+    public static final Set<String> SETTINGS = Set.of("url", "method", "headers.*", "auth", "username", "password", "token", "content-type", "http-version");
+
     @Override
     public Optional<Set<String>> settingNames() {
-        return Optional.of(Set.of("url", "method", "headers.*", "auth", "username", "password", "token", "content-type", "http-version"));
+        return Optional.of(SETTINGS);
     }
 
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "DELETE", "GET");

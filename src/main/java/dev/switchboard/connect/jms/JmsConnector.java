@@ -27,9 +27,12 @@ import dev.switchboard.core.PortSettings;
 @Named("jms")
 public class JmsConnector implements Connector {
 
+    /** Its settings besides the common ones: also what the check before startup knows it by. */
+    public static final Set<String> SETTINGS = Set.of("address");
+
     @Override
     public Optional<Set<String>> settingNames() {
-        return Optional.of(Set.of("address"));
+        return Optional.of(SETTINGS);
     }
 
     @Inject

@@ -27,9 +27,12 @@ import dev.switchboard.core.PortSettings;
 @Named("kamelet")
 public class KameletConnector implements Connector {
 
+    /** Its settings besides the common ones: also what the check before startup knows it by. */
+    public static final Set<String> SETTINGS = Set.of("kamelet", "properties.*");
+
     @Override
     public Optional<Set<String>> settingNames() {
-        return Optional.of(Set.of("kamelet", "properties.*"));
+        return Optional.of(SETTINGS);
     }
 
     @Inject

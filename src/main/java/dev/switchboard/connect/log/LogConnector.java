@@ -16,9 +16,12 @@ import dev.switchboard.core.Delivery;
 @Named("log")
 public class LogConnector implements Connector {
 
+    /** Its settings besides the common ones: also what the check before startup knows it by. */
+    public static final Set<String> SETTINGS = Set.of();
+
     @Override
     public Optional<Set<String>> settingNames() {
-        return Optional.of(Set.of());
+        return Optional.of(SETTINGS);
     }
 
     @Override

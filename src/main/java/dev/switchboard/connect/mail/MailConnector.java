@@ -32,9 +32,12 @@ import dev.switchboard.core.Template;
 @Named("mail")
 public class MailConnector implements Connector {
 
+    /** Its settings besides the common ones: also what the check before startup knows it by. */
+    public static final Set<String> SETTINGS = Set.of("host", "port", "protocol", "from", "to", "cc", "bcc", "subject", "username", "password", "content-type");
+
     @Override
     public Optional<Set<String>> settingNames() {
-        return Optional.of(Set.of("host", "port", "protocol", "from", "to", "cc", "bcc", "subject", "username", "password", "content-type"));
+        return Optional.of(SETTINGS);
     }
 
     @Inject

@@ -32,9 +32,12 @@ import dev.switchboard.core.PortSettings;
 @Named("sql")
 public class SqlConnector implements Connector {
 
+    /** Its settings besides the common ones: also what the check before startup knows it by. */
+    public static final Set<String> SETTINGS = Set.of("statement", "datasource");
+
     @Override
     public Optional<Set<String>> settingNames() {
-        return Optional.of(Set.of("statement", "datasource"));
+        return Optional.of(SETTINGS);
     }
 
     /** Quarkus's own, configured once for the application. */

@@ -1,0 +1,60 @@
+package dev.switchboard.connect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import dev.switchboard.connect.http.HttpConnector;
+import dev.switchboard.connect.jms.JmsConnector;
+import dev.switchboard.connect.kamelet.KameletConnector;
+import dev.switchboard.connect.log.LogConnector;
+import dev.switchboard.connect.mail.MailConnector;
+import dev.switchboard.connect.sql.SqlConnector;
+import dev.switchboard.core.ConfigCheck;
+import dev.switchboard.core.SettingProblem;
+
+/**
+ * A setting a port's built-in connector does not take ({@code switchboard.ports.ledger.ulr}),
+ * before anything starts, as the first load of the bindings names it. A project's own connector
+ * is a CDI bean, known only once the hub runs: its ports are checked at that first load.
+ */
+public class PortsCheck implements ConfigCheck {
+
+    private static final String PREFIX = "switchboard.ports.";
+
+    /** The built-in connectors by the name a port binds them with. */
+    static final Map<String, Set<String>> BUILT_IN = Map.of("http", HttpConnector.SETTINGS, "jms", JmsConnector.SETTINGS,
+            "kamelet", KameletConnector.SETTINGS, "log", LogConnector.SETTINGS, "mail", MailConnector.SETTINGS,
+            "sql", SqlConnector.SETTINGS);
+
+    @Override
+    public List<SettingProblem> check(ConfigSource settings, List<String> profiles) {
+        Map<String, Set<String>> keysByPort = new TreeMap<>();
+        for (String key : settings.getPropertyNames()) {
+            if (key.startsWith(PREFIX) && key.indexOf('.', PREFIX.length()) > 0) {
+                String port = key.substring(PREFIX.length(), key.indexOf('.', PREFIX.length()));
+                keysByPort.computeIfAbsent(port, name -> new TreeSet<>()).add(key.substring(PREFIX.length() + port.length() + 1));
+            }
+        }
+        List<SettingProblem> problems = new ArrayList<>();
+        keysByPort.forEach((port, keys) -> {
+            String connector = settings.getValue(PREFIX + port + ".connector");
+            Set<String> known = connector == null ? null : BUILT_IN.get(connector.trim());
+            if (known == null) {
+                return;
+            }
+            keys.remove("connector");
+            try {
+                PortBindings.unknownSettings(port, connector.trim(), keys, known);
+            } catch (PortBindings.UnknownSetting e) {
+                problems.add(new SettingProblem(e.setting(), "Port '" + port + "': " + e.getMessage()));
+            }
+        });
+        return problems;
+    }
+}

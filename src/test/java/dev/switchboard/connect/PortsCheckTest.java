@@ -1,0 +1,45 @@
+package dev.switchboard.connect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.config.PropertiesConfigSource;
+
+import dev.switchboard.core.SettingProblem;
+
+/**
+ * Before anything starts, a setting a port's built-in connector does not take is named with the
+ * closest one it does; a project's own connector is left to the first load, where CDI knows it.
+ */
+class PortsCheckTest {
+
+    static List<SettingProblem> check(Map<String, String> settings) {
+        return new PortsCheck().check(new PropertiesConfigSource(settings, "test", 100), List.of());
+    }
+
+    @Test
+    void aMisspeltSettingOfABuiltInConnectorIsNamedWithTheClosest() {
+        List<SettingProblem> problems = check(Map.of(
+                "switchboard.ports.ledger.connector", "http",
+                "switchboard.ports.ledger.ulr", "http://ledger/entries",
+                "switchboard.ports.crm.connector", "http",
+                "switchboard.ports.crm.url", "http://crm",
+                "switchboard.ports.crm.retry.max-attempts", "3",
+                "switchboard.ports.crm.headers.X-Api-Key", "k"));
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals("switchboard.ports.ledger.ulr", problems.get(0).setting());
+        assertTrue(problems.get(0).message().startsWith("Port 'ledger': unknown setting 'ulr' for the http connector"
+                + " (did you mean 'url'?); it takes "), problems.get(0).message());
+    }
+
+    @Test
+    void aProjectsOwnConnectorIsLeftToTheFirstLoad() {
+        assertEquals(List.of(), check(Map.of("switchboard.ports.audit.connector", "recorder",
+                "switchboard.ports.audit.anything", "x")));
+    }
+}
