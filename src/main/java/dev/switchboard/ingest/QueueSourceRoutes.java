@@ -117,6 +117,12 @@ public class QueueSourceRoutes extends RouteBuilder {
                         }
                     });
                     LOG.infof("Queue source %s consuming %s", name, source.address());
+                    if (!EmbeddedBroker.isRunning() && !before.containsKey(name)) {
+                        // The external broker's address settings are read at startup (BrokerAddressSettings).
+                        LOG.warnf("Queue source %s was added at runtime: the external broker's settings of %s are"
+                                + " checked at the next start; until then make sure it keeps redelivering through a"
+                                + " database outage (switchboard.broker.outlast-outage)", name, source.address());
+                    }
                 }
                 consuming.put(name, source);
             } catch (Exception e) {
