@@ -1,6 +1,7 @@
 package dev.switchboard.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,25 @@ class ConfigKeysCheckTest {
                 "quarkus.http.port", "8080",
                 // a source's keys are SourcesCheck's, which knows each kind's
                 "switchboard.sources.shop.secert", "s")));
+    }
+
+    @Test
+    void everyKeyTheShippedFilesAndTheGuidesSetPasses() throws java.io.IOException {
+        // A key the example, the Kubernetes manifests or a guide tells an operator to set, which the
+        // check then refused, would stop their hub at its first start.
+        Map<String, String> written = new java.util.TreeMap<>();
+        java.util.regex.Pattern setting = java.util.regex.Pattern.compile("(switchboard\\.[a-z][A-Za-z0-9_.\\-]+)=");
+        for (String root : List.of("application.properties", "kubernetes", "docs")) {
+            try (var files = java.nio.file.Files.walk(java.nio.file.Path.of(root))) {
+                for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    setting.matcher(java.nio.file.Files.readString(file)).results()
+                            .forEach(match -> written.put(match.group(1), file.toString()));
+                }
+            }
+        }
+        assertTrue(written.size() > 20, "found the keys: " + written);
+        assertEquals(List.of(), check(written).stream().map(problem -> problem.message() + " in "
+                + written.get(problem.setting())).toList());
     }
 
     @Test
