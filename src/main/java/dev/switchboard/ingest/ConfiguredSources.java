@@ -37,12 +37,7 @@ public final class ConfiguredSources {
      */
     public static <T> Map<String, T> build(Map<String, Source> configured, Kind kind,
             BiFunction<String, Source, T> build) {
-        Built<T> built = read(configured, kind, build);
-        if (!built.problems().isEmpty()) {
-            throw new ConfigurationException(built.problems().stream().map(SettingProblem::message)
-                    .collect(Collectors.joining("\n")));
-        }
-        return built.sources();
+        return read(configured, kind, build).orThrow();
     }
 
     /** The sources of one kind that could be built, and a problem for each that could not. */
@@ -72,5 +67,18 @@ public final class ConfiguredSources {
     }
 
     public record Built<T>(Map<String, T> sources, List<SettingProblem> problems) {
+
+        /**
+         * The sources, at startup, where a problem stops the hub.
+         *
+         * @throws ConfigurationException naming every source that could not be built
+         */
+        public Map<String, T> orThrow() {
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException(problems.stream().map(SettingProblem::message)
+                        .collect(Collectors.joining("\n")));
+            }
+            return sources;
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.switchboard.ingest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -61,13 +60,10 @@ public class QueueSourceRoutes extends RouteBuilder {
     @Inject
     CamelContext camel;
 
-    /** The sources admitted to the embedded broker so far, so that a reload says so only for a new one. */
-    private final Map<String, String> admitted = new ConcurrentHashMap<>();
-
     @Override
     public void configure() {
         for (QueueSource source : sources.all().values()) {
-            admit(source, config.sources().get(source.name()));
+            admit(source, config.sources().get(source.name()), true);
             route(this, source);
         }
     }
@@ -108,7 +104,7 @@ public class QueueSourceRoutes extends RouteBuilder {
         reloaded.forEach((name, source) -> {
             try {
                 // Every time, not only when added: a changed publisher password takes effect too.
-                admit(source, settings.get(name));
+                admit(source, settings.get(name), !before.containsKey(name));
                 if (!source.equals(before.get(name))) {
                     camel.addRoutes(new RouteBuilder() {
                         @Override
@@ -144,7 +140,8 @@ public class QueueSourceRoutes extends RouteBuilder {
         }
     }
 
-    private void admit(QueueSource source, Source settings) {
+    /** @param added whether the source is new: only then is where its publishers' password is kept said */
+    private void admit(QueueSource source, Source settings, boolean added) {
         if (!EmbeddedBroker.isRunning()) {
             return;
         }
@@ -153,10 +150,9 @@ public class QueueSourceRoutes extends RouteBuilder {
         EmbeddedBroker.redeliverWithBackoff(source.address(), source.deadLetterAddress());
         // Its publishers may send there and nowhere else: not to the stream, not to another source.
         EmbeddedBroker.admitPublisher(source.name(), source.address(), settings.publisherPassword())
-                .filter(file -> !admitted.containsKey(source.name()))
+                .filter(file -> added)
                 .ifPresent(file -> LOG.infof("Queue source %s: publishers log in to the embedded broker as"
                         + " '%s' with the password in %s", source.name(), source.name(), file));
-        admitted.put(source.name(), source.address());
     }
 
     private static String routeId(QueueSource source) {

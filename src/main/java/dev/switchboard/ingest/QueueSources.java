@@ -42,7 +42,7 @@ public class QueueSources {
     }
 
     static Map<String, QueueSource> build(Map<String, Source> configured) {
-        return Map.copyOf(ConfiguredSources.build(configured, SourcesConfig.Kind.QUEUE, QueueSources::build));
+        return read(configured).orThrow();
     }
 
     private static QueueSource build(String name, Source source) {

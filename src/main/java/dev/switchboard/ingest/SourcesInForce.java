@@ -1,10 +1,12 @@
 package dev.switchboard.ingest;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -102,11 +104,9 @@ public class SourcesInForce {
             if (!key.startsWith(PREFIX)) {
                 return false;
             }
-            // The longest name the key starts with: a webhook source db.orders is not the CDC source db.
             Set<String> all = new TreeSet<>(names);
             all.addAll(cdc);
-            return all.stream().filter(name -> key.startsWith(PREFIX + name + "."))
-                    .max(Comparator.comparingInt(String::length)).map(name -> !cdc.contains(name)).orElse(true);
+            return sourceOf(key, all).map(name -> !cdc.contains(name)).orElse(true);
         }
     }
 
@@ -116,18 +116,12 @@ public class SourcesInForce {
      */
     static List<SettingProblem> unknownSettings(SmallRyeConfig config, Map<String, Source> configured) {
         List<SettingProblem> problems = new ArrayList<>();
-        for (String key : new TreeSet<>(toSet(config.getPropertyNames()))) {
-            if (!key.startsWith(PREFIX)) {
-                continue;
-            }
-            String rest = key.substring(PREFIX.length());
-            // The longest configured name the key starts with: names may hold dots.
-            String name = configured.keySet().stream().filter(candidate -> rest.startsWith(candidate + "."))
-                    .max((a, b) -> Integer.compare(a.length(), b.length())).orElse(null);
+        for (String key : toSet(config.getPropertyNames())) {
+            String name = sourceOf(key, configured.keySet()).orElse(null);
             if (name == null) {
                 continue;
             }
-            String setting = rest.substring(name.length() + 1);
+            String setting = key.substring(PREFIX.length() + name.length() + 1);
             Kind kind = configured.get(name).kind();
             Set<String> known = SETTINGS.get(kind);
             if (!setting.equals("kind") && !known.contains(setting)
@@ -141,6 +135,15 @@ public class SourcesInForce {
             }
         }
         return problems;
+    }
+
+    /**
+     * The source a {@code switchboard.sources.} key belongs to: the longest of {@code names} it is
+     * under, since names may hold dots (a source db.orders is not the source db).
+     */
+    private static Optional<String> sourceOf(String key, Collection<String> names) {
+        return names.stream().filter(name -> key.startsWith(PREFIX + name + "."))
+                .max(Comparator.comparingInt(String::length));
     }
 
     private static Set<String> toSet(Iterable<String> names) {

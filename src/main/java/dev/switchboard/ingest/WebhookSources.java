@@ -92,8 +92,7 @@ public class WebhookSources {
     }
 
     static Map<String, WebhookSource> build(Map<String, Source> configured, long httpLimit, long maxBuffered) {
-        return Map.copyOf(ConfiguredSources.build(configured, SourcesConfig.Kind.WEBHOOK,
-                (name, source) -> build(name, source, httpLimit, maxBuffered)));
+        return read(configured, httpLimit, maxBuffered).orThrow();
     }
 
     private static WebhookSource build(String name, Source source, long httpLimit, long maxBuffered) {

@@ -192,10 +192,8 @@ public class RulesInForce {
                 .map(key -> new RestartNeeded(key, OperatorConfigSourceProvider.file().toString(),
                         OperatorConfigSourceProvider.lineOf(key)))
                 .toList();
-        if (!needed.equals(restartNeeded)) {
-            needed.stream().filter(item -> !restartNeeded.contains(item))
-                    .forEach(item -> LOG.warnf("Restart needed: %s", item));
-        }
+        needed.stream().filter(item -> !restartNeeded.contains(item))
+                .forEach(item -> LOG.warnf("Restart needed: %s", item));
         restartNeeded = needed;
     }
 
