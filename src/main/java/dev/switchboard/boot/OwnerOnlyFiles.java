@@ -17,6 +17,7 @@ import java.util.Set;
 final class OwnerOnlyFiles {
 
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
 
     private OwnerOnlyFiles() {
     }
@@ -24,6 +25,12 @@ final class OwnerOnlyFiles {
     static void write(Path file, String text) {
         try {
             Path next = file.resolveSibling(file.getFileName() + ".next");
+            // On an external database the embedded broker's password is the first thing written
+            // under a fresh data folder: nothing else has created it yet.
+            Path folder = file.toAbsolutePath().getParent();
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
+            }
             Files.deleteIfExists(next);
             // Created with these permissions, never readable by others even for a moment.
             Files.createFile(next, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
