@@ -136,6 +136,13 @@ public class EventLog {
         batch(OUTBOX, outbox);
     }
 
+    /** What the rules made of an event still RECEIVED (see V13__event_state_with_id.sql for its index). */
+    static final String JUDGE = """
+            update event set state = ?, processed_at = ?, matched_rules = string_to_array(?, chr(10)),
+                error = cast(? as text)
+            where id = ? and state = 'RECEIVED'
+            """;
+
     /**
      * Records what the rules made of events: PROCESSED when rules matched, IGNORED when none did,
      * FAILED when a rule could not be evaluated. An update of the row the acceptance wrote, without
@@ -150,11 +157,7 @@ public class EventLog {
             updates.add(new Object[] { judged.state().name(), now, String.join("\n", judged.evaluation().matchedRuleIds()),
                     errorOf(judged), UUID.fromString(judged.event().getId()) });
         }
-        int[] updated = batch("""
-                update event set state = ?, processed_at = ?, matched_rules = string_to_array(?, chr(10)),
-                    error = cast(? as text)
-                where id = ? and state = 'RECEIVED'
-                """, updates);
+        int[] updated = batch(JUDGE, updates);
         List<Object[]> inserts = new ArrayList<>();
         for (int i = 0; i < updated.length; i++) {
             if (updated[i] == 0) {
