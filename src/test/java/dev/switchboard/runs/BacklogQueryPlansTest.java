@@ -46,22 +46,11 @@ class BacklogQueryPlansTest {
 
     @Test
     void judgingAnEventReadsThatEventAloneHoweverManyAreWaiting() throws Exception {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                judgeInABacklog(connection);
-            } finally {
-                connection.rollback();
-            }
-        }
+        rolledBack(this::judgeInABacklog);
     }
 
     private void judgeInABacklog(Connection connection) throws Exception {
-        try (Statement sql = connection.createStatement()) {
-            sql.execute(insertEvents("PROCESSED"));
-            sql.execute("analyze event");
-            sql.execute(insertEvents("RECEIVED"));
-        }
+        execute(connection, insertEvents("PROCESSED"), "analyze event", insertEvents("RECEIVED"));
         UUID waiting = first(connection, "select id from event where state = 'RECEIVED' and source = 'plan-test'");
 
         JsonNode plan = explain(connection, EventLog.JUDGE, "PROCESSED", OffsetDateTime.now(), "a-rule", null, waiting);
@@ -73,29 +62,17 @@ class BacklogQueryPlansTest {
 
     @Test
     void claimingABatchOfRunsReadsTheBatchNotEveryDueRun() throws Exception {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                claimInABacklog(connection);
-            } finally {
-                connection.rollback();
-            }
-        }
+        rolledBack(this::claimInABacklog);
     }
 
     private void claimInABacklog(Connection connection) throws Exception {
-        try (Statement sql = connection.createStatement()) {
-            sql.execute(insertEvents("PROCESSED"));
-            sql.execute("analyze action_run");
-            sql.execute("""
-                    insert into action_run (id, event_id, rule_id, action_id, port, state, max_attempts,
-                        initial_delay_ms, max_delay_ms, next_attempt_at)
-                    select gen_random_uuid(), id, 'plan-test', 'a', 'plan-port', 'PENDING', 3, 1000, 60000,
-                        now() - interval '1 minute'
-                    from event where source = 'plan-test'
-                    """);
-            sql.execute(RunLedger.CLAIM_PLAN);
-        }
+        execute(connection, insertEvents("PROCESSED"), "analyze action_run", """
+                insert into action_run (id, event_id, rule_id, action_id, port, state, max_attempts,
+                    initial_delay_ms, max_delay_ms, next_attempt_at)
+                select gen_random_uuid(), id, 'plan-test', 'a', 'plan-port', 'PENDING', 3, 1000, 60000,
+                    now() - interval '1 minute'
+                from event where source = 'plan-test'
+                """, RunLedger.CLAIM_PLAN);
 
         JsonNode plan = explain(connection, RunLedger.CLAIM, new String[] {"plan-port"}, BATCH,
                 new String[] {"plan-port"}, BATCH, BATCH, "plan-test-node", 30.0);
@@ -107,6 +84,31 @@ class BacklogQueryPlansTest {
         assertTrue(rowsRead(reads) <= BATCH, "a claim of " + BATCH + " read " + rowsRead(reads)
                 + " due runs: " + plan);
         assertEquals(BATCH, plan.path(0).path("Plan").path("Actual Rows").asLong(), plan.toString());
+    }
+
+    @FunctionalInterface
+    interface Step {
+        void run(Connection connection) throws Exception;
+    }
+
+    /** Nothing a test writes stays: the test database is shared by the whole suite. */
+    private void rolledBack(Step step) throws Exception {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                step.run(connection);
+            } finally {
+                connection.rollback();
+            }
+        }
+    }
+
+    private static void execute(Connection connection, String... statements) throws SQLException {
+        try (Statement sql = connection.createStatement()) {
+            for (String statement : statements) {
+                sql.execute(statement);
+            }
+        }
     }
 
     private static String insertEvents(String state) {
