@@ -15,7 +15,8 @@
 #   - signed ingest p99 <= 20 ms at ~1,000 req/s (16 connections, 16 ms apart)
 #   - end to end through one rule to nginx `return 200`: 60 s sustained at 64 connections, events/s
 #     from the first request to the last SUCCEEDED attempt >= 0.5x pgbench-32, with the stream
-#     depth and the pending runs sampled every 5 s (flat: last sample <= 2x the median, or < 1,000)
+#     depth and the pending runs sampled every 5 s (flat: last sample <= 1.25x the median, or < 1,000;
+#     a backlog that grows steadily ends at twice its median, so 2x let a linear climb pass)
 #   - arrival-to-sink p99 <= 100 ms at ~500 events/s (8 connections, 16 ms apart)
 #   - RSS < 512 MB after RSS_EVENTS (one million) events with HUB_JAVA_OPTS, and the backlog drained
 #   - ingest with GROWTH_ROWS (five million) stored rows >= 90% of the empty-table rate (this hub on
@@ -288,7 +289,7 @@ e2e_figures() {
 }
 
 # flatness SAMPLES: "FLAT ..." or "GROWING ..." for the two series of an ingest SAMPLES file: each
-# is flat when its last sample is at most twice the median of its samples, or under 1,000.
+# is flat when its last sample is at most 1.25 times the median of its samples, or under 1,000.
 flatness() {
   python3 - "$1" <<'PY'
 import statistics, sys
@@ -301,7 +302,7 @@ verdicts, words = [], []
 for name, col in (("stream depth", 1), ("pending runs", 2)):
     series = [r[col] for r in rows]
     median, last = statistics.median(series), series[-1]
-    flat = last <= 2 * median or last < 1000
+    flat = last <= 1.25 * median or last < 1000
     verdicts.append(flat)
     words.append(f"{name} last {last}, median {median:g}: {'flat' if flat else 'GROWING'}")
 print("FLAT" if all(verdicts) else "GROWING", "; ".join(words))
@@ -375,7 +376,7 @@ embedded() {
     "$E2E_RATE events/s (drained $DRAIN_S s after the load)" "$(calc "round($E2E_RATE / $pg32, 2)" x)" \
     "$(verdict "$E2E_RATE / $pg32 >= 0.5")" "\`$e2e_cmd\`"
   local flat_verdict=MISS; [[ $flat == FLAT* ]] && flat_verdict=PASS
-  row "Stream depth and pending runs stay flat during that run (last sample <= 2x median, or < 1,000)" \
+  row "Stream depth and pending runs stay flat during that run (last sample <= 1.25x median, or < 1,000)" \
     "$(awk 'END {printf "last sample %s RECEIVED / %s pending", $2, $3}' "$samples"), $(wc -l < "$samples") samples" \
     "-" "$flat_verdict" "samples every ${SAMPLE_EVERY} s during \`$e2e_cmd\`"
 
