@@ -25,12 +25,10 @@ final class OwnerOnlyFiles {
     static void write(Path file, String text) {
         try {
             Path next = file.resolveSibling(file.getFileName() + ".next");
-            // On an external database the embedded broker's password is the first thing written
-            // under a fresh data folder: nothing else has created it yet.
-            Path folder = file.toAbsolutePath().getParent();
-            if (!Files.isDirectory(folder)) {
-                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
-            }
+            // A secret may be the first file of its folder (on an external database, the embedded
+            // broker's password opens a fresh data folder): a folder made here is the owner's only.
+            Files.createDirectories(file.toAbsolutePath().getParent(),
+                    PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
             Files.deleteIfExists(next);
             // Created with these permissions, never readable by others even for a moment.
             Files.createFile(next, PosixFilePermissions.asFileAttribute(OWNER_ONLY));

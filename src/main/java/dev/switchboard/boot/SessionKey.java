@@ -52,11 +52,6 @@ final class SessionKey {
         // Absent, or emptied or cut short by hand: sessions signed with the old key end, which is
         // what replacing a key means.
         String key = generate();
-        try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not create " + file.getParent(), e);
-        }
         OwnerOnlyFiles.write(file, key + "\n");
         return key;
     }

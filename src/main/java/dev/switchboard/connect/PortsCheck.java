@@ -1,5 +1,7 @@
 package dev.switchboard.connect;
 
+import static dev.switchboard.connect.PortBindings.PREFIX;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +26,6 @@ import dev.switchboard.core.SettingProblem;
  * is a CDI bean, known only once the hub runs: its ports are checked at that first load.
  */
 public class PortsCheck implements ConfigCheck {
-
-    private static final String PREFIX = "switchboard.ports.";
 
     /** The built-in connectors by the name a port binds them with. */
     static final Map<String, Set<String>> BUILT_IN = Map.of("http", HttpConnector.SETTINGS, "jms", JmsConnector.SETTINGS,
