@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.switchboard.boot.EmbeddedDatabase;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.StartupGate;
@@ -78,8 +79,11 @@ public class RunDispatcher {
     private volatile Set<String> settledFor;
     private long settledAt;
     private long expiredAt;
+    /** Whether claims other processes hold were left by earlier ones (see {@link #endClaimsLeftBehind}). */
+    private boolean claimsLeftBehindToEnd;
 
     void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent event) {
+        claimsLeftBehindToEnd = EmbeddedDatabase.isRunning();
         free = new Semaphore(config.workers());
         AtomicInteger number = new AtomicInteger();
         workers = Executors.newFixedThreadPool(config.workers(), task -> {
@@ -121,6 +125,7 @@ public class RunDispatcher {
                 if (!gate.await(config.pollInterval())) {
                     continue;
                 }
+                endClaimsLeftBehind();
                 Set<String> bound = ports.names();
                 waitForBindings(bound);
                 free.acquire();
@@ -143,6 +148,27 @@ public class RunDispatcher {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * On the embedded database, which no other hub uses, a claim this process did not take was
+     * left by an earlier one that was killed: its run is retried now rather than when the claim
+     * expires (switchboard.runs.claim-timeout, 2 minutes by default). On a shared database a claim
+     * of another process may be a live replica's, and waits out its timeout.
+     */
+    private void endClaimsLeftBehind() {
+        if (!claimsLeftBehindToEnd) {
+            return;
+        }
+        try {
+            int ended = ledger.endClaimsLeftBehind(NODE);
+            if (ended > 0) {
+                LOG.infof("%d run(s) an earlier process of this hub left under way are retried now", ended);
+            }
+            claimsLeftBehindToEnd = false;
+        } catch (RuntimeException e) {
+            warning.log(e);
         }
     }
 

@@ -60,14 +60,16 @@ public class RunLedger {
      */
     static final String CLAIM = """
             with expired as (
-                select id, state as old_state, claimed_by as old_claimer, claim_expires_at as old_expiry
+                select id, state as old_state, claimed_by as old_claimer, updated_at as old_claimed_at,
+                    claim_expires_at as old_expiry
                 from action_run
                 where state = 'RUNNING' and claim_expires_at < now() and port = any (?)
                 order by claim_expires_at
                 limit ?
                 for update skip locked),
             fallen_due as (
-                select id, state as old_state, claimed_by as old_claimer, claim_expires_at as old_expiry
+                select id, state as old_state, claimed_by as old_claimer, updated_at as old_claimed_at,
+                    claim_expires_at as old_expiry
                 from action_run
                 where state in ('PENDING', 'FAILED') and next_attempt_at <= now() and port = any (?)
                 order by next_attempt_at
@@ -82,7 +84,7 @@ public class RunLedger {
             where r.id = due.id and e.id = r.event_id
             returning r.id, r.event_id, r.rule_id, r.action_id, r.port, r.operation, r.body, r.attempts,
                       r.attempt_base, r.max_attempts, r.initial_delay_ms, r.max_delay_ms, e.envelope::text,
-                      due.old_state, due.old_claimer, due.old_expiry
+                      due.old_state, due.old_claimer, due.old_claimed_at, due.old_expiry
             """;
 
     /**
@@ -98,9 +100,19 @@ public class RunLedger {
      * a run that kills its replica at every attempt ends DEAD instead of being retried for ever.
      */
     private static final String LOST_LAST_ATTEMPTS = """
-            select id, attempts, attempt_base, claimed_by, claim_expires_at from action_run
+            select id, attempts, attempt_base, claimed_by, updated_at, claim_expires_at from action_run
             where state = 'RUNNING' and claim_expires_at < now() and attempts - attempt_base >= max_attempts
             for update skip locked
+            """;
+
+    /**
+     * Claims of other processes end now: on a database that only this hub uses (the embedded
+     * one), a claim not taken by this process was left by an earlier one that was killed, and its
+     * run need not wait out the claim's timeout. The next claim records the attempt as LOST.
+     */
+    private static final String END_LEFT_CLAIMS = """
+            update action_run set claim_expires_at = now()
+            where state = 'RUNNING' and claim_expires_at > now() and claimed_by <> ?
             """;
 
     private static final String END_LOST = """
@@ -276,7 +288,8 @@ public class RunLedger {
                 UUID run = row.getObject("id", UUID.class);
                 int attempt = row.getInt("attempts");
                 String lost = recordLostAttempt(run, attempt, row.getString("claimed_by"),
-                        row.getObject("claim_expires_at", OffsetDateTime.class), claimTimeout);
+                        row.getObject("updated_at", OffsetDateTime.class),
+                        row.getObject("claim_expires_at", OffsetDateTime.class));
                 return update(END_LOST, "retries exhausted after " + (attempt - row.getInt("attempt_base"))
                         + " attempt(s): " + lost, run);
             });
@@ -286,7 +299,8 @@ public class RunLedger {
                 ClaimedRun run = claimedRun(row);
                 if (RunState.RUNNING.name().equals(row.getString("old_state"))) {
                     recordLostAttempt(run.id(), run.attempt() - 1, row.getString("old_claimer"),
-                            row.getObject("old_expiry", OffsetDateTime.class), claimTimeout);
+                            row.getObject("old_claimed_at", OffsetDateTime.class),
+                            row.getObject("old_expiry", OffsetDateTime.class));
                 }
                 return run;
             }, ports, limit, ports, limit, limit, node, (double) claimTimeout.toMillis() / 1000);
@@ -369,12 +383,24 @@ public class RunLedger {
         }
     }
 
-    /** Records an attempt whose claim expired; returns what happened to it. */
-    private String recordLostAttempt(UUID run, int attempt, String claimer, OffsetDateTime expiry,
-            Duration claimTimeout) {
+    /**
+     * Ends the claims that processes other than {@code node} hold, for a database this hub alone
+     * uses: they were left by an earlier process, killed before it recorded their outcome.
+     *
+     * @return how many claims ended
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int endClaimsLeftBehind(String node) {
+        return update(END_LEFT_CLAIMS, node);
+    }
+
+    /** Records an attempt whose claim expired, from its claim to its expiry; returns what happened to it. */
+    private String recordLostAttempt(UUID run, int attempt, String claimer, OffsetDateTime claimed,
+            OffsetDateTime expiry) {
         Instant expired = expiry == null ? Instant.now() : expiry.toInstant();
+        Instant started = claimed == null ? expired : claimed.toInstant();
         String lost = "the claim of " + claimer + " expired before it recorded an outcome";
-        attempt(run, attempt, expired.minus(claimTimeout), claimTimeout, "LOST", null, lost, null, null);
+        attempt(run, attempt, started, Duration.between(started, expired), "LOST", null, lost, null, null);
         return lost;
     }
 

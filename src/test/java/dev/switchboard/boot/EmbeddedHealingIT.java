@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,18 +20,25 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
 
 import dev.switchboard.support.HubProcess;
 import dev.switchboard.support.Signing;
 
 /**
  * The packaged hub on the embedded default heals its own database: a hub killed with SIGKILL
- * leaves its PostgreSQL running, and the next start stops that server and comes up in one go; a
+ * leaves its PostgreSQL running, and the next start stops that server, comes up in one go and
+ * retries at once the run the killed process had under way; a
  * PostgreSQL killed under a running hub is started again by the hub, which then accepts and
  * processes webhooks as before.
  */
@@ -53,40 +61,62 @@ class EmbeddedHealingIT {
     }
 
     @Test
-    void aHubKilledWithItsDatabaseRunningIsReadyAgainInOneStartWithinTwentySeconds() throws Exception {
-        int httpPort = workspace("killed-hub-");
-        String body = order();
-        String eventId;
-        long orphan;
-        try (HubProcess hub = HubProcess.start(work, httpPort, Map.of()).awaitReady(STARTUP)) {
-            HttpResponse<String> accepted = post(hub, body);
-            assertEquals(202, accepted.statusCode(), accepted.body());
-            eventId = eventOf(accepted);
-            orphan = postmaster().pid();
-            hub.kill();
-        }
-        Instant killed = Instant.now();
-        assertTrue(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false),
-                "the database outlives its killed hub, as in issue 12");
+    void aHubKilledWithItsDatabaseRunningIsReadyAgainInOneStartAndRetriesTheRunItLeftUnderWayAtOnce()
+            throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer sink = sink(calls, release);
+        try {
+            int httpPort = workspace("killed-hub-", sink.getAddress().getPort());
+            String body = order();
+            String eventId;
+            long orphan;
+            try (HubProcess hub = HubProcess.start(work, httpPort, Map.of()).awaitReady(STARTUP)) {
+                HttpResponse<String> accepted = post(hub, body);
+                assertEquals(202, accepted.statusCode(), accepted.body());
+                eventId = eventOf(accepted);
+                assertEquals(202, post(hub, paid()).statusCode());
+                // The sink holds the first call: the hub is killed with that attempt under way.
+                await().atMost(Duration.ofSeconds(30)).until(() -> calls.size() == 1);
+                orphan = postmaster().pid();
+                hub.kill();
+            }
+            Instant killed = Instant.now();
+            assertTrue(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false),
+                    "the database outlives its killed hub, as in issue 12");
 
-        try (HubProcess hub = HubProcess.start(work, httpPort, Map.of()).awaitReady(STARTUP)) {
-            Duration killToReady = Duration.between(killed, Instant.now());
-            assertTrue(hub.output().contains("Stopping the embedded PostgreSQL (pid " + orphan + ") a previous run left"
-                    + " running on " + dataDirectory()), hub.output());
-            assertNotEquals(orphan, postmaster().pid(), "a new server runs");
-            assertTrue(killToReady.compareTo(KILL_TO_READY) <= 0, "ready " + killToReady + " after the kill");
+            try (HubProcess hub = HubProcess.start(work, httpPort, Map.of()).awaitReady(STARTUP)) {
+                Duration killToReady = Duration.between(killed, Instant.now());
+                assertTrue(hub.output().contains("Stopping the embedded PostgreSQL (pid " + orphan + ") a previous"
+                        + " run left running on " + dataDirectory()), hub.output());
+                assertNotEquals(orphan, postmaster().pid(), "a new server runs");
+                assertTrue(killToReady.compareTo(KILL_TO_READY) <= 0, "ready " + killToReady + " after the kill");
 
-            HttpResponse<String> again = post(hub, body);
-            assertEquals(200, again.statusCode(), again.body());
-            assertEquals(eventId, eventOf(again), "the event accepted before the kill is there");
-            assertNotNull(state(eventId));
-            System.out.printf("kill -9 of the hub to ready again: %d ms%n", killToReady.toMillis());
+                HttpResponse<String> again = post(hub, body);
+                assertEquals(200, again.statusCode(), again.body());
+                assertEquals(eventId, eventOf(again), "the event accepted before the kill is there");
+                assertNotNull(state(eventId));
+
+                // Not after the claim's two minutes: the run the killed process held is retried
+                // with the same key as soon as the hub is back.
+                await().atMost(Duration.ofSeconds(20)).until(() -> calls.size() == 2);
+                Duration killToRetry = Duration.between(killed, Instant.now());
+                assertEquals(calls.get(0), calls.get(1), "the retry carries the first attempt's idempotency key");
+                assertTrue(hub.output().contains("1 run(s) an earlier process of this hub left under way are"
+                        + " retried now"), hub.output());
+                await().atMost(Duration.ofSeconds(10)).until(() -> "LOST SUCCEEDED".equals(attempts(calls.get(0))));
+                System.out.printf("kill -9 of the hub to ready again: %d ms; to the run under way retried: %d ms%n",
+                        killToReady.toMillis(), killToRetry.toMillis());
+            }
+        } finally {
+            release.countDown();
+            sink.stop(0);
         }
     }
 
     @Test
     void aDatabaseKilledUnderTheHubIsStartedAgainAndTheHubAcceptsWebhooksAfterwards() throws Exception {
-        int httpPort = workspace("killed-database-");
+        int httpPort = workspace("killed-database-", HubProcess.freePort());
         try (HubProcess hub = HubProcess.start(work, httpPort, Map.of()).awaitReady(STARTUP)) {
             String before = eventOf(post(hub, order()));
             awaitState(before, "IGNORED");
@@ -110,8 +140,11 @@ class EmbeddedHealingIT {
         }
     }
 
-    /** A working directory with a signed source and free ports; returns the HTTP port. */
-    private int workspace(String prefix) throws Exception {
+    /**
+     * A working directory with a signed source, free ports, and a rule that sends paid orders to
+     * an HTTP sink on {@code sinkPort}; returns the HTTP port.
+     */
+    private int workspace(String prefix, int sinkPort) throws Exception {
         work = Files.createTempDirectory(Path.of("target"), prefix);
         int httpPort = HubProcess.freePort();
         Files.writeString(work.resolve("application.properties"), String.join("\n",
@@ -122,7 +155,15 @@ class EmbeddedHealingIT {
                 "switchboard.sources.orders.signature=hmac-sha256",
                 "switchboard.sources.orders.secret=" + SECRET,
                 "switchboard.sources.orders.event-id=jsonpath:$.id",
-                "switchboard.sources.orders.event-type=jsonpath:$.type", ""));
+                "switchboard.sources.orders.event-type=jsonpath:$.type",
+                "switchboard.ports.sink.connector=http",
+                "switchboard.ports.sink.url=http://127.0.0.1:" + sinkPort + "/calls", ""));
+        Files.createDirectories(work.resolve("rules"));
+        Files.writeString(work.resolve("rules/paid.yaml"), String.join("\n",
+                "rules:",
+                "  - id: paid-to-sink",
+                "    on: shop.order.paid",
+                "    actions: [{id: call, port: sink, body: '{\"order\": \"{{data.id}}\"}'}]", ""));
         return httpPort;
     }
 
@@ -149,6 +190,30 @@ class EmbeddedHealingIT {
         return "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"shop.order.created\"}";
     }
 
+    private static String paid() {
+        return "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"shop.order.paid\"}";
+    }
+
+    /** Records each call's Idempotency-Key; holds the first call until {@code release}, answers the others 200. */
+    private static HttpServer sink(List<String> calls, CountDownLatch release) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/calls", exchange -> {
+            calls.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            if (calls.size() == 1) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
     private static String eventOf(HttpResponse<String> response) {
         return response.body().replaceAll(".*\"event\":\"([^\"]+)\".*", "$1");
     }
@@ -169,13 +234,23 @@ class EmbeddedHealingIT {
         assertEquals(expected, state(eventId));
     }
 
-    /** The event's state, read as an operator would: psql on the port postmaster.pid names. */
+    /** The event's state. */
     private String state(String eventId) throws Exception {
+        return text("select state from event where id = ?", eventId);
+    }
+
+    /** The outcomes of a run's attempts, in order. */
+    private String attempts(String run) throws Exception {
+        return text("select string_agg(outcome, ' ' order by attempt) from action_attempt where run_id = ?", run);
+    }
+
+    /** One value, read as an operator would: psql on the port postmaster.pid names. */
+    private String text(String sql, String id) throws Exception {
         int port = Integer.parseInt(Files.readAllLines(dataDirectory().resolve(Postmaster.PID_FILE)).get(3).strip());
         String password = Files.readString(work.resolve("data/postgres.password")).strip();
         try (Connection connection = DriverManager.getConnection(EmbeddedDatabase.jdbcUrl(port), "postgres", password);
-                PreparedStatement statement = connection.prepareStatement("select state from event where id = ?")) {
-            statement.setObject(1, UUID.fromString(eventId));
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, UUID.fromString(id));
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() ? result.getString(1) : null;
             }
