@@ -37,13 +37,15 @@ COMMIT=$(cd "$ROOT" && git rev-parse --short HEAD)
 
 if [[ $MODE == smoke ]]; then
   DURATION=3s; E2E_DURATION=6s; SAMPLE_EVERY=1; RSS_EVENTS=2000; GROWTH_ROWS=20000; PER_RUN=20000
-  E2E_REQUESTS=20000; GROWTH_WARMUP=3s; DRAIN_LIMIT=300
+  E2E_REQUESTS=20000; WARMUP=3s; DRAIN_LIMIT=300
   RESULTS=$WORK/RESULTS-smoke.md
 else
   # The sustained end-to-end step is 60 s whatever DURATION says; its request file holds three
   # times PER_RUN so that wrk does not wrap around (and send redeliveries) below 10,000 req/s.
   DURATION=${DURATION:-20s}; E2E_DURATION=60s; SAMPLE_EVERY=5; RSS_EVENTS=${RSS_EVENTS:-1000000}
-  GROWTH_ROWS=5000000; PER_RUN=200000; E2E_REQUESTS=600000; GROWTH_WARMUP=60s; DRAIN_LIMIT=1200
+  # The warm-ups last until the JIT has settled: on this machine its C2 compiler thread takes a
+  # sixth to a fifth of the JVM's CPU for the first ~105 s of load, then almost none (steps.md, 20).
+  GROWTH_ROWS=5000000; PER_RUN=200000; E2E_REQUESTS=600000; WARMUP=150s; DRAIN_LIMIT=1200
 fi
 SECRET=bench-secret
 # The hub's JVM as the README recommends running it: a bounded heap (the JVM's default ceiling is
@@ -320,10 +322,10 @@ embedded() {
     "embedded PostgreSQL $(hub_sql "select 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')")," \
     "password file $( [[ -f ${HUB_PG_PASSWORD_FILE:-$HUB_DIR/data/postgres.password} ]] && echo used || echo 'absent (no password sent)')"
 
-  # A warm-up through the rule first, as for the growth step: the JIT compiles for more than a
-  # minute of load, and a cold hub measures the compiler, not the pipeline (bench/steps.md, 16).
-  ingest "[$name] warm-up (not measured)" 64 "$(requests_file "$name-warm" "$PER_RUN" "$name-warm" --type bench.e2e)" \
-    0 "$GROWTH_WARMUP"
+  # A warm-up through the rule first, as for the growth step: the JIT compiles for about two
+  # minutes of load, and a cold hub measures the compiler, not the pipeline (bench/steps.md, 16, 20).
+  ingest "[$name] warm-up (not measured)" 64 \
+    "$(requests_file "$name-warm" "$E2E_REQUESTS" "$name-warm" --type bench.e2e)" 0 "$WARMUP"
   await_drained "[$name] warm-up"
 
   # Signed ingest at 64 connections against pgbench-32.
@@ -402,8 +404,8 @@ growth() { # growth: ingest rate with GROWTH_ROWS rows in the event and idempote
     QUARKUS_ARTEMIS_URL="tcp://127.0.0.1:$BROKER_PORT" QUARKUS_ARTEMIS_USERNAME=bench QUARKUS_ARTEMIS_PASSWORD=bench
   HUB_DB_PORT=$PG_PORT; HUB_DB=switchboard
   # A warm-up first, so that both measured steps run on a JIT-compiled hub (the JIT compiles
-  # for more than a minute of load): then empty tables.
-  ingest "[growth] warm-up (not compared)" 64 "$(requests_file growth-warm "$PER_RUN" growth-warm)" 0 "$GROWTH_WARMUP"
+  # for about two minutes of load): then empty tables.
+  ingest "[growth] warm-up (not compared)" 64 "$(requests_file growth-warm "$E2E_REQUESTS" growth-warm)" 0 "$WARMUP"
   await_drained "[growth] warm-up"
   hub_sql "truncate action_attempt, action_run, event, idempotency_key"
   hub_sql "vacuum analyze event"
