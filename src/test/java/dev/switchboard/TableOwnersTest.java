@@ -45,7 +45,9 @@ class TableOwnersTest {
             "alert_incident", Set.of("ops/alerts/Incidents.java"),
             "alert_watch", Set.of("ops/alerts/ExpectationWatches.java"),
             "signature_failure_count", Set.of("ops/alerts/SharedSignatureFailures.java"),
-            "cdc_offset", Set.of("ingest/cdc/JdbcOffsetStore.java"));
+            "cdc_offset", Set.of("ingest/cdc/JdbcOffsetStore.java"),
+            // The replicas' heartbeats; RunLedger ends the claims of silent replicas in one statement.
+            "replica_beat", Set.of("runs/ReplicaBeats.java", "runs/RunLedger.java"));
 
     private static final Path SOURCES = Path.of("src/main/java/dev/switchboard");
     private static final Path MIGRATIONS = Path.of("src/main/resources/db/migration");

@@ -70,6 +70,9 @@ public class RunDispatcher {
     @Inject
     PortBindings ports;
 
+    @Inject
+    ReplicaBeats beats;
+
     private final Signal work = new Signal();
     private final ThrottledWarning warning = new ThrottledWarning("Runs cannot be dispatched");
     private volatile boolean running;
@@ -105,6 +108,7 @@ public class RunDispatcher {
             workers.shutdown();
             // Attempts under way get the time their claim allows; an unfinished one is retried elsewhere.
             workers.awaitTermination(10, TimeUnit.SECONDS);
+            beats.gone();
         }
     }
 

@@ -115,6 +115,16 @@ public class RunLedger {
             where state = 'RUNNING' and claim_expires_at > now() and claimed_by <> ?
             """;
 
+    /**
+     * Claims of replicas that have not beaten for the given seconds (see {@link ReplicaBeats}) end
+     * now; the next claim records the attempt as LOST.
+     */
+    private static final String END_SILENT_CLAIMS = """
+            update action_run set claim_expires_at = now()
+            where state = 'RUNNING' and claim_expires_at > now() and claimed_by in (
+                select node from replica_beat where beat_at < now() - make_interval(secs => ?))
+            """;
+
     private static final String END_LOST = """
             update action_run set state = 'DEAD', next_attempt_at = null, last_error = ?, dead_letter_due = true,
                 claimed_by = null, claim_expires_at = null, updated_at = now()
@@ -392,6 +402,17 @@ public class RunLedger {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int endClaimsLeftBehind(String node) {
         return update(END_LEFT_CLAIMS, node);
+    }
+
+    /**
+     * Ends the claims of replicas that have not beaten for {@code silence}: they were killed, or
+     * cut off from the database for that long.
+     *
+     * @return how many claims ended
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int endClaimsOfSilentReplicas(Duration silence) {
+        return update(END_SILENT_CLAIMS, (double) silence.toMillis() / 1000);
     }
 
     /** Records an attempt whose claim expired, from its claim to its expiry; returns what happened to it. */

@@ -30,6 +30,15 @@ public interface RunsConfig {
     Duration claimTimeout();
 
     /**
+     * How long a replica may go without its heartbeat (one a second, in the database) before the
+     * runs it claimed are retried by the others, with the same idempotency key, instead of when
+     * their claims expire. Keep it well above a garbage-collection pause and a database failover:
+     * a replica that is only slow loses its claims too, and its calls under way are then made again.
+     */
+    @WithDefault("30s")
+    Duration replicaTimeout();
+
+    /**
      * How long a run whose port is not bound waits for its binding before it goes DEAD (with a
      * dead letter and an alert, and replayable as any dead run). Long enough to ride out a
      * rollout, a ConfigMap that reaches the replicas a minute apart, or an edit put right after

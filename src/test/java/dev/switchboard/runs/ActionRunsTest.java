@@ -392,6 +392,42 @@ class ActionRunsTest {
     }
 
     @Test
+    void aReplicaThatKeepsBeatingKeepsItsClaimsAndOneThatFallsSilentLosesThemBeforeTheyExpire()
+            throws Exception {
+        String type = "silent." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        String replica = "replica-" + UUID.randomUUID();
+        // A run claimed for ten minutes by a replica whose heartbeat is current.
+        UUID run = leftBehind(type, "silent-rule", "{}", 1, "10 minutes").run();
+        HubState.count(dataSource, "with b as (insert into replica_beat values (?, now() + interval '1 hour')"
+                + " returning 1) select count(*) from b", replica);
+        HubState.count(dataSource, "with c as (update action_run set claimed_by = ? where id = ? returning 1)"
+                + " select count(*) from c", replica, run);
+
+        // This hub beats, and looks for silent replicas, every second: several times meanwhile.
+        String beat = ownBeat();
+        Thread.sleep(2 * HubTestProfile.REPLICA_TIMEOUT.toMillis());
+        assertTrue(ownBeat().compareTo(beat) > 0, "this hub kept beating");
+        assertEquals("RUNNING", HubState.text(dataSource, "select state from action_run where id = ?", run));
+        assertEquals(0, requests(type).size());
+
+        // The replica falls silent: its run is retried long before its claim's ten minutes.
+        HubState.count(dataSource, "with b as (update replica_beat set beat_at = now() - interval '1 minute'"
+                + " where node = ? returning 1) select count(*) from b", replica);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(
+                HubState.text(dataSource, "select state from action_run where id = ?", run)));
+        assertEquals("LOST", HubState.text(dataSource,
+                "select outcome from action_attempt where run_id = ? and attempt = 1", run));
+        List<LoggedRequest> calls = requests(type);
+        assertEquals(1, calls.size());
+        assertEquals(run.toString(), calls.get(0).getHeader("Idempotency-Key"));
+    }
+
+    private String ownBeat() {
+        return HubState.text(dataSource, "select beat_at::text from replica_beat where node = ?", RunDispatcher.NODE);
+    }
+
+    @Test
     void aRunWhoseReplicaDiedAtItsLastAttemptIsDead() throws Exception {
         String type = "crash-last." + UUID.randomUUID();
         downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));

@@ -1,5 +1,7 @@
 package dev.switchboard.support;
 
+import java.time.Duration;
+
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -27,6 +29,8 @@ public class HubTestProfile implements QuarkusTestProfile {
     public static final String HEALTH_SECRET = "health-secret";
     /** Short enough to wait for in a test, long enough for a binding a test adds to arrive first. */
     public static final String UNBOUND_GRACE = "20s";
+    /** A replica silent this long loses its claims (ActionRunsTest). */
+    public static final Duration REPLICA_TIMEOUT = Duration.ofSeconds(2);
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -136,6 +140,7 @@ public class HubTestProfile implements QuarkusTestProfile {
 
                 // A run to an unbound port waits this long before it goes DEAD (UnboundPortTest).
                 Map.entry("switchboard.runs.unbound-grace", UNBOUND_GRACE),
+                Map.entry("switchboard.runs.replica-timeout", REPLICA_TIMEOUT.toSeconds() + "s"),
 
                 // For the fuzz pass (WebhookFuzzTest): one source per scheme, so that its signature
                 // failures open incidents nobody else's test looks at.
