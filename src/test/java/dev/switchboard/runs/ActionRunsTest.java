@@ -44,6 +44,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.boot.EmbeddedDatabase;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.RetryPolicy;
 import dev.switchboard.rules.RulesInForce;
@@ -421,6 +422,47 @@ class ActionRunsTest {
         List<LoggedRequest> calls = requests(type);
         assertEquals(1, calls.size());
         assertEquals(run.toString(), calls.get(0).getHeader("Idempotency-Key"));
+    }
+
+    @Test
+    void aDatabaseOutageLongerThanTheReplicaTimeoutDoesNotMakeALiveReplicaLoseItsClaims() throws Exception {
+        String type = "outage." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        String replica = "replica-" + UUID.randomUUID();
+        UUID run = leftBehind(type, "outage-rule", "{}", 1, "10 minutes").run();
+        HubState.count(dataSource, "with b as (insert into replica_beat values (?, now()) returning 1)"
+                + " select count(*) from b", replica);
+        HubState.count(dataSource, "with c as (update action_run set claimed_by = ? where id = ? returning 1)"
+                + " select count(*) from c", replica, run);
+
+        // Nobody can beat while the database is away, so afterwards every beat is older than the timeout.
+        EmbeddedDatabase.stop();
+        try {
+            Thread.sleep(HubTestProfile.REPLICA_TIMEOUT.toMillis() + 1_000);
+        } finally {
+            EmbeddedDatabase.restart();
+        }
+        // This hub beats again first; the other replica reaches the database a moment later, well
+        // within the timeout, and beats from then on.
+        String back = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> HubState.text(dataSource, "select now()::text"), text -> true);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> ownBeat().compareTo(back) > 0);
+        Thread.sleep(HubTestProfile.REPLICA_TIMEOUT.toMillis() / 2);
+        long until = System.nanoTime() + 2 * HubTestProfile.REPLICA_TIMEOUT.toNanos();
+        while (System.nanoTime() < until) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> HubState.count(dataSource,
+                    "with b as (update replica_beat set beat_at = now() where node = ? returning 1)"
+                            + " select count(*) from b", replica) == 1);
+            Thread.sleep(250);
+        }
+        assertEquals("RUNNING", HubState.text(dataSource, "select state from action_run where id = ?", run));
+        assertEquals(0, requests(type).size());
+
+        // Once it stops beating, its run is retried as usual.
+        HubState.count(dataSource, "with b as (update replica_beat set beat_at = now() - interval '1 minute'"
+                + " where node = ? returning 1) select count(*) from b", replica);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(
+                HubState.text(dataSource, "select state from action_run where id = ?", run)));
     }
 
     private String ownBeat() {

@@ -220,7 +220,8 @@ class UnboundPortTest {
         assertTrue(reason.startsWith("port '" + port + "' was not bound within " + HubTestProfile.UNBOUND_GRACE
                 + " (switchboard.runs.unbound-grace), waiting since "), reason);
         assertTrue(HubState.count(dataSource, "select count(*) from action_run where id = ?"
-                + " and updated_at - unbound_since >= interval '20 seconds'", run) == 1, "it waited its grace");
+                + " and updated_at - unbound_since >= cast(? as interval)", run, HubTestProfile.UNBOUND_GRACE) == 1,
+                "it waited its grace");
         assertEquals(0, attempts(run));
         String letter = deadLetter(run);
         assertNotNull(letter, "the DEAD run's dead letter");

@@ -28,7 +28,7 @@ public class HubTestProfile implements QuarkusTestProfile {
     public static final String STANDARD_SECRET_NEXT = "whsec_bmV4dC1zdGFuZGFyZC13ZWJob29rcy1rZXk=";
     public static final String HEALTH_SECRET = "health-secret";
     /** Short enough to wait for in a test, long enough for a binding a test adds to arrive first. */
-    public static final String UNBOUND_GRACE = "20s";
+    public static final String UNBOUND_GRACE = "10s";
     /** A replica silent this long loses its claims (ActionRunsTest). */
     public static final Duration REPLICA_TIMEOUT = Duration.ofSeconds(2);
 
