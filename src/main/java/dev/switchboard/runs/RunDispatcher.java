@@ -22,7 +22,6 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-import dev.switchboard.boot.EmbeddedDatabase;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.StartupGate;
@@ -82,11 +81,8 @@ public class RunDispatcher {
     private volatile Set<String> settledFor;
     private long settledAt;
     private long expiredAt;
-    /** Whether claims other processes hold were left by earlier ones (see {@link #endClaimsLeftBehind}). */
-    private boolean claimsLeftBehindToEnd;
 
     void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent event) {
-        claimsLeftBehindToEnd = EmbeddedDatabase.isRunning();
         free = new Semaphore(config.workers());
         AtomicInteger number = new AtomicInteger();
         workers = Executors.newFixedThreadPool(config.workers(), task -> {
@@ -102,14 +98,17 @@ public class RunDispatcher {
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         running = false;
+        boolean attemptsEnded = true;
         if (thread != null) {
             thread.interrupt();
             thread.join(5_000);
             workers.shutdown();
-            // Attempts under way get the time their claim allows; an unfinished one is retried elsewhere.
-            workers.awaitTermination(10, TimeUnit.SECONDS);
-            beats.gone();
+            // Attempts under way get 10 s to end. Then the replica is gone and what it left is
+            // retried elsewhere at once; an attempt still under way is retried once the replica
+            // has been silent for the replica timeout, as if it had been killed.
+            attemptsEnded = workers.awaitTermination(10, TimeUnit.SECONDS);
         }
+        beats.stop(attemptsEnded);
     }
 
     /** Runs were planned: look now rather than at the next poll. */
@@ -129,7 +128,6 @@ public class RunDispatcher {
                 if (!gate.await(config.pollInterval())) {
                     continue;
                 }
-                endClaimsLeftBehind();
                 Set<String> bound = ports.names();
                 waitForBindings(bound);
                 free.acquire();
@@ -152,27 +150,6 @@ public class RunDispatcher {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    /**
-     * On the embedded database, which no other hub uses, a claim this process did not take was
-     * left by an earlier one that was killed: its run is retried now rather than when the claim
-     * expires (switchboard.runs.claim-timeout, 2 minutes by default). On a shared database a claim
-     * of another process may be a live replica's, and waits out its timeout.
-     */
-    private void endClaimsLeftBehind() {
-        if (!claimsLeftBehindToEnd) {
-            return;
-        }
-        try {
-            int ended = ledger.endClaimsLeftBehind(NODE);
-            if (ended > 0) {
-                LOG.infof("%d run(s) an earlier process of this hub left under way are retried now", ended);
-            }
-            claimsLeftBehindToEnd = false;
-        } catch (RuntimeException e) {
-            warning.log(e);
         }
     }
 

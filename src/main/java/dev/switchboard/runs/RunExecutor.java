@@ -35,7 +35,8 @@ import dev.switchboard.stream.Envelopes;
  * claim (an attempt number only this claim has, see {@link AttemptFence}), and its outcome is
  * written afterwards, together with other attempts' outcomes in one transaction
  * ({@link GroupCommit}), only if that claim is still current. A replica that dies mid-call leaves
- * a claim that expires, and the run is retried as the next attempt with the same idempotency key.
+ * a claim that ends when the replica falls silent ({@link ReplicaBeats}) or the claim expires, and
+ * the run is retried as the next attempt with the same idempotency key.
  */
 @ApplicationScoped
 public class RunExecutor {
@@ -60,7 +61,7 @@ public class RunExecutor {
 
     private final AttemptFence fence = new AttemptFence(REMEMBERED_ATTEMPTS);
     private final ThrottledWarning warning = new ThrottledWarning(
-            "Attempt outcomes cannot be recorded; their claims will expire and the runs be retried");
+            "Attempt outcomes cannot be recorded; their claims will end and the runs be retried");
     private GroupCommit<RunLedger.Outcome, Boolean> outcomes;
 
     @PostConstruct

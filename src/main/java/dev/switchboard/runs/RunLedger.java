@@ -105,14 +105,15 @@ public class RunLedger {
             for update skip locked
             """;
 
-    /**
-     * Claims of other processes end now: on a database that only this hub uses (the embedded
-     * one), a claim not taken by this process was left by an earlier one that was killed, and its
-     * run need not wait out the claim's timeout. The next claim records the attempt as LOST.
-     */
-    private static final String END_LEFT_CLAIMS = """
+    /** Who holds the claims that are still valid. */
+    private static final String CLAIMERS = """
+            select distinct claimed_by from action_run where state = 'RUNNING' and claim_expires_at > now()
+            """;
+
+    /** The claims of the given claimers end now; the next claim records the attempt as LOST. */
+    private static final String END_CLAIMS_OF = """
             update action_run set claim_expires_at = now()
-            where state = 'RUNNING' and claim_expires_at > now() and claimed_by <> ?
+            where state = 'RUNNING' and claim_expires_at > now() and claimed_by = any (?)
             """;
 
     /**
@@ -393,15 +394,24 @@ public class RunLedger {
         }
     }
 
+    /** The replicas (as {@link RunDispatcher#NODE} names them) that hold claims still valid. */
+    public List<String> claimers() {
+        try {
+            return Statements.query(dataSource, CLAIMERS, row -> row.getString(1));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Claims could not be read: " + e.getMessage(), e);
+        }
+    }
+
     /**
-     * Ends the claims that processes other than {@code node} hold, for a database this hub alone
-     * uses: they were left by an earlier process, killed before it recorded their outcome.
+     * Ends the claims the given replicas hold, known to be gone: the next claim records each
+     * attempt as LOST and retries the run.
      *
      * @return how many claims ended
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public int endClaimsLeftBehind(String node) {
-        return update(END_LEFT_CLAIMS, node);
+    public int endClaimsOf(List<String> replicas) {
+        return update(END_CLAIMS_OF, (Object) replicas.toArray(String[]::new));
     }
 
     /**
@@ -415,12 +425,13 @@ public class RunLedger {
         return update(END_SILENT_CLAIMS, (double) silence.toMillis() / 1000);
     }
 
-    /** Records an attempt whose claim expired, from its claim to its expiry; returns what happened to it. */
+    /** Records an attempt whose claim ended without an outcome, from its claim to its end; returns what happened to it. */
     private String recordLostAttempt(UUID run, int attempt, String claimer, OffsetDateTime claimed,
             OffsetDateTime expiry) {
         Instant expired = expiry == null ? Instant.now() : expiry.toInstant();
         Instant started = claimed == null ? expired : claimed.toInstant();
-        String lost = "the claim of " + claimer + " expired before it recorded an outcome";
+        String lost = "the claim of " + claimer + " ended before it recorded an outcome (its replica stopped,"
+                + " fell silent, or the claim expired)";
         attempt(run, attempt, started, Duration.between(started, expired), "LOST", null, lost, null, null);
         return lost;
     }

@@ -102,7 +102,7 @@ class EmbeddedHealingIT {
                 await().atMost(Duration.ofSeconds(20)).until(() -> calls.size() == 2);
                 Duration killToRetry = Duration.between(killed, Instant.now());
                 assertEquals(calls.get(0), calls.get(1), "the retry carries the first attempt's idempotency key");
-                assertTrue(hub.output().contains("1 run(s) an earlier process of this hub left under way are"
+                assertTrue(hub.output().contains("1 run(s) that an earlier process of this hub left under way are"
                         + " retried now"), hub.output());
                 await().atMost(Duration.ofSeconds(10)).until(() -> "LOST SUCCEEDED".equals(attempts(calls.get(0))));
                 System.out.printf("kill -9 of the hub to ready again: %d ms; to the run under way retried: %d ms%n",

@@ -1,5 +1,6 @@
 package dev.switchboard.faults;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
@@ -172,20 +173,12 @@ class ScaleOutIT {
             System.out.println(report);
             Files.writeString(Path.of(System.getProperty("scaleout.results", "target/scale-out-RESULTS.md")), report);
             judge(report);
+            // Stopped as a supervisor stops them, the replicas mark themselves gone once their
+            // attempts have ended: what one left is anyone's at once, not after the replica timeout.
+            stopReplicas();
+            assertEquals(List.of(), replicasNotMarkedGone(), "replicas stopped without marking themselves gone");
         } finally {
-            for (Replica replica : replicas) {
-                if (replica.restart != null) {
-                    replica.restart.join(STARTUP.toMillis());
-                }
-            }
-            // SIGTERM to all at once, then each waited for: they stop in parallel.
-            replicas.stream().filter(replica -> replica.process != null)
-                    .forEach(replica -> ProcessHandle.of(replica.process.pid()).ifPresent(ProcessHandle::destroy));
-            for (Replica replica : replicas) {
-                if (replica.process != null) {
-                    replica.process.close();
-                }
-            }
+            stopReplicas();
             if (brokers != null) {
                 brokers.close();
             }
@@ -194,6 +187,46 @@ class ScaleOutIT {
             }
             sink.close();
         }
+    }
+
+    private void stopReplicas() throws InterruptedException {
+        for (Replica replica : replicas) {
+            if (replica.restart != null) {
+                replica.restart.join(STARTUP.toMillis());
+            }
+        }
+        // SIGTERM to all at once, then each waited for: they stop in parallel.
+        replicas.stream().filter(replica -> replica.process != null)
+                .forEach(replica -> ProcessHandle.of(replica.process.pid()).ifPresent(ProcessHandle::destroy));
+        for (Replica replica : replicas) {
+            if (replica.process != null) {
+                replica.process.close();
+            }
+        }
+    }
+
+    /** The replicas' last processes whose heartbeat is not one marked gone (twelve hours old), or missing. */
+    private List<String> replicasNotMarkedGone() throws SQLException {
+        List<String> notGone = new ArrayList<>();
+        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(
+                "select node || ' beat at ' || beat_at, beat_at < now() - interval '11 hours' from replica_beat"
+                        + " where node like ? || '@%'")) {
+            for (Replica replica : replicas) {
+                statement.setString(1, Long.toString(replica.process.pid()));
+                List<String> rows = new ArrayList<>();
+                boolean gone = false;
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        rows.add(row.getString(1));
+                        gone = row.getBoolean(2);
+                    }
+                }
+                if (rows.size() != 1 || !gone) {
+                    notGone.add("replica " + replica.index + " (pid " + replica.process.pid() + "): " + rows);
+                }
+            }
+        }
+        return notGone;
     }
 
     private Replica configure(int index) throws Exception {
