@@ -396,27 +396,16 @@ class ActionRunsTest {
     void aReplicaThatKeepsBeatingKeepsItsClaimsAndOneThatFallsSilentLosesThemBeforeTheyExpire()
             throws Exception {
         String type = "silent." + UUID.randomUUID();
-        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
         String replica = "replica-" + UUID.randomUUID();
         // A run claimed for ten minutes by a replica whose heartbeat is current.
-        UUID run = leftBehind(type, "silent-rule", "{}", 1, "10 minutes").run();
-        HubState.count(dataSource, "with b as (insert into replica_beat values (?, now() + interval '1 hour')"
-                + " returning 1) select count(*) from b", replica);
-        HubState.count(dataSource, "with c as (update action_run set claimed_by = ? where id = ? returning 1)"
-                + " select count(*) from c", replica, run);
+        UUID run = claimedByBeatingReplica(type, replica, "1 hour");
 
         // This hub beats, and looks for silent replicas, every second: several times meanwhile.
         String beat = ownBeat();
         Thread.sleep(2 * HubTestProfile.REPLICA_TIMEOUT.toMillis());
         assertTrue(ownBeat().compareTo(beat) > 0, "this hub kept beating");
-        assertEquals("RUNNING", HubState.text(dataSource, "select state from action_run where id = ?", run));
-        assertEquals(0, requests(type).size());
-
         // The replica falls silent: its run is retried long before its claim's ten minutes.
-        HubState.count(dataSource, "with b as (update replica_beat set beat_at = now() - interval '1 minute'"
-                + " where node = ? returning 1) select count(*) from b", replica);
-        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(
-                HubState.text(dataSource, "select state from action_run where id = ?", run)));
+        keptThenRetriedOnceSilent(type, replica, run);
         assertEquals("LOST", HubState.text(dataSource,
                 "select outcome from action_attempt where run_id = ? and attempt = 1", run));
         List<LoggedRequest> calls = requests(type);
@@ -427,13 +416,8 @@ class ActionRunsTest {
     @Test
     void aDatabaseOutageLongerThanTheReplicaTimeoutDoesNotMakeALiveReplicaLoseItsClaims() throws Exception {
         String type = "outage." + UUID.randomUUID();
-        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
         String replica = "replica-" + UUID.randomUUID();
-        UUID run = leftBehind(type, "outage-rule", "{}", 1, "10 minutes").run();
-        HubState.count(dataSource, "with b as (insert into replica_beat values (?, now()) returning 1)"
-                + " select count(*) from b", replica);
-        HubState.count(dataSource, "with c as (update action_run set claimed_by = ? where id = ? returning 1)"
-                + " select count(*) from c", replica, run);
+        UUID run = claimedByBeatingReplica(type, replica, "0 seconds");
 
         // Nobody can beat while the database is away, so afterwards every beat is older than the timeout.
         String before = ownBeat();
@@ -454,10 +438,28 @@ class ActionRunsTest {
                             + " select count(*) from b", replica) == 1);
             Thread.sleep(250);
         }
+        // Once it stops beating, its run is retried as usual.
+        keptThenRetriedOnceSilent(type, replica, run);
+    }
+
+    /**
+     * A run of an event of {@code type} (whose downstream answers 200), claimed for ten minutes by
+     * {@code replica}, whose last beat is {@code beatIn} (an SQL interval) from now.
+     */
+    private UUID claimedByBeatingReplica(String type, String replica, String beatIn) {
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        UUID run = leftBehind(type, "beat-rule", "{}", 1, "10 minutes").run();
+        HubState.count(dataSource, "with b as (insert into replica_beat values (?, now() + cast(? as interval))"
+                + " returning 1) select count(*) from b", replica, beatIn);
+        HubState.count(dataSource, "with c as (update action_run set claimed_by = ? where id = ? returning 1)"
+                + " select count(*) from c", replica, run);
+        return run;
+    }
+
+    /** The run is still its replica's, untried; once the replica falls silent it is retried and succeeds. */
+    private void keptThenRetriedOnceSilent(String type, String replica, UUID run) {
         assertEquals("RUNNING", HubState.text(dataSource, "select state from action_run where id = ?", run));
         assertEquals(0, requests(type).size());
-
-        // Once it stops beating, its run is retried as usual.
         HubState.count(dataSource, "with b as (update replica_beat set beat_at = now() - interval '1 minute'"
                 + " where node = ? returning 1) select count(*) from b", replica);
         await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(
