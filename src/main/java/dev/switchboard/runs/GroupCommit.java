@@ -108,6 +108,11 @@ final class GroupCommit<T, R> {
         }
     }
 
+    /** Whether {@link #stop()} was called: nothing more will be written. */
+    boolean stopped() {
+        return !running;
+    }
+
     void stop() {
         running = false;
         threads.forEach(Thread::interrupt);

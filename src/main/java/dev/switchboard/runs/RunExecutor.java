@@ -34,14 +34,17 @@ import dev.switchboard.stream.Envelopes;
  * <p>No database connection is held during the downstream call: the attempt is fenced by its
  * claim (an attempt number only this claim has, see {@link AttemptFence}), and its outcome is
  * written afterwards, together with other attempts' outcomes in one transaction
- * ({@link GroupCommit}), only if that claim is still current. A replica that dies mid-call leaves
- * a claim that ends when the replica falls silent ({@link ReplicaBeats}) or the claim expires, and
- * the run is retried as the next attempt with the same idempotency key.
+ * ({@link GroupCommit}), only if that claim is still current, and written again through a
+ * database outage while the claim lasts. A replica that dies mid-call leaves a claim that ends
+ * when the replica falls silent ({@link ReplicaBeats}) or the claim expires, and the run is
+ * retried as the next attempt with the same idempotency key.
  */
 @ApplicationScoped
 public class RunExecutor {
 
     private static final Duration RECORD_WAIT = Duration.ofSeconds(30);
+    private static final long FIRST_RECORD_RETRY_MS = 500;
+    private static final long LAST_RECORD_RETRY_MS = 5_000;
     private static final int REMEMBERED_ATTEMPTS = 65_536;
 
     @Inject
@@ -57,11 +60,14 @@ public class RunExecutor {
     BatchConfig config;
 
     @Inject
+    RunsConfig runs;
+
+    @Inject
     MeterRegistry registry;
 
     private final AttemptFence fence = new AttemptFence(REMEMBERED_ATTEMPTS);
     private final ThrottledWarning warning = new ThrottledWarning(
-            "Attempt outcomes cannot be recorded; their claims will end and the runs be retried");
+            "Attempt outcomes cannot be recorded now; each is tried again while its claim lasts");
     private GroupCommit<RunLedger.Outcome, Boolean> outcomes;
 
     @PostConstruct
@@ -86,15 +92,46 @@ public class RunExecutor {
         // Claims only take runs of bound ports; a binding that went since then is waited for again.
         RunLedger.Outcome outcome = binding.isPresent() ? attempt(run, binding.get())
                 : ledger.unbound(run, Instant.now(), Duration.ZERO);
-        try {
-            outcomes.submit(outcome, RECORD_WAIT);
-        } catch (Exception e) {
-            warning.log(e);
+        if (!record(outcome)) {
             return;
         }
         Duration took = Duration.ofMillis((Long) outcome.attemptRow()[3]);
         metrics.attempt(run.ruleId(), run.port(), connector,
                 outcome.unbound() ? "unbound" : outcome.state().name().toLowerCase(), took);
+    }
+
+    /**
+     * Records the outcome, again and again through a database outage for as long as its claim
+     * lasts: this replica knows what downstream answered, and a run left to its claim's expiry is
+     * called again. Writing it twice is harmless (the write is fenced by the attempt number, and
+     * an attempt's row is kept once), so neither a failed commit nor one whose answer was lost
+     * needs telling apart.
+     *
+     * @return false when the outcome was given up (the hub is stopping, or the claim expired):
+     *         the run is retried once its claim ends, as if this replica had died
+     */
+    private boolean record(RunLedger.Outcome outcome) {
+        long giveUp = System.nanoTime() + runs.claimTimeout().toNanos();
+        long pause = FIRST_RECORD_RETRY_MS;
+        while (true) {
+            try {
+                outcomes.submit(outcome, RECORD_WAIT);
+                return true;
+            } catch (Exception e) {
+                warning.log(e);
+                if (outcomes.stopped() || Thread.currentThread().isInterrupted()
+                        || System.nanoTime() + pause * 1_000_000 > giveUp) {
+                    return false;
+                }
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            pause = Math.min(2 * pause, LAST_RECORD_RETRY_MS);
+        }
     }
 
     private List<Boolean> write(List<RunLedger.Outcome> batch) {

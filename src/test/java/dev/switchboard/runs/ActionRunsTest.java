@@ -442,6 +442,34 @@ class ActionRunsTest {
         keptThenRetriedOnceSilent(type, replica, run);
     }
 
+    @Test
+    void anOutcomeThatFindsTheDatabaseDownIsRecordedOnceItIsBackWithoutCallingDownstreamAgain() throws Exception {
+        String type = type("outcome-outage");
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200).withFixedDelay(3_000)));
+        UUID event = Events.post(type, "");
+        UUID run = await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> runOf(event),
+                java.util.Objects::nonNull);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "RUNNING".equals(
+                HubState.text(dataSource, "select state from action_run where id = ?", run)));
+
+        // Downstream answers while the database is away: the outcome cannot be written then.
+        Thread.sleep(1_000);
+        EmbeddedDatabase.stop();
+        try {
+            Thread.sleep(4_000);
+        } finally {
+            EmbeddedDatabase.restart();
+        }
+
+        // Well within the claim's two minutes: this replica still knows the answer, and writes it.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> "SUCCEEDED".equals(HubState.text(dataSource, "select state from action_run where id = ?", run)));
+        assertEquals("1 SUCCEEDED", HubState.text(dataSource,
+                "select string_agg(attempt || ' ' || outcome, ', ' order by attempt) from action_attempt where run_id = ?",
+                run));
+        assertEquals(1, requests(type).size());
+    }
+
     /**
      * A run of an event of {@code type} (whose downstream answers 200), claimed for ten minutes by
      * {@code replica}, whose last beat is {@code beatIn} (an SQL interval) from now.
