@@ -52,7 +52,7 @@ public class ReplicaBeats {
             on conflict (node) do update set beat_at = now()
             """;
 
-    private static final String GONE = "update replica_beat set beat_at = now() - interval '12 hours' where node = ?";
+    private static final String GONE = "update replica_beat set beat_at = now() - make_interval(secs => ?) where node = ?";
 
     /** Replicas silent for a day are forgotten: the table stays the size of the fleet. */
     private static final String FORGET = "delete from replica_beat where beat_at < now() - interval '1 day'";
@@ -101,7 +101,7 @@ public class ReplicaBeats {
         }
         if (gone) {
             try {
-                Statements.update(dataSource, GONE, RunDispatcher.NODE);
+                Statements.update(dataSource, GONE, (double) GONE_AGO.toSeconds(), RunDispatcher.NODE);
             } catch (SQLException | RuntimeException e) {
                 LOG.warnf("Could not mark this replica gone; its claims are retried after %s: %s",
                         Durations.format(config.replicaTimeout()), e.getMessage());

@@ -87,12 +87,14 @@ public class RunExecutor {
         if (!fence.begin(run.attemptKey())) {
             return;
         }
+        // The claim was taken just before this worker got the run: it lasts about this long.
+        long claimEnds = System.nanoTime() + runs.claimTimeout().toNanos();
         Optional<PortBinding> binding = ports.find(run.port());
         String connector = binding.map(PortBinding::connectorName).orElse("none");
         // Claims only take runs of bound ports; a binding that went since then is waited for again.
         RunLedger.Outcome outcome = binding.isPresent() ? attempt(run, binding.get())
                 : ledger.unbound(run, Instant.now(), Duration.ZERO);
-        if (!record(outcome)) {
+        if (!record(outcome, claimEnds)) {
             return;
         }
         Duration took = Duration.ofMillis((Long) outcome.attemptRow()[3]);
@@ -110,17 +112,19 @@ public class RunExecutor {
      * @return false when the outcome was given up (the hub is stopping, or the claim expired):
      *         the run is retried once its claim ends, as if this replica had died
      */
-    private boolean record(RunLedger.Outcome outcome) {
-        long giveUp = System.nanoTime() + runs.claimTimeout().toNanos();
+    private boolean record(RunLedger.Outcome outcome, long claimEnds) {
         long pause = FIRST_RECORD_RETRY_MS;
         while (true) {
             try {
                 outcomes.submit(outcome, RECORD_WAIT);
                 return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                warning.log(e);
+                return false;
             } catch (Exception e) {
                 warning.log(e);
-                if (outcomes.stopped() || Thread.currentThread().isInterrupted()
-                        || System.nanoTime() + pause * 1_000_000 > giveUp) {
+                if (outcomes.stopped() || System.nanoTime() + pause * 1_000_000 > claimEnds) {
                     return false;
                 }
             }
