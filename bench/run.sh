@@ -12,12 +12,12 @@
 #
 # Targets measured (embedded default unless said otherwise):
 #   - signed ingest at 64 connections, req/s >= 1.0x pgbench-32 commits/s
-#   - signed ingest p99 <= 20 ms at ~1,000 req/s (16 connections, 1,000 req/s offered on a schedule)
+#   - signed ingest p99 <= 20 ms at ~1,000 req/s (32 connections, 1,000 req/s offered on a schedule)
 #   - end to end through one rule to nginx `return 200`: 60 s sustained at 64 connections, events/s
 #     from the first request to the last SUCCEEDED attempt >= 0.5x pgbench-32, with the stream
 #     depth and the pending runs sampled every 5 s (flat: last sample <= 1.25x the median, or < 1,000;
 #     a backlog that grows steadily ends at twice its median, so 2x let a linear climb pass)
-#   - arrival-to-sink p99 <= 100 ms at ~500 events/s (8 connections, 500 req/s offered on a schedule)
+#   - arrival-to-sink p99 <= 100 ms at ~500 events/s (32 connections, 500 req/s offered on a schedule)
 #   - RSS < 512 MB after RSS_EVENTS (one million) events with HUB_JAVA_OPTS, and the backlog drained
 #   - ingest with GROWTH_ROWS (five million) stored rows >= 90% of the empty-table rate (this hub on
 #     the script's PostgreSQL and a standalone Artemis)
@@ -336,10 +336,11 @@ embedded() {
     "$(calc "round($rps / $pg32, 2)" x)" "$(verdict "$rps / $pg32 >= 1.0")" "\`$WRK_CMD\`; \`$PGBENCH_CMD\`"
   await_drained "[$name] after ingest at 64 connections"
 
-  # p99 at ~1,000 req/s: 16 connections, the requests sent on a schedule of 1,000 a second.
-  ingest "[$name] signed ingest at ~1,000 req/s (16 connections, 1,000 req/s offered on a schedule)" 16 \
+  # p99 at ~1,000 req/s: the requests sent on a schedule of 1,000 a second, over connections enough
+  # that a slow answer does not hold the next one back (8 held 500 req/s to 380 at a p99 of 90 ms).
+  ingest "[$name] signed ingest at ~1,000 req/s (32 connections, 1,000 req/s offered on a schedule)" 32 \
     "$(requests_file "$name-paced" "$PER_RUN" "$name-paced")" 1000
-  row "Signed ingest p99 <= 20 ms at ~1,000 req/s (16 connections, 1,000 req/s offered on a schedule)" \
+  row "Signed ingest p99 <= 20 ms at ~1,000 req/s (32 connections, 1,000 req/s offered on a schedule)" \
     "p99 $RESULT_p99 ms at $RESULT_rps req/s" "$(calc "round($RESULT_p99 / 20, 2)" "x of 20 ms")" \
     "$(verdict "$RESULT_p99 <= 20")" "\`$WRK_CMD\`"
   await_drained "[$name] after paced ingest"
@@ -383,15 +384,15 @@ embedded() {
     "$(awk 'END {printf "last sample %s RECEIVED / %s pending", $2, $3}' "$samples"), $(wc -l < "$samples") samples" \
     "-" "$flat_verdict" "samples every ${SAMPLE_EVERY} s during \`$e2e_cmd\`"
 
-  # End to end at ~500 events/s: 8 connections, the requests sent on a schedule of 500 a second.
+  # End to end at ~500 events/s: the requests sent on a schedule of 500 a second.
   : > "$WORK/nginx/logs/sink.log"
-  ingest "[$name] end to end at ~500 events/s (8 connections, 500 req/s offered on a schedule)" 8 \
+  ingest "[$name] end to end at ~500 events/s (32 connections, 500 req/s offered on a schedule)" 32 \
     "$(requests_file "$name-e2e-paced" "$PER_RUN" "$name-e2e-paced" --type bench.e2e)" 500
   local paced_rps=$RESULT_rps
   await_drained "[$name] end to end at ~500 events/s"
   e2e_figures "e.delivery_id like '$name-e2e-paced-%'"
   record "[$name] end to end at that pace: arrival to sink answer p50 $E2E_P50 ms, p99 $E2E_P99 ms over $E2E_COUNT events"
-  row "Arrival-to-sink p99 <= 100 ms at ~500 events/s (8 connections, 500 req/s offered on a schedule)" \
+  row "Arrival-to-sink p99 <= 100 ms at ~500 events/s (32 connections, 500 req/s offered on a schedule)" \
     "p99 $E2E_P99 ms at $paced_rps req/s" "$(calc "round($E2E_P99 / 100, 2)" "x of 100 ms")" \
     "$(verdict "$E2E_P99 <= 100")" "\`$WRK_CMD\`"
   stop_hub
