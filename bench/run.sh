@@ -53,8 +53,11 @@ SECRET=bench-secret
 HUB_JAVA_OPTS=${HUB_JAVA_OPTS:--Xms256m -Xmx256m}
 HUB_PORT=18080; SINK_PORT=18081; PG_PORT=15432; BROKER_PORT=16161; EMBEDDED_BROKER_PORT=16162; EMBEDDED_AMQP_PORT=16163
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-RUN_CMD="DURATION=$DURATION RSS_EVENTS=$RSS_EVENTS HUB_JAVA_OPTS='$HUB_JAVA_OPTS' bench/run.sh${1:+ $1}"
-[[ $MODE == smoke ]] && RUN_CMD="HUB_JAVA_OPTS='$HUB_JAVA_OPTS' bench/run.sh --smoke"
+# The command as run, with the environment that changes what it measures (the hub inherits
+# MALLOC_ARENA_MAX; STEPS picks the steps).
+RUN_ENV="${MALLOC_ARENA_MAX:+MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX }${STEPS:+STEPS=$STEPS }"
+RUN_CMD="${RUN_ENV}DURATION=$DURATION RSS_EVENTS=$RSS_EVENTS HUB_JAVA_OPTS='$HUB_JAVA_OPTS' bench/run.sh${1:+ $1}"
+[[ $MODE == smoke ]] && RUN_CMD="${RUN_ENV}HUB_JAVA_OPTS='$HUB_JAVA_OPTS' bench/run.sh --smoke"
 
 log() { echo "[bench $(date +%T)] $*" >&2; }
 figures=()
