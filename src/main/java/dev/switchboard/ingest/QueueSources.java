@@ -1,13 +1,19 @@
 package dev.switchboard.ingest;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.runtime.Startup;
 
+import dev.switchboard.stream.StreamAddresses;
+
+import dev.switchboard.core.SettingProblem;
 import dev.switchboard.ingest.SourcesConfig.Destination;
 import dev.switchboard.ingest.SourcesConfig.Source;
 
@@ -33,7 +39,34 @@ public class QueueSources {
 
     /** The queue sources of a configuration read at reload, not in force yet. */
     static ConfiguredSources.Built<QueueSource> read(Map<String, Source> configured) {
-        return ConfiguredSources.read(configured, SourcesConfig.Kind.QUEUE, QueueSources::build);
+        return withoutSharedAddresses(
+                ConfiguredSources.read(configured, SourcesConfig.Kind.QUEUE, QueueSources::build));
+    }
+
+    /**
+     * Refuses every source whose address another source also reads, or parks to: two consumers on one
+     * queue would split its messages between two sources at random, a topic's publishers would lose
+     * their right to send to whichever source was admitted last, and a parked message would come back
+     * as another source's event.
+     */
+    private static ConfiguredSources.Built<QueueSource> withoutSharedAddresses(ConfiguredSources.Built<QueueSource> read) {
+        Map<String, QueueSource> kept = new TreeMap<>(read.sources());
+        List<SettingProblem> problems = new ArrayList<>(read.problems());
+        for (QueueSource source : read.sources().values()) {
+            for (QueueSource other : read.sources().values()) {
+                String clash = other == source ? null
+                        : other.address().equals(source.address()) ? "reads it too"
+                        : other.deadLetterAddress().equals(source.address()) ? "parks its unreadable messages there"
+                        : null;
+                if (clash != null) {
+                    kept.remove(source.name());
+                    problems.add(new SettingProblem("switchboard.sources." + source.name() + ".address",
+                            "Source '" + source.name() + "': address '" + source.address() + "' belongs to source '"
+                                    + other.name() + "', which " + clash + ": give each source its own address"));
+                }
+            }
+        }
+        return new ConfiguredSources.Built<>(Map.copyOf(kept), List.copyOf(problems));
     }
 
     /** Only the list: {@link QueueSourceRoutes} starts and stops their consumers. */
@@ -49,6 +82,7 @@ public class QueueSources {
         String address = source.address().map(String::trim).filter(a -> !a.isEmpty())
                 .orElseThrow(() -> new IllegalArgumentException(
                         "a queue source needs an address: set switchboard.sources." + name + ".address"));
+        checkAddress("address", address);
         if (source.signature().isPresent()) {
             throw new IllegalArgumentException("signature is for webhook sources; a queue source trusts its broker");
         }
@@ -68,9 +102,27 @@ public class QueueSources {
         if (deadLetters.equals(address)) {
             throw new IllegalArgumentException("dead-letter-address must differ from address, or messages would loop");
         }
+        checkAddress("dead-letter-address", deadLetters);
         return new QueueSource(name, address, source.destination(),
                 source.subscription().orElse("switchboard." + name), eventId,
                 parse(source.eventType().orElse(name)), deadLetters, source.consumers());
+    }
+
+    /**
+     * An address is one name. The broker's security matches addresses as patterns, so a wildcard would
+     * let the source's publishers send to every address it matches, the stream included; and the
+     * hub's own addresses ({@value StreamAddresses#PREFIX}…, which external brokers are told to redeliver
+     * for ever) are not a source's to read.
+     */
+    private static void checkAddress(String setting, String address) {
+        if (address.contains("#") || address.contains("*")) {
+            throw new IllegalArgumentException(setting + " '" + address + "' is a wildcard ('#' and '*' match other"
+                    + " addresses on the broker): name one address");
+        }
+        if (address.startsWith(StreamAddresses.PREFIX)) {
+            throw new IllegalArgumentException(setting + " '" + address + "' is among the hub's own addresses ('"
+                    + StreamAddresses.PREFIX + "…'): name another");
+        }
     }
 
     private static FieldExpression parse(String spec) {

@@ -8,6 +8,9 @@ package dev.switchboard.stream;
  */
 public final class StreamAddresses {
 
+    /** Every address of the hub's starts with it; no source may read or park under it. */
+    public static final String PREFIX = "switchboard.";
+
     /** The anycast address (and queue) every accepted event is published to, as a CloudEvent. */
     public static final String EVENTS = "switchboard.events";
 

@@ -53,6 +53,46 @@ class QueueSourcesConfigTest {
                 "Source 'legacy': invalid JSON path");
     }
 
+    @Test
+    void aSourceMayNotReadTheStreamOrAnyOtherAddressOfTheHubs() {
+        assertRefused(Map.of("forged.kind", "queue", "forged.address", "switchboard.events"),
+                "Source 'forged': address 'switchboard.events' is among the hub's own addresses");
+        assertRefused(Map.of("legacy.kind", "queue", "legacy.address", "a", "legacy.dead-letter-address", "switchboard.dead"),
+                "Source 'legacy': dead-letter-address 'switchboard.dead' is among the hub's own addresses");
+    }
+
+    @Test
+    void anAddressIsOneNameNotAPatternThatWouldLetItsPublishersSendEverywhere() {
+        assertRefused(Map.of("all.kind", "queue", "all.address", "#"),
+                "Source 'all': address '#' is a wildcard");
+        assertRefused(Map.of("shop.kind", "queue", "shop.address", "shop.*"),
+                "Source 'shop': address 'shop.*' is a wildcard");
+        assertRefused(Map.of("shop.kind", "queue", "shop.address", "shop.orders", "shop.dead-letter-address", "#"),
+                "Source 'shop': dead-letter-address '#' is a wildcard");
+    }
+
+    @Test
+    void twoSourcesOnOneAddressAreBothRefusedNamingEachOther() {
+        ConfigurationException refused = assertThrows(ConfigurationException.class, () -> build(Map.of(
+                "orders.kind", "queue", "orders.address", "shop.orders",
+                "refunds.kind", "queue", "refunds.address", "shop.orders", "refunds.destination", "topic",
+                "prices.kind", "queue", "prices.address", "erp.prices")));
+        assertEquals(2, refused.getMessage().lines().count(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("Source 'orders': address 'shop.orders' belongs to source 'refunds',"
+                + " which reads it too"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("Source 'refunds': address 'shop.orders' belongs to source 'orders'"),
+                refused.getMessage());
+    }
+
+    @Test
+    void aSourceMayNotReadWhereAnotherParksItsUnreadableMessages() {
+        ConfigurationException refused = assertThrows(ConfigurationException.class, () -> build(Map.of(
+                "orders.kind", "queue", "orders.address", "shop.orders",
+                "rescue.kind", "queue", "rescue.address", "shop.orders.dead")));
+        assertEquals("Source 'rescue': address 'shop.orders.dead' belongs to source 'orders', which parks its"
+                + " unreadable messages there: give each source its own address", refused.getMessage());
+    }
+
     private static void assertRefused(Map<String, String> properties, String expected) {
         ConfigurationException refused = assertThrows(ConfigurationException.class, () -> build(properties));
         assertTrue(refused.getMessage().startsWith(expected), refused.getMessage());
