@@ -53,6 +53,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.switchboard.connect.http.HttpConnector;
+import dev.switchboard.connect.jms.JmsConnector;
 import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.PortSettings;
@@ -214,6 +215,16 @@ class ConnectorsTest {
             Message message = consumer.receive(5000);
             assertNotNull(message);
             assertTrue(message.getBody(String.class).startsWith("{\"order\": "));
+        }
+    }
+
+    @Test
+    void aJmsPortCannotSendToTheStreamOrAnyOtherAddressOfTheHubs() {
+        for (String address : List.of("switchboard.events", "switchboard.dead")) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> new JmsConnector().validate(new PortSettings("outbox", Map.of("address", address))));
+            assertEquals("address '" + address + "' is among the hub's own addresses ('switchboard.…'): a message"
+                    + " sent there would skip acceptance; name another", refused.getMessage());
         }
     }
 

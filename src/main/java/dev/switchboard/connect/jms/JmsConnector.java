@@ -17,6 +17,7 @@ import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.Delivery;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.PortSettings;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * Sends the action's body to an Artemis queue ({@code address}) on the hub's broker. The run's
@@ -40,7 +41,13 @@ public class JmsConnector implements Connector {
 
     @Override
     public void validate(PortSettings settings) {
-        settings.require("address");
+        String address = settings.require("address");
+        // The stream takes only what acceptance recorded: a message sent there would be an event
+        // nobody signed, recorded by no one; the hub's other addresses carry their own kind of letter.
+        if (address.startsWith(StreamAddresses.PREFIX)) {
+            throw new IllegalArgumentException("address '" + address + "' is among the hub's own addresses ('"
+                    + StreamAddresses.PREFIX + "…'): a message sent there would skip acceptance; name another");
+        }
     }
 
     @Override
