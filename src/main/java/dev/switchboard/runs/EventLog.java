@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -237,7 +238,7 @@ public class EventLog {
 
     /** The origins of these events, by id; an event purged meanwhile is absent. */
     @SuppressWarnings("unchecked")
-    public Map<UUID, Origin> origins(java.util.Collection<UUID> ids) {
+    public Map<UUID, Origin> origins(Collection<UUID> ids) {
         if (ids.isEmpty()) {
             return Map.of();
         }
@@ -259,13 +260,20 @@ public class EventLog {
     /** How much of an event's data a list shows. */
     static final int EXCERPT = 160;
 
-    /** The newest {@code limit} events whose source, delivery id or data contain the words (any case). */
+    /**
+     * Of the given events, the newest {@code limit} whose source, delivery id or data contain the
+     * words (any case).
+     */
     @SuppressWarnings("unchecked")
-    public List<UUID> containing(String words, int limit) {
-        String like = containingPattern(words);
-        return entityManager.createNativeQuery("select id from event where source ilike ?1 or delivery_id ilike ?1"
-                + " or envelope::text ilike ?1 order by received_at desc limit " + limit, UUID.class)
-                .setParameter(1, like).getResultList();
+    public List<UUID> containing(String words, Collection<UUID> among, int limit) {
+        if (among.isEmpty()) {
+            return List.of();
+        }
+        return entityManager.createNativeQuery("select id from event where id = any (cast(:among as uuid[]))"
+                + " and (source ilike :like or delivery_id ilike :like or envelope::text ilike :like)"
+                + " order by received_at desc limit " + limit, UUID.class)
+                .setParameter("among", among.stream().map(UUID::toString).toArray(String[]::new))
+                .setParameter("like", containingPattern(words)).getResultList();
     }
 
     /** The rules the event matched and its error; empty when there is no such event. */

@@ -67,6 +67,17 @@ public class RunOperations {
         return states;
     }
 
+    /**
+     * The events of the newest DEAD runs, at most {@code limit}: where a search of the dead runs by
+     * their events' words looks, rather than among every event that has the words.
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<UUID> eventsOfDeadRuns(int limit) {
+        return entityManager.createNativeQuery("select event_id from action_run where state = 'DEAD'"
+                + " group by event_id order by max(updated_at) desc limit " + limit, UUID.class).getResultList();
+    }
+
     /** Runs matching every filter given, newest change first. */
     @Transactional
     public RunPage find(Filter filter, int page, int size) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
@@ -88,5 +89,29 @@ class DeadRunsPageTest {
                 .get("/ui/dead").then().statusCode(200)
                 .body(containsString("id=\"no-match\""))
                 .body(not(containsString("id=\"dead-" + firstRun + "\"")));
+    }
+
+    @Test
+    void aDeadRunIsFoundByAWordThatMoreThanAThousandNewerHealthyEventsAlsoHave() {
+        Workspace.bindPort("dead-page-log", Map.of("connector", "log"));
+        Workspace.writeRule("dead-runs-page-common.yaml", """
+                rules:
+                  - id: dead-page-common-unrenderable
+                    on: dead-page.common-order
+                    actions: [{id: call, port: dead-page-log, body: '{{data.absent}}'}]
+                """);
+        assertEquals(List.of(), repository.reload());
+        String customer = "cust-" + UUID.randomUUID();
+        UUID deadEvent = Events.post("dead-page.common-order", "\"customer\":\"" + customer + "\"");
+        Events.awaitRuns(dataSource, deadEvent, Duration.ofSeconds(20), RunState.DEAD);
+        UUID deadRun = Events.runOf(dataSource, deadEvent);
+        // The same customer's later events match no rule: newer than the dead one, and all with its word.
+        IntStream.range(0, 1_050).parallel()
+                .forEach(i -> Events.post("dead-page.later-order", "\"customer\":\"" + customer + "\""));
+
+        String viewer = DashboardRolesTest.signIn(HubTestProfile.VIEWER);
+        given().auth().none().cookie("quarkus-credential", viewer).queryParam("q", customer).get("/ui/dead").then()
+                .statusCode(200)
+                .body(containsString("id=\"dead-" + deadRun + "\""));
     }
 }

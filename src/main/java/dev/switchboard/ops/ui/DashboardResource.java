@@ -170,7 +170,8 @@ public class DashboardResource {
         // Searched by what an operator has in hand: a delivery id or source from the sender, words
         // of the payload or of the error, a rule or port. Events by their own columns and data.
         Optional<RunOperations.Text> text = Optional.ofNullable(blankToNull(q)).map(String::strip)
-                .map(words -> new RunOperations.Text(words, eventLog.containing(words, SEARCHED_EVENTS)));
+                .map(words -> new RunOperations.Text(words,
+                        eventLog.containing(words, runs.eventsOfDeadRuns(SEARCHED_DEAD_EVENTS), SEARCHED_EVENTS)));
         RunOperations.RunPage dead = runs.find(new RunOperations.Filter(Optional.of(RunState.DEAD), Optional.empty(),
                 Optional.empty(), Optional.empty(), text), 0, DEAD_SHOWN);
         List<RunsResource.RunView> shown = dead.runs().stream().map(RunsResource.RunView::of).toList();
@@ -179,7 +180,11 @@ public class DashboardResource {
                 eventLog.origins(shown.stream().map(RunsResource.RunView::event).distinct().toList()), value(q));
     }
 
-    /** How many of the newest matching events a dead-run search looks at. */
+    /**
+     * A dead-run search looks at the events of the newest {@value #SEARCHED_DEAD_EVENTS} DEAD runs,
+     * and shows the runs of the newest {@value #SEARCHED_EVENTS} of them that have the words.
+     */
+    private static final int SEARCHED_DEAD_EVENTS = 10_000;
     private static final int SEARCHED_EVENTS = 1000;
 
     /** A run is shown on its event's page: an incident about a run links here. */
