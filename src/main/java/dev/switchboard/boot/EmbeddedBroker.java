@@ -41,9 +41,9 @@ public final class EmbeddedBroker {
     private static final String CORE_ACCEPTOR = "tcp";
     private static final String AMQP_ACCEPTOR = "amqp";
     /** Where the broker moves a message it gave up redelivering, unless an address says otherwise. */
-    public static final String DEAD_LETTER_QUEUE = "DLQ";
+    public static final String DEAD_LETTER_QUEUE = StreamAddresses.BROKER_DEAD_LETTERS;
     /** Where the broker moves a message that expired before it was read. */
-    public static final String EXPIRY_QUEUE = "ExpiryQueue";
+    public static final String EXPIRY_QUEUE = StreamAddresses.BROKER_EXPIRY;
     /** The broker user the hub itself logs in as. */
     public static final String HUB_USER = "switchboard";
     private static final String HUB_ROLE = "hub";

@@ -44,29 +44,42 @@ public class QueueSources {
     }
 
     /**
-     * Refuses every source whose address another source also reads, or parks to: two consumers on one
-     * queue would split its messages between two sources at random, a topic's publishers would lose
-     * their right to send to whichever source was admitted last, and a parked message would come back
-     * as another source's event.
+     * Refuses every source whose address another source also reads or parks to, or that parks where
+     * another parks: two consumers on one queue would split its messages between two sources at
+     * random, a topic's publishers would lose their right to send to whichever source was admitted
+     * last, a parked message would come back as another source's event, and one parking queue
+     * cannot say to which source its messages are replayed.
      */
     private static ConfiguredSources.Built<QueueSource> withoutSharedAddresses(ConfiguredSources.Built<QueueSource> read) {
         Map<String, QueueSource> kept = new TreeMap<>(read.sources());
         List<SettingProblem> problems = new ArrayList<>(read.problems());
         for (QueueSource source : read.sources().values()) {
             for (QueueSource other : read.sources().values()) {
-                String clash = other == source ? null
-                        : other.address().equals(source.address()) ? "reads it too"
-                        : other.deadLetterAddress().equals(source.address()) ? "parks its unreadable messages there"
+                if (other == source) {
+                    continue;
+                }
+                String clash = other.address().equals(source.address()) ? "which reads it too"
+                        : other.deadLetterAddress().equals(source.address()) ? "which parks its unreadable messages there"
                         : null;
                 if (clash != null) {
-                    kept.remove(source.name());
-                    problems.add(new SettingProblem("switchboard.sources." + source.name() + ".address",
-                            "Source '" + source.name() + "': address '" + source.address() + "' belongs to source '"
-                                    + other.name() + "', which " + clash + ": give each source its own address"));
+                    problems.add(shared(source, "address", source.address(), other, clash));
+                } else if (other.deadLetterAddress().equals(source.deadLetterAddress())) {
+                    problems.add(shared(source, "dead-letter-address", source.deadLetterAddress(), other,
+                            "which parks its unreadable messages there too"));
+                } else {
+                    continue;
                 }
+                kept.remove(source.name());
             }
         }
         return new ConfiguredSources.Built<>(Map.copyOf(kept), List.copyOf(problems));
+    }
+
+    private static SettingProblem shared(QueueSource source, String setting, String address, QueueSource other,
+            String how) {
+        return new SettingProblem("switchboard.sources." + source.name() + "." + setting, "Source '" + source.name()
+                + "': " + setting + " '" + address + "' belongs to source '" + other.name() + "', " + how
+                + ": give each source its own");
     }
 
     /** Only the list: {@link QueueSourceRoutes} starts and stops their consumers. */
@@ -108,21 +121,10 @@ public class QueueSources {
                 parse(source.eventType().orElse(name)), deadLetters, source.consumers());
     }
 
-    /**
-     * An address is one name. The broker's security matches addresses as patterns, so a wildcard would
-     * let the source's publishers send to every address it matches, the stream included; and the
-     * hub's own addresses ({@value StreamAddresses#PREFIX}…, which external brokers are told to redeliver
-     * for ever) are not a source's to read.
-     */
     private static void checkAddress(String setting, String address) {
-        if (address.contains("#") || address.contains("*")) {
-            throw new IllegalArgumentException(setting + " '" + address + "' is a wildcard ('#' and '*' match other"
-                    + " addresses on the broker): name one address");
-        }
-        if (address.startsWith(StreamAddresses.PREFIX)) {
-            throw new IllegalArgumentException(setting + " '" + address + "' is among the hub's own addresses ('"
-                    + StreamAddresses.PREFIX + "…'): name another");
-        }
+        StreamAddresses.notForUsers(address).ifPresent(problem -> {
+            throw new IllegalArgumentException(setting + " '" + address + "' " + problem);
+        });
     }
 
     private static FieldExpression parse(String spec) {

@@ -1,5 +1,7 @@
 package dev.switchboard.stream;
 
+import java.util.Optional;
+
 /**
  * Names of the central stream (one persistent Artemis address, consumed competitively) and of the
  * addresses beside it. Each address carries one kind of message: <em>parked</em> are broker
@@ -8,8 +10,14 @@ package dev.switchboard.stream;
  */
 public final class StreamAddresses {
 
-    /** Every address of the hub's starts with it; no source may read or park under it. */
+    /** The stream's address and those beside it all start with it (external brokers match {@code switchboard.#}). */
     public static final String PREFIX = "switchboard.";
+
+    /** Where the broker moves a message it gave up redelivering, unless an address says otherwise. */
+    public static final String BROKER_DEAD_LETTERS = "DLQ";
+
+    /** Where the broker moves a message that expired before it was read. */
+    public static final String BROKER_EXPIRY = "ExpiryQueue";
 
     /** The anycast address (and queue) every accepted event is published to, as a CloudEvent. */
     public static final String EVENTS = "switchboard.events";
@@ -31,6 +39,24 @@ public final class StreamAddresses {
 
     /** Route endpoint that records an incoming event and publishes it, exactly once per delivery. */
     public static final String ACCEPT = "direct:switchboard-accept";
+
+    /**
+     * Why an address configured for a source or a port cannot be: it is a wildcard, which the
+     * broker matches against other addresses (a queue source's publisher admitted on {@code #}
+     * could send to the stream), or it is one of the hub's own, whose messages only the hub puts
+     * there; empty when it is a plain address of the user's.
+     */
+    public static Optional<String> notForUsers(String address) {
+        if (address.contains("#") || address.contains("*")) {
+            return Optional.of("is a wildcard ('#' and '*' match other addresses on the broker, the stream's"
+                    + " included): name one address");
+        }
+        if (address.startsWith(PREFIX) || address.equals(BROKER_DEAD_LETTERS) || address.equals(BROKER_EXPIRY)) {
+            return Optional.of("is one of the hub's own addresses ('" + PREFIX + "…', " + BROKER_DEAD_LETTERS + ", "
+                    + BROKER_EXPIRY + "), whose messages only the hub puts there: name another");
+        }
+        return Optional.empty();
+    }
 
     private StreamAddresses() {
     }

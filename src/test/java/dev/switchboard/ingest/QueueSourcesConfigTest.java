@@ -58,11 +58,11 @@ class QueueSourcesConfigTest {
     @Test
     void anAddressIsOneNameOutsideTheHubsOwnNotAPatternThatWouldLetItsPublishersSendEverywhere() {
         for (String setting : List.of("address", "dead-letter-address")) {
-            for (String address : List.of("#", "shop.*", "switchboard.events", "switchboard.dead")) {
+            for (String address : List.of("#", "shop.*", "switchboard.events", "switchboard.dead", "DLQ", "ExpiryQueue")) {
                 Map<String, String> properties = new HashMap<>(Map.of("shop.kind", "queue", "shop.address", "shop.orders"));
                 properties.put("shop." + setting, address);
                 assertRefused(properties, "Source 'shop': " + setting + " '" + address + "' is "
-                        + (address.startsWith("switchboard.") ? "among the hub's own addresses" : "a wildcard"));
+                        + (address.contains("#") || address.contains("*") ? "a wildcard" : "one of the hub's own addresses"));
             }
         }
     }
@@ -86,7 +86,18 @@ class QueueSourcesConfigTest {
                 "orders.kind", "queue", "orders.address", "shop.orders",
                 "rescue.kind", "queue", "rescue.address", "shop.orders.dead")));
         assertEquals("Source 'rescue': address 'shop.orders.dead' belongs to source 'orders', which parks its"
-                + " unreadable messages there: give each source its own address", refused.getMessage());
+                + " unreadable messages there: give each source its own", refused.getMessage());
+    }
+
+    @Test
+    void twoSourcesMayNotParkOnOneAddressWhoseMessagesCouldNotBeReplayedToTheRightOne() {
+        ConfigurationException refused = assertThrows(ConfigurationException.class, () -> build(Map.of(
+                "orders.kind", "queue", "orders.address", "shop.orders", "orders.dead-letter-address", "shop.rejected",
+                "refunds.kind", "queue", "refunds.address", "shop.refunds", "refunds.dead-letter-address", "shop.rejected")));
+        assertTrue(refused.getMessage().contains("Source 'orders': dead-letter-address 'shop.rejected' belongs to source"
+                + " 'refunds', which parks its unreadable messages there too"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("Source 'refunds': dead-letter-address 'shop.rejected' belongs to"
+                + " source 'orders'"), refused.getMessage());
     }
 
     private static void assertRefused(Map<String, String> properties, String expected) {

@@ -42,12 +42,11 @@ public class JmsConnector implements Connector {
     @Override
     public void validate(PortSettings settings) {
         String address = settings.require("address");
-        // The stream takes only what acceptance recorded: a message sent there would be an event
-        // nobody signed, recorded by no one; the hub's other addresses carry their own kind of letter.
-        if (address.startsWith(StreamAddresses.PREFIX)) {
-            throw new IllegalArgumentException("address '" + address + "' is among the hub's own addresses ('"
-                    + StreamAddresses.PREFIX + "…'): a message sent there would skip acceptance; name another");
-        }
+        // A wildcard is a pattern the broker matches against other addresses, not one queue; the
+        // hub's own addresses take only what the hub puts there (the stream only what acceptance recorded).
+        StreamAddresses.notForUsers(address).ifPresent(problem -> {
+            throw new IllegalArgumentException("address '" + address + "' " + problem);
+        });
     }
 
     @Override

@@ -181,8 +181,8 @@ public class DashboardResource {
     }
 
     /**
-     * A dead-run search looks at the events of the newest {@value #SEARCHED_DEAD_EVENTS} DEAD runs,
-     * and shows the runs of the newest {@value #SEARCHED_EVENTS} of them that have the words.
+     * A dead-run search looks for the words in the {@value #SEARCHED_DEAD_EVENTS} events whose runs
+     * died last, and shows the runs of the newest {@value #SEARCHED_EVENTS} of them that have them.
      */
     private static final int SEARCHED_DEAD_EVENTS = 10_000;
     private static final int SEARCHED_EVENTS = 1000;
