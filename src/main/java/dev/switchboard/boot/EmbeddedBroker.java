@@ -40,10 +40,6 @@ public final class EmbeddedBroker {
 
     private static final String CORE_ACCEPTOR = "tcp";
     private static final String AMQP_ACCEPTOR = "amqp";
-    /** Where the broker moves a message it gave up redelivering, unless an address says otherwise. */
-    public static final String DEAD_LETTER_QUEUE = StreamAddresses.BROKER_DEAD_LETTERS;
-    /** Where the broker moves a message that expired before it was read. */
-    public static final String EXPIRY_QUEUE = StreamAddresses.BROKER_EXPIRY;
     /** The broker user the hub itself logs in as. */
     public static final String HUB_USER = "switchboard";
     private static final String HUB_ROLE = "hub";
@@ -268,8 +264,8 @@ public final class EmbeddedBroker {
         // expires, is kept on a queue an operator sees (listed as parked), never dropped. Without
         // them every queue warns at every change of settings (AMQ222165, AMQ222166), rightly.
         configuration.addAddressSetting("#", new AddressSettings()
-                .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
-                .setExpiryAddress(SimpleString.of(EXPIRY_QUEUE)));
+                .setDeadLetterAddress(SimpleString.of(StreamAddresses.BROKER_DEAD_LETTERS))
+                .setExpiryAddress(SimpleString.of(StreamAddresses.BROKER_EXPIRY)));
         redeliveredWithBackoff.forEach((address, deadLetters) ->
                 configuration.addAddressSetting(address, backoff(deadLetters)));
         configuration.putSecurityRoles("#", roles("#"));
@@ -277,7 +273,7 @@ public final class EmbeddedBroker {
         // The stream and the addresses beside it, each carrying one kind of message: declared
         // rather than left to auto-creation, so that they exist before the first message needs them.
         for (String address : List.of(StreamAddresses.EVENTS, StreamAddresses.PARKED, StreamAddresses.ROUTES_PARKED,
-                StreamAddresses.DEAD_RUNS, DEAD_LETTER_QUEUE, EXPIRY_QUEUE)) {
+                StreamAddresses.DEAD_RUNS, StreamAddresses.BROKER_DEAD_LETTERS, StreamAddresses.BROKER_EXPIRY)) {
             configuration.addQueueConfiguration(QueueConfiguration.of(address)
                     .setRoutingType(RoutingType.ANYCAST).setDurable(true));
         }

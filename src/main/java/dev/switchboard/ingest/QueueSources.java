@@ -11,11 +11,10 @@ import jakarta.inject.Inject;
 
 import io.quarkus.runtime.Startup;
 
-import dev.switchboard.stream.StreamAddresses;
-
 import dev.switchboard.core.SettingProblem;
 import dev.switchboard.ingest.SourcesConfig.Destination;
 import dev.switchboard.ingest.SourcesConfig.Source;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * The queue sources of the configuration, checked at startup and at every reload: one that cannot
@@ -95,7 +94,7 @@ public class QueueSources {
         String address = source.address().map(String::trim).filter(a -> !a.isEmpty())
                 .orElseThrow(() -> new IllegalArgumentException(
                         "a queue source needs an address: set switchboard.sources." + name + ".address"));
-        checkAddress("address", address);
+        StreamAddresses.requireUsers("address", address);
         if (source.signature().isPresent()) {
             throw new IllegalArgumentException("signature is for webhook sources; a queue source trusts its broker");
         }
@@ -115,16 +114,10 @@ public class QueueSources {
         if (deadLetters.equals(address)) {
             throw new IllegalArgumentException("dead-letter-address must differ from address, or messages would loop");
         }
-        checkAddress("dead-letter-address", deadLetters);
+        StreamAddresses.requireUsers("dead-letter-address", deadLetters);
         return new QueueSource(name, address, source.destination(),
                 source.subscription().orElse("switchboard." + name), eventId,
                 parse(source.eventType().orElse(name)), deadLetters, source.consumers());
-    }
-
-    private static void checkAddress(String setting, String address) {
-        StreamAddresses.notForUsers(address).ifPresent(problem -> {
-            throw new IllegalArgumentException(setting + " '" + address + "' " + problem);
-        });
     }
 
     private static FieldExpression parse(String spec) {

@@ -1,7 +1,5 @@
 package dev.switchboard.stream;
 
-import java.util.Optional;
-
 /**
  * Names of the central stream (one persistent Artemis address, consumed competitively) and of the
  * addresses beside it. Each address carries one kind of message: <em>parked</em> are broker
@@ -41,21 +39,23 @@ public final class StreamAddresses {
     public static final String ACCEPT = "direct:switchboard-accept";
 
     /**
-     * Why an address configured for a source or a port cannot be: it is a wildcard, which the
-     * broker matches against other addresses (a queue source's publisher admitted on {@code #}
-     * could send to the stream), or it is one of the hub's own, whose messages only the hub puts
-     * there; empty when it is a plain address of the user's.
+     * Checks an address configured for a source or a port: not a wildcard, which the broker
+     * matches against other addresses (a queue source's publisher admitted on {@code #} could send
+     * to the stream), and not one of the hub's own, whose messages only the hub puts there.
+     *
+     * @param setting the setting's name, for the message
+     * @throws IllegalArgumentException saying which of the two it is
      */
-    public static Optional<String> notForUsers(String address) {
+    public static void requireUsers(String setting, String address) {
         if (address.contains("#") || address.contains("*")) {
-            return Optional.of("is a wildcard ('#' and '*' match other addresses on the broker, the stream's"
-                    + " included): name one address");
+            throw new IllegalArgumentException(setting + " '" + address + "' is a wildcard ('#' and '*' match other"
+                    + " addresses on the broker, the stream's included): name one address");
         }
         if (address.startsWith(PREFIX) || address.equals(BROKER_DEAD_LETTERS) || address.equals(BROKER_EXPIRY)) {
-            return Optional.of("is one of the hub's own addresses ('" + PREFIX + "…', " + BROKER_DEAD_LETTERS + ", "
-                    + BROKER_EXPIRY + "), whose messages only the hub puts there: name another");
+            throw new IllegalArgumentException(setting + " '" + address + "' is one of the hub's own addresses ('"
+                    + PREFIX + "…', " + BROKER_DEAD_LETTERS + ", " + BROKER_EXPIRY
+                    + "), whose messages only the hub puts there: name another");
         }
-        return Optional.empty();
     }
 
     private StreamAddresses() {

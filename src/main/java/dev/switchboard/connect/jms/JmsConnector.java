@@ -41,12 +41,7 @@ public class JmsConnector implements Connector {
 
     @Override
     public void validate(PortSettings settings) {
-        String address = settings.require("address");
-        // A wildcard is a pattern the broker matches against other addresses, not one queue; the
-        // hub's own addresses take only what the hub puts there (the stream only what acceptance recorded).
-        StreamAddresses.notForUsers(address).ifPresent(problem -> {
-            throw new IllegalArgumentException("address '" + address + "' " + problem);
-        });
+        StreamAddresses.requireUsers("address", settings.require("address"));
     }
 
     @Override

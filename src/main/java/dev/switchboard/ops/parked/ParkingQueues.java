@@ -71,12 +71,12 @@ public class ParkingQueues {
             known.add(new ParkingQueue(queue.queue(), "Messages of " + from + " the broker gave up redelivering"
                     + " (max-delivery-attempts reached)", from, replayTo, queue.selector()));
         }
-        boolean listed = known.stream().anyMatch(queue -> queue.name().equals(EmbeddedBroker.DEAD_LETTER_QUEUE));
+        boolean listed = known.stream().anyMatch(queue -> queue.name().equals(StreamAddresses.BROKER_DEAD_LETTERS));
         if (EmbeddedBroker.isRunning() && !listed) {
             // Fed by any address without a dead-letter address of its own: no one place to replay to.
-            known.add(new ParkingQueue(EmbeddedBroker.DEAD_LETTER_QUEUE, "Messages the broker gave up redelivering"
+            known.add(new ParkingQueue(StreamAddresses.BROKER_DEAD_LETTERS, "Messages the broker gave up redelivering"
                     + " (max-delivery-attempts reached)", "any address", Optional.empty()));
-            known.add(new ParkingQueue(EmbeddedBroker.EXPIRY_QUEUE, "Messages that expired before they were read",
+            known.add(new ParkingQueue(StreamAddresses.BROKER_EXPIRY, "Messages that expired before they were read",
                     "any address", Optional.empty()));
         }
         return List.copyOf(known);
