@@ -14,6 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +26,10 @@ import java.util.concurrent.TimeUnit;
 public final class HubProcess implements AutoCloseable {
 
     private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Ports for test servers (see {@link #freePort()}): from here up to the kernel's range for outgoing connections. */
+    private static final int LOWEST_PORT = 10_000;
+    private static final Random RANDOM = new Random();
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Process process;
     private final Path log;
@@ -49,11 +56,47 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A port nothing listens on now, chosen below the range the kernel gives outgoing connections
+     * their local ports from ({@code /proc/sys/net/ipv4/ip_local_port_range}). A port from that range
+     * (what {@code new ServerSocket(0)} returns) can be taken by any client's connection between
+     * being chosen and being bound: a backup broker taking over minutes after its port was chosen
+     * found it so, and a server started again on its old port could too. Never the same port twice
+     * in one JVM.
+     */
     public static int freePort() {
+        int below = ephemeralPortsFrom();
+        for (int tries = 0; below > LOWEST_PORT + 1_000 && tries < 1_000; tries++) {
+            int port = LOWEST_PORT + RANDOM.nextInt(below - LOWEST_PORT);
+            if (HANDED_OUT.add(port) && bindable(port)) {
+                return port;
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The first local port the kernel gives outgoing connections (Linux's default when it cannot be
+     * read). Read by line: {@code Files.readString} returns only the first byte of this file.
+     */
+    private static int ephemeralPortsFrom() {
+        try {
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+            return Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException unreadable) {
+            return 32_768;
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 
