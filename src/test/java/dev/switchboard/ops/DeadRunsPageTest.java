@@ -23,6 +23,7 @@ import io.quarkus.test.junit.TestProfile;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
 import dev.switchboard.support.Events;
+import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
@@ -113,5 +114,34 @@ class DeadRunsPageTest {
         given().auth().none().cookie("quarkus-credential", viewer).queryParam("q", customer).get("/ui/dead").then()
                 .statusCode(200)
                 .body(containsString("id=\"dead-" + deadRun + "\""));
+    }
+
+    @Test
+    void aSearchCountsEveryDeadRunWhoseEventHasTheWordsNotTheFirstThousand() {
+        // 1,100 events of one customer, each with a run that died: written as the stream and the
+        // run workers would leave them, since only the search is under test here.
+        String customer = "cust-" + UUID.randomUUID();
+        assertEquals(1_100, HubState.count(dataSource, """
+                with events as (
+                  insert into event (id, source, delivery_id, type, received_at, state, envelope)
+                  select gen_random_uuid(), 'events', ? || '-' || n, 'dead-page.seeded', now(), 'PROCESSED',
+                      jsonb_build_object('specversion', '1.0', 'id', gen_random_uuid()::text, 'source', 'events',
+                          'type', 'dead-page.seeded', 'data', jsonb_build_object('customer', ?))
+                  from generate_series(1, 1100) n
+                  returning id),
+                runs as (
+                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, max_attempts,
+                      initial_delay_ms, max_delay_ms, next_attempt_at, last_error)
+                  select gen_random_uuid(), id, 'dead-page-seeded', 'call', 'dead-page-log', '{}', 'DEAD', 1, 100, 1000,
+                      now(), 'HTTP 500'
+                  from events
+                  returning 1)
+                select count(*) from runs
+                """, customer, customer));
+
+        String viewer = DashboardRolesTest.signIn(HubTestProfile.VIEWER);
+        given().auth().none().cookie("quarkus-credential", viewer).queryParam("q", customer).get("/ui/dead").then()
+                .statusCode(200)
+                .body(containsString("Showing the 200 most recent of 1100 dead runs."));
     }
 }

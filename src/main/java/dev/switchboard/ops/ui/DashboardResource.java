@@ -170,8 +170,11 @@ public class DashboardResource {
         // Searched by what an operator has in hand: a delivery id or source from the sender, words
         // of the payload or of the error, a rule or port. Events by their own columns and data.
         Optional<RunOperations.Text> text = Optional.ofNullable(blankToNull(q)).map(String::strip)
-                .map(words -> new RunOperations.Text(words,
-                        eventLog.containing(words, runs.eventsOfDeadRuns(SEARCHED_DEAD_EVENTS), SEARCHED_EVENTS)));
+                .map(words -> {
+                    List<UUID> deadEvents = runs.eventsOfDeadRuns(SEARCHED_DEAD_EVENTS);
+                    // Every one that has the words, so that the count shown is the count there is.
+                    return new RunOperations.Text(words, eventLog.containing(words, deadEvents, deadEvents.size()));
+                });
         RunOperations.RunPage dead = runs.find(new RunOperations.Filter(Optional.of(RunState.DEAD), Optional.empty(),
                 Optional.empty(), Optional.empty(), text), 0, DEAD_SHOWN);
         List<RunsResource.RunView> shown = dead.runs().stream().map(RunsResource.RunView::of).toList();
@@ -180,12 +183,8 @@ public class DashboardResource {
                 eventLog.origins(shown.stream().map(RunsResource.RunView::event).distinct().toList()), value(q));
     }
 
-    /**
-     * A dead-run search looks for the words in the {@value #SEARCHED_DEAD_EVENTS} events whose runs
-     * died last, and shows the runs of the newest {@value #SEARCHED_EVENTS} of them that have them.
-     */
+    /** A dead-run search looks for the words in the events whose runs died last, this many. */
     private static final int SEARCHED_DEAD_EVENTS = 10_000;
-    private static final int SEARCHED_EVENTS = 1000;
 
     /** A run is shown on its event's page: an incident about a run links here. */
     @GET
