@@ -1,7 +1,5 @@
 package dev.switchboard.boot;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,8 +70,8 @@ public final class EmbeddedBroker {
         if (server == null) {
             dataDirectory = directory;
             host = bindHost;
-            port = requestedPort > 0 ? requestedPort : freePort();
-            amqpPort = requestedAmqpPort > 0 ? requestedAmqpPort : freePort();
+            port = requestedPort > 0 ? requestedPort : FreePorts.pick();
+            amqpPort = requestedAmqpPort > 0 ? requestedAmqpPort : FreePorts.pick();
             users.addUser(HUB_USER, configuredPassword.orElseGet(() -> PasswordFile.of(directory).readOrCreate()));
             users.addRole(HUB_USER, HUB_ROLE);
             startServer();
@@ -318,13 +316,5 @@ public final class EmbeddedBroker {
                 .setMaxDeliveryAttempts(-1)
                 .setDeadLetterAddress(SimpleString.of(deadLetterAddress))
                 .setAutoCreateDeadLetterResources(true);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("No free port for the embedded broker", e);
-        }
     }
 }

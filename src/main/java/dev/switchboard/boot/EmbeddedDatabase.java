@@ -193,9 +193,9 @@ public final class EmbeddedDatabase {
                 // Before the server starts: replaces the rules of an older version, and repairs edits.
                 builder.setDataDirectoryCustomizer(data -> ClientAuthentication.write(data.toPath()));
             }
-            if (port > 0) {
-                builder.setPort(port);
-            }
+            // Not the library's pick: the kernel's range for outgoing connections, where a revival on
+            // the same port could find it taken (FreePorts).
+            builder.setPort(port > 0 ? port : FreePorts.pick());
             return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Embedded PostgreSQL did not start in " + directory, e);

@@ -26,6 +26,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,11 @@ class EmbeddedHealingIT {
         try (HubProcess hub = HubProcess.start(work, httpPort, Map.of()).awaitReady(STARTUP)) {
             String before = eventOf(post(hub, order()));
             awaitState(before, "IGNORED");
+            // Revived on the same port: one outgoing connections never take in between (FreePorts).
+            Matcher listening = Pattern.compile("embedded PostgreSQL on port (\\d+)").matcher(hub.output());
+            assertTrue(listening.find(), hub.output());
+            int databasePort = Integer.parseInt(listening.group(1));
+            assertTrue(databasePort > FreePorts.outgoing().to(), databasePort + " is among outgoing connections' ports");
             ProcessHandle killed = postmaster();
             Instant killedAt = Instant.now();
             killed.destroyForcibly();

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import dev.switchboard.boot.FreePorts;
+
 /**
  * The packaged hub ({@code java -jar target/quarkus-app/quarkus-run.jar}) run as a user runs it:
  * its own process, a working directory holding the operator's application.properties.
@@ -57,18 +59,17 @@ public final class HubProcess implements AutoCloseable {
     }
 
     /**
-     * A port nothing listens on now, chosen below the range the kernel gives outgoing connections
-     * their local ports from ({@code /proc/sys/net/ipv4/ip_local_port_range}). A port from that range
-     * (what {@code new ServerSocket(0)} returns) can be taken by any client's connection between
-     * being chosen and being bound: a backup broker taking over minutes after its port was chosen
-     * found it so, and a server started again on its old port could too. Never the same port twice
-     * in one JVM.
+     * A port nothing listens on now for a test's server, chosen below the range the kernel gives
+     * outgoing connections their local ports from, for the reason {@link FreePorts} gives: a backup
+     * broker taking over minutes after its port was chosen found it taken. Below it, not above it
+     * where {@link FreePorts} picks for the hubs' own embedded servers, so the two never meet. Never
+     * the same port twice in one JVM.
      */
     public static int freePort() {
-        int below = ephemeralPortsFrom();
+        int below = FreePorts.outgoing().from();
         for (int tries = 0; below > LOWEST_PORT + 1_000 && tries < 1_000; tries++) {
             int port = LOWEST_PORT + RANDOM.nextInt(below - LOWEST_PORT);
-            if (HANDED_OUT.add(port) && bindable(port)) {
+            if (HANDED_OUT.add(port) && FreePorts.isFree(port)) {
                 return port;
             }
         }
@@ -76,27 +77,6 @@ public final class HubProcess implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * The first local port the kernel gives outgoing connections (Linux's default when it cannot be
-     * read). Read by line: {@code Files.readString} returns only the first byte of this file.
-     */
-    private static int ephemeralPortsFrom() {
-        try {
-            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
-            return Integer.parseInt(range.trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException unreadable) {
-            return 32_768;
-        }
-    }
-
-    private static boolean bindable(int port) {
-        try (ServerSocket socket = new ServerSocket(port)) {
-            return true;
-        } catch (IOException taken) {
-            return false;
         }
     }
 

@@ -1,0 +1,78 @@
+package dev.switchboard.boot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+/**
+ * Ports for the embedded servers when the configuration leaves them free (port 0).
+ *
+ * <p>Chosen above the range the kernel takes the local ports of outgoing connections from
+ * ({@code /proc/sys/net/ipv4/ip_local_port_range}, 32768-60999 by default on Linux), among IANA's
+ * dynamic ports, where no registered service listens. A port from {@code new ServerSocket(0)} lies
+ * inside that range, and a server started again on its old port after a crash (the watchdog
+ * reviving the database, a broker restarted) could find it taken in between by any client's
+ * connection, and not start until that connection ends (Artemis: AMQ229230, failed to bind
+ * acceptor; a test's backup broker once did).
+ */
+public final class FreePorts {
+
+    /** The ports of outgoing connections, both ends included. */
+    public record Range(int from, int to) {
+    }
+
+    static final int HIGHEST = 65_535;
+    /** Fewer free ports than this above the range, and the kernel's choice is as good. */
+    static final int ENOUGH = 1_000;
+    private static final Range LINUX_DEFAULT = new Range(32_768, 60_999);
+    private static final Random RANDOM = new Random();
+
+    private FreePorts() {
+    }
+
+    /** A port nothing listens on now: above {@link #outgoing()}, or where that has no room the kernel's pick. */
+    public static int pick() {
+        return pick(outgoing());
+    }
+
+    static int pick(Range outgoing) {
+        int from = outgoing.to() + 1;
+        for (int tries = 0; HIGHEST - from + 1 >= ENOUGH && tries < 100; tries++) {
+            int port = from + RANDOM.nextInt(HIGHEST - from + 1);
+            if (isFree(port)) {
+                return port;
+            }
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port", e);
+        }
+    }
+
+    /**
+     * The range of outgoing connections' local ports (Linux's default where it cannot be read).
+     * Read by line: {@code Files.readString} returns only the first byte of this file.
+     */
+    public static Range outgoing() {
+        try {
+            String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0)
+                    .trim().split("\\s+");
+            return new Range(Integer.parseInt(range[0]), Integer.parseInt(range[1]));
+        } catch (IOException | RuntimeException unreadable) {
+            return LINUX_DEFAULT;
+        }
+    }
+
+    /** Whether nothing listens on {@code port} now. */
+    public static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+}
