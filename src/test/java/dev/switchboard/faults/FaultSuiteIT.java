@@ -26,6 +26,8 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.switchboard.faults.HubRecords.Event;
 import dev.switchboard.faults.HubRecords.Run;
 import dev.switchboard.support.HubProcess;
@@ -47,6 +49,7 @@ import dev.switchboard.support.HubProcess;
  */
 class FaultSuiteIT {
 
+    static final ObjectMapper JSON = new ObjectMapper();
     static final boolean LONG = Boolean.getBoolean("faults.long");
     static final int CYCLES = Integer.getInteger("faults.cycles", LONG ? 5 : 1);
     static final double RATE = Double.parseDouble(System.getProperty("faults.rate", LONG ? "100" : "50"));
@@ -60,6 +63,10 @@ class FaultSuiteIT {
     static final Duration SETTLE = Duration.ofSeconds(LONG ? 480 : 120);
     static final int POISON_EACH = LONG ? 10 : 3;
     static final int POISON_TRIES = LONG ? 8 : 4;
+    /** The sink's port-failure alert, checked every second, over failures in the last 15 s. */
+    static final String SINK_INCIDENT = "port-failure:sink";
+    static final Duration ALERT_CHECK = Duration.ofSeconds(1);
+    static final Duration ALERT_WAIT = Duration.ofSeconds(30);
     static final String SOURCE = "faults";
     static final String SECRET = "fault-suite-secret";
 
@@ -70,6 +77,8 @@ class FaultSuiteIT {
     int httpPort;
     int postgresPort;
     Sink sink;
+    /** Where the port {@code alerts} sends: always up. */
+    Sink pager;
     HubProcess hub;
 
     /** One scenario's figures. */
@@ -90,6 +99,8 @@ class FaultSuiteIT {
         int twiceDifferentKeys;
         int keyNotARun;
         final List<String> samples = new ArrayList<>();
+        /** What a scenario found wrong beyond the figures above (the sink scenario's alerts). */
+        final List<String> failures = new ArrayList<>();
 
         Result(String name, String prefix) {
             this.name = name;
@@ -104,6 +115,7 @@ class FaultSuiteIT {
         httpPort = HubProcess.freePort();
         postgresPort = HubProcess.freePort();
         sink = new Sink(HubProcess.freePort());
+        pager = new Sink(HubProcess.freePort());
         configure();
         try {
             Result first = new Result("first start", "-");
@@ -128,6 +140,7 @@ class FaultSuiteIT {
             }
             stopOrphanPostmaster();
             sink.close();
+            pager.close();
         }
     }
 
@@ -145,6 +158,10 @@ class FaultSuiteIT {
                 "switchboard.sources." + SOURCE + ".event-type=jsonpath:$.type",
                 "switchboard.ports.sink.connector=http",
                 "switchboard.ports.sink.url=http://127.0.0.1:" + sink.port() + "/calls",
+                "switchboard.ports.alerts.connector=http",
+                "switchboard.ports.alerts.url=http://127.0.0.1:" + pager.port() + "/alerts",
+                "switchboard.alerts.check-interval=" + ALERT_CHECK.toSeconds() + "s",
+                "switchboard.alerts.port-window=15s",
                 "quarkus.log.category.\"io.agroal\".level=ERROR", ""));
         Files.createDirectories(work.resolve("rules"));
         Files.writeString(work.resolve("rules/faults.yaml"), String.join("\n",
@@ -208,12 +225,30 @@ class FaultSuiteIT {
         finish(result, load);
     }
 
+    /**
+     * The sink down: its runs retry until it is back. Its port-failure alert goes out once it opens,
+     * the hub is killed (-9) while the incident is open and the sink still down, and the hub that
+     * starts again must neither page it a second time nor forget to page its resolution.
+     */
     private void sinkOutage() throws Exception {
-        Result result = new Result("downstream (sink) answering 503 for " + SINK_OUTAGE.toSeconds() + " s under load", "sink");
+        Result result = new Result("downstream (sink) answering 503 for " + SINK_OUTAGE.toSeconds()
+                + " s or more under load, the hub killed (-9) once its alert went out", "sink");
         Load load = load(result.prefix);
         Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
+        long downAt = System.currentTimeMillis();
         sink.down(true);
-        Thread.sleep(SINK_OUTAGE.toMillis());
+        Optional<String> incident = awaitPaged("fired", downAt, ALERT_WAIT);
+        if (incident.isPresent()) {
+            long killed = System.nanoTime();
+            hub.kill();
+            hub = startHub(result);
+            result.recovery.add(secondsSince(killed)); // kill -> ready
+            // The restarted hub checks the open incident a few times with the sink still down.
+            Thread.sleep(ALERT_CHECK.multipliedBy(3).toMillis());
+        } else {
+            result.failures.add("no " + SINK_INCIDENT + " alert paged " + ALERT_WAIT.toSeconds() + " s after the sink went down");
+        }
+        Thread.sleep(Math.max(0, downAt + SINK_OUTAGE.toMillis() - System.currentTimeMillis()));
         sink.down(false);
         long back = System.nanoTime();
         Thread.sleep(2_000);
@@ -221,8 +256,55 @@ class FaultSuiteIT {
         result.acknowledged = load.acknowledged();
         settle(result);
         result.recovery.add(secondsSince(back)); // sink back -> every run SUCCEEDED
-        result.notes.add("recovery = sink back until every run SUCCEEDED; load: " + load.stats());
+        result.notes.add("recovery = kill until ready, then the sink's return until every run SUCCEEDED; load: "
+                + load.stats());
+        if (incident.isPresent()) {
+            awaitPaged("resolved", downAt, SETTLE);
+            judgeAlerts(result, downAt, incident.get());
+        }
         results.add(result);
+    }
+
+    /** The id of the first incident of the sink's port whose notice in this state the pager got since then. */
+    private Optional<String> awaitPaged(String state, long since, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        do {
+            Optional<String> incident = paged(state, since).stream().map(call -> field(call.body(), "id")).findFirst();
+            if (incident.isPresent()) {
+                return incident;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        return Optional.empty();
+    }
+
+    private List<Sink.Call> paged(String state, long since) {
+        return pager.calls().stream().filter(call -> call.at() >= since)
+                .filter(call -> state.equals(field(call.body(), "state")) && SINK_INCIDENT.equals(field(call.body(), "incident")))
+                .toList();
+    }
+
+    /** One incident, paged once when it opened and once when it resolved (a call repeated under its key is one). */
+    private void judgeAlerts(Result result, long since, String incident) {
+        for (String state : List.of("fired", "resolved")) {
+            List<Sink.Call> calls = paged(state, since);
+            Set<String> incidents = calls.stream().map(call -> field(call.body(), "id")).collect(Collectors.toSet());
+            Set<String> keys = calls.stream().map(call -> String.valueOf(call.key())).collect(Collectors.toSet());
+            result.notes.add("alert " + SINK_INCIDENT + " " + state + ": " + calls.size() + " call(s) at the pager under "
+                    + keys.size() + " key(s), incident(s) " + incidents);
+            if (!incidents.equals(Set.of(incident)) || keys.size() != 1) {
+                result.failures.add(SINK_INCIDENT + " paged '" + state + "' for incident(s) " + incidents + " under "
+                        + keys.size() + " key(s); expected incident " + incident + " under one key");
+            }
+        }
+    }
+
+    private static String field(String json, String name) {
+        try {
+            return JSON.readTree(json).path(name).asText(null);
+        } catch (IOException notJson) {
+            return null;
+        }
     }
 
     /** Bodies the database cannot hold, sent amid valid ones: each must be refused with a 4xx. */
@@ -521,7 +603,7 @@ class FaultSuiteIT {
                     .append(r.settledAfter < 0 ? "not settled" : String.format("%.1f", r.settledAfter)).append(" |\n");
         }
         out.append("\nRecovery: kill (or stop, or the sink's return) until readiness answers 200 again"
-                + " (for the sink: until every run SUCCEEDED). Settled after: from the end of the load until every"
+                + " (for the sink scenario: its kill until ready, then the sink's return until every run SUCCEEDED). Settled after: from the end of the load until every"
                 + " acknowledged delivery is PROCESSED, all its runs SUCCEEDED and at the sink.\n\n");
         out.append("| poison | sent | refused 4xx | acknowledged 2xx | 503 to the end (")
                 .append(POISON_TRIES).append(" tries) | other |\n|---|---|---|---|---|---|\n");
@@ -564,6 +646,7 @@ class FaultSuiteIT {
             if (r.notSucceeded > 0) {
                 failures.add(r.name + ": " + r.notSucceeded + " runs not SUCCEEDED");
             }
+            r.failures.forEach(failure -> failures.add(r.name + ": " + failure));
             if (REQUIRE_SELF_HEAL && r.notes.stream().anyMatch(n -> n.contains("restarted by the suite"))) {
                 failures.add(r.name + ": the hub did not come back by itself (faults.require-self-heal)");
             }

@@ -26,9 +26,9 @@ final class Sink implements AutoCloseable {
 
     /**
      * One call that was not refused: the run's key, the delivery (event) it was for, when it arrived
-     * and when its answer was written (or found its caller gone), in epoch milliseconds.
+     * and when its answer was written (or found its caller gone), in epoch milliseconds, and its body.
      */
-    record Call(String key, String delivery, long at, long answeredAt) {
+    record Call(String key, String delivery, long at, long answeredAt, String body) {
     }
 
     private static final Pattern DELIVERY = Pattern.compile("\"delivery\"\\s*:\\s*\"([^\"]*)\"");
@@ -94,7 +94,7 @@ final class Sink implements AutoCloseable {
                 Thread.currentThread().interrupt();
             } finally {
                 // Recorded whether or not the caller was still there: the call reached the downstream.
-                calls.add(new Call(key, delivery, at, System.currentTimeMillis()));
+                calls.add(new Call(key, delivery, at, System.currentTimeMillis(), body));
             }
         }
     }
