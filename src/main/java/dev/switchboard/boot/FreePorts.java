@@ -6,6 +6,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ports for the embedded servers when the configuration leaves them free (port 0).
@@ -25,27 +27,37 @@ public final class FreePorts {
     }
 
     static final int HIGHEST = 65_535;
-    /** Fewer free ports than this above the range, and the kernel's choice is as good. */
+    /** Fewer ports than this above the range, and the kernel's choice is as good. */
     static final int ENOUGH = 1_000;
+    private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final Range LINUX_DEFAULT = new Range(32_768, 60_999);
     private static final Random RANDOM = new Random();
+    /** The broker's two ports are picked before either is bound: never the same port twice in one JVM. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private FreePorts() {
     }
 
-    /** A port nothing listens on now: above {@link #outgoing()}, or where that has no room the kernel's pick. */
+    /**
+     * A port nothing listens on now and not picked before: above {@link #outgoing()}, or where that
+     * has no room, or outside Linux, the kernel's pick.
+     */
     public static int pick() {
-        return pick(outgoing());
+        return Files.isReadable(RANGE) ? pick(outgoing()) : kernelPick();
     }
 
     static int pick(Range outgoing) {
         int from = outgoing.to() + 1;
         for (int tries = 0; HIGHEST - from + 1 >= ENOUGH && tries < 100; tries++) {
             int port = from + RANDOM.nextInt(HIGHEST - from + 1);
-            if (isFree(port)) {
+            if (HANDED_OUT.add(port) && isFree(port)) {
                 return port;
             }
         }
+        return kernelPick();
+    }
+
+    private static int kernelPick() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -59,7 +71,7 @@ public final class FreePorts {
      */
     public static Range outgoing() {
         try {
-            String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0)
+            String[] range = Files.readAllLines(RANGE).get(0)
                     .trim().split("\\s+");
             return new Range(Integer.parseInt(range[0]), Integer.parseInt(range[1]));
         } catch (IOException | RuntimeException unreadable) {

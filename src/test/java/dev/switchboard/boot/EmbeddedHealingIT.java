@@ -126,7 +126,9 @@ class EmbeddedHealingIT {
             Matcher listening = Pattern.compile("embedded PostgreSQL on port (\\d+)").matcher(hub.output());
             assertTrue(listening.find(), hub.output());
             int databasePort = Integer.parseInt(listening.group(1));
-            assertTrue(databasePort > FreePorts.outgoing().to(), databasePort + " is among outgoing connections' ports");
+            if (FreePorts.HIGHEST - FreePorts.outgoing().to() >= FreePorts.ENOUGH) {
+                assertTrue(databasePort > FreePorts.outgoing().to(), databasePort + " is among outgoing connections' ports");
+            }
             ProcessHandle killed = postmaster();
             Instant killedAt = Instant.now();
             killed.destroyForcibly();
