@@ -89,10 +89,11 @@ public class RunOperations {
         filter.event().ifPresent(event -> equal(where, parameters, "eventId", "event", event));
         filter.text().ifPresent(text -> {
             where.add("(lower(ruleId) like :text or lower(port) like :text or lower(lastError) like :text"
-                    + (text.events().isEmpty() ? ")" : " or eventId in :textEvents)"));
+                    + (text.events().isEmpty() ? ")" : " or array_contains(:textEvents, eventId))"));
             parameters.put("text", "%" + text.words().toLowerCase(java.util.Locale.ROOT) + "%");
             if (!text.events().isEmpty()) {
-                parameters.put("textEvents", text.events());
+                // One array parameter, not one per event: a search can name up to 10,000 of them.
+                parameters.put("textEvents", text.events().toArray(UUID[]::new));
             }
         });
         var query = ActionRun.<ActionRun>find(where.isEmpty() ? "" : String.join(" and ", where),
