@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -153,7 +154,8 @@ public class StreamConsumer {
                 connected.incrementAndGet();
                 try {
                     while (running && !lost.get()) {
-                        List<Message> batch = receive(consumer);
+                        List<Message> batch = receive(consumer, RECEIVE, batchConfig.stream().size(),
+                                batchConfig.stream().linger());
                         if (!batch.isEmpty()) {
                             process(batch, session, parking);
                         }
@@ -184,17 +186,23 @@ public class StreamConsumer {
         return false;
     }
 
-    /** The first message waits up to a second; the rest are what is there, up to the batch size. */
-    private List<Message> receive(MessageConsumer consumer) throws JMSException {
+    /**
+     * The first message waits up to {@code firstWait}; the rest are what arrives until the linger
+     * after the first has passed (what is there already, without one), up to {@code size}.
+     */
+    static List<Message> receive(MessageConsumer consumer, Duration firstWait, int size, Duration linger)
+            throws JMSException {
         List<Message> batch = new ArrayList<>();
-        Message first = consumer.receive(RECEIVE.toMillis());
+        Message first = consumer.receive(firstWait.toMillis());
         if (first == null) {
             return batch;
         }
         batch.add(first);
-        long lingerMs = batchConfig.stream().linger().toMillis();
-        while (batch.size() < batchConfig.stream().size()) {
-            Message next = lingerMs > 0 ? consumer.receive(lingerMs) : consumer.receiveNoWait();
+        long closes = System.nanoTime() + linger.toNanos();
+        while (batch.size() < size) {
+            long left = TimeUnit.NANOSECONDS.toMillis(closes - System.nanoTime());
+            // receive(0) would wait for ever
+            Message next = left > 0 ? consumer.receive(left) : consumer.receiveNoWait();
             if (next == null) {
                 break;
             }

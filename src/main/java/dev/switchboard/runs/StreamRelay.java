@@ -83,10 +83,15 @@ public class StreamRelay {
 
     private void run() {
         int size = config.relay().size();
+        long linger = config.relay().linger().toMillis();
         while (running) {
             try {
                 if (relayBatch(size) < size) {
                     work.await(POLL);
+                    // Each batch is a broker transaction, its journal synced: let more gather behind the first.
+                    if (linger > 0) {
+                        Thread.sleep(linger);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

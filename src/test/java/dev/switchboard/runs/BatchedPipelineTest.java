@@ -21,10 +21,14 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
+import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
 
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +50,7 @@ import dev.switchboard.support.Queues;
  * The pipeline's batches keep every guarantee of one event at a time: a batch whose commit fails
  * keeps nothing of any of its acceptances, copies of a delivery make one event and one stream
  * message whether they share a batch or not, and one poison event does not take its consumed
- * batch's neighbours down with it.
+ * batch's neighbours down with it; and a consumed batch waits no longer than its linger.
  */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
@@ -170,6 +174,38 @@ class BatchedPipelineTest {
         }
         assertEquals(0, HubState.count(dataSource, "select count(*) from event where id = ?",
                 UUID.fromString(poison.getId())));
+    }
+
+    @Test
+    void aConsumedBatchClosesOnceItsLingerHasPassedSinceItsFirstMessageThoughMoreKeepArriving() throws Exception {
+        // One message every 20 ms for 3 s, and a linger of 300 ms: about 15 messages. A batch that
+        // waited the linger after each message instead would take all 150.
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        try (Connection connection = connectionFactory.createConnection();
+                JMSContext sending = connectionFactory.createContext()) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            Queue queue = session.createQueue("test.linger");
+            MessageConsumer consumer = session.createConsumer(queue);
+            connection.start();
+            Future<?> sent = sender.submit(() -> {
+                for (int i = 0; i < 150; i++) {
+                    sending.createProducer().send(queue, "message " + i);
+                    Thread.sleep(20);
+                }
+                return null;
+            });
+
+            List<Message> batch = StreamConsumer.receive(consumer, Duration.ofSeconds(10), 256, Duration.ofMillis(300));
+
+            assertTrue(batch.size() > 1 && batch.size() < 75, batch.size() + " messages in the batch");
+            sent.get();
+            while (consumer.receive(1_000) != null) {
+                // the rest, taken off the queue with the batch in one commit
+            }
+            session.commit();
+        } finally {
+            sender.shutdownNow();
+        }
     }
 
     private static CloudEvent event(String type) {
