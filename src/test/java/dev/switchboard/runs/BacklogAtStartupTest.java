@@ -60,7 +60,8 @@ import dev.switchboard.support.Workspace;
  * in the state a starting hub is in before its rules load, and stays there for as long as the
  * test needs. A backlog gathers on the stream, on a queue source and in the run table; only once
  * the binding appears do rules, model and port load together, and then every event is judged by
- * them: none IGNORED, no run dead for want of its port.
+ * them: none IGNORED, no run dead for want of its port, and no alert about the port resolved
+ * because its binding was not there yet.
  *
  * <p>Its own profile (and so its own start of the hub, on the shared data directory) because the
  * shared hub has long loaded its rules.
@@ -181,9 +182,24 @@ class BacklogAtStartupTest {
                   returning 1)
                 select count(*) from inserted""", dueRun, early, PORT);
 
+        // An alert left open for the port, as a hub killed while it was paged leaves it: the alert
+        // checks (every 500 ms) must not take a port whose binding has not loaded yet for one that is gone.
+        UUID incident = UUID.randomUUID();
+        HubState.count(dataSource, """
+                with inserted as (
+                  insert into alert_incident (id, incident, kind, title, detail, fired_noticed)
+                  values (?, ?, 'port-failure', 'Port is failing', 'left open by the last run', true)
+                  returning 1)
+                select count(*) from inserted""", incident, "port-failure:" + PORT);
+
         // Nothing of it is taken while the rules cannot load: the consumers are not even connected.
         long streamAcknowledged = Queues.acknowledged("switchboard.events");
         Thread.sleep(2_000);
+        assertEquals(1, HubState.count(dataSource,
+                "select count(*) from alert_incident where id = ? and resolved_at is null", incident),
+                "the port's alert is still open");
+        HubState.count(dataSource,
+                "with deleted as (delete from alert_incident where id = ? returning 1) select count(*) from deleted", incident);
         assertEquals(0, streamConsumer.connectedConsumers());
         assertEquals(streamAcknowledged, Queues.acknowledged("switchboard.events"));
         for (UUID event : backlog) {

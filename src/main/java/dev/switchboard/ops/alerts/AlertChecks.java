@@ -17,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.StartupGate;
 import dev.switchboard.ingest.SignatureFailures;
 import dev.switchboard.ingest.WebhookSources;
 import dev.switchboard.runs.EventLog;
@@ -73,8 +74,20 @@ public class AlertChecks {
     @Inject
     EventLog events;
 
+    @Inject
+    StartupGate gate;
+
+    /**
+     * Nothing until the rules, models and port bindings have loaded (the {@link StartupGate}):
+     * checked against none, every port would look gone and its open incident resolve, to fire
+     * again as a new one once the bindings load (a hub restarted while a port was failing paged
+     * twice).
+     */
     @Scheduled(every = "${switchboard.alerts.check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
+        if (!gate.isOpen()) {
+            return;
+        }
         alerts.sendUnnoticed();
         checkExpectations();
         checkPorts();
