@@ -32,7 +32,10 @@ public final class FreePorts {
     private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final Range LINUX_DEFAULT = new Range(32_768, 60_999);
     private static final Random RANDOM = new Random();
-    /** The broker's two ports are picked before either is bound: never the same port twice in one JVM. */
+    /**
+     * The broker's two ports are picked before either is bound, and tests pick theirs from here
+     * too: never the same port twice in one JVM.
+     */
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private FreePorts() {
@@ -47,9 +50,16 @@ public final class FreePorts {
     }
 
     static int pick(Range outgoing) {
-        int from = outgoing.to() + 1;
-        for (int tries = 0; HIGHEST - from + 1 >= ENOUGH && tries < 100; tries++) {
-            int port = from + RANDOM.nextInt(HIGHEST - from + 1);
+        return pickBetween(outgoing.to() + 1, HIGHEST);
+    }
+
+    /**
+     * A port from {@code from} to {@code to} (both included) nothing listens on now and not picked
+     * before in this JVM; the kernel's pick where that range holds fewer than {@link #ENOUGH}.
+     */
+    public static int pickBetween(int from, int to) {
+        for (int tries = 0; to - from + 1 >= ENOUGH && tries < 1_000; tries++) {
+            int port = from + RANDOM.nextInt(to - from + 1);
             if (HANDED_OUT.add(port) && isFree(port)) {
                 return port;
             }

@@ -2,7 +2,6 @@ package dev.switchboard.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,9 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.switchboard.boot.FreePorts;
@@ -30,8 +26,6 @@ public final class HubProcess implements AutoCloseable {
     private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** Ports for test servers (see {@link #freePort()}): from here up to the kernel's range for outgoing connections. */
     private static final int LOWEST_PORT = 10_000;
-    private static final Random RANDOM = new Random();
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Process process;
     private final Path log;
@@ -66,18 +60,7 @@ public final class HubProcess implements AutoCloseable {
      * the same port twice in one JVM.
      */
     public static int freePort() {
-        int below = FreePorts.outgoing().from();
-        for (int tries = 0; below > LOWEST_PORT + 1_000 && tries < 1_000; tries++) {
-            int port = LOWEST_PORT + RANDOM.nextInt(below - LOWEST_PORT);
-            if (HANDED_OUT.add(port) && FreePorts.isFree(port)) {
-                return port;
-            }
-        }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.pickBetween(LOWEST_PORT, FreePorts.outgoing().from() - 1);
     }
 
     /** The hub's JVM, for jcmd. */
