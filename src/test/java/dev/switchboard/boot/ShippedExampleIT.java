@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.core.Json;
 import dev.switchboard.support.HubProcess;
 import dev.switchboard.support.Signing;
 
@@ -32,7 +33,7 @@ import dev.switchboard.support.Signing;
  */
 class ShippedExampleIT {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
 
     final HttpClient http = HttpClient.newHttpClient();
 

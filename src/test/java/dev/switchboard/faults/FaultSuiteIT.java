@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.core.Json;
 import dev.switchboard.faults.HubRecords.Event;
 import dev.switchboard.faults.HubRecords.Run;
 import dev.switchboard.support.HubProcess;
@@ -49,7 +50,7 @@ import dev.switchboard.support.HubProcess;
  */
 class FaultSuiteIT {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
     static final boolean LONG = Boolean.getBoolean("faults.long");
     static final int CYCLES = Integer.getInteger("faults.cycles", LONG ? 5 : 1);
     static final double RATE = Double.parseDouble(System.getProperty("faults.rate", LONG ? "100" : "50"));

@@ -20,11 +20,11 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.Json;
 import dev.switchboard.support.HubTestProfile;
 
 /**
@@ -135,7 +135,7 @@ class BacklogQueryPlansTest {
             }
             try (ResultSet row = explain.executeQuery()) {
                 row.next();
-                return new ObjectMapper().readTree(row.getString(1));
+                return Json.MAPPER.readTree(row.getString(1));
             }
         }
     }

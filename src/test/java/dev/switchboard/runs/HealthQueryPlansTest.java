@@ -13,12 +13,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.Json;
 import dev.switchboard.support.HubTestProfile;
 
 /**
@@ -44,7 +44,7 @@ class HealthQueryPlansTest {
             return entityManager.createNativeQuery("explain (format json) " + sql)
                     .setParameter("names", new String[] {"a", "b"}).getSingleResult().toString();
         });
-        List<JsonNode> reads = new ObjectMapper().readTree(plan).findParents("Node Type").stream()
+        List<JsonNode> reads = Json.MAPPER.readTree(plan).findParents("Node Type").stream()
                 .filter(node -> TABLES.contains(node.path("Relation Name").asText())).toList();
         assertFalse(reads.isEmpty(), plan);
         for (JsonNode read : reads) {

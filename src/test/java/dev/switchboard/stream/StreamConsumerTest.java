@@ -27,6 +27,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.Json;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
@@ -40,7 +41,7 @@ import dev.switchboard.support.Queues;
 @TestProfile(HubTestProfile.class)
 class StreamConsumerTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @Inject
     DataSource dataSource;

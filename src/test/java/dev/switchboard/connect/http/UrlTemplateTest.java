@@ -11,11 +11,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cloudevents.core.builder.CloudEventBuilder;
 
 import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.Json;
 import dev.switchboard.core.Template;
 
 /** Values rendered into a port's url stay inside their part of it: the host is the configuration's. */
@@ -23,7 +23,7 @@ class UrlTemplateTest {
 
     static EventDocument event(String value) throws JsonProcessingException {
         return EventDocument.of(CloudEventBuilder.v1().withId("1").withSource(URI.create("test")).withType("t")
-                .withData("application/json", new ObjectMapper().writeValueAsBytes(Map.of("v", value)))
+                .withData("application/json", Json.MAPPER.writeValueAsBytes(Map.of("v", value)))
                 .build());
     }
 

@@ -10,12 +10,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.cloudevents.core.builder.CloudEventBuilder;
 
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.Json;
 
 /** Each configured recipient item renders exactly one address, or the attempt fails for good. */
 class RecipientsTest {
@@ -23,7 +22,7 @@ class RecipientsTest {
     static List<String> render(String setting, String email) throws Exception {
         EventDocument event = EventDocument.of(CloudEventBuilder.v1().withId("1").withSource(URI.create("test"))
                 .withType("t").withData("application/json",
-                        new ObjectMapper().writeValueAsBytes(Map.of("email", email))).build());
+                        Json.MAPPER.writeValueAsBytes(Map.of("email", email))).build());
         return Recipients.parse("to", setting).render(event);
     }
 

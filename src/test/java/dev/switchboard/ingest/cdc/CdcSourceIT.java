@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import dev.switchboard.boot.EmbeddedBroker;
+import dev.switchboard.core.Json;
 import dev.switchboard.support.HubProcess;
 import dev.switchboard.support.HubState;
 
@@ -47,7 +48,7 @@ import dev.switchboard.support.HubState;
  */
 class CdcSourceIT {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
     // Generous: four hubs start on two cores that other builds may be using too.
     static final Duration STARTUP = Duration.ofSeconds(180);
     static final String TYPE = "db.cdc_customers.";
