@@ -20,10 +20,12 @@ final class Signal {
         }
     }
 
-    /** Waits until raised or the time is up; clears the signal. */
-    void await(Duration atMost) throws InterruptedException {
+    /** Waits until raised or the time is up; clears the signal. True when it was raised. */
+    boolean await(Duration atMost) throws InterruptedException {
         if (raised.tryAcquire(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
             raised.drainPermits();
+            return true;
         }
+        return false;
     }
 }

@@ -86,12 +86,10 @@ public class StreamRelay {
         long linger = config.relay().linger().toMillis();
         while (running) {
             try {
-                if (relayBatch(size) < size) {
-                    work.await(POLL);
-                    // Each batch is a broker transaction, its journal synced: let more gather behind the first.
-                    if (linger > 0) {
-                        Thread.sleep(linger);
-                    }
+                // Each batch is a broker transaction, its journal synced: once woken by a first
+                // acceptance, let more gather behind it (a poll that timed out has nobody to wait for).
+                if (relayBatch(size) < size && work.await(POLL) && linger > 0) {
+                    Thread.sleep(linger);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
