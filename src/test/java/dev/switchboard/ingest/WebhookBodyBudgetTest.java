@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.switchboard.support.HubState;
@@ -25,41 +24,40 @@ import dev.switchboard.support.RawHttp;
  * requests that end, however they end, are given back.
  */
 @QuarkusTest
-@TestProfile(WebhookBodyBudgetTest.SmallBudget.class)
+@TestProfile(HubTestProfile.class)
 class WebhookBodyBudgetTest {
-
-    /** Room for two bodies of source {@code events} at its limit (1 MB). */
-    public static class SmallBudget implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(new HubTestProfile().getConfigOverrides());
-            overrides.put("switchboard.ingest.max-buffered", "2M");
-            return overrides;
-        }
-    }
 
     static final int ONE_MB = 1 << 20;
 
     @Test
     void aBodyOverTheSharedBudgetIsRefusedUntilHeldBodiesEnd() throws Exception {
-        try (RawHttp first = RawHttp.open(); RawHttp second = RawHttp.open()) {
-            // Two senders announce 1 MB each and send it slowly: the whole budget is theirs.
-            for (RawHttp slow : new RawHttp[] { first, second }) {
+        int budgetInMb = (int) (HubTestProfile.MAX_BUFFERED / ONE_MB);
+        double refusedBefore = HubState.metric(IngestAdmissionTest.OVERLOADED);
+        List<RawHttp> slowSenders = new ArrayList<>();
+        try {
+            // Senders announce 1 MB each (source events at its limit) and send it slowly, until
+            // the whole budget is theirs.
+            for (int i = 0; i < budgetInMb; i++) {
+                RawHttp slow = RawHttp.open();
+                slowSenders.add(slow);
                 slow.postHead("/hooks/events", "Content-Type: application/json", "Content-Length: " + ONE_MB)
                         .write("{\"id\":".getBytes());
             }
             await().atMost(Duration.ofSeconds(5))
-                    .until(() -> HubState.metric(WebhookBodyLimitsTest.BUFFERED) == 2.0 * ONE_MB);
+                    .until(() -> HubState.metric(WebhookBodyLimitsTest.BUFFERED) == (double) budgetInMb * ONE_MB);
 
-            try (RawHttp third = RawHttp.open()) {
-                RawHttp.Response response = third.postHead("/hooks/events", "Content-Type: application/json",
+            try (RawHttp oneMore = RawHttp.open()) {
+                RawHttp.Response response = oneMore.postHead("/hooks/events", "Content-Type: application/json",
                         "Content-Length: 100").read();
                 WebhookBodyLimitsTest.assertProblem(response, 503, "overloaded", "switchboard.ingest.max-buffered");
                 assertEquals(WebhookRoute.RETRY_AFTER_SECONDS, response.header("Retry-After"));
-                assertTrue(third.closedByHub(), "the hub closes the connection rather than read the body");
+                assertTrue(oneMore.closedByHub(), "the hub closes the connection rather than read the body");
             }
-            assertEquals(1, HubState.metric(
-                    "switchboard_ingest_rejected_total{reason=\"overloaded\",source=\"events\"}"), "the refusal is counted");
+            assertEquals(refusedBefore + 1, HubState.metric(IngestAdmissionTest.OVERLOADED), "the refusal is counted");
+        } finally {
+            for (RawHttp slow : slowSenders) {
+                slow.close();
+            }
         }
         // The slow senders hung up: their bytes are given back, and the next request fits.
         await().atMost(Duration.ofSeconds(5)).until(() -> HubState.metric(WebhookBodyLimitsTest.BUFFERED) == 0);

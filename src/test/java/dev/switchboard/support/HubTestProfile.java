@@ -1,7 +1,6 @@
 package dev.switchboard.support;
 
 import java.time.Duration;
-
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -29,6 +28,12 @@ public class HubTestProfile implements QuarkusTestProfile {
     public static final String HEALTH_SECRET = "health-secret";
     /** Short enough to wait for in a test, long enough for a binding a test adds to arrive first. */
     public static final String UNBOUND_GRACE = "10s";
+    /**
+     * The webhook body bytes the test hub holds at once: small enough for WebhookBodyBudgetTest to
+     * fill with a few slow senders (the default, 64 MB, would take 64), far above what any other
+     * test sends at once.
+     */
+    public static final long MAX_BUFFERED = 8L << 20;
     /** A replica silent this long loses its claims (ActionRunsTest). */
     public static final Duration REPLICA_TIMEOUT = Duration.ofSeconds(2);
 
@@ -46,6 +51,7 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("quarkus.http.proxy.proxy-address-forwarding", "true"),
                 Map.entry("quarkus.http.proxy.allow-x-forwarded", "true"),
                 Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1/32,::1/128"),
+                Map.entry("switchboard.ingest.max-buffered", Long.toString(MAX_BUFFERED)),
 
                 Map.entry("switchboard.sources.hmac.kind", "webhook"),
                 Map.entry("switchboard.sources.hmac.signature", "hmac-sha256"),
