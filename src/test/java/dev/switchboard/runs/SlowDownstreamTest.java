@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,22 +33,13 @@ import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
 /**
- * A slow downstream holds run workers, not database connections: with a pool of 20 connections,
- * 500 calls to a port that answers after one second all finish within ten seconds.
+ * A slow downstream holds run workers, not database connections: with a pool of 20 connections
+ * (the test hub's, {@link HubTestProfile#POOL}), 500 calls to a port that answers after one second
+ * all finish within ten seconds. Were a connection held across each call, they would take 25 s.
  */
 @QuarkusTest
-@TestProfile(SlowDownstreamTest.SmallPool.class)
+@TestProfile(HubTestProfile.class)
 class SlowDownstreamTest {
-
-    /** The shared test hub, with a pool of 20 connections. */
-    public static class SmallPool extends HubTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
-            overrides.put("quarkus.datasource.jdbc.max-size", "20");
-            return overrides;
-        }
-    }
 
     static WireMockServer downstream;
 

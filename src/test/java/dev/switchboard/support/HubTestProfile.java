@@ -34,6 +34,11 @@ public class HubTestProfile implements QuarkusTestProfile {
      * test sends at once.
      */
     public static final long MAX_BUFFERED = 8L << 20;
+    /**
+     * Database connections of the test hub: fewer than the default (64), so that every test shows
+     * the hub working on a small pool, and SlowDownstreamTest that a slow port does not hold them.
+     */
+    public static final int POOL = 20;
     /** A replica silent this long loses its claims (ActionRunsTest). */
     public static final Duration REPLICA_TIMEOUT = Duration.ofSeconds(2);
 
@@ -52,6 +57,7 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("quarkus.http.proxy.allow-x-forwarded", "true"),
                 Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1/32,::1/128"),
                 Map.entry("switchboard.ingest.max-buffered", Long.toString(MAX_BUFFERED)),
+                Map.entry("quarkus.datasource.jdbc.max-size", Integer.toString(POOL)),
 
                 Map.entry("switchboard.sources.hmac.kind", "webhook"),
                 Map.entry("switchboard.sources.hmac.signature", "hmac-sha256"),
