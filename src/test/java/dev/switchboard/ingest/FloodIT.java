@@ -129,7 +129,10 @@ class FloodIT {
             assertTrue(seen.keySet().stream().noneMatch(outcome -> outcome.endsWith(" 500")), seen.toString());
             assertEquals(BAD_SIGNATURES, seen.getOrDefault("bad signature 401", 0), seen.toString());
             assertEquals(202, validAfter, "a valid delivery right after");
-            assertTrue(heapAfter < heapBefore + (24 << 20), "heap " + (heapBefore >> 20) + " MB before, "
+            // Tight enough to catch what issue 11 found: an Instant kept per failure, 28-48 bytes
+            // each, is 5.6-9.6 MB for 200,000. After the flood the heap has measured 0-5 MB below
+            // its level before (27-32 MB).
+            assertTrue(heapAfter < heapBefore + (5 << 20), "heap " + (heapBefore >> 20) + " MB before, "
                     + (heapAfter >> 20) + " MB after");
         }
     }
