@@ -28,6 +28,8 @@ public final class Chromium {
 
     static final Path BINARY = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    /** Each browser's own profile, under target/ (see {@link #profile()}). */
+    static final Path PROFILES = Path.of("target/browser-profiles");
 
     private Chromium() {
     }
@@ -60,8 +62,6 @@ public final class Chromium {
         Files.createDirectories(PROFILES);
         return Files.createTempDirectory(PROFILES, "chromium-profile").toAbsolutePath();
     }
-
-    static final Path PROFILES = Path.of("target/browser-profiles");
 
     /** Where dashboard tests keep their screenshots, to look at after a run. */
     public static final Path SCREENSHOTS = Path.of("target/screenshots");

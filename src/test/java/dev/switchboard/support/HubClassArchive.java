@@ -1,7 +1,6 @@
 package dev.switchboard.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,8 +12,8 @@ import java.util.Set;
  * The classes a hub loads, archived once per test run so that the other hubs of the run start
  * faster (JDK 17's dynamic class-data sharing: {@code -XX:ArchiveClassesAtExit} and
  * {@code -XX:SharedArchiveFile}). A hub maps the archived classes instead of reading, parsing and
- * verifying each from the jars: on this machine a fresh hub was ready in 8.1–10.0 s with the
- * archive against 10.7–13.9 s without, and the integration tests start about 25 hubs.
+ * verifying each from the jars: on this machine a fresh hub was ready in 8.4–9.2 s with the
+ * archive against 10.1–11.6 s without, and the integration tests start about 25 hubs.
  *
  * <p>The first hub a run starts records the archive as it exits. A recorder that did not end as a
  * stopped hub does (SIGTERM or a clean exit; a {@code kill -9}, a refused start) leaves nothing,
@@ -37,30 +36,36 @@ final class HubClassArchive {
     private HubClassArchive() {
     }
 
-    /** The JVM options for the next hub; {@link #started} must be told of the process they started. */
-    static synchronized List<String> options() {
+    /**
+     * Starts the hub {@code builder} describes (its command: the java launcher, then its
+     * arguments) with the archive: mapping it once recorded, else recording it unless another hub
+     * already is.
+     */
+    static synchronized Process start(ProcessBuilder builder) throws IOException {
         collectRecording();
+        List<String> command = new ArrayList<>(builder.command());
+        boolean records = !recorded && recording == null;
         if (recorded) {
-            return concat("-XX:SharedArchiveFile=" + ARCHIVE);
-        }
-        if (recording != null) {
-            return List.of(); // one recorder at a time; this hub runs as it would without
-        }
-        try {
+            command.add(1, "-XX:SharedArchiveFile=" + ARCHIVE);
+        } else if (records) {
             Files.createDirectories(ARCHIVE.getParent());
             Files.deleteIfExists(ARCHIVE);
             recording = Files.createTempFile(ARCHIVE.getParent(), "hub-classes-", ".jsa");
             Files.delete(recording); // the JVM writes it at exit
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            command.add(1, "-XX:ArchiveClassesAtExit=" + recording);
         }
-        return concat("-XX:ArchiveClassesAtExit=" + recording);
-    }
-
-    /** The process started with the last {@link #options()}: it may be the recorder. */
-    static synchronized void started(List<String> options, Process process) {
-        if (options.stream().anyMatch(option -> option.startsWith("-XX:ArchiveClassesAtExit="))) {
-            recorder = process;
+        command.addAll(1, QUIET);
+        try {
+            Process process = builder.command(command).start();
+            if (records) {
+                recorder = process;
+            }
+            return process;
+        } catch (IOException e) {
+            if (records) {
+                recording = null;
+            }
+            throw e;
         }
     }
 
@@ -81,11 +86,5 @@ final class HubClassArchive {
         }
         recorder = null;
         recording = null;
-    }
-
-    private static List<String> concat(String option) {
-        List<String> options = new ArrayList<>(QUIET);
-        options.add(0, option);
-        return options;
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,19 +37,14 @@ public final class HubProcess implements AutoCloseable {
     }
 
     public static HubProcess start(Path workingDirectory, int httpPort, Map<String, String> environment) {
-        List<String> classArchive = HubClassArchive.options();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(classArchive);
-        command.addAll(List.of("-jar", Path.of(System.getProperty("switchboard.jar")).toAbsolutePath().toString()));
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of(System.getProperty("switchboard.jar")).toAbsolutePath().toString());
         Path log = workingDirectory.resolve("hub-" + Instant.now().toEpochMilli() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         try {
-            Process process = builder.start();
-            HubClassArchive.started(classArchive, process);
-            return new HubProcess(process, log, httpPort);
+            return new HubProcess(HubClassArchive.start(builder), log, httpPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
