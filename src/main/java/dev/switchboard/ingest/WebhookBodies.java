@@ -5,6 +5,8 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -24,6 +26,8 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  */
 @ApplicationScoped
 public class WebhookBodies {
+
+    private static final Logger LOG = Logger.getLogger(WebhookBodies.class);
 
     /** A chunked body's buffer starts at this and grows with what arrives, not with what is announced. */
     private static final int INITIAL_BUFFER = 4096;
@@ -153,10 +157,21 @@ public class WebhookBodies {
             }
         }
 
+        /**
+         * The sender hung up, reset its stream or broke the protocol mid-body. Nothing was accepted
+         * and the hub did nothing wrong: failing the request would log it at ERROR with a stack
+         * trace, one per sender that hangs up, a log any stranger could fill. The end handler gives
+         * the budget back.
+         */
         private void broken(Throwable error) {
-            if (!over) {
-                over = true;
-                context.fail(400, error);
+            if (over) {
+                return;
+            }
+            over = true;
+            LOG.debugf("Body of a webhook to source %s not read to its end: %s", source.name(), error);
+            if (!context.response().closed() && !context.response().ended()) {
+                refusals.refuse(context, new Problem(400, "incomplete-body", "Incomplete body",
+                        "The body ended before it was complete: " + error.getMessage()));
             }
         }
     }
