@@ -102,8 +102,10 @@ public class WebhookRoute extends RouteBuilder {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Problem problem;
         if (DatabaseErrors.isBadData(error)) {
-            // Retrying cannot help: the same data is refused however often it comes back.
-            LOG.warnf("Webhook for source %s refused by the database: %s", sourceOf(exchange),
+            // Retrying cannot help: the same data is refused however often it comes back. The
+            // sender is told why and the refusal counted; a line per request (at DEBUG here) would
+            // let any sender write the hub's log.
+            LOG.debugf("Webhook for source %s refused by the database: %s", sourceOf(exchange),
                     DatabaseErrors.reason(error));
             problem = new Problem(422, "unstorable-event", "Event cannot be stored",
                     "The database refused this event: " + DatabaseErrors.reason(error));

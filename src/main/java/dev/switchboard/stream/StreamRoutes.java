@@ -25,6 +25,10 @@ public class StreamRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // A failure is its caller's to report (a webhook's 503 or 422, a queue message parked with
+        // its reason): logged here as well, it was an ERROR line for every event a stranger's data
+        // made the database refuse, and for every acceptance during an outage.
+        errorHandler(noErrorHandler());
         // In: body CloudEvent, header ExchangeKeys.DELIVERY_KEY. Out: property DUPLICATE when seen before.
         // A failure to commit reaches the caller, with nothing of the delivery kept.
         from(StreamAddresses.ACCEPT).routeId("accept-event")
