@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,12 +32,11 @@ class StrictOperationsTest {
     public static class Strict implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(new HubTestProfile().getConfigOverrides());
-            overrides.put("switchboard.rules.errors-make-unready", "true");
-            overrides.put("quarkus.http.auth.permission.probes.paths", "/q/metrics,/q/health,/q/health/*");
-            overrides.put("quarkus.http.auth.permission.probes.policy", "authenticated");
-            overrides.put("quarkus.http.auth.permission.probes.auth-mechanism", "basic");
-            return overrides;
+            return HubTestProfile.with(Map.of(
+                    "switchboard.rules.errors-make-unready", "true",
+                    "quarkus.http.auth.permission.probes.paths", "/q/metrics,/q/health,/q/health/*",
+                    "quarkus.http.auth.permission.probes.policy", "authenticated",
+                    "quarkus.http.auth.permission.probes.auth-mechanism", "basic"));
         }
     }
 

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,9 +76,7 @@ class BacklogAtStartupTest {
     public static class RulesNotLoadableAtStart implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(new HubTestProfile().getConfigOverrides());
-            overrides.put("switchboard.rules.dir", RULES.toString());
-            return overrides;
+            return HubTestProfile.with(Map.of("switchboard.rules.dir", RULES.toString()));
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.switchboard.support;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -41,6 +42,13 @@ public class HubTestProfile implements QuarkusTestProfile {
     public static final int POOL = 20;
     /** A replica silent this long loses its claims (ActionRunsTest). */
     public static final Duration REPLICA_TIMEOUT = Duration.ofSeconds(2);
+
+    /** The test hub's settings with {@code changes} over them, for a profile that differs in a few. */
+    public static Map<String, String> with(Map<String, String> changes) {
+        Map<String, String> overrides = new HashMap<>(new HubTestProfile().getConfigOverrides());
+        overrides.putAll(changes);
+        return overrides;
+    }
 
     @Override
     public Map<String, String> getConfigOverrides() {

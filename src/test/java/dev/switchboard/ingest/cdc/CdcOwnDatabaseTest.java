@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,12 +40,11 @@ class CdcOwnDatabaseTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(new HubTestProfile().getConfigOverrides());
-            overrides.put("switchboard.sources.own.kind", "cdc");
-            overrides.put("switchboard.sources.own.tables", "public.cdc_own_customers");
-            overrides.put("switchboard.sources.own.event-type", "own.{table}.{op}");
-            overrides.put("switchboard.cdc.restart-after", "1s");
-            return overrides;
+            return HubTestProfile.with(Map.of(
+                    "switchboard.sources.own.kind", "cdc",
+                    "switchboard.sources.own.tables", "public.cdc_own_customers",
+                    "switchboard.sources.own.event-type", "own.{table}.{op}",
+                    "switchboard.cdc.restart-after", "1s"));
         }
     }
 
