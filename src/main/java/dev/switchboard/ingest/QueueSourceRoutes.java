@@ -162,7 +162,10 @@ public class QueueSourceRoutes extends RouteBuilder {
     /** The source's consumer route, defined by {@code builder}: this one at startup, a new one at a reload. */
     private void route(RouteBuilder builder, QueueSource source) {
         String name = source.name();
-        RouteDefinition route = builder.from(source.endpointUri()).routeId(routeId(source)).autoStartup(gate.isOpen());
+        RouteDefinition route = builder.from(source.endpointUri()).routeId(routeId(source)).autoStartup(gate.isOpen())
+                // As the webhook route's (see there): consumers in parallel logging each "retry
+                // attempt" through Camel's shared logger could put a line out at the wrong level.
+                .errorHandler(builder.defaultErrorHandler().logRetryAttempted(false));
         park(builder, route.onException(UnreadableMessageException.class), source, "unreadable",
                 "Unreadable message of source " + name + " sent to ");
         // Data the database refuses is refused again at every redelivery: park it too.
