@@ -44,9 +44,9 @@ import dev.switchboard.support.Signing;
  * What strangers and broken senders put on the wire, 20,000 times over every webhook source and
  * signature scheme, written byte by byte on a socket (an HTTP client library would refuse to send
  * most of it): odd methods, paths that climb out of {@code /hooks}, content types, huge and
- * malformed headers, timestamps past any calendar, invalid UTF-8, lone surrogates, NUL, numbers
- * with a thousand digits, nesting a thousand deep, ids and types too long to index, bodies over
- * the limit. Half of them are signed correctly, so the hub gets past the signature into parsing
+ * malformed headers, bodies in chunks and in chunks no parser can follow, timestamps past any
+ * calendar, invalid UTF-8, lone surrogates, NUL, numbers with a thousand digits, nesting a
+ * thousand deep, ids and types too long to index, bodies over the limit. Half of them are signed correctly, so the hub gets past the signature into parsing
  * and storing. Every one is answered 2xx or a specific 4xx: a 5xx means some input was taken for
  * an outage. Seeded, so a failure names the request that can be sent again ({@code -Dfuzz.seed}).
  */
@@ -190,9 +190,10 @@ class WebhookFuzzTest {
             headers.put("Camel-Http-Uri", "http://169.254.169.254/latest");
             headers.put("CamelHttpPath", "/../../api/events");
         }
-        String description = method + " " + path + " [" + body.kind() + ", " + raw.length + " bytes, "
-                + (signed ? "signed" : "unsigned") + ", content-type " + abbreviate(contentType) + ", extra " + extra + "]";
-        return new Probe(description, request(method, path, headers, raw));
+        Framing framing = framing(random);
+        String description = method + " " + path + " [" + body.kind() + ", " + raw.length + " bytes " + framing
+                + ", " + (signed ? "signed" : "unsigned") + ", content-type " + abbreviate(contentType) + ", extra " + extra + "]";
+        return new Probe(description, request(method, path, headers, raw, framing));
     }
 
     record Body(String kind, byte[] bytes) {
@@ -251,15 +252,66 @@ class WebhookFuzzTest {
         return pick(random, "", " ", "x".repeat(5000), "\u00e9t\u00e9", "../../etc/passwd", "%00", "a\tb", "\u00ff\u00fe");
     }
 
+    /**
+     * How the body is framed: mostly by its length; else in chunks, and sometimes in chunks a parser
+     * must refuse (a size that is no number, negative or past any buffer, data longer than its size),
+     * or with both a length and chunks, the ambiguity request smuggling lives on. None leaves the
+     * hub waiting for bytes that will not come: each is refused or read to its end.
+     */
+    enum Framing {
+        LENGTH, CHUNKED, SIZE_NOT_A_NUMBER, SIZE_NEGATIVE, SIZE_HUGE, DATA_OVER_SIZE, LENGTH_AND_CHUNKED;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        }
+    }
+
+    private static Framing framing(Random random) {
+        int pick = random.nextInt(20);
+        return pick < 18 ? Framing.LENGTH : pick < 19 ? Framing.CHUNKED
+                : Framing.values()[2 + random.nextInt(Framing.values().length - 2)];
+    }
+
     /** An HTTP/1.1 request as bytes, written as given: no client library in between to refuse it. */
     private static byte[] request(String method, String path, Map<String, String> headers, byte[] body) {
+        return request(method, path, headers, body, Framing.LENGTH);
+    }
+
+    private static byte[] request(String method, String path, Map<String, String> headers, byte[] body, Framing framing) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 512);
         StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1\r\nConnection: close\r\n");
         headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-        out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(body);
+        if (framing == Framing.LENGTH || framing == Framing.LENGTH_AND_CHUNKED) {
+            head.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        if (framing != Framing.LENGTH) {
+            head.append("Transfer-Encoding: chunked\r\n");
+        }
+        out.writeBytes(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+        switch (framing) {
+            case LENGTH -> out.writeBytes(body);
+            case SIZE_NOT_A_NUMBER -> out.writeBytes(("zz\r\n" + new String(body, StandardCharsets.ISO_8859_1) + "\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            case SIZE_NEGATIVE -> out.writeBytes("-5\r\nhello\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            case SIZE_HUGE -> out.writeBytes("ffffffffffffffffff\r\nhello\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            case DATA_OVER_SIZE -> {
+                out.writeBytes("1\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.writeBytes(body);
+                out.writeBytes("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            default -> {
+                // Chunks of a few sizes, then the last, empty one.
+                for (int from = 0, size = 1; from < body.length; from += size, size = size * 7 % 4093 + 1) {
+                    int length = Math.min(size, body.length - from);
+                    out.writeBytes((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body, from, length);
+                    out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        }
         return out.toByteArray();
     }
 
