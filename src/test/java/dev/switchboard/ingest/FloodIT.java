@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.HubProcess;
+import dev.switchboard.support.HubState;
 import dev.switchboard.support.RawHttp;
 import dev.switchboard.support.Signing;
 
@@ -46,7 +49,7 @@ class FloodIT {
     static final Duration FLOOD = Duration.ofSeconds(Long.getLong("flood.seconds", 60));
     static final int BAD_SIGNATURES = Integer.getInteger("flood.bad-signatures", 200_000);
     static final int BIG = 15 << 20;
-    static final byte[] BAD_BODY = "{\"id\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    static final byte[] BAD_BODY = "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8);
 
     /** One client per kind of sender: a client's single selector thread pushing 600 MB a second would starve the others. */
     final HttpClient bigClient = client();
@@ -209,15 +212,14 @@ class FloodIT {
     }
 
     /** Waits until the hub holds no webhook body ({@code switchboard.ingest.max-buffered}'s gauge), or gives up and says how much. */
-    private static long awaitBufferedBytes(HubProcess hub, Duration timeout) throws Exception {
+    private long awaitBufferedBytes(HubProcess hub, Duration timeout) throws Exception {
         Instant giveUp = Instant.now().plus(timeout);
         while (true) {
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/q/metrics"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
-            java.util.regex.Matcher held = java.util.regex.Pattern
-                    .compile("(?m)^switchboard_ingest_buffered_bytes(?:\\{[^}]*\\})? (\\S+)$").matcher(metrics);
-            assertTrue(held.find(), "switchboard_ingest_buffered_bytes in /q/metrics");
-            long bytes = (long) Double.parseDouble(held.group(1));
+            String metrics = probe.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            OptionalDouble held = HubState.metric(metrics, WebhookBodyLimitsTest.BUFFERED);
+            assertTrue(held.isPresent(), WebhookBodyLimitsTest.BUFFERED + " in /q/metrics");
+            long bytes = (long) held.getAsDouble();
             if (bytes == 0 || Instant.now().isAfter(giveUp)) {
                 return bytes;
             }

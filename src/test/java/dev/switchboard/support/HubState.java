@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.OptionalDouble;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -70,10 +71,14 @@ public final class HubState {
 
     /** The value of one Prometheus series, 0 when it does not exist yet. */
     public static double metric(String series) {
-        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        return metric(RestAssured.get("/q/metrics").then().statusCode(200).extract().asString(), series).orElse(0);
+    }
+
+    /** The value of {@code series} (its name with any labels, as printed) on a {@code /q/metrics} page, if there. */
+    public static OptionalDouble metric(String metrics, String series) {
         return metrics.lines()
                 .filter(line -> line.startsWith(series + " "))
                 .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
-                .findFirst().orElse(0);
+                .findFirst();
     }
 }
