@@ -20,7 +20,7 @@ public class DeadLetterRoute extends RouteBuilder {
     @Inject
     DeadLetters deadLetters;
 
-    private final ThrottledWarning warning = new ThrottledWarning("Dead letters cannot be sent");
+    private final ThrottledWarning warning = new ThrottledWarning(DeadLetterRoute.class, "Dead letters cannot be sent");
 
     @Override
     public void configure() {

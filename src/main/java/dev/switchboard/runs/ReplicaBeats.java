@@ -66,7 +66,7 @@ public class ReplicaBeats {
     @Inject
     RunsConfig config;
 
-    private final ThrottledWarning warning = new ThrottledWarning("This replica's heartbeat failed");
+    private final ThrottledWarning warning = new ThrottledWarning(ReplicaBeats.class, "This replica's heartbeat failed");
     private ScheduledExecutorService beats;
     // Guarded by this: beat() and stop() take turns.
     private boolean stopped;

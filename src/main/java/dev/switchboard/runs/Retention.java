@@ -9,6 +9,9 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
 
+import dev.switchboard.core.Durations;
+import dev.switchboard.core.Failures;
+
 /**
  * Purges what is past retention, so that the event and key tables stay the size of the retention
  * window. Only settled events go: processed or ignored, with every run succeeded or discarded. An
@@ -33,6 +36,16 @@ public class Retention {
     @Scheduled(every = "${switchboard.retention.interval}", delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void purge() {
+        try {
+            purgeAll();
+        } catch (RuntimeException e) {
+            // The database is away, mostly: the next interval tries again. Left to the scheduler
+            // it would be an ERROR with a stack trace.
+            LOG.warnf("Retention cannot purge now (will try again in %s): %s", Durations.format(config.interval()), Failures.rootWithType(e));
+        }
+    }
+
+    private void purgeAll() {
         long events = 0;
         long keys = 0;
         for (int deleted = config.batch(); deleted == config.batch(); events += deleted) {

@@ -73,7 +73,7 @@ public class RunDispatcher {
     ReplicaBeats beats;
 
     private final Signal work = new Signal();
-    private final ThrottledWarning warning = new ThrottledWarning("Runs cannot be dispatched");
+    private final ThrottledWarning warning = new ThrottledWarning(RunDispatcher.class, "Runs cannot be dispatched");
     private volatile boolean running;
     private Semaphore free;
     private ExecutorService workers;

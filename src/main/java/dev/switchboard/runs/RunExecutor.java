@@ -66,7 +66,7 @@ public class RunExecutor {
     MeterRegistry registry;
 
     private final AttemptFence fence = new AttemptFence(REMEMBERED_ATTEMPTS);
-    private final ThrottledWarning warning = new ThrottledWarning(
+    private final ThrottledWarning warning = new ThrottledWarning(RunExecutor.class,
             "Attempt outcomes cannot be recorded now; each is tried again while its claim lasts");
     private GroupCommit<RunLedger.Outcome, Boolean> outcomes;
 

@@ -102,7 +102,7 @@ public class StreamConsumer {
     @Inject
     StartupGate gate;
 
-    private final ThrottledWarning warning = new ThrottledWarning("The stream cannot be consumed");
+    private final ThrottledWarning warning = new ThrottledWarning(StreamConsumer.class, "The stream cannot be consumed");
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger connected = new AtomicInteger();
     private volatile boolean running;

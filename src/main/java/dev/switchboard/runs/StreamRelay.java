@@ -50,7 +50,7 @@ public class StreamRelay {
     MeterRegistry registry;
 
     private final Signal work = new Signal();
-    private final ThrottledWarning warning = new ThrottledWarning("Accepted events cannot be relayed to the stream");
+    private final ThrottledWarning warning = new ThrottledWarning(StreamRelay.class, "Accepted events cannot be relayed to the stream");
     private volatile boolean running;
     private Thread thread;
     private Connection connection;

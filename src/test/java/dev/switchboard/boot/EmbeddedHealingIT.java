@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.switchboard.support.CapturedLog;
 import dev.switchboard.support.HubProcess;
 import dev.switchboard.support.Signing;
 
@@ -145,6 +147,11 @@ class EmbeddedHealingIT {
             assertFalse(hub.output().contains("Could not stop postmaster"), "no misleading error from the library");
             awaitState(after, "IGNORED"); // consumed from the stream: the consumers are back too
             assertEquals("IGNORED", state(before));
+            // The outage in the log: what failed, once per kind, not a line per refused webhook,
+            // per check or per reconnect, and no ERROR for what the hub put right by itself.
+            List<CapturedLog.Line> warnings = CapturedLog.warningsIn(hub.output());
+            assertEquals(List.of(), warnings.stream().filter(line -> line.level() == Level.SEVERE).toList(), hub.output());
+            assertEquals(Map.of(), CapturedLog.repeatedMoreThan(1, warnings), hub.output());
             System.out.printf("kill -9 of the postmaster to a webhook accepted again: %d ms%n", recovery.toMillis());
         }
     }

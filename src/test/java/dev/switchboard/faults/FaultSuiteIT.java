@@ -166,8 +166,7 @@ class FaultSuiteIT {
                 "switchboard.ports.alerts.connector=http",
                 "switchboard.ports.alerts.url=http://127.0.0.1:" + pager.port() + "/alerts",
                 "switchboard.alerts.check-interval=" + ALERT_CHECK.toSeconds() + "s",
-                "switchboard.alerts.port-window=60s",
-                "quarkus.log.category.\"io.agroal\".level=ERROR", ""));
+                "switchboard.alerts.port-window=60s", ""));
         Files.createDirectories(work.resolve("rules"));
         Files.writeString(work.resolve("rules/faults.yaml"), String.join("\n",
                 "rules:",

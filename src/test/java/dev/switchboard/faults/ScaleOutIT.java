@@ -250,8 +250,7 @@ class ScaleOutIT {
                 "switchboard.ports.sink.connector=http",
                 "switchboard.ports.sink.url=http://127.0.0.1:" + sink.port() + "/calls",
                 "switchboard.ports.sink.timeout=5s",
-                "switchboard.runs.replica-timeout=" + REPLICA_TIMEOUT.toSeconds() + "s",
-                "quarkus.log.category.\"io.agroal\".level=ERROR", ""));
+                "switchboard.runs.replica-timeout=" + REPLICA_TIMEOUT.toSeconds() + "s", ""));
         Files.writeString(replica.dir.resolve("rules/scaleout.yaml"), String.join("\n",
                 "rules:",
                 "  - id: order-to-sink",

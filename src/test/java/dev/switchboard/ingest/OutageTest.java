@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -24,6 +28,7 @@ import io.restassured.response.ValidatableResponse;
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.boot.EmbeddedDatabase;
 import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.support.CapturedLog;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Signing;
@@ -82,6 +87,37 @@ class OutageTest {
         }
         nothingRecorded(body);
         acceptedOnceAfter(body);
+    }
+
+    /**
+     * An outage is the hub's own problem and belongs in its log, but once per kind: not a line per
+     * refused webhook, per alert check (every 500 ms here) or per pool reconnect, and no ERROR with
+     * a stack trace for what it will retry by itself. Issue 12 saw 4,066 pool warnings and 2,019
+     * "not accepted" lines in a 90 s outage.
+     */
+    @Test
+    void aDatabaseOutageIsLoggedOncePerKindNotPerRequestOrCheck() throws InterruptedException {
+        List<CapturedLog.Line> lines;
+        try (CapturedLog log = CapturedLog.open()) {
+            EmbeddedDatabase.stop();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    deliver(order()).statusCode(503);
+                }
+                // Long enough for a dozen alert checks, dispatcher and relay polls, pool retries.
+                Thread.sleep(6_000);
+            } finally {
+                EmbeddedDatabase.restart();
+            }
+            await().atMost(Duration.ofSeconds(45)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
+            lines = log.lines();
+        }
+        String all = lines.stream().map(CapturedLog.Line::toString).collect(Collectors.joining("\n"));
+        System.out.println("Logged at WARN or above during a 6 s database outage with 20 webhooks refused:\n" + all);
+        assertEquals(List.of(), lines.stream().filter(line -> line.level().intValue() >= Level.SEVERE.intValue())
+                .map(CapturedLog.Line::toString).toList(), "nothing at ERROR");
+        assertEquals(Map.of(), CapturedLog.repeatedMoreThan(1, lines), "each kind once:\n" + all);
+        assertTrue(lines.size() <= 20, lines.size() + " lines for one outage:\n" + all);
     }
 
     private static void refusedWhileDown(String body) {

@@ -26,10 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +33,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.support.CapturedLog;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Signing;
 
@@ -69,24 +66,7 @@ class WebhookFuzzTest {
         long descriptorsBefore = openDescriptors();
         ExecutorService senders = Executors.newFixedThreadPool(8);
         // The hub runs in this JVM: what it logs at ERROR while strangers send is seen here.
-        List<String> errorsLogged = Collections.synchronizedList(new ArrayList<>());
-        Handler errors = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.SEVERE.intValue() && errorsLogged.size() < 5) {
-                    errorsLogged.add(record.getLoggerName() + ": " + record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger.getLogger("").addHandler(errors);
+        CapturedLog log = CapturedLog.open();
         try {
             List<Future<?>> work = new ArrayList<>();
             for (int sender = 0; sender < 8; sender++) {
@@ -108,7 +88,7 @@ class WebhookFuzzTest {
             }
         } finally {
             senders.shutdownNow();
-            Logger.getLogger("").removeHandler(errors);
+            log.close();
         }
         Map<Integer, Integer> seen = new TreeMap<>();
         statuses.forEach((status, count) -> seen.put(status, count.get()));
@@ -118,7 +98,8 @@ class WebhookFuzzTest {
         assertEquals(REQUESTS, seen.values().stream().mapToInt(Integer::intValue).sum());
         // Refused input is the sender's mistake, answered and counted: an ERROR line for each
         // (there were 521, one per id with a NUL) lets a stranger write the hub's log and page its operators.
-        assertEquals(List.of(), errorsLogged, "what the hub logged at ERROR");
+        assertEquals(List.of(), log.errors().stream().limit(5).map(CapturedLog.Line::toString).toList(),
+                "what the hub logged at ERROR");
         // Not a pass that only ever met the signature check: every stage refused something.
         for (int expected : new int[] {202, 200, 400, 401, 404, 405, 413, 415, 422}) {
             assertTrue(seen.containsKey(expected), expected + " never seen: " + seen);

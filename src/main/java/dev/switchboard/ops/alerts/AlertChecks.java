@@ -13,10 +13,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.Failures;
 import dev.switchboard.core.StartupGate;
 import dev.switchboard.ingest.SignatureFailures;
 import dev.switchboard.ingest.WebhookSources;
@@ -39,6 +41,8 @@ import dev.switchboard.runs.RunOperations;
  */
 @ApplicationScoped
 public class AlertChecks {
+
+    private static final Logger LOG = Logger.getLogger(AlertChecks.class);
 
     @Inject
     AlertSettings settings;
@@ -88,11 +92,18 @@ public class AlertChecks {
         if (!gate.isOpen()) {
             return;
         }
-        alerts.sendUnnoticed();
-        checkExpectations();
-        checkPorts();
-        checkSignatures();
-        checkDeadRuns();
+        try {
+            alerts.sendUnnoticed();
+            checkExpectations();
+            checkPorts();
+            checkSignatures();
+            checkDeadRuns();
+        } catch (RuntimeException e) {
+            // The database is away, mostly: the next check tries again, and readiness already says
+            // so. Left to the scheduler it would be an ERROR with a stack trace at every check.
+            LOG.warnf("Alerts cannot be checked now (will try again every %s): %s", written(checkInterval),
+                    Failures.rootWithType(e));
+        }
     }
 
     void checkDeadRuns() {

@@ -1,0 +1,131 @@
+package dev.switchboard.support;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Filter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jboss.logmanager.ExtHandler;
+import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.LogContext;
+import org.jboss.logmanager.handlers.ConsoleHandler;
+
+import dev.switchboard.core.RepeatedWarnings;
+
+/**
+ * What the hub running in this JVM (a {@code @QuarkusTest}) shows on its console at WARN or above
+ * while this is open: JBoss Logging reaches the JDK's root logger, where this listens, and each
+ * record passes the console handler's filter first (as configured in application.properties).
+ */
+public final class CapturedLog implements AutoCloseable {
+
+    /** One line as an operator would read it: level, logger and message, formatted. */
+    public record Line(Level level, String logger, String message) {
+        @Override
+        public String toString() {
+            return level + " " + logger + ": " + message;
+        }
+    }
+
+    private static final int KEPT = 10_000;
+    /** A line of the hub's console: {@code 2026-12-04 19:34:51,713 WARN  [category] (thread) message}. */
+    private static final Pattern CONSOLE_LINE = Pattern.compile(
+            "^\\S+ \\S+ (WARN|ERROR)\\s+\\[([^\\]]+)\\] \\((?:[^()]|\\([^()]*\\))*\\) (.*)$");
+
+    private final List<Line> lines = Collections.synchronizedList(new ArrayList<>());
+    private final Handler handler = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue() && lines.size() < KEPT
+                    && (console == null || console.isLoggable(record))) {
+                lines.add(new Line(record.getLevel(), record.getLoggerName(), message(record)));
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private final Filter console = consoleFilter(LogContext.getLogContext().getLogger("").getHandlers());
+
+    private CapturedLog() {
+        Logger.getLogger("").addHandler(handler);
+    }
+
+    private static Filter consoleFilter(Handler[] handlers) {
+        for (Handler handler : handlers) {
+            if (handler instanceof ConsoleHandler) {
+                return handler.getFilter();
+            }
+            if (handler instanceof ExtHandler parent) {
+                Filter found = consoleFilter(parent.getHandlers());
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    public static CapturedLog open() {
+        return new CapturedLog();
+    }
+
+    public List<Line> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    /** The lines at ERROR (JUL's SEVERE). */
+    public List<Line> errors() {
+        return lines().stream().filter(line -> line.level().intValue() >= Level.SEVERE.intValue()).toList();
+    }
+
+    /** The WARN and ERROR lines of a hub process's console output. */
+    public static List<Line> warningsIn(String output) {
+        List<Line> found = new ArrayList<>();
+        output.lines().forEach(text -> {
+            Matcher line = CONSOLE_LINE.matcher(text);
+            if (line.matches()) {
+                found.add(new Line("ERROR".equals(line.group(1)) ? Level.SEVERE : Level.WARNING, line.group(2), line.group(3)));
+            }
+        });
+        return found;
+    }
+
+    /**
+     * How many lines there are of each kind that came more than {@code allowed} times, kinds as
+     * the hub's {@link RepeatedWarnings} groups them.
+     */
+    public static Map<String, Long> repeatedMoreThan(int allowed, List<Line> lines) {
+        Map<String, Long> counts = new TreeMap<>();
+        lines.forEach(line -> counts.merge(RepeatedWarnings.kind(line.logger(), line.level(), line.message()), 1L, Long::sum));
+        counts.values().removeIf(count -> count <= allowed);
+        return counts;
+    }
+
+    @Override
+    public void close() {
+        Logger.getLogger("").removeHandler(handler);
+    }
+
+    private static String message(LogRecord record) {
+        String message = record instanceof ExtLogRecord formatted ? formatted.getFormattedMessage()
+                : String.valueOf(record.getMessage());
+        return record.getThrown() == null ? message : message + " [" + record.getThrown() + "]";
+    }
+}
