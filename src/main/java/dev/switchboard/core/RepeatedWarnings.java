@@ -9,6 +9,7 @@ import java.util.logging.Filter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.SimpleFormatter;
+import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logmanager.ExtLogRecord;
@@ -22,8 +23,9 @@ import io.quarkus.logging.LoggingFilter;
  * 4,066 pool warnings in 90 s); the first line says what is wrong, and the next one after the
  * window says how many like it were left out. INFO and below pass untouched.
  *
- * <p>A kind is the logger, the level and the message up to its first colon, numbers ignored: what
- * follows a colon is the cause, which varies (a port, a transaction id) while the kind does not.
+ * <p>A kind is the logger, the level and the message with every word that holds a digit left
+ * out: a port, a transaction id, an event id or a count varies between lines that say the same
+ * thing. Two alerts, two rule warnings or two different causes of a refusal are two kinds.
  * Attached to the console and file handlers in application.properties ({@code quarkus.log.console.filter});
  * its window is {@link LogConfig#repeatWindow()}, 30 s by default.
  * the same record reaching it through a second handler gets the same answer.
@@ -33,7 +35,8 @@ public final class RepeatedWarnings implements Filter {
 
     /** Kinds remembered at most; past that, a new kind is logged without counting its repeats. */
     private static final int KINDS = 1_000;
-    private static final int KIND_LENGTH = 200;
+    private static final int KIND_LENGTH = 300;
+    private static final Pattern WITH_DIGITS = Pattern.compile("[^\\s]*[0-9][^\\s]*");
     private static final int ANSWERS = 1_000;
     private static final SimpleFormatter FORMATTER = new SimpleFormatter();
 
@@ -93,14 +96,10 @@ public final class RepeatedWarnings implements Filter {
         return true;
     }
 
-    /** The logger, the level and the message up to its first colon, numbers ignored. */
+    /** The logger, the level and the message with every word that holds a digit left out. */
     public static String kind(String logger, Level level, String message) {
-        int colon = message.indexOf(':');
-        String head = colon < 0 ? message : message.substring(0, colon);
-        if (head.length() > KIND_LENGTH) {
-            head = head.substring(0, KIND_LENGTH);
-        }
-        return logger + " " + level.getName() + " " + head.replaceAll("\\b[0-9]+\\b", "#");
+        String words = WITH_DIGITS.matcher(message).replaceAll("#");
+        return logger + " " + level.getName() + " " + (words.length() > KIND_LENGTH ? words.substring(0, KIND_LENGTH) : words);
     }
 
     private static String message(LogRecord record) {

@@ -15,6 +15,7 @@ import dev.switchboard.boot.BootConfig;
 import dev.switchboard.connect.DataSources;
 import dev.switchboard.connect.PortsConfig;
 import dev.switchboard.core.ConfigCheck;
+import dev.switchboard.core.LogConfig;
 import dev.switchboard.core.SettingProblem;
 import dev.switchboard.core.Suggestions;
 import dev.switchboard.ingest.IngestConfig;
@@ -40,8 +41,8 @@ public class ConfigKeysCheck implements ConfigCheck {
 
     /** Every mapping of {@code switchboard.*}: ConfigurationReferenceTest fails when one is missing. */
     public static final List<Class<?>> MAPPINGS = List.of(AlertsConfig.class, BatchConfig.class, BootConfig.class,
-            BrokerConfig.class, CdcConfig.class, DataSources.Config.class, IngestConfig.class, PortsConfig.class,
-            RetentionConfig.class, RoutesConfig.class, RulesConfig.class, RunsConfig.class, SourcesConfig.class,
+            BrokerConfig.class, CdcConfig.class, DataSources.Config.class, IngestConfig.class, LogConfig.class,
+            PortsConfig.class, RetentionConfig.class, RoutesConfig.class, RulesConfig.class, RunsConfig.class, SourcesConfig.class,
             StreamConfig.class, WebConfig.class);
 
     /** Read outside any mapping: the system property naming the operator's file. */
