@@ -1,15 +1,14 @@
 package dev.switchboard.core;
 
 import java.time.Duration;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Filter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.SimpleFormatter;
-import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logmanager.ExtLogRecord;
@@ -17,18 +16,19 @@ import org.jboss.logmanager.ExtLogRecord;
 import io.quarkus.logging.LoggingFilter;
 
 /**
- * Logs a warning or error of one kind once per {@code switchboard.log.repeat-window}, not once
- * per occurrence. An outage of the database makes every refused webhook, every alert check and
- * every reconnect of the pool warn about the same thing, hundreds of lines a second (issue 12 saw
- * 4,066 pool warnings in 90 s); the first line says what is wrong, and the next one after the
- * window says how many like it were left out. INFO and below pass untouched.
+ * Logs a warning or error of one kind from an outage's usual voices once per
+ * {@code switchboard.log.repeat-window}, not once per occurrence. With the database away, every
+ * refused webhook, alert check, poll and pool reconnect says the same thing, hundreds of lines a
+ * second (issue 12 saw 4,066 pool warnings in 90 s); the first line says what is wrong, and the
+ * next one after the window says how many like it were left out. Only the categories of
+ * {@code switchboard.log.repeat-categories} are held back: the pool, the transaction manager,
+ * Hibernate's SQL errors and the hub's own {@link ThrottledWarning}s. A rule rejected at reload, an
+ * alert or a configuration warning is never held back, however often it comes; nor is INFO.
  *
- * <p>A kind is the logger, the level and the message with every word that holds a digit left
- * out: a port, a transaction id, an event id or a count varies between lines that say the same
- * thing. Two alerts, two rule warnings or two different causes of a refusal are two kinds.
- * Attached to the console and file handlers in application.properties ({@code quarkus.log.console.filter});
- * its window is {@link LogConfig#repeatWindow()}, 30 s by default.
- * the same record reaching it through a second handler gets the same answer.
+ * <p>A kind is the logger, the level, the message with every word that holds a digit masked (a
+ * port, a transaction id, a count) and the class of the error it carries. Attached to the console
+ * and file handlers in application.properties ({@code quarkus.log.console.filter}); the same
+ * record reaching it through both, or a copy of it, gets the same answer.
  */
 @LoggingFilter(name = "switchboard-repeated-warnings")
 public final class RepeatedWarnings implements Filter {
@@ -36,7 +36,6 @@ public final class RepeatedWarnings implements Filter {
     /** Kinds remembered at most; past that, a new kind is logged without counting its repeats. */
     private static final int KINDS = 1_000;
     private static final int KIND_LENGTH = 300;
-    private static final Pattern WITH_DIGITS = Pattern.compile("[^\\s]*[0-9][^\\s]*");
     private static final int ANSWERS = 1_000;
     private static final SimpleFormatter FORMATTER = new SimpleFormatter();
 
@@ -44,49 +43,58 @@ public final class RepeatedWarnings implements Filter {
     }
 
     private final long windowNanos;
+    private final List<String> categories;
+    /** Guarded by itself, with {@link #decided}. */
     private final Map<String, Seen> kinds = new HashMap<>();
     /**
      * The last answers, by the record's sequence number: a handler may be given a copy of the
      * record, so its identity does not say that it is the same one.
      */
-    private final Map<Long, Boolean> decided = Collections.synchronizedMap(new LinkedHashMap<>() {
+    private final Map<Long, Boolean> decided = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
             return size() > ANSWERS;
         }
-    });
+    };
 
-    public RepeatedWarnings(@ConfigProperty(name = "switchboard.log.repeat-window", defaultValue = "30s") Duration window) {
+    public RepeatedWarnings(
+            @ConfigProperty(name = "switchboard.log.repeat-window", defaultValue = "30s") Duration window,
+            @ConfigProperty(name = "switchboard.log.repeat-categories",
+                    defaultValue = "io.agroal.pool,com.arjuna.ats.jta,org.hibernate.orm.jdbc.error,"
+                            + ThrottledWarning.CATEGORY) List<String> categories) {
         this.windowNanos = window.toNanos();
+        this.categories = List.copyOf(categories);
     }
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        if (windowNanos <= 0 || record.getLevel().intValue() < Level.WARNING.intValue()) {
+        if (windowNanos <= 0 || record.getLevel().intValue() < Level.WARNING.intValue() || !heldBack(record.getLoggerName())) {
             return true;
         }
-        return decided.computeIfAbsent(record.getSequenceNumber(), sequence -> decide(record));
-    }
-
-    private boolean decide(LogRecord record) {
+        // Formatted outside the lock: a parameter's toString() may itself log.
         String message = message(record);
-        String kind = kind(record.getLoggerName(), record.getLevel(), message);
+        String kind = kind(record.getLoggerName(), record.getLevel(), message, record.getThrown());
         long now = System.nanoTime();
         int leftOut;
         synchronized (kinds) {
+            Boolean answer = decided.get(record.getSequenceNumber());
+            if (answer != null) {
+                return answer;
+            }
             Seen seen = kinds.get(kind);
             if (seen != null && now - seen.loggedAt() < windowNanos) {
                 kinds.put(kind, new Seen(seen.loggedAt(), seen.leftOut() + 1));
+                decided.put(record.getSequenceNumber(), false);
                 return false;
             }
             if (seen == null && kinds.size() >= KINDS) {
                 kinds.values().removeIf(old -> now - old.loggedAt() >= windowNanos);
-                if (kinds.size() >= KINDS) {
-                    return true;
-                }
+            }
+            if (seen != null || kinds.size() < KINDS) {
+                kinds.put(kind, new Seen(now, 0));
             }
             leftOut = seen == null ? 0 : seen.leftOut();
-            kinds.put(kind, new Seen(now, 0));
+            decided.put(record.getSequenceNumber(), true);
         }
         if (leftOut > 0 && record instanceof ExtLogRecord extended) {
             extended.setMessage(message + " (" + leftOut + " more like this since the last such line were not logged)",
@@ -96,10 +104,29 @@ public final class RepeatedWarnings implements Filter {
         return true;
     }
 
-    /** The logger, the level and the message with every word that holds a digit left out. */
-    public static String kind(String logger, Level level, String message) {
-        String words = WITH_DIGITS.matcher(message).replaceAll("#");
-        return logger + " " + level.getName() + " " + (words.length() > KIND_LENGTH ? words.substring(0, KIND_LENGTH) : words);
+    private boolean heldBack(String logger) {
+        if (logger == null) {
+            return false;
+        }
+        for (String category : categories) {
+            if (logger.equals(category) || logger.startsWith(category) && logger.charAt(category.length()) == '.') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The logger, the level, the message with every word that holds a digit masked, and the error's class. */
+    public static String kind(String logger, Level level, String message, Throwable error) {
+        String text = message.length() > KIND_LENGTH ? message.substring(0, KIND_LENGTH) : message;
+        StringBuilder kind = new StringBuilder(logger).append(' ').append(level.getName());
+        for (String word : text.split("\\s+")) {
+            kind.append(' ').append(word.chars().anyMatch(Character::isDigit) ? "#" : word);
+        }
+        if (error != null) {
+            kind.append(" [").append(Failures.root(error).getClass().getName()).append(']');
+        }
+        return kind.toString();
     }
 
     private static String message(LogRecord record) {

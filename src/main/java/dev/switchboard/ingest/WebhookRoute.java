@@ -21,6 +21,7 @@ import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.Failures;
 import dev.switchboard.core.OverloadedException;
+import dev.switchboard.core.ThrottledWarning;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
@@ -114,8 +115,9 @@ public class WebhookRoute extends RouteBuilder {
                     "The hub cannot take more events right now; nothing was accepted. Retry later.",
                     Map.of("Retry-After", RETRY_AFTER_SECONDS));
         } else if (isUnavailable(error)) {
-            LOG.warnf("Webhook for source %s not accepted, database or broker unavailable: %s",
-                    sourceOf(exchange), Failures.rootWithType(error));
+            // Every request says the same while the outage lasts: the log shows it once a window.
+            ThrottledWarning.warn("Webhooks for source " + sourceOf(exchange)
+                    + " are answered 503 while the database or broker is unavailable", Failures.root(error));
             problem = new Problem(503, "unavailable", "Service unavailable",
                     "The event could not be stored durably right now; nothing was accepted. Retry later.",
                     Map.of("Retry-After", RETRY_AFTER_SECONDS));

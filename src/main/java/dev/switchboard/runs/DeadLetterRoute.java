@@ -5,6 +5,8 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.builder.RouteBuilder;
 
+import dev.switchboard.core.ThrottledWarning;
+
 /**
  * Sends the dead letters that are due (see {@link DeadLetters}), as often as runs are looked for.
  * Every replica runs it; each letter is taken by one of them.
@@ -20,7 +22,7 @@ public class DeadLetterRoute extends RouteBuilder {
     @Inject
     DeadLetters deadLetters;
 
-    private final ThrottledWarning warning = new ThrottledWarning(DeadLetterRoute.class, "Dead letters cannot be sent");
+    private final ThrottledWarning warning = new ThrottledWarning("Dead letters cannot be sent");
 
     @Override
     public void configure() {

@@ -19,6 +19,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.switchboard.boot.EmbeddedDatabase;
 import dev.switchboard.core.Durations;
+import dev.switchboard.core.ThrottledWarning;
 
 /**
  * Each replica's heartbeat in the database, once a second, so that the runs a killed replica had
@@ -66,7 +67,7 @@ public class ReplicaBeats {
     @Inject
     RunsConfig config;
 
-    private final ThrottledWarning warning = new ThrottledWarning(ReplicaBeats.class, "This replica's heartbeat failed");
+    private final ThrottledWarning warning = new ThrottledWarning("This replica's heartbeat failed");
     private ScheduledExecutorService beats;
     // Guarded by this: beat() and stop() take turns.
     private boolean stopped;

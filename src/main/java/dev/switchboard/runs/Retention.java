@@ -9,8 +9,8 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
 
-import dev.switchboard.core.Durations;
 import dev.switchboard.core.Failures;
+import dev.switchboard.core.ThrottledWarning;
 
 /**
  * Purges what is past retention, so that the event and key tables stay the size of the retention
@@ -23,6 +23,8 @@ import dev.switchboard.core.Failures;
 public class Retention {
 
     private static final Logger LOG = Logger.getLogger(Retention.class);
+
+    private final ThrottledWarning warning = new ThrottledWarning("Retention cannot purge now, nor until its next interval");
 
     @Inject
     RetentionConfig config;
@@ -41,7 +43,7 @@ public class Retention {
         } catch (RuntimeException e) {
             // The database is away, mostly: the next interval tries again. Left to the scheduler
             // it would be an ERROR with a stack trace.
-            LOG.warnf("Retention cannot purge now (will try again in %s): %s", Durations.format(config.interval()), Failures.rootWithType(e));
+            warning.log(Failures.root(e));
         }
     }
 

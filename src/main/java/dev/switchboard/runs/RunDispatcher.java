@@ -25,6 +25,7 @@ import io.quarkus.runtime.StartupEvent;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.StartupGate;
+import dev.switchboard.core.ThrottledWarning;
 
 /**
  * Takes due runs from the database and executes them, up to {@code switchboard.runs.workers} at
@@ -73,7 +74,7 @@ public class RunDispatcher {
     ReplicaBeats beats;
 
     private final Signal work = new Signal();
-    private final ThrottledWarning warning = new ThrottledWarning(RunDispatcher.class, "Runs cannot be dispatched");
+    private final ThrottledWarning warning = new ThrottledWarning("Runs cannot be dispatched");
     private volatile boolean running;
     private Semaphore free;
     private ExecutorService workers;

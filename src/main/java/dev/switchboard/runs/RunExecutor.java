@@ -25,6 +25,7 @@ import dev.switchboard.core.Delivery;
 import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.SecretMask;
 import dev.switchboard.core.Template;
+import dev.switchboard.core.ThrottledWarning;
 import dev.switchboard.stream.Envelopes;
 
 /**
@@ -66,7 +67,7 @@ public class RunExecutor {
     MeterRegistry registry;
 
     private final AttemptFence fence = new AttemptFence(REMEMBERED_ATTEMPTS);
-    private final ThrottledWarning warning = new ThrottledWarning(RunExecutor.class,
+    private final ThrottledWarning warning = new ThrottledWarning(
             "Attempt outcomes cannot be recorded now; each is tried again while its claim lasts");
     private GroupCommit<RunLedger.Outcome, Boolean> outcomes;
 

@@ -39,6 +39,7 @@ import io.quarkus.runtime.StartupEvent;
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.StartupGate;
+import dev.switchboard.core.ThrottledWarning;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.StreamAddresses;
@@ -102,7 +103,7 @@ public class StreamConsumer {
     @Inject
     StartupGate gate;
 
-    private final ThrottledWarning warning = new ThrottledWarning(StreamConsumer.class, "The stream cannot be consumed");
+    private final ThrottledWarning warning = new ThrottledWarning("The stream cannot be consumed");
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger connected = new AtomicInteger();
     private volatile boolean running;

@@ -22,6 +22,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.switchboard.core.ThrottledWarning;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.StreamAddresses;
 
@@ -50,7 +51,7 @@ public class StreamRelay {
     MeterRegistry registry;
 
     private final Signal work = new Signal();
-    private final ThrottledWarning warning = new ThrottledWarning(StreamRelay.class, "Accepted events cannot be relayed to the stream");
+    private final ThrottledWarning warning = new ThrottledWarning("Accepted events cannot be relayed to the stream");
     private volatile boolean running;
     private Thread thread;
     private Connection connection;

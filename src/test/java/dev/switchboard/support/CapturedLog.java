@@ -113,7 +113,7 @@ public final class CapturedLog implements AutoCloseable {
      */
     public static Map<String, Long> repeatedMoreThan(int allowed, List<Line> lines) {
         Map<String, Long> counts = new TreeMap<>();
-        lines.forEach(line -> counts.merge(RepeatedWarnings.kind(line.logger(), line.level(), line.message()), 1L, Long::sum));
+        lines.forEach(line -> counts.merge(RepeatedWarnings.kind(line.logger(), line.level(), line.message(), null), 1L, Long::sum));
         counts.values().removeIf(count -> count <= allowed);
         return counts;
     }

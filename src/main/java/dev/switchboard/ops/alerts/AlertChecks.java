@@ -13,13 +13,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.Failures;
 import dev.switchboard.core.StartupGate;
+import dev.switchboard.core.ThrottledWarning;
 import dev.switchboard.ingest.SignatureFailures;
 import dev.switchboard.ingest.WebhookSources;
 import dev.switchboard.runs.EventLog;
@@ -42,7 +42,7 @@ import dev.switchboard.runs.RunOperations;
 @ApplicationScoped
 public class AlertChecks {
 
-    private static final Logger LOG = Logger.getLogger(AlertChecks.class);
+    private final ThrottledWarning warning = new ThrottledWarning("Alerts cannot be checked now");
 
     @Inject
     AlertSettings settings;
@@ -101,8 +101,7 @@ public class AlertChecks {
         } catch (RuntimeException e) {
             // The database is away, mostly: the next check tries again, and readiness already says
             // so. Left to the scheduler it would be an ERROR with a stack trace at every check.
-            LOG.warnf("Alerts cannot be checked now (will try again every %s): %s", written(checkInterval),
-                    Failures.rootWithType(e));
+            warning.log(Failures.root(e));
         }
     }
 
