@@ -22,7 +22,8 @@ import io.quarkus.logging.LoggingFilter;
  * second (issue 12 saw 4,066 pool warnings in 90 s); the first line says what is wrong, and the
  * next one after the window says how many like it were left out. Only the categories of
  * {@code switchboard.log.repeat-categories} are held back: the pool, the transaction manager,
- * Hibernate's SQL errors and the hub's own {@link ThrottledWarning}s. A rule rejected at reload, an
+ * Hibernate's SQL errors, Camel's JMS consumers (a queue source's consumer warns every 5 s while
+ * the broker is away) and the hub's own {@link ThrottledWarning}s. A rule rejected at reload, an
  * alert or a configuration warning is never held back, however often it comes; nor is INFO.
  *
  * <p>A kind is the logger, the level, the message with every word that holds a digit masked (a
@@ -61,7 +62,7 @@ public final class RepeatedWarnings implements Filter {
             @ConfigProperty(name = "switchboard.log.repeat-window", defaultValue = "30s") Duration window,
             @ConfigProperty(name = "switchboard.log.repeat-categories",
                     defaultValue = "io.agroal.pool,com.arjuna.ats.jta,org.hibernate.orm.jdbc.error,"
-                            + ThrottledWarning.CATEGORY) List<String> categories) {
+                            + "org.apache.camel.component.jms," + ThrottledWarning.CATEGORY) List<String> categories) {
         this.windowNanos = window.toNanos();
         this.categories = List.copyOf(categories);
     }

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.quarkus.scheduler.Scheduled;
 
 import dev.switchboard.connect.PortBindings;
+import dev.switchboard.core.Durations;
 import dev.switchboard.core.Failures;
 import dev.switchboard.core.StartupGate;
 import dev.switchboard.core.ThrottledWarning;
@@ -177,7 +178,7 @@ public class AlertChecks {
             if (Duration.between(since, now).compareTo(expectation.every()) > 0) {
                 alerts.raise(incident, "expectation", "Expected " + expectation.type()
                         + expectation.source().map(source -> " from " + source).orElse("") + " at least every "
-                        + written(expectation.every()), last == null ? "none has arrived since it was first watched at "
+                        + Durations.format(expectation.every()), last == null ? "none has arrived since it was first watched at "
                         + watched : "the last arrived at " + last);
             } else {
                 alerts.clear(incident);
@@ -192,23 +193,5 @@ public class AlertChecks {
     private void resolveAllBut(String prefix, Set<String> configured) {
         incidents.openNamed(prefix).stream().filter(incident -> !configured.contains(incident.substring(prefix.length())))
                 .forEach(alerts::clear);
-    }
-
-    /** A period as an operator writes it in the config ({@code 30s}, {@code 1h30m}), not {@code PT30S}. */
-    static String written(Duration period) {
-        long seconds = period.getSeconds();
-        if (seconds == 0) {
-            return period.toMillis() + "ms";
-        }
-        StringBuilder text = new StringBuilder();
-        long[] sizes = {86400, 3600, 60, 1};
-        String[] units = {"d", "h", "m", "s"};
-        for (int i = 0; i < sizes.length; i++) {
-            if (seconds >= sizes[i]) {
-                text.append(seconds / sizes[i]).append(units[i]);
-                seconds %= sizes[i];
-            }
-        }
-        return text.toString();
     }
 }
