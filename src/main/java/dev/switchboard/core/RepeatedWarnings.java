@@ -74,7 +74,8 @@ public final class RepeatedWarnings implements Filter {
         }
         // Formatted outside the lock: a parameter's toString() may itself log.
         String message = message(record);
-        String kind = kind(record.getLoggerName(), record.getLevel(), message, record.getThrown());
+        String kind = kind(record.getLoggerName(), record.getLevel(), message,
+                record.getThrown() == null ? null : Failures.root(record.getThrown()).getClass().getName());
         long now = System.nanoTime();
         int leftOut;
         synchronized (kinds) {
@@ -117,15 +118,18 @@ public final class RepeatedWarnings implements Filter {
         return false;
     }
 
-    /** The logger, the level, the message with every word that holds a digit masked, and the error's class. */
-    public static String kind(String logger, Level level, String message, Throwable error) {
+    /**
+     * The logger, the level, the message with every word that holds a digit masked, and the class
+     * of the error's innermost cause (none when {@code errorClass} is null).
+     */
+    public static String kind(String logger, Level level, String message, String errorClass) {
         String text = message.length() > KIND_LENGTH ? message.substring(0, KIND_LENGTH) : message;
         StringBuilder kind = new StringBuilder(logger).append(' ').append(level.getName());
         for (String word : text.split("\\s+")) {
             kind.append(' ').append(word.chars().anyMatch(Character::isDigit) ? "#" : word);
         }
-        if (error != null) {
-            kind.append(" [").append(Failures.root(error).getClass().getName()).append(']');
+        if (errorClass != null) {
+            kind.append(" [").append(errorClass).append(']');
         }
         return kind.toString();
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,12 +49,16 @@ class OutageTest {
     /**
      * The broker is not part of an acceptance: the event waits in the outbox while the broker is
      * away, and the relay puts it on the stream when the broker is back, where it is judged once.
+     * Meanwhile the queue sources' consumers, the stream's and the relay try again every few
+     * seconds, and say so once.
      */
     @Test
-    void brokerDownStillAcceptsAndTheEventReachesTheStreamOnceWhenItIsBack() {
+    void brokerDownStillAcceptsAndTheEventReachesTheStreamOnceWhenItIsBack() throws InterruptedException {
         String body = order();
         double duplicates = HubState.metric("switchboard_stream_duplicates_total");
+        CapturedLog log = CapturedLog.open();
         EmbeddedBroker.stop();
+        Instant stopped = Instant.now();
         try {
             deliver(body).statusCode(202).body("event", equalTo(eventId(body).toString()));
             deliver(body).statusCode(200).body("status", equalTo("duplicate"));
@@ -63,9 +68,14 @@ class OutageTest {
             assertEquals("RECEIVED", HubState.eventState(dataSource, eventId(body)));
             assertEquals(1, HubState.count(dataSource, "select count(*) from stream_outbox where event_id = ?",
                     eventId(body)), "waiting in the outbox");
+            // Long enough for each queue source's consumer to try again twice (every 5 s).
+            Thread.sleep(Math.max(0, Duration.ofSeconds(12).minus(Duration.between(stopped, Instant.now())).toMillis()));
         } finally {
             EmbeddedBroker.restart();
+            log.close();
         }
+        String all = log.lines().stream().map(CapturedLog.Line::toString).collect(Collectors.joining("\n"));
+        assertEquals(Map.of(), CapturedLog.repeatedMoreThan(1, log.lines()), "each kind once:\n" + all);
         await().atMost(Duration.ofSeconds(30)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, eventId(body))));
         assertEquals(0, HubState.count(dataSource, "select count(*) from stream_outbox where event_id = ?", eventId(body)));
         // Judged once. A relay's commit the restarting broker took but did not answer is sent again

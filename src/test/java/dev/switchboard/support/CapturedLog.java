@@ -18,6 +18,7 @@ import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.LogContext;
 import org.jboss.logmanager.handlers.ConsoleHandler;
 
+import dev.switchboard.core.Failures;
 import dev.switchboard.core.RepeatedWarnings;
 
 /**
@@ -27,11 +28,14 @@ import dev.switchboard.core.RepeatedWarnings;
  */
 public final class CapturedLog implements AutoCloseable {
 
-    /** One line as an operator would read it: level, logger and message, formatted. */
-    public record Line(Level level, String logger, String message) {
+    /**
+     * One line as an operator would read it: level, logger and message, formatted, and the class
+     * of its error's innermost cause (null when it has none).
+     */
+    public record Line(Level level, String logger, String message, String errorClass) {
         @Override
         public String toString() {
-            return level + " " + logger + ": " + message;
+            return level + " " + logger + ": " + message + (errorClass == null ? "" : " [" + errorClass + "]");
         }
     }
 
@@ -39,6 +43,10 @@ public final class CapturedLog implements AutoCloseable {
     /** A line of the hub's console: {@code 2026-12-04 19:34:51,713 WARN  [category] (thread) message}. */
     private static final Pattern CONSOLE_LINE = Pattern.compile(
             "^\\S+ \\S+ (WARN|ERROR)\\s+\\[([^\\]]+)\\] \\((?:[^()]|\\([^()]*\\))*\\) (.*)$");
+    /** Any line of the hub's console that starts a record: a date and a time. */
+    private static final Pattern LOG_LINE = Pattern.compile("^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+    /** The first line of a stack trace or of one of its causes: {@code [Caused by: ]some.Exception[: message]}. */
+    private static final Pattern STACK_HEAD = Pattern.compile("^(?:Caused by: )?([a-zA-Z_$][\\w$]*(?:\\.[a-zA-Z_$][\\w$]*)+)(?::|$)");
 
     private final List<Line> lines = Collections.synchronizedList(new ArrayList<>());
     private final Handler handler = new Handler() {
@@ -46,7 +54,8 @@ public final class CapturedLog implements AutoCloseable {
         public void publish(LogRecord record) {
             if (record.getLevel().intValue() >= Level.WARNING.intValue() && lines.size() < KEPT
                     && (console == null || console.isLoggable(record))) {
-                lines.add(new Line(record.getLevel(), record.getLoggerName(), message(record)));
+                lines.add(new Line(record.getLevel(), record.getLoggerName(), message(record),
+                        record.getThrown() == null ? null : Failures.root(record.getThrown()).getClass().getName()));
             }
         }
 
@@ -95,16 +104,39 @@ public final class CapturedLog implements AutoCloseable {
         return lines().stream().filter(line -> line.level().intValue() >= Level.SEVERE.intValue()).toList();
     }
 
-    /** The WARN and ERROR lines of a hub process's console output. */
+    /**
+     * The WARN and ERROR lines of a hub process's console output, each with the class of the
+     * innermost cause of the stack trace printed under it (the last {@code Caused by:}).
+     */
     public static List<Line> warningsIn(String output) {
         List<Line> found = new ArrayList<>();
-        output.lines().forEach(text -> {
-            Matcher line = CONSOLE_LINE.matcher(text);
-            if (line.matches()) {
-                found.add(new Line("ERROR".equals(line.group(1)) ? Level.SEVERE : Level.WARNING, line.group(2), line.group(3)));
+        Matcher open = null;
+        String errorClass = null;
+        for (String text : (output + "\n").lines().toList()) {
+            boolean logLine = LOG_LINE.matcher(text).lookingAt();
+            if (!logLine) {
+                Matcher cause = STACK_HEAD.matcher(text);
+                if (open != null && cause.lookingAt()) {
+                    errorClass = cause.group(1);
+                }
+                continue;
             }
-        });
+            if (open != null) {
+                found.add(line(open, errorClass));
+            }
+            Matcher warning = CONSOLE_LINE.matcher(text);
+            open = warning.matches() ? warning : null;
+            errorClass = null;
+        }
+        if (open != null) {
+            found.add(line(open, errorClass));
+        }
         return found;
+    }
+
+    private static Line line(Matcher warning, String errorClass) {
+        return new Line("ERROR".equals(warning.group(1)) ? Level.SEVERE : Level.WARNING, warning.group(2),
+                warning.group(3), errorClass);
     }
 
     /**
@@ -113,7 +145,7 @@ public final class CapturedLog implements AutoCloseable {
      */
     public static Map<String, Long> repeatedMoreThan(int allowed, List<Line> lines) {
         Map<String, Long> counts = new TreeMap<>();
-        lines.forEach(line -> counts.merge(RepeatedWarnings.kind(line.logger(), line.level(), line.message(), null), 1L, Long::sum));
+        lines.forEach(line -> counts.merge(RepeatedWarnings.kind(line.logger(), line.level(), line.message(), line.errorClass()), 1L, Long::sum));
         counts.values().removeIf(count -> count <= allowed);
         return counts;
     }
@@ -126,6 +158,6 @@ public final class CapturedLog implements AutoCloseable {
     private static String message(LogRecord record) {
         String message = record instanceof ExtLogRecord formatted ? formatted.getFormattedMessage()
                 : String.valueOf(record.getMessage());
-        return record.getThrown() == null ? message : message + " [" + record.getThrown() + "]";
+        return message;
     }
 }
