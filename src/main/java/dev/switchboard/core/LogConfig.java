@@ -19,8 +19,8 @@ public interface LogConfig {
 
     /**
      * The log categories (and those under them) whose repeated warnings are held back; by default
-     * the pool, the transaction manager, Hibernate's SQL errors, Camel's JMS consumers and
-     * {@link ThrottledWarning}'s.
+     * the pool, the transaction manager, Hibernate's SQL errors, Camel's JMS consumers, Artemis
+     * and {@link ThrottledWarning}'s.
      */
     Optional<List<String>> repeatCategories();
 }

@@ -23,7 +23,8 @@ import io.quarkus.logging.LoggingFilter;
  * next one after the window says how many like it were left out. Only the categories of
  * {@code switchboard.log.repeat-categories} are held back: the pool, the transaction manager,
  * Hibernate's SQL errors, Camel's JMS consumers (a queue source's consumer warns every 5 s while
- * the broker is away) and the hub's own {@link ThrottledWarning}s. A rule rejected at reload, an
+ * the broker is away), Artemis (a line per session the broker clears up) and the hub's own
+ * {@link ThrottledWarning}s. A rule rejected at reload, an
  * alert or a configuration warning is never held back, however often it comes; nor is INFO.
  *
  * <p>A kind is the logger, the level, the message with every word that holds a digit masked (a
@@ -62,7 +63,8 @@ public final class RepeatedWarnings implements Filter {
             @ConfigProperty(name = "switchboard.log.repeat-window", defaultValue = "30s") Duration window,
             @ConfigProperty(name = "switchboard.log.repeat-categories",
                     defaultValue = "io.agroal.pool,com.arjuna.ats.jta,org.hibernate.orm.jdbc.error,"
-                            + "org.apache.camel.component.jms," + ThrottledWarning.CATEGORY) List<String> categories) {
+                            + "org.apache.camel.component.jms,org.apache.activemq.artemis," + ThrottledWarning.CATEGORY)
+            List<String> categories) {
         this.windowNanos = window.toNanos();
         this.categories = List.copyOf(categories);
     }
