@@ -48,7 +48,8 @@ public class Alerts {
      */
     public void raise(String incident, String kind, String title, String detail) {
         incidents.open(incident, kind, SecretMask.text(title), SecretMask.text(detail)).ifPresent(opened -> {
-            LOG.warnf("Alert: %s (%s)", opened.title(), opened.detail());
+            // Named by its incident (a dead run's carries the run id): two dead runs of one action read alike otherwise.
+            LOG.warnf("Alert %s: %s (%s)", incident, opened.title(), opened.detail());
             notice(opened);
         });
     }
@@ -56,7 +57,7 @@ public class Alerts {
     /** Resolves the incident and, if this resolved it, sends one resolved notice. */
     public void clear(String incident) {
         incidents.resolve(incident).ifPresent(resolved -> {
-            LOG.infof("Resolved: %s", resolved.title());
+            LOG.infof("Resolved %s: %s", incident, resolved.title());
             notice(resolved);
         });
     }
