@@ -76,8 +76,7 @@ public final class RepeatedWarnings implements Filter {
         }
         // Formatted outside the lock: a parameter's toString() may itself log.
         String message = message(record);
-        String kind = kind(record.getLoggerName(), record.getLevel(), message,
-                record.getThrown() == null ? null : Failures.root(record.getThrown()).getClass().getName());
+        String kind = kind(record.getLoggerName(), record.getLevel(), message, errorClass(record));
         long now = System.nanoTime();
         int leftOut;
         synchronized (kinds) {
@@ -134,6 +133,11 @@ public final class RepeatedWarnings implements Filter {
             kind.append(" [").append(errorClass).append(']');
         }
         return kind.toString();
+    }
+
+    /** The class of the innermost cause of the record's error, as {@link #kind} takes it; null without one. */
+    public static String errorClass(LogRecord record) {
+        return record.getThrown() == null ? null : Failures.root(record.getThrown()).getClass().getName();
     }
 
     private static String message(LogRecord record) {

@@ -18,7 +18,6 @@ import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.LogContext;
 import org.jboss.logmanager.handlers.ConsoleHandler;
 
-import dev.switchboard.core.Failures;
 import dev.switchboard.core.RepeatedWarnings;
 
 /**
@@ -55,7 +54,7 @@ public final class CapturedLog implements AutoCloseable {
             if (record.getLevel().intValue() >= Level.WARNING.intValue() && lines.size() < KEPT
                     && (console == null || console.isLoggable(record))) {
                 lines.add(new Line(record.getLevel(), record.getLoggerName(), message(record),
-                        record.getThrown() == null ? null : Failures.root(record.getThrown()).getClass().getName()));
+                        RepeatedWarnings.errorClass(record)));
             }
         }
 
@@ -156,8 +155,6 @@ public final class CapturedLog implements AutoCloseable {
     }
 
     private static String message(LogRecord record) {
-        String message = record instanceof ExtLogRecord formatted ? formatted.getFormattedMessage()
-                : String.valueOf(record.getMessage());
-        return message;
+        return record instanceof ExtLogRecord formatted ? formatted.getFormattedMessage() : String.valueOf(record.getMessage());
     }
 }
