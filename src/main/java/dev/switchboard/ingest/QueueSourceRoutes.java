@@ -22,7 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.core.Failures;
 import dev.switchboard.core.StartupGate;
+import dev.switchboard.core.ThrottledWarning;
 import dev.switchboard.ingest.SourcesConfig.Source;
 import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.stream.StreamRoutes;
@@ -169,9 +171,17 @@ public class QueueSourceRoutes extends RouteBuilder {
         park(builder, route.onException(UnreadableMessageException.class), source, "unreadable",
                 "Unreadable message of source " + name + " sent to ");
         // Data the database refuses is refused again at every redelivery: park it too.
-        park(builder, route.onException(Exception.class).onWhen(exchange -> DatabaseErrors.isBadData(
-                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))), source, "unstorable",
+        park(builder, route.onException(Exception.class).onWhen(exchange -> DatabaseErrors.isBadData(caught(exchange))),
+                source, "unstorable",
                 "Message of source " + name + " refused by the database, sent to ");
+        // While the database or broker is away every delivery fails alike and is rolled back for
+        // the broker to redeliver with backoff (not handled): said once a window, as for webhooks,
+        // instead of an ERROR with its stack for every delivery of every waiting message.
+        route.onException(Exception.class).onWhen(exchange -> Outages.isOutage(caught(exchange)))
+                .logExhausted(false)
+                .process(exchange -> ThrottledWarning.warn("Messages of queue source " + name
+                        + " are rolled back for redelivery while the database or broker is unavailable",
+                        Failures.root(caught(exchange))));
         route.process(exchange -> metrics.received(name))
                 .process(new QueueReception(source, json))
                 // A failure in here has been through the acceptance's transactional error handler
@@ -192,6 +202,10 @@ public class QueueSourceRoutes extends RouteBuilder {
                 .setHeader(ExchangeKeys.PARKED_SOURCE, builder.constant(source.name()))
                 .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
                 .end();
+    }
+
+    private static Exception caught(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     }
 
     private void counted(String source, Exchange exchange) {

@@ -1,7 +1,6 @@
 package dev.switchboard.ingest;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -114,7 +113,7 @@ public class WebhookRoute extends RouteBuilder {
             problem = new Problem(503, "overloaded", "Too many requests in progress",
                     "The hub cannot take more events right now; nothing was accepted. Retry later.",
                     Map.of("Retry-After", RETRY_AFTER_SECONDS));
-        } else if (isUnavailable(error)) {
+        } else if (Outages.isOutage(error)) {
             // Every request says the same while the outage lasts: the log shows it once a window.
             ThrottledWarning.warn("Webhooks for source " + sourceOf(exchange)
                     + " are answered 503 while the database or broker is unavailable", Failures.root(error));
@@ -133,23 +132,6 @@ public class WebhookRoute extends RouteBuilder {
     private static String sourceOf(Exchange exchange) {
         String source = exchange.getProperty(ExchangeKeys.WEBHOOK_SOURCE, String.class);
         return source == null ? IngestMetrics.UNKNOWN_SOURCE : source;
-    }
-
-    /** A failure to reach PostgreSQL or Artemis, as opposed to a defect of the hub. */
-    static boolean isUnavailable(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException
-                    || cause instanceof jakarta.jms.JMSException
-                    || cause instanceof org.springframework.jms.JmsException
-                    || cause instanceof jakarta.transaction.RollbackException
-                    || cause instanceof jakarta.transaction.SystemException
-                    || cause instanceof jakarta.persistence.PersistenceException
-                    || cause instanceof java.net.ConnectException
-                    || cause instanceof IllegalStateException && cause.getCause() instanceof java.util.concurrent.TimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void writeProblem(Exchange exchange, Problem problem) {

@@ -28,6 +28,7 @@ import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.boot.EmbeddedDatabase;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.support.CapturedLog;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Queues;
@@ -150,22 +151,31 @@ class QueueSourceTest {
     }
 
     @Test
-    void aMessageRolledBackWhileTheDatabaseIsDownIsRedeliveredAndRecordedOnce() throws Exception {
+    void aMessageRolledBackWhileTheDatabaseIsDownIsRedeliveredRecordedOnceAndWarnedOfOnce() throws Exception {
         String marker = UUID.randomUUID().toString();
         double received = HubState.metric(metric("received", "queue-plain"));
         long acknowledged = Queues.acknowledged("test.queue.plain");
         String messageId;
 
-        EmbeddedDatabase.stop();
-        try {
-            messageId = sendAmqp("queue-plain", "test.queue.plain", "plain " + marker, Map.of());
-            // Delivered, failed, rolled back and delivered again while the database is away.
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> HubState.metric(metric("received", "queue-plain")) >= received + 2);
-            assertEquals(acknowledged, Queues.acknowledged("test.queue.plain"), "not acknowledged before recorded");
-        } finally {
-            EmbeddedDatabase.restart();
+        List<CapturedLog.Line> logged;
+        try (CapturedLog log = CapturedLog.open()) {
+            EmbeddedDatabase.stop();
+            try {
+                messageId = sendAmqp("queue-plain", "test.queue.plain", "plain " + marker, Map.of());
+                // Delivered, failed, rolled back and delivered again while the database is away.
+                await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> HubState.metric(metric("received", "queue-plain")) >= received + 2);
+                assertEquals(acknowledged, Queues.acknowledged("test.queue.plain"), "not acknowledged before recorded");
+            } finally {
+                EmbeddedDatabase.restart();
+            }
+            logged = log.lines();
+            // Every delivery of a waiting message fails alike: a warning, not an ERROR with its stack each time.
+            assertEquals(List.of(), log.errors(), "nothing at ERROR for an outage");
         }
+        assertEquals(Map.of(), CapturedLog.repeatedMoreThan(1, logged), "each kind once: " + logged);
+        assertEquals(1, logged.stream().filter(line -> line.message().startsWith(
+                "Messages of queue source queue-plain are rolled back for redelivery")).count(), logged.toString());
 
         // The sender's message id is the delivery id: every redelivery of the message names the same event
         // (Artemis gives an AMQP message a new JMSMessageID at each delivery to a JMS consumer).
