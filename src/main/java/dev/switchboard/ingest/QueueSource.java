@@ -26,7 +26,8 @@ public record QueueSource(
      */
     public String endpointUri() {
         // CACHE_CONSUMER: as for the stream, otherwise a session and consumer are opened per message.
-        String common = "?transacted=true&cacheLevelName=CACHE_CONSUMER&concurrentConsumers=" + consumers;
+        String common = "?transacted=true&transactionManager=#queueSourceTransactions"
+                + "&cacheLevelName=CACHE_CONSUMER&concurrentConsumers=" + consumers;
         return switch (destination) {
             case QUEUE -> "jms:queue:" + address + common;
             case TOPIC -> "jms:topic:" + address + common

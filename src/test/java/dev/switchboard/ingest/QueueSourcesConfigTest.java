@@ -28,7 +28,8 @@ class QueueSourcesConfigTest {
         assertEquals("shop.orders.dead", orders.deadLetterAddress());
         assertEquals(new FieldExpression.Literal("orders"), orders.eventType(), "the type defaults to the source name");
         assertTrue(orders.eventId().isEmpty(), "the id defaults to the message id");
-        assertEquals("jms:queue:shop.orders?transacted=true&cacheLevelName=CACHE_CONSUMER&concurrentConsumers=1",
+        assertEquals("jms:queue:shop.orders?transacted=true&transactionManager=#queueSourceTransactions"
+                + "&cacheLevelName=CACHE_CONSUMER&concurrentConsumers=1",
                 orders.endpointUri());
     }
 
