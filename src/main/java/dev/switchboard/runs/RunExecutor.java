@@ -12,6 +12,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -21,6 +23,7 @@ import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.ConnectorException;
+import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.Delivery;
 import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.SecretMask;
@@ -43,6 +46,7 @@ import dev.switchboard.stream.Envelopes;
 @ApplicationScoped
 public class RunExecutor {
 
+    private static final Logger LOG = Logger.getLogger(RunExecutor.class);
     private static final Duration RECORD_WAIT = Duration.ofSeconds(30);
     private static final long FIRST_RECORD_RETRY_MS = 500;
     private static final long LAST_RECORD_RETRY_MS = 5_000;
@@ -115,6 +119,7 @@ public class RunExecutor {
      */
     private boolean record(RunLedger.Outcome outcome, long claimEnds) {
         long pause = FIRST_RECORD_RETRY_MS;
+        boolean textless = false;
         while (true) {
             try {
                 outcomes.submit(outcome, RECORD_WAIT);
@@ -124,6 +129,16 @@ public class RunExecutor {
                 warning.log(e);
                 return false;
             } catch (Exception e) {
+                if (DatabaseErrors.isBadData(e) && !textless) {
+                    // Its texts are what the database refused (the state and the numbers are the
+                    // hub's own): keep the outcome without them rather than call downstream again.
+                    LOG.warnf("The outcome of run %s attempt %d is recorded without its error and response,"
+                            + " which the database refused: %s", outcome.run().id(), outcome.run().attempt(),
+                            DatabaseErrors.reason(e));
+                    outcome = outcome.withoutTexts("(not kept: the database refused it: " + DatabaseErrors.reason(e) + ")");
+                    textless = true;
+                    continue;
+                }
                 warning.log(e);
                 if (outcomes.stopped() || System.nanoTime() + pause * 1_000_000 > claimEnds) {
                     return false;

@@ -334,7 +334,7 @@ public class RunLedger {
     public Outcome succeeded(ClaimedRun run, Instant started, Duration took, Integer status, String response) {
         return new Outcome(run, RunState.SUCCEEDED, null, null, new Object[] { run.id(), run.attempt(),
                 OffsetDateTime.ofInstant(started, ZoneOffset.UTC), took.toMillis(), RunState.SUCCEEDED.name(), null,
-                null, status, response }, false);
+                null, status, storable(response) }, false);
     }
 
     /**
@@ -356,9 +356,19 @@ public class RunLedger {
                 : exhausted ? "retries exhausted after " + run.attemptsOfBudget() + " attempt(s): " + failure.message()
                 : failure.message();
         Duration next = state == RunState.FAILED ? run.retry().delayAfter(run.attemptsOfBudget(), random) : null;
-        return new Outcome(run, state, next, reason, new Object[] { run.id(), run.attempt(),
+        return new Outcome(run, state, next, storable(reason), new Object[] { run.id(), run.attempt(),
                 OffsetDateTime.ofInstant(started, ZoneOffset.UTC), took.toMillis(), RunState.FAILED.name(),
-                failure.errorClass(), failure.message(), failure.status(), failure.response() }, false);
+                failure.errorClass(), storable(failure.message()), failure.status(), storable(failure.response()) },
+                false);
+    }
+
+    /**
+     * Downstream's words as a text column can keep them: PostgreSQL refuses the NUL character in
+     * any text, and a binary response (a PDF, protobuf) or an error quoting one has them. Refused,
+     * the outcome could never be recorded, and the run would be called again at every claim.
+     */
+    static String storable(String text) {
+        return text == null || text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
     }
 
     /**
@@ -465,6 +475,17 @@ public class RunLedger {
      */
     public record Outcome(ClaimedRun run, RunState state, Duration retryAfter, String error,
             Object[] attemptRow, boolean unbound) {
+
+        /**
+         * This outcome with its texts (the error, downstream's response) replaced by {@code why}:
+         * for one the database refused to store, so that the state and the attempt are kept.
+         */
+        public Outcome withoutTexts(String why) {
+            Object[] row = attemptRow.clone();
+            row[6] = row[6] == null ? null : why;
+            row[8] = null;
+            return new Outcome(run, state, retryAfter, error == null ? null : why, row, unbound);
+        }
     }
 
     /** Why an attempt failed, and whether trying again could help. */
