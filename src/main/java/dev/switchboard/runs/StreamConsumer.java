@@ -36,6 +36,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.switchboard.connect.Excerpts;
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.StartupGate;
@@ -218,10 +219,14 @@ public class StreamConsumer {
             try {
                 byte[] envelope = bodyOf(message);
                 CloudEvent event = Envelopes.deserialize(envelope);
+                requireEventId(event);
                 // Rules and their SQL models are read outside the transaction that records the result.
                 judged.add(new Judged(message, new EventLog.Judged(event, new String(envelope, StandardCharsets.UTF_8),
                         evaluator.evaluate(event))));
-            } catch (Envelopes.UnreadableEnvelopeException e) {
+            } catch (Envelopes.UnreadableEnvelopeException | IllegalArgumentException e) {
+                // A CloudEvent the hub could not have written (a foreign publisher's): an id that
+                // is no event id, data that is not the JSON its content type says. Rolled back, it
+                // would come back for ever and take its batch's neighbours with it.
                 park(session, parking, message, e.getMessage());
             }
         }
@@ -250,6 +255,16 @@ public class StreamConsumer {
         session.commit();
         batchSizes.record(batch.size());
         dispatcher.wakeUp();
+    }
+
+    /** Every event the hub accepts has a UUID for its id (the event table's key). */
+    private static void requireEventId(CloudEvent event) {
+        try {
+            UUID.fromString(event.getId());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the event id '" + Excerpts.of(event.getId())
+                    + "' is not one the hub gives (a UUID): only the hub publishes to the stream", e);
+        }
     }
 
     /** One transaction: the batch's new events are judged and their runs planned; copies seen before change nothing. */

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Base64;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -114,6 +115,41 @@ class StreamConsumerTest {
         publish("this is not a CloudEvent");
         await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added(StreamAddresses.PARKED) == dead + 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> Queues.acknowledged(StreamAddresses.EVENTS) >= acknowledged + 1);
+    }
+
+    /**
+     * Only the hub publishes to the stream, but a foreign publisher on a shared broker can: a
+     * CloudEvent whose id is no event id, or whose data is not the JSON its content type says, is
+     * parked with its reason, not rolled back for ever with its batch, and its neighbours go on.
+     */
+    @Test
+    void aCloudEventTheHubCouldNotHaveWrittenIsParkedWithItsReasonAndItsNeighboursGoOn() {
+        long parked = Queues.added(StreamAddresses.PARKED);
+        UUID neighbour = IncomingEvent.eventId("open", UUID.randomUUID().toString());
+        try (JMSContext context = connectionFactory.createContext(JMSContext.SESSION_TRANSACTED)) {
+            var producer = context.createProducer();
+            var stream = context.createQueue(StreamAddresses.EVENTS);
+            producer.send(stream, envelope("order-1", "{\"n\":1}"));
+            // As data_base64, which a JSON content type cannot have inline.
+            producer.send(stream, """
+                    {"specversion":"1.0","id":"%s","source":"open","type":"test.foreign",
+                     "datacontenttype":"application/json","data_base64":"%s"}""".formatted(UUID.randomUUID(),
+                    Base64.getEncoder().encodeToString("this is not JSON".getBytes(StandardCharsets.UTF_8))));
+            producer.send(stream, envelope(neighbour.toString(), "{\"n\":2}"));
+            context.commit(); // one batch for the consumer, most likely
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, neighbour)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added(StreamAddresses.PARKED) == parked + 2);
+        String reasons = given().get("/api/parked/" + StreamAddresses.PARKED).then().statusCode(200).extract().asString();
+        assertTrue(reasons.contains("the event id 'order-1' is not one the hub gives"), reasons);
+        assertTrue(reasons.contains("not the JSON its content type says"), reasons);
+    }
+
+    private static String envelope(String id, String data) {
+        CloudEvent event = CloudEventBuilder.v1().withId(id).withSource(URI.create("open")).withType("test.foreign")
+                .withTime(OffsetDateTime.now()).withDataContentType("application/json")
+                .withData(data.getBytes(StandardCharsets.UTF_8)).build();
+        return new String(Envelopes.serialize(event), StandardCharsets.UTF_8);
     }
 
     private String processedAt(UUID id) {
