@@ -3,6 +3,7 @@ package dev.switchboard.runs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,6 +62,8 @@ public class DeadLetters {
     }
 
     private void send(Letter dead) {
+        // A connector may fail without a message; the letter and its header still say something.
+        String reason = Objects.requireNonNullElse(dead.reason(), "(no reason given)");
         Map<String, Object> letter = new LinkedHashMap<>();
         letter.put("kind", "action-run");
         letter.put("run", dead.run().toString());
@@ -69,14 +72,14 @@ public class DeadLetters {
         letter.put("action", dead.action());
         letter.put("port", dead.port());
         letter.put("attempts", dead.attempts());
-        letter.put("reason", dead.reason());
+        letter.put("reason", reason);
         try {
             producer.sendBodyAndHeaders("jms:queue:" + StreamAddresses.DEAD_RUNS + "?exchangePattern="
                     + ExchangePattern.InOnly, json.writeValueAsString(letter),
-                    Map.of(ExchangeKeys.DEAD_REASON, dead.reason(), ExchangeKeys.DEAD_RUN, dead.run().toString()));
+                    Map.of(ExchangeKeys.DEAD_REASON, reason, ExchangeKeys.DEAD_RUN, dead.run().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        died.fire(new RunDied(dead.run(), dead.rule(), dead.action(), dead.port(), dead.reason()));
+        died.fire(new RunDied(dead.run(), dead.rule(), dead.action(), dead.port(), reason));
     }
 }

@@ -26,6 +26,7 @@ import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.Delivery;
 import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.Failures;
 import dev.switchboard.core.SecretMask;
 import dev.switchboard.core.Template;
 import dev.switchboard.core.ThrottledWarning;
@@ -177,7 +178,9 @@ public class RunExecutor {
             }
             return ledger.succeeded(run, started, took, delivery.status(), excerpt(delivery.response(), settings));
         } catch (ConnectorException e) {
-            failure = new RunLedger.Failure(errorClass(e), e.getMessage(), e.status(), e.response(), e.permanent());
+            // A connector may throw one without a message: its cause's words or class say something.
+            failure = new RunLedger.Failure(errorClass(e), e.getMessage() != null ? e.getMessage() : Failures.messages(e),
+                    e.status(), e.response(), e.permanent());
         } catch (Template.TemplateException | IllegalArgumentException e) {
             failure = new RunLedger.Failure(e.getClass().getName(), e.getMessage(), null, null, true);
         } catch (InterruptedException e) {

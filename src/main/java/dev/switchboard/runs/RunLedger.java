@@ -166,14 +166,20 @@ public class RunLedger {
             returning rule_id, port
             """;
 
-    /** Takes the dead letters due, for sending in the same transaction (see V5_1__dead_letter_outbox.sql). */
+    /**
+     * Takes the dead letters due, for sending in the same transaction (see
+     * V5_1__dead_letter_outbox.sql). A run replayed or discarded before its letter went (within a
+     * poll, or while the broker was away) is no longer dead: its letter is dropped, not sent.
+     */
     private static final String DEAD_LETTERS_DUE = """
             with due as (
-                select id from action_run where dead_letter_due order by updated_at limit ? for update skip locked)
-            update action_run r set dead_letter_due = false
-            from due
-            where r.id = due.id
-            returning r.id, r.event_id, r.rule_id, r.action_id, r.port, r.attempts, r.last_error
+                select id from action_run where dead_letter_due order by updated_at limit ? for update skip locked),
+            taken as (
+                update action_run r set dead_letter_due = false
+                from due
+                where r.id = due.id
+                returning r.id, r.event_id, r.rule_id, r.action_id, r.port, r.attempts, r.last_error, r.state)
+            select * from taken where state = 'DEAD'
             """;
 
     private static final String ATTEMPT = """

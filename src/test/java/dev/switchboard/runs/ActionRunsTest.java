@@ -563,6 +563,51 @@ class ActionRunsTest {
                 select count(*) from finished""", run);
     }
 
+    /**
+     * A connector may fail without a message: the run still has a reason, and its letter goes (a
+     * letter without one stopped the sender for every letter after it).
+     */
+    @Test
+    void aRunThatDiesWithoutAMessageHasAReasonAndItsLetterGoes() throws Exception {
+        Workspace.bindPort("wordless", Map.of("connector", "wordless"));
+        Workspace.writeRule("wordless.yaml", """
+                rules:
+                  - id: call-wordless
+                    on: wordless.*
+                    actions: [{id: call, port: wordless}]
+                """);
+        assertEquals(List.of(), repository.reload());
+        UUID event = Events.post("wordless." + UUID.randomUUID(), "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+        UUID run = runOf(event);
+        assertEquals("ConnectorException", HubState.text(dataSource, "select last_error from action_run where id = ?", run));
+        List<String> letters = deadLetters(run);
+        assertEquals(1, letters.size());
+        assertTrue(letters.get(0).contains("\"reason\":\"ConnectorException\""), letters.get(0));
+    }
+
+    /**
+     * A DEAD run replayed (or discarded) before its letter could go, within a poll or while the
+     * broker was away, is not dead when the sender comes to it: no letter goes for it, and no alert.
+     */
+    @Test
+    void aRunNoLongerDeadWhenItsLetterIsDueGetsNone() throws Exception {
+        UUID event = Events.post("unlettered." + UUID.randomUUID(), "");
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
+        UUID run = RunLedger.runId(event.toString(), "call-downstream", "call");
+        // As a replay that succeeded at once leaves it: its death's letter still marked due.
+        HubState.count(dataSource, """
+                with inserted as (
+                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
+                      initial_delay_ms, max_delay_ms, dead_letter_due)
+                  values (?, ?, 'call-downstream', 'call', 'downstream', '{}', 'SUCCEEDED', 2, 3, 100, 1000, true)
+                  returning 1)
+                select count(*) from inserted""", run, event);
+        assertEquals(List.of(), deadLetters(run, 3000));
+        assertEquals(0, HubState.count(dataSource, "select count(*) from action_run where id = ? and dead_letter_due", run),
+                "taken, not left due");
+    }
+
     /** The dead letters of one run, read from the dead-letter address with a selector. */
     List<String> deadLetters(UUID run) throws Exception {
         List<String> letters = deadLetters(run, 5000);
