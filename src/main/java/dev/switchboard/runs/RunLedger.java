@@ -150,6 +150,23 @@ public class RunLedger {
             where state in ('PENDING', 'FAILED') and next_attempt_at is not null and not (port = any (?))
             """;
 
+    /**
+     * Expired claims of ports not bound now (the replica died mid-attempt, and the binding went
+     * with the same rollout): no claim would take them again, so they begin to wait too; their
+     * attempt is recorded as LOST, and counts, as a claim would count it.
+     */
+    private static final String PARK_LOST = """
+            update action_run r set state = 'PENDING', next_attempt_at = null, unbound_since = now(),
+                last_error = 'port ' || quote_literal(r.port) || ' ' || ?, claimed_by = null, claim_expires_at = null,
+                updated_at = now()
+            from (select id, claimed_by, updated_at, claim_expires_at from action_run
+                  where state = 'RUNNING' and claim_expires_at < now() and not (port = any (?))
+                      and attempts - attempt_base < max_attempts
+                  for update skip locked) lost
+            where r.id = lost.id
+            returning r.id, r.attempts, lost.claimed_by, lost.updated_at, lost.claim_expires_at
+            """;
+
     /** Waiting runs whose port is bound now are due at once, with their retry budget as it was. */
     private static final String RELEASE = """
             update action_run set next_attempt_at = now(), unbound_since = null, last_error = null, updated_at = now()
@@ -273,7 +290,15 @@ public class RunLedger {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int[] settleWaiting(Set<String> bound) {
         String[] ports = bound.toArray(String[]::new);
-        return new int[] { update(PARK, waitingSuffix(), ports), update(RELEASE, (Object) ports) };
+        try {
+            // Runs on their last attempt are not left here: the next claim's LOST_LAST_ATTEMPTS ends them DEAD.
+            int lost = Statements.query(dataSource, PARK_LOST, row -> recordLostAttempt(row.getObject("id", UUID.class),
+                    row.getInt("attempts"), row.getString("claimed_by"), row.getObject("updated_at", OffsetDateTime.class),
+                    row.getObject("claim_expires_at", OffsetDateTime.class)), waitingSuffix(), ports).size();
+            return new int[] { lost + update(PARK, waitingSuffix(), ports), update(RELEASE, (Object) ports) };
+        } catch (SQLException e) {
+            throw new IllegalStateException("Runs waiting for their port could not be settled: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -517,6 +517,37 @@ class ActionRunsTest {
         assertEquals(1, deadLetters(run).size());
     }
 
+    /**
+     * A replica died mid-attempt and the port's binding went in the same rollout: no claim takes
+     * the run again, so it waits for its binding like any other run of an unbound port (counted,
+     * discardable, DEAD after the grace), its attempt recorded as LOST, instead of RUNNING for ever.
+     */
+    @Test
+    void aRunWhoseReplicaDiedOnAPortNoLongerBoundWaitsForItsBinding() {
+        UUID event = Events.post("orphaned." + UUID.randomUUID(), "");
+        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
+        UUID run = RunLedger.runId(event.toString(), "orphan-rule", "call");
+        HubState.count(dataSource, """
+                with inserted as (
+                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
+                      initial_delay_ms, max_delay_ms, claimed_by, claim_expires_at)
+                  values (?, ?, 'orphan-rule', 'call', 'unbound-since-the-rollout', '{}', 'RUNNING', 1, 3, 100, 1000,
+                      'another-replica', now() - interval '1 second')
+                  returning 1)
+                select count(*) from inserted""", run, event);
+        // The waiting runs are settled at a change of the bindings (and every 30 s): make one.
+        Workspace.bindPort("orphan-nudge-" + UUID.randomUUID().toString().substring(0, 8), Map.of("connector", "log"));
+        assertEquals(List.of(), repository.reload());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "PENDING".equals(
+                HubState.text(dataSource, "select state from action_run where id = ? and unbound_since is not null", run)));
+        assertTrue(HubState.text(dataSource, "select last_error from action_run where id = ?", run)
+                .startsWith("port 'unbound-since-the-rollout' is not bound"));
+        assertEquals("LOST", HubState.text(dataSource,
+                "select outcome from action_attempt where run_id = ? and attempt = 1", run));
+        given().contentType("application/json").post("/api/runs/" + run + "/discard").then().statusCode(200);
+    }
+
     @Test
     void anAttemptHandedOutTwiceCallsDownstreamOnce() throws Exception {
         String type = "twice." + UUID.randomUUID();
