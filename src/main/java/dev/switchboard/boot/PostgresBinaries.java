@@ -1,0 +1,59 @@
+package dev.switchboard.boot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Set;
+
+/**
+ * Where the embedded PostgreSQL's programs are unpacked: a folder of the hub's user alone. The
+ * library's own choice, {@code /tmp/embedded-pg}, is made writable by everyone, so any local user
+ * could put a {@code postgres} of their own there, and the hub would run it at its next start.
+ */
+final class PostgresBinaries {
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    private PostgresBinaries() {
+    }
+
+    /**
+     * {@code <java.io.tmpdir>/switchboard-postgres-<user>/embedded-pg}. The library makes the folder
+     * it is given writable by everyone, so it gets one inside a folder of the hub's user alone:
+     * created owner-only, and refused if anyone else could change it.
+     */
+    static Path directory() {
+        return owned().resolve("embedded-pg");
+    }
+
+    /** The folder of the hub's user alone. */
+    static Path owned() {
+        Path directory = Path.of(System.getProperty("java.io.tmpdir"), "switchboard-postgres-" + System.getProperty("user.name"));
+        try {
+            try {
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } catch (FileAlreadyExistsException existing) {
+                // made earlier, by this user if it is to be used (checked below)
+            }
+            UserPrincipal owner = Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS);
+            UserPrincipal self = directory.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(System.getProperty("user.name"));
+            if (Files.isSymbolicLink(directory) || !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
+                    || !owner.equals(self)
+                    || !Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
+                throw new IllegalStateException(directory + " is not a folder of " + self.getName() + " alone (mode 700):"
+                        + " the embedded PostgreSQL's programs are not run from it. Remove it, or give the hub another"
+                        + " java.io.tmpdir");
+            }
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not prepare " + directory + " for the embedded PostgreSQL", e);
+        }
+    }
+}
