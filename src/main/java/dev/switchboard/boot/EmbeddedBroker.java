@@ -69,6 +69,8 @@ public final class EmbeddedBroker {
             Optional<String> configuredPassword) {
         if (server == null) {
             dataDirectory = directory;
+            // The journal holds every event's payload, and Artemis writes its files readable by all.
+            OwnerOnlyFiles.folder(directory);
             host = bindHost;
             port = requestedPort > 0 ? requestedPort : FreePorts.pick();
             amqpPort = requestedAmqpPort > 0 ? requestedAmqpPort : FreePorts.pick();

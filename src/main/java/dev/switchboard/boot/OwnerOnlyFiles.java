@@ -39,6 +39,21 @@ final class OwnerOnlyFiles {
         }
     }
 
+    /**
+     * A folder only the owner may enter (mode 700): created so, or taken back from wider
+     * permissions. What is inside, whatever its own permissions, is out of others' reach.
+     */
+    static void folder(Path folder) {
+        try {
+            Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
+            if (!Files.getPosixFilePermissions(folder).equals(OWNER_ONLY_FOLDER)) {
+                Files.setPosixFilePermissions(folder, OWNER_ONLY_FOLDER);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not restrict the permissions of " + folder, e);
+        }
+    }
+
     /** Takes back what others may read or write of a file that was copied or restored with wider permissions. */
     static void restrict(Path file) {
         try {

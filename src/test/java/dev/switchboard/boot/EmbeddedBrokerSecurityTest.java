@@ -86,6 +86,12 @@ class EmbeddedBrokerSecurityTest {
                 "a configured publisher password is not written anywhere");
     }
 
+    /** Every event's payload is in the journal, whose files Artemis writes readable by all: its folder is the owner's. */
+    @Test
+    void theJournalIsOutOfOtherUsersReach() throws Exception {
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("artemis"))));
+    }
+
     /** What the attacker of issue 11 sent: an order nobody placed, dressed as the shop's CloudEvent. */
     private static String forgedEvent() {
         return "{\"specversion\":\"1.0\",\"id\":\"forged\",\"source\":\"shop\",\"type\":\"order.created\","
