@@ -33,7 +33,7 @@ class QueueReception implements Processor {
     /** @param json Quarkus's mapper: a body with anything after its JSON value is not JSON. */
     QueueReception(QueueSource source, ObjectMapper json) {
         this.source = source;
-        this.reader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.reader = ExactJson.reader(json).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     @Override

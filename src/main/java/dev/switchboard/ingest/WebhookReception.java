@@ -17,10 +17,8 @@ import org.apache.camel.Processor;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 
 import io.cloudevents.CloudEvent;
 
@@ -114,11 +112,7 @@ public class WebhookReception implements Processor {
 
     private JsonNode parse(byte[] body) {
         try (JsonParser parser = json.createParser(body)) {
-            // Numbers as the sender wrote them: read as doubles, 1e400 and 1e401 were both
-            // "Infinity" (one delivery id, the second answered as a duplicate of the first), and
-            // 9007199254740993.0 was stored as ...992.
-            JsonNode node = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                    .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES).readTree(parser);
+            JsonNode node = ExactJson.reader(json).readTree(parser);
             if (node == null || node.isMissingNode()) {
                 throw Problem.badRequest("malformed-json", "Malformed JSON", "The body is empty");
             }
