@@ -1,5 +1,6 @@
 package dev.switchboard.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -13,6 +14,8 @@ import jakarta.inject.Inject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -143,12 +146,25 @@ public class WebhookReception implements Processor {
         }
     }
 
+    /**
+     * The request's headers, the first value of each. Camel's platform-http adds the query's
+     * parameters to the same map, after the headers: a signature, delivery id or event type there
+     * is none of the sender's headers (and would sit in every proxy's access log), so a value that
+     * only the query gave is left out.
+     */
     private static Map<String, String> headersOf(Message message) {
+        Map<String, Integer> queried = new HashMap<>();
+        String query = message.getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        if (query != null && !query.isEmpty()) {
+            new QueryStringDecoder(query, StandardCharsets.UTF_8, false).parameters().forEach((name, values) ->
+                    queried.merge(name.toLowerCase(Locale.ROOT), values.size(), Integer::sum));
+        }
         Map<String, String> headers = new HashMap<>();
         message.getHeaders().forEach((key, value) -> {
-            if (value instanceof List<?> list && !list.isEmpty()) {
+            int fromQuery = queried.getOrDefault(key.toLowerCase(Locale.ROOT), 0);
+            if (value instanceof List<?> list && list.size() > fromQuery) {
                 headers.put(key, String.valueOf(list.get(0)));
-            } else if (value instanceof String text) {
+            } else if (value instanceof String text && fromQuery == 0) {
                 headers.put(key, text);
             }
         });

@@ -141,6 +141,22 @@ class WebhookSignaturesTest {
             String body = "payload " + UUID.randomUUID();
             accepted(send("sha256=" + Signing.hmacHex(GITHUB_SECRET, body), body));
         }
+
+        /** Headers come from the request's headers, never from its query (where proxies log them). */
+        @Test
+        void aSignatureInTheQueryIsNoSignature() {
+            String body = "payload " + UUID.randomUUID();
+            refused(given().contentType("text/plain").queryParam("X-Hub-Signature-256", "sha256="
+                    + Signing.hmacHex(GITHUB_SECRET, body)).queryParam("X-GitHub-Event", "ping")
+                    .queryParam("X-GitHub-Delivery", UUID.randomUUID().toString())
+                    .body(body.getBytes(StandardCharsets.UTF_8)).post("/hooks/github").then(), "bad-signature");
+            // A header and a query parameter of one name: the header is read.
+            given().contentType("text/plain").header("X-Hub-Signature-256", "sha256=" + Signing.hmacHex(GITHUB_SECRET, body))
+                    .header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", "from-the-header-" + UUID.randomUUID())
+                    .queryParam("X-GitHub-Delivery", "from-the-query").body(body.getBytes(StandardCharsets.UTF_8))
+                    .post("/hooks/github").then().statusCode(202)
+                    .body("deliveryId", org.hamcrest.Matchers.startsWith("from-the-header-"));
+        }
     }
 
     @Nested
