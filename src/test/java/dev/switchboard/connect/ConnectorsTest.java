@@ -18,6 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -326,6 +329,48 @@ class ConnectorsTest {
         assertEquals("FAILED", attempt(run, 1, "outcome"));
         assertEquals("java.net.http.HttpTimeoutException", attempt(run, 1, "error_class"));
         assertEquals("SUCCEEDED", attempt(run, 2, "outcome"));
+    }
+
+    /**
+     * The client's own timeout ends with the headers; a body that stalls after them is cut at the
+     * port's timeout too, so that no attempt outlives its claim (and is called again meanwhile).
+     * The downstream here answers its headers at once, then sends a few bytes of the body and stalls.
+     */
+    @Test
+    void aBodyThatStallsAfterItsHeadersIsCutAtTheTimeout() throws Exception {
+        try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                while (!stalling.isClosed()) {
+                    try (Socket call = stalling.accept()) {
+                        call.getInputStream().read(new byte[8192]);
+                        call.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nthe start of")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        call.getOutputStream().flush();
+                        Thread.sleep(10_000);
+                    } catch (Exception closed) {
+                        // the test is over, or the hub hung up
+                    }
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            Workspace.bindPort("http-stalled", Map.of("connector", "http", "url",
+                    "http://127.0.0.1:" + stalling.getLocalPort() + "/", "timeout", "500ms", "retry.max-attempts", "1"));
+            Workspace.writeRule("connectors-stalled.yaml", """
+                    rules:
+                      - id: http-stalled
+                        on: http.stalled.*
+                        actions: [{id: call, port: http-stalled}]
+                    """);
+            assertEquals(List.of(), repository.reload());
+            UUID event = Events.post(type("stalled"), "");
+            Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+            UUID run = Events.runOf(dataSource, event);
+
+            assertEquals("java.net.http.HttpTimeoutException", attempt(run, 1, "error_class"));
+            long took = Long.parseLong(attempt(run, 1, "duration_ms"));
+            assertTrue(took < 3_000, "cut after " + took + " ms, not when the downstream gave up (10 s)");
+        }
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.switchboard.connect.http;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -12,6 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -21,6 +25,7 @@ import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.Delivery;
+import dev.switchboard.core.Durations;
 import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.PortSettings;
 
@@ -122,19 +127,36 @@ public class HttpConnector implements Connector {
     public Delivery deliver(ActionRequest request) throws ConnectorException, InterruptedException {
         PortSettings settings = request.settings();
         URI url = UrlTemplate.parse(settings.require("url")).render(request.event());
+        Duration timeout = settings.duration("timeout", Duration.ofSeconds(10));
         HttpRequest.Builder http = HttpRequest.newBuilder(url)
                 .version(version(settings))
-                .timeout(settings.duration("timeout", Duration.ofSeconds(10)))
+                .timeout(timeout)
                 .header("Idempotency-Key", request.idempotencyKey())
                 .method(settings.get("method", "POST").toUpperCase(),
                         HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
         headers(settings, request.operation()).forEach(http::header);
         HttpResponse<String> response;
+        // The client's own timeout ends once the headers are in: a body that stalls after them
+        // would keep the attempt past its claim, and another replica would call again while this
+        // call is still open. The whole exchange, body included, gets the port's timeout
+        // (shorter than the claim, PortBindings checks), and is cancelled when it runs out.
+        CompletableFuture<HttpResponse<String>> call = client.sendAsync(http.build(), BoundedBody.upTo(Excerpts.READ_LIMIT));
         try {
-            response = client.send(http.build(), BoundedBody.upTo(Excerpts.READ_LIMIT));
-        } catch (IOException e) {
-            throw new ConnectorException(e.getClass().getSimpleName() + " calling " + url + ": " + e.getMessage(),
-                    false, null, null, e);
+            response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            // As the client's own timeout says it, so that an attempt's error reads the same either way.
+            HttpTimeoutException late = new HttpTimeoutException("request timed out (no complete answer within "
+                    + Durations.format(timeout) + ")");
+            throw new ConnectorException("HttpTimeoutException calling " + url + ": " + late.getMessage(), false, null,
+                    null, late);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new ConnectorException(cause.getClass().getSimpleName() + " calling " + url + ": " + cause.getMessage(),
+                    false, null, null, cause);
         }
         int status = response.statusCode();
         // Passed on whole (it is bounded): the run masks secrets in it before it cuts the excerpt.
