@@ -40,13 +40,17 @@ import dev.switchboard.support.Workspace;
 
 /**
  * A downstream that answers with 50 MB: the hub reads a bounded head of it, records an excerpt,
- * and hangs up instead of taking in the rest.
+ * and hangs up instead of taking in the rest. One that answers in binary (a PDF, protobuf):
+ * PostgreSQL keeps no NUL character in text, so an excerpt holding one could not be recorded, the
+ * run's outcome would be lost and downstream called again at every claim; its NULs are kept as
+ * U+FFFD, and downstream is called once.
  */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
 class LargeResponsesTest {
 
     static final long FIFTY_MB = 50L * 1024 * 1024;
+    static final byte[] BINARY = { '%', 'P', 'D', 'F', 0, 0, 1, 2, 'o', 'k', 0 };
 
     /** Bytes the downstream's body stream handed out: what went to the hub, plus what sat in buffers. */
     static final AtomicLong produced = new AtomicLong();
@@ -121,6 +125,10 @@ class LargeResponsesTest {
                 .withHeader("Content-Type", "text/plain").withTransformers("fifty-megabytes")));
         downstream.stubFor(post("/huge-error").willReturn(aResponse().withStatus(502)
                 .withHeader("Content-Type", "text/plain").withTransformers("fifty-megabytes")));
+        downstream.stubFor(post("/binary").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/plain").withBody(BINARY)));
+        downstream.stubFor(post("/binary-error").willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "text/plain").withBody(BINARY)));
     }
 
     @AfterAll
@@ -134,6 +142,8 @@ class LargeResponsesTest {
         Workspace.bindPort("huge-answer", Map.of("connector", "http", "url", base + "/huge"));
         Workspace.bindPort("huge-error", Map.of("connector", "http", "url", base + "/huge-error",
                 "retry.max-attempts", "1"));
+        Workspace.bindPort("binary-answer", Map.of("connector", "http", "url", base + "/binary"));
+        Workspace.bindPort("binary-error", Map.of("connector", "http", "url", base + "/binary-error"));
         Workspace.writeRule("large-responses.yaml", """
                 rules:
                   - id: huge-answer
@@ -142,6 +152,12 @@ class LargeResponsesTest {
                   - id: huge-error
                     on: huge.error
                     actions: [{id: call, port: huge-error}]
+                  - id: binary-answer
+                    on: binary.answer
+                    actions: [{id: call, port: binary-answer}]
+                  - id: binary-error
+                    on: binary.error
+                    actions: [{id: call, port: binary-error}]
                 """);
         assertEquals(List.of(), repository.reload());
     }
@@ -175,5 +191,32 @@ class LargeResponsesTest {
     @Test
     void aFiftyMegabyteErrorIsReadUpToItsBoundAndKeptAsAnExcerpt() {
         callAndExpect("huge.error", RunState.DEAD, "502");
+    }
+
+    /** Called once: the outcome was kept, so no claim called downstream again (one attempt row). */
+    private UUID calledOnce(String type, RunState outcome) throws InterruptedException {
+        UUID event = Events.post(type, "");
+        Events.awaitRuns(dataSource, event, Duration.ofSeconds(30), outcome);
+        UUID run = Events.runOf(dataSource, event);
+        Thread.sleep(1_000); // a second attempt would follow at once if the outcome had not been kept
+        assertEquals(1, HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", run));
+        return run;
+    }
+
+    @Test
+    void aBinaryAnswerIsKeptWithItsNulsReplacedAndCalledOnce() throws InterruptedException {
+        UUID run = calledOnce("binary.answer", RunState.SUCCEEDED);
+        assertEquals("200", attempt(run, "downstream_status"));
+        String excerpt = attempt(run, "response_excerpt");
+        assertTrue(excerpt.startsWith("%PDF\uFFFD\uFFFD") && excerpt.endsWith("ok\uFFFD"), excerpt);
+    }
+
+    @Test
+    void aBinaryRefusalMakesARunDeadWithItsReasonAndIsCalledOnce() throws InterruptedException {
+        UUID run = calledOnce("binary.error", RunState.DEAD);
+        assertEquals("400", attempt(run, "downstream_status"));
+        assertTrue(attempt(run, "response_excerpt").startsWith("%PDF\uFFFD"));
+        String reason = HubState.text(dataSource, "select last_error from action_run where id = ?", run);
+        assertTrue(reason.contains("400"), reason);
     }
 }

@@ -127,6 +127,11 @@ class ActionRunsTest {
      * and unclaimed when that is null.
      */
     LeftBehind leftBehind(String type, String rule, String body, int attempts, String claimExpiresIn) {
+        return leftBehind(type, rule, "downstream", body, attempts, claimExpiresIn);
+    }
+
+    /** As {@link #leftBehind(String, String, String, int, String)}, on {@code port}. */
+    LeftBehind leftBehind(String type, String rule, String port, String body, int attempts, String claimExpiresIn) {
         UUID event = Events.post(type, "");
         assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
         UUID run = RunLedger.runId(event.toString(), rule, "call");
@@ -134,9 +139,9 @@ class ActionRunsTest {
                 with inserted as (
                   insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
                       initial_delay_ms, max_delay_ms, next_attempt_at, claimed_by, claim_expires_at)
-                  values (?, ?, ?, 'call', 'downstream', ?, ?, ?, 3, 100, 1000, now(), ?, now() + cast(? as interval))
+                  values (?, ?, ?, 'call', ?, ?, ?, ?, 3, 100, 1000, now(), ?, now() + cast(? as interval))
                   returning 1)
-                select count(*) from inserted""", run, event, rule, body, claimExpiresIn == null ? "PENDING" : "RUNNING",
+                select count(*) from inserted""", run, event, rule, port, body, claimExpiresIn == null ? "PENDING" : "RUNNING",
                 attempts, claimExpiresIn == null ? null : "another-replica", claimExpiresIn);
         return new LeftBehind(event, run);
     }
@@ -524,17 +529,8 @@ class ActionRunsTest {
      */
     @Test
     void aRunWhoseReplicaDiedOnAPortNoLongerBoundWaitsForItsBinding() {
-        UUID event = Events.post("orphaned." + UUID.randomUUID(), "");
-        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
-        UUID run = RunLedger.runId(event.toString(), "orphan-rule", "call");
-        HubState.count(dataSource, """
-                with inserted as (
-                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
-                      initial_delay_ms, max_delay_ms, claimed_by, claim_expires_at)
-                  values (?, ?, 'orphan-rule', 'call', 'unbound-since-the-rollout', '{}', 'RUNNING', 1, 3, 100, 1000,
-                      'another-replica', now() - interval '1 second')
-                  returning 1)
-                select count(*) from inserted""", run, event);
+        UUID run = leftBehind("orphaned." + UUID.randomUUID(), "orphan-rule", "unbound-since-the-rollout", "{}", 1,
+                "-1 second").run();
         // The waiting runs are settled at a change of the bindings (and every 30 s): make one.
         Workspace.bindPort("orphan-nudge-" + UUID.randomUUID().toString().substring(0, 8), Map.of("connector", "log"));
         assertEquals(List.of(), repository.reload());
@@ -623,17 +619,14 @@ class ActionRunsTest {
      */
     @Test
     void aRunNoLongerDeadWhenItsLetterIsDueGetsNone() throws Exception {
-        UUID event = Events.post("unlettered." + UUID.randomUUID(), "");
-        assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
-        UUID run = RunLedger.runId(event.toString(), "call-downstream", "call");
+        UUID run = leftBehind("unlettered." + UUID.randomUUID(), "unlettered-rule", "{}", 2, "1 hour").run();
         // As a replay that succeeded at once leaves it: its death's letter still marked due.
         HubState.count(dataSource, """
-                with inserted as (
-                  insert into action_run (id, event_id, rule_id, action_id, port, body, state, attempts, max_attempts,
-                      initial_delay_ms, max_delay_ms, dead_letter_due)
-                  values (?, ?, 'call-downstream', 'call', 'downstream', '{}', 'SUCCEEDED', 2, 3, 100, 1000, true)
+                with done as (
+                  update action_run set state = 'SUCCEEDED', claimed_by = null, claim_expires_at = null,
+                      dead_letter_due = true where id = ?
                   returning 1)
-                select count(*) from inserted""", run, event);
+                select count(*) from done""", run);
         assertEquals(List.of(), deadLetters(run, 3000));
         assertEquals(0, HubState.count(dataSource, "select count(*) from action_run where id = ? and dead_letter_due", run),
                 "taken, not left due");
