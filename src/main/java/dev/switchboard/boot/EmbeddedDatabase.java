@@ -2,7 +2,6 @@ package dev.switchboard.boot;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -150,7 +149,12 @@ public final class EmbeddedDatabase {
         String wanted = configured.or(() -> stored).orElseGet(PasswordFile::generate);
         // The password the database has now, for the readiness check; ignored while it still trusts.
         String current = stored.orElse(wanted);
-        EmbeddedPostgres started = start(directory, port, current, secured);
+        if (!secured && stored.isEmpty()) {
+            // Kept before initdb gives it to the database: a first start that fails after initdb
+            // leaves a database that needs this password, and the next start must know it.
+            file.write(current);
+        }
+        EmbeddedPostgres started = start(directory, port, current, secured, file.file());
         try {
             if (!secured || !wanted.equals(current)) {
                 setPassword(started, current, wanted);
@@ -170,17 +174,21 @@ public final class EmbeddedDatabase {
         }
     }
 
-    private static EmbeddedPostgres start(Path directory, int port, String password, boolean secured) {
+    private static EmbeddedPostgres start(Path directory, int port, String password, boolean secured,
+            Path passwordFile) {
         // A server a killed hub left running on this directory would make this start fail.
         LeftoverPostmaster.stopIfLeftBehind(directory);
         // A new directory is made with the password required from the first moment: initdb's own
         // options follow the library's "-A trust" and win. A trusting first start let any local
         // user, over TCP or the socket in /tmp, create a superuser of their own before the
         // password was set, and keep it after.
-        Path initdbPassword = directory.resolveSibling(directory.getFileName() + ".initdb-password");
+        Path binaries = PostgresBinaries.directory();
+        // The library's own folder too (where a new builder looks for old data directories to
+        // clean up, and runs pg_ctl on them), not the /tmp/embedded-pg anyone may write to.
+        System.setProperty("ot.epg.working-dir", binaries.toString());
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setOverrideWorkingDirectory(PostgresBinaries.directory().toFile())
+                    .setOverrideWorkingDirectory(binaries.toFile())
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
                     // Its own JVM shutdown hook stopped the server while Camel and the consumers still
@@ -200,10 +208,9 @@ public final class EmbeddedDatabase {
                 // Before the server starts: replaces the rules of an older version, and repairs edits.
                 builder.setDataDirectoryCustomizer(data -> ClientAuthentication.write(data.toPath()));
             } else {
-                // Used only if initdb runs (a new directory); one made by an older version still trusts
-                // until launch() has set the password.
-                OwnerOnlyFiles.write(initdbPassword, password + "\n");
-                builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", initdbPassword.toString());
+                // Used only if initdb runs (a new directory: the password file holds the password);
+                // one made by an older version still trusts until launch() has set the password.
+                builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", passwordFile.toString());
             }
             // Not the library's pick: the kernel's range for outgoing connections, where a revival on
             // the same port could find it taken (FreePorts).
@@ -211,12 +218,6 @@ public final class EmbeddedDatabase {
             return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Embedded PostgreSQL did not start in " + directory, e);
-        } finally {
-            try {
-                Files.deleteIfExists(initdbPassword);
-            } catch (IOException e) {
-                // mode 600 like the password file itself; the next start replaces it
-            }
         }
     }
 

@@ -42,8 +42,7 @@ final class PostgresBinaries {
                 // made earlier, by this user if it is to be used (checked below)
             }
             UserPrincipal owner = Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS);
-            UserPrincipal self = directory.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName(System.getProperty("user.name"));
+            UserPrincipal self = self();
             if (Files.isSymbolicLink(directory) || !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
                     || !owner.equals(self)
                     || !Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
@@ -54,6 +53,16 @@ final class PostgresBinaries {
             return directory;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare " + directory + " for the embedded PostgreSQL", e);
+        }
+    }
+
+    /** The user this process runs as, as the file system names it (a container's user may have no name). */
+    private static UserPrincipal self() throws IOException {
+        Path probe = Files.createTempFile("switchboard-owner-", ".probe");
+        try {
+            return Files.getOwner(probe);
+        } finally {
+            Files.deleteIfExists(probe);
         }
     }
 }

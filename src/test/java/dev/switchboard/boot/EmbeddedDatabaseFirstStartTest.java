@@ -1,8 +1,10 @@
 package dev.switchboard.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -62,6 +64,41 @@ class EmbeddedDatabaseFirstStartTest {
             roles.next();
             assertEquals(0, letIn.get(), "connections let in without the password, of " + tries.get() + " tries");
             assertEquals(0, roles.getInt(1), "no role of the intruder's");
+        } finally {
+            launched.server().close();
+        }
+    }
+
+    /**
+     * A first start that fails after initdb (here: its port was taken) leaves a database that needs
+     * the password initdb gave it: the next start knows it, and starts.
+     */
+    @Test
+    void aFirstStartThatFailsAfterInitdbIsFollowedByOneThatStarts(@TempDir Path work) throws Exception {
+        Path directory = work.resolve("postgres");
+        int taken;
+        try (ServerSocket occupied = new ServerSocket(0)) {
+            taken = occupied.getLocalPort();
+            assertThrows(RuntimeException.class, () -> EmbeddedDatabase.launch(directory, taken, Optional.empty()).server()
+                    .close());
+        }
+        assertTrue(Files.exists(directory.resolve("PG_VERSION")), "initdb ran before the start failed");
+        // The next start is a new process; in this one the library keeps the failed directory's
+        // lock, so it starts on a copy of the data folder, the password file and all.
+        Path next = Files.createDirectory(work.resolve("next"));
+        try (var files = Files.walk(work.resolve("postgres"))) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.copy(file, next.resolve("postgres").resolve(directory.relativize(file).toString()),
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        for (Path kept : (Iterable<Path>) Files.list(work).filter(file -> file.toString().endsWith(".password"))::iterator) {
+            Files.copy(kept, next.resolve(kept.getFileName().toString()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        EmbeddedDatabase.Launched launched = EmbeddedDatabase.launch(next.resolve("postgres"), 0, Optional.empty());
+        try (Connection connection = DriverManager.getConnection(EmbeddedDatabase.jdbcUrl(launched.server().getPort()),
+                EmbeddedDatabase.USER, launched.password())) {
+            assertTrue(connection.isValid(5));
         } finally {
             launched.server().close();
         }
