@@ -1,6 +1,11 @@
 package dev.switchboard.ingest;
 
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -12,11 +17,40 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
  */
 final class ExactJson {
 
+    /**
+     * The longest number, written out in full, that is kept: Jackson's own limit for a number's
+     * text, which the stream's reader of the stored envelope applies. PostgreSQL's jsonb writes
+     * every number out in full, so 1e131071 (8 bytes sent) would come back as 131,072 digits.
+     */
+    static final int MAX_NUMBER_LENGTH = 1000;
+
     private ExactJson() {
     }
 
     static ObjectReader reader(ObjectMapper json) {
         return json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
+    }
+
+    /** The first number of {@code json} longer than {@link #MAX_NUMBER_LENGTH} written out in full, if any. */
+    static String tooLongNumber(JsonNode json) {
+        Deque<JsonNode> left = new ArrayDeque<>();
+        left.push(json);
+        while (!left.isEmpty()) {
+            JsonNode node = left.pop();
+            if (node.isContainerNode()) {
+                node.forEach(left::push);
+            } else if (node.isBigDecimal() && writtenLength(node.decimalValue()) > MAX_NUMBER_LENGTH) {
+                return node.decimalValue().toString();
+            }
+        }
+        return null;
+    }
+
+    /** The length of {@code number} written out in full ({@link BigDecimal#toPlainString()}), without writing it. */
+    static long writtenLength(BigDecimal number) {
+        long scale = number.scale();
+        long integerDigits = Math.max(number.precision() - scale, 1);
+        return integerDigits + (scale > 0 ? scale + 1 : 0) + (number.signum() < 0 ? 1 : 0);
     }
 }

@@ -81,7 +81,8 @@ class QueueReception implements Processor {
     private JsonNode parseJson(byte[] body) {
         try {
             JsonNode node = reader.readTree(body);
-            return node != null && node.isContainerNode() ? node : null;
+            // A number too long written out (see ExactJson) makes it a body kept as it came, not JSON.
+            return node != null && node.isContainerNode() && ExactJson.tooLongNumber(node) == null ? node : null;
         } catch (IOException notJson) {
             return null;
         }

@@ -119,6 +119,11 @@ public class WebhookReception implements Processor {
             if (node == null || node.isMissingNode()) {
                 throw Problem.badRequest("malformed-json", "Malformed JSON", "The body is empty");
             }
+            String tooLong = ExactJson.tooLongNumber(node);
+            if (tooLong != null) {
+                throw Problem.badRequest("malformed-json", "Malformed JSON", "The number " + tooLong + " has more than "
+                        + ExactJson.MAX_NUMBER_LENGTH + " digits written out");
+            }
             // readTree stops after the first value; anything after it means the sender sent
             // something other than what we would store, so refuse it rather than cut it off.
             requireNothingAfter(parser);
