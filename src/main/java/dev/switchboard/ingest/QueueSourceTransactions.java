@@ -5,7 +5,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import jakarta.jms.JMSException;
 
 import org.jboss.logging.Logger;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -38,7 +37,9 @@ public class QueueSourceTransactions {
                 try {
                     super.doRollback(status);
                 } catch (TransactionSystemException failed) {
-                    if (!(failed.getCause() instanceof JMSException)) {
+                    // Only a session the broker has closed (Artemis: "Session is closed"): a rollback
+                    // that failed on a live one (a timeout in a failover) must still end the session.
+                    if (!(failed.getCause() instanceof jakarta.jms.IllegalStateException)) {
                         throw failed;
                     }
                     // The consumer's own failure is logged and its connection renewed by the container.
