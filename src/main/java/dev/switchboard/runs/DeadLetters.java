@@ -48,16 +48,19 @@ public class DeadLetters {
     @Inject
     RunLedger ledger;
 
-    /** A DEAD run's letter: where it failed and why. */
+    /**
+     * A DEAD run's letter: where it failed and why; {@code stillDead} false when the run was
+     * replayed or discarded before the letter went, and it is dropped.
+     */
     public record Letter(UUID run, UUID event, String rule, String action, String port, int attempts,
-            String reason) {
+            String reason, boolean stillDead) {
     }
 
-    /** Sends up to {@code limit} due letters; returns how many. */
+    /** Takes up to {@code limit} due letters and sends those of runs still DEAD; returns how many it took. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int sendDue(int limit) {
         List<Letter> due = ledger.takeDeadLetters(limit);
-        due.forEach(this::send);
+        due.stream().filter(Letter::stillDead).forEach(this::send);
         return due.size();
     }
 

@@ -185,18 +185,16 @@ public class RunLedger {
 
     /**
      * Takes the dead letters due, for sending in the same transaction (see
-     * V5_1__dead_letter_outbox.sql). A run replayed or discarded before its letter went (within a
-     * poll, or while the broker was away) is no longer dead: its letter is dropped, not sent.
+     * V5_1__dead_letter_outbox.sql), with each run's state: one replayed or discarded before its
+     * letter went (within a poll, or while the broker was away) is no longer dead.
      */
     private static final String DEAD_LETTERS_DUE = """
             with due as (
-                select id from action_run where dead_letter_due order by updated_at limit ? for update skip locked),
-            taken as (
-                update action_run r set dead_letter_due = false
-                from due
-                where r.id = due.id
-                returning r.id, r.event_id, r.rule_id, r.action_id, r.port, r.attempts, r.last_error, r.state)
-            select * from taken where state = 'DEAD'
+                select id from action_run where dead_letter_due order by updated_at limit ? for update skip locked)
+            update action_run r set dead_letter_due = false
+            from due
+            where r.id = due.id
+            returning r.id, r.event_id, r.rule_id, r.action_id, r.port, r.attempts, r.last_error, r.state
             """;
 
     private static final String ATTEMPT = """
@@ -429,7 +427,7 @@ public class RunLedger {
             return Statements.query(dataSource, DEAD_LETTERS_DUE, row -> new DeadLetters.Letter(
                     row.getObject("id", UUID.class), row.getObject("event_id", UUID.class), row.getString("rule_id"),
                     row.getString("action_id"), row.getString("port"), row.getInt("attempts"),
-                    row.getString("last_error")), limit);
+                    row.getString("last_error"), RunState.DEAD.name().equals(row.getString("state"))), limit);
         } catch (SQLException e) {
             throw new IllegalStateException("Dead letters could not be read: " + e.getMessage(), e);
         }
