@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.cloudevents.CloudEvent;
 
@@ -50,6 +52,14 @@ public class WebhookReception implements Processor {
     WorkerQueue queue;
 
     Clock clock = Clock.systemUTC();
+
+    /** Made once, as QueueReception's: a reader per request was work on the hot path. */
+    private ObjectReader exact;
+
+    @PostConstruct
+    void readExactly() {
+        exact = ExactJson.reader(json);
+    }
 
     @Override
     public void process(Exchange exchange) {
@@ -115,7 +125,7 @@ public class WebhookReception implements Processor {
 
     private JsonNode parse(byte[] body) {
         try (JsonParser parser = json.createParser(body)) {
-            JsonNode node = ExactJson.reader(json).readTree(parser);
+            JsonNode node = exact.readTree(parser);
             if (node == null || node.isMissingNode()) {
                 throw Problem.badRequest("malformed-json", "Malformed JSON", "The body is empty");
             }
