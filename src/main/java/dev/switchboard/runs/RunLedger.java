@@ -289,11 +289,10 @@ public class RunLedger {
     public int[] settleWaiting(Set<String> bound) {
         String[] ports = bound.toArray(String[]::new);
         try {
+            String waiting = waitingSuffix();
             // Runs on their last attempt are not left here: the next claim's LOST_LAST_ATTEMPTS ends them DEAD.
-            int lost = Statements.query(dataSource, PARK_LOST, row -> recordLostAttempt(row.getObject("id", UUID.class),
-                    row.getInt("attempts"), row.getString("claimed_by"), row.getObject("updated_at", OffsetDateTime.class),
-                    row.getObject("claim_expires_at", OffsetDateTime.class)), waitingSuffix(), ports).size();
-            return new int[] { lost + update(PARK, waitingSuffix(), ports), update(RELEASE, (Object) ports) };
+            int lost = Statements.query(dataSource, PARK_LOST, this::recordLostAttempt, waiting, ports).size();
+            return new int[] { lost + update(PARK, waiting, ports), update(RELEASE, (Object) ports) };
         } catch (SQLException e) {
             throw new IllegalStateException("Runs waiting for their port could not be settled: " + e.getMessage(), e);
         }
@@ -324,15 +323,9 @@ public class RunLedger {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<ClaimedRun> claim(String node, int limit, Duration claimTimeout, Set<String> bound) {
         try {
-            Statements.query(dataSource, LOST_LAST_ATTEMPTS, row -> {
-                UUID run = row.getObject("id", UUID.class);
-                int attempt = row.getInt("attempts");
-                String lost = recordLostAttempt(run, attempt, row.getString("claimed_by"),
-                        row.getObject("updated_at", OffsetDateTime.class),
-                        row.getObject("claim_expires_at", OffsetDateTime.class));
-                return update(END_LOST, "retries exhausted after " + (attempt - row.getInt("attempt_base"))
-                        + " attempt(s): " + lost, run);
-            });
+            Statements.query(dataSource, LOST_LAST_ATTEMPTS, row -> update(END_LOST, "retries exhausted after "
+                    + (row.getInt("attempts") - row.getInt("attempt_base")) + " attempt(s): " + recordLostAttempt(row),
+                    row.getObject("id", UUID.class)));
             String[] ports = bound.toArray(String[]::new);
             Statements.update(dataSource, CLAIM_PLAN);
             return Statements.query(dataSource, CLAIM, row -> {
@@ -462,6 +455,16 @@ public class RunLedger {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int endClaimsOfSilentReplicas(Duration silence) {
         return update(END_SILENT_CLAIMS, (double) silence.toMillis() / 1000);
+    }
+
+    /**
+     * As {@link #recordLostAttempt(UUID, int, String, OffsetDateTime, OffsetDateTime)}, for a run as
+     * read with its claim still on it: {@code id}, {@code attempts}, {@code claimed_by},
+     * {@code updated_at} (when it was claimed) and {@code claim_expires_at}.
+     */
+    private String recordLostAttempt(ResultSet row) throws SQLException {
+        return recordLostAttempt(row.getObject("id", UUID.class), row.getInt("attempts"), row.getString("claimed_by"),
+                row.getObject("updated_at", OffsetDateTime.class), row.getObject("claim_expires_at", OffsetDateTime.class));
     }
 
     /** Records an attempt whose claim ended without an outcome, from its claim to its end; returns what happened to it. */
