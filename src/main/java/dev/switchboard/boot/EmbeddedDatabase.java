@@ -178,10 +178,6 @@ public final class EmbeddedDatabase {
             Path passwordFile) {
         // A server a killed hub left running on this directory would make this start fail.
         LeftoverPostmaster.stopIfLeftBehind(directory);
-        // A new directory is made with the password required from the first moment: initdb's own
-        // options follow the library's "-A trust" and win. A trusting first start let any local
-        // user, over TCP or the socket in /tmp, create a superuser of their own before the
-        // password was set, and keep it after.
         Path binaries = PostgresBinaries.directory();
         // The library's own folder too (where a new builder looks for old data directories to
         // clean up, and runs pg_ctl on them), not the /tmp/embedded-pg anyone may write to.
@@ -208,8 +204,12 @@ public final class EmbeddedDatabase {
                 // Before the server starts: replaces the rules of an older version, and repairs edits.
                 builder.setDataDirectoryCustomizer(data -> ClientAuthentication.write(data.toPath()));
             } else {
-                // Used only if initdb runs (a new directory: the password file holds the password);
-                // one made by an older version still trusts until launch() has set the password.
+                // A new directory is made with the password required from the first moment: initdb's
+                // own options follow the library's "-A trust" and win. A trusting first start let any
+                // local user, over TCP or the socket in /tmp, create a superuser of their own before
+                // the password was set, and keep it after. Used only if initdb runs (a new directory:
+                // the password file holds the password); one made by an older version still trusts
+                // until launch() has set the password.
                 builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", passwordFile.toString());
             }
             // Not the library's pick: the kernel's range for outgoing connections, where a revival on

@@ -6,10 +6,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.Set;
 
 /**
  * Where the embedded PostgreSQL's programs are unpacked: a folder of the hub's user alone. The
@@ -17,8 +15,6 @@ import java.util.Set;
  * could put a {@code postgres} of their own there, and the hub would run it at its next start.
  */
 final class PostgresBinaries {
-
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private PostgresBinaries() {
     }
@@ -37,7 +33,7 @@ final class PostgresBinaries {
         Path directory = Path.of(System.getProperty("java.io.tmpdir"), "switchboard-postgres-" + System.getProperty("user.name"));
         try {
             try {
-                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OwnerOnlyFiles.OWNER_ONLY_FOLDER));
             } catch (FileAlreadyExistsException existing) {
                 // made earlier, by this user if it is to be used (checked below)
             }
@@ -45,7 +41,7 @@ final class PostgresBinaries {
             UserPrincipal self = self();
             if (Files.isSymbolicLink(directory) || !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
                     || !owner.equals(self)
-                    || !Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
+                    || !Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS).equals(OwnerOnlyFiles.OWNER_ONLY_FOLDER)) {
                 throw new IllegalStateException(directory + " is not a folder of " + self.getName() + " alone (mode 700):"
                         + " the embedded PostgreSQL's programs are not run from it. Remove it, or give the hub another"
                         + " java.io.tmpdir");
