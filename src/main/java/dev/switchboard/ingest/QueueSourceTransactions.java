@@ -1,10 +1,16 @@
 package dev.switchboard.ingest;
 
+import java.util.Set;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import jakarta.jms.JMSException;
+
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 
 import org.jboss.logging.Logger;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -26,6 +32,17 @@ public class QueueSourceTransactions {
 
     private static final Logger LOG = Logger.getLogger(QueueSourceTransactions.class);
 
+    /**
+     * How Artemis reports a rollback cut off by its connection's failure: the call was in flight
+     * when the broker went away ("Unblocking a blocking call that will never get a response").
+     * The connection factory resets a failed connection and closes its sessions, so the session
+     * is not used again with its messages unacknowledged; were the connection failed over
+     * instead, Artemis marks its transaction rollback-only.
+     */
+    private static final Set<ActiveMQExceptionType> CONNECTION_LOST = Set.of(ActiveMQExceptionType.UNBLOCKED,
+            ActiveMQExceptionType.DISCONNECTED, ActiveMQExceptionType.NOT_CONNECTED,
+            ActiveMQExceptionType.CONNECTION_TIMEDOUT, ActiveMQExceptionType.OBJECT_CLOSED);
+
     @Produces
     @Singleton
     @Named("queueSourceTransactions")
@@ -37,9 +54,10 @@ public class QueueSourceTransactions {
                 try {
                     super.doRollback(status);
                 } catch (TransactionSystemException failed) {
-                    // Only a session the broker has closed (Artemis: "Session is closed"): a rollback
-                    // that failed on a live one (a timeout in a failover) must still end the session.
-                    if (!(failed.getCause() instanceof jakarta.jms.IllegalStateException)) {
+                    // Only a session the broker has closed, or one whose connection failed under the
+                    // rollback: a live session whose rollback failed would be cached and used again,
+                    // and its next commit would acknowledge the messages this one failed on.
+                    if (!isGone(failed.getCause())) {
                         throw failed;
                     }
                     // The consumer's own failure is logged and its connection renewed by the container.
@@ -48,5 +66,14 @@ public class QueueSourceTransactions {
                 }
             }
         };
+    }
+
+    /** Whether a failed rollback's cause says its session is closed or its connection lost. */
+    static boolean isGone(Throwable cause) {
+        if (cause instanceof jakarta.jms.IllegalStateException) {
+            return true; // Artemis: "Session is closed"
+        }
+        return cause instanceof JMSException && cause.getCause() instanceof ActiveMQException lost
+                && CONNECTION_LOST.contains(lost.getType());
     }
 }
