@@ -3,6 +3,7 @@ package dev.switchboard.ingest;
 import java.sql.SQLException;
 
 import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.UnconfirmedException;
 
 /**
  * Tells an acceptance that failed because the database or the broker is away (worth a retry: the
@@ -27,7 +28,7 @@ final class Outages {
                     || cause instanceof jakarta.transaction.SystemException
                     || cause instanceof jakarta.persistence.PersistenceException
                     || cause instanceof java.net.ConnectException
-                    || cause instanceof IllegalStateException && cause.getCause() instanceof java.util.concurrent.TimeoutException) {
+                    || cause instanceof UnconfirmedException) {
                 return true;
             }
         }

@@ -20,6 +20,7 @@ import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.Failures;
 import dev.switchboard.core.OverloadedException;
+import dev.switchboard.core.UnconfirmedException;
 import dev.switchboard.core.ThrottledWarning;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.StreamAddresses;
@@ -112,6 +113,15 @@ public class WebhookRoute extends RouteBuilder {
         } else if (error instanceof OverloadedException) {
             problem = new Problem(503, "overloaded", "Too many requests in progress",
                     "The hub cannot take more events right now; nothing was accepted. Retry later.",
+                    Map.of("Retry-After", RETRY_AFTER_SECONDS));
+        } else if (error instanceof UnconfirmedException) {
+            // The database took the batch but has not answered: it may yet commit, so "nothing
+            // was accepted" would be a guess. The retry is safe either way (the delivery's key).
+            ThrottledWarning.warn("Webhooks for source " + sourceOf(exchange)
+                    + " are answered 503 while their acceptances wait for the database's commit", error);
+            problem = new Problem(503, "unconfirmed", "Acceptance not confirmed",
+                    "The database did not confirm storing the event in time; it may still do so. Retry later:"
+                            + " a retry is accepted once, or answered 200 duplicate if this one was stored.",
                     Map.of("Retry-After", RETRY_AFTER_SECONDS));
         } else if (Outages.isOutage(error)) {
             // Every request says the same while the outage lasts: the log shows it once a window.

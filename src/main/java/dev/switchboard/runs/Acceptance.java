@@ -30,8 +30,10 @@ import dev.switchboard.stream.Envelopes;
  * When the commit fails, every caller of the batch gets the failure and nothing of it is kept.
  *
  * <p>The broker is not part of the acceptance: the relay ({@link StreamRelay}) moves committed
- * events onto the stream, so a 503 means nothing was accepted, and a 202 that the event will reach
- * the stream even if this replica dies right after answering.
+ * events onto the stream, so a failed batch means nothing was accepted, and a 202 that the event
+ * will reach the stream even if this replica dies right after answering. A batch that has not
+ * committed within {@link #COMMIT_WAIT} may still commit: its callers are told the outcome is
+ * unknown ({@link dev.switchboard.core.UnconfirmedException}), and a retry finds out by its key.
  */
 @Singleton
 @Named(Acceptance.NAME)

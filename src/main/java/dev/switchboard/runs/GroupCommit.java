@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.OverloadedException;
+import dev.switchboard.core.UnconfirmedException;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -91,6 +92,7 @@ final class GroupCommit<T, R> {
      * Hands in an item and waits for its batch's commit, at most {@code timeout}.
      *
      * @throws Overloaded when the queue is full: the caller should refuse, not wait
+     * @throws UnconfirmedException when the batch has not committed within {@code timeout}
      * @throws Exception the batch's failure, as thrown by the writer
      */
     R submit(T item, Duration timeout) throws Exception {
@@ -104,7 +106,7 @@ final class GroupCommit<T, R> {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {
             // Its batch may still commit: the caller cannot tell, just as after a lost connection.
-            throw new IllegalStateException("The " + stage + " batch did not commit within " + timeout, e);
+            throw new UnconfirmedException("The " + stage + " batch did not commit within " + timeout, e);
         }
     }
 
