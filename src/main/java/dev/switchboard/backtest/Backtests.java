@@ -53,7 +53,11 @@ public class Backtests {
     static final int KEPT = 10;
     private static final int PAGE = 1_000;
     /** What an uploaded rule set may name: rule files at the top, models under models/. */
-    private static final Pattern UPLOAD_NAME = Pattern.compile("([A-Za-z0-9_.-]+\\.ya?ml)|(models/[A-Za-z0-9_-]+\\.sql)");
+    private static final Pattern UPLOAD_NAME = Pattern.compile(
+            "([A-Za-z0-9_.-]{1,100}\\.ya?ml)|(models/[A-Za-z0-9_-]{1,100}\\.sql)");
+    /** An uploaded candidate is a rules folder's worth, not a place to store files. */
+    static final int MAX_UPLOADED_FILES = 500;
+    static final long MAX_UPLOADED_CHARS = 8L << 20;
 
     /** Which recorded events to judge; every filter given applies. */
     public record Filter(Optional<OffsetDateTime> from, Optional<OffsetDateTime> to, Optional<String> source,
@@ -155,18 +159,18 @@ public class Backtests {
      * @throws IllegalArgumentException when an uploaded file's name is not a rule file or model
      */
     public Status start(Candidate candidate, Filter filter, int examples) {
+        // Before the candidate is read: a refused request should not cost a parse of all it sent.
+        refuseWhileRunning();
         RuleSet before = rules.current();
         String name;
         RuleFolder.Reading reading;
         if (!candidate.files().isEmpty()) {
-            name = "uploaded: " + String.join(", ", candidate.files().keySet());
+            name = candidate.files().size() <= 10 ? "uploaded: " + String.join(", ", candidate.files().keySet())
+                    : "uploaded: " + candidate.files().size() + " files";
             reading = readUploaded(candidate.files());
         } else {
-            Path folder = candidate.folder().orElse(rules.folder());
+            Path folder = candidate.folder().map(this::withinConfiguration).orElse(rules.folder());
             name = folder.toString();
-            if (!Files.isDirectory(folder)) {
-                throw new IllegalArgumentException("no folder " + folder + " on the hub");
-            }
             reading = rules.candidate(folder);
         }
         if (!reading.problems().isEmpty()) {
@@ -175,10 +179,7 @@ public class Backtests {
         }
         Job job;
         synchronized (this) {
-            Optional<Job> running = jobs.values().stream().filter(j -> j.state == State.RUNNING).findFirst();
-            if (running.isPresent()) {
-                throw new Busy(running.get().id);
-            }
+            refuseWhileRunning();
             job = new Job(name);
             jobs.put(job.id, job);
             while (jobs.size() > KEPT) {
@@ -187,6 +188,33 @@ public class Backtests {
         }
         runner.execute(() -> run(job, before, reading.rules(), filter, examples));
         return job.status();
+    }
+
+    private synchronized void refuseWhileRunning() {
+        Optional<Job> running = jobs.values().stream().filter(j -> j.state == State.RUNNING).findFirst();
+        if (running.isPresent()) {
+            throw new Busy(running.get().id);
+        }
+    }
+
+    /**
+     * A candidate folder on the hub lies in the configuration folder that holds the rules folder
+     * (a sibling such as {@code rules-next}, or the rules folder itself), by its real path: a
+     * backtest reads every YAML file of the folder it is given and names what it finds wrong in
+     * them, which must not make it a reader of any directory the hub's user can open.
+     */
+    private Path withinConfiguration(Path folder) {
+        Path configuration = rules.folder().toAbsolutePath().normalize().getParent();
+        try {
+            Path real = folder.isAbsolute() ? folder.toRealPath() : configuration.resolve(folder).toRealPath();
+            if (Files.isDirectory(real) && real.startsWith(configuration.toRealPath())) {
+                return real;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Refused below, saying the same as for a folder outside: whether it exists is not told.
+        }
+        throw new IllegalArgumentException("folder must be a folder in " + configuration
+                + " (where the rules folder is), such as a copy of the rules folder with the change");
     }
 
     public synchronized Optional<Status> find(UUID id) {
@@ -257,10 +285,19 @@ public class Backtests {
         }
         try {
             Files.createDirectories(dir.resolve("models"));
+            long chars = files.values().stream().mapToLong(text -> text == null ? 0 : text.length()).sum();
+            if (files.size() > MAX_UPLOADED_FILES || chars > MAX_UPLOADED_CHARS) {
+                throw new IllegalArgumentException("an uploaded candidate holds at most " + MAX_UPLOADED_FILES
+                        + " files and " + (MAX_UPLOADED_CHARS >> 20) + " MB of text; this one has " + files.size()
+                        + " files and " + chars + " characters");
+            }
             for (Map.Entry<String, String> file : files.entrySet()) {
                 if (!UPLOAD_NAME.matcher(file.getKey()).matches()) {
                     throw new IllegalArgumentException("'" + file.getKey() + "' is neither a rule file (NAME.yaml) "
                             + "nor a model (models/NAME.sql)");
+                }
+                if (file.getValue() == null) {
+                    throw new IllegalArgumentException("'" + file.getKey() + "' has no text");
                 }
                 Files.writeString(dir.resolve(file.getKey()), file.getValue());
             }

@@ -28,6 +28,7 @@ import io.quarkus.runtime.StartupEvent;
 import dev.switchboard.core.Failures;
 import dev.switchboard.core.FileReloads;
 import dev.switchboard.core.FileWatch;
+import dev.switchboard.core.SecretMask;
 
 /**
  * The operator's YAML DSL routes in {@code routes/*.yaml}, loaded at startup and reloaded when a
@@ -116,7 +117,9 @@ public class UserRoutes {
         for (Route route : camel.getRoutes()) {
             Path file = fileOf(route);
             if (file != null) {
-                routes.add(new LoadedRoute(route.getRouteId(), file.toString(), route.getEndpoint().getEndpointUri(),
+                // An endpoint's options may hold its credentials (jms:queue:x?password=...).
+                routes.add(new LoadedRoute(route.getRouteId(), file.toString(),
+                        SecretMask.text(route.getEndpoint().getEndpointUri()),
                         camel.getRouteController().getRouteStatus(route.getRouteId()).name()));
             }
         }

@@ -15,6 +15,7 @@ import org.apache.camel.CamelContext;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -62,6 +63,10 @@ final class RuleFileParser {
         } catch (MarkedYAMLException e) {
             error(e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1,
                     "invalid YAML: " + e.getProblem() + yamlHint(e, text));
+            return List.of();
+        } catch (YAMLException e) {
+            // The parser's own limits (nesting, aliases, size) say no mark: the file is named all the same.
+            error(0, "invalid YAML: " + e.getMessage());
             return List.of();
         }
         if (root == null) {

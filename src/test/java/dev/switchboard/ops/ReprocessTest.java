@@ -243,5 +243,8 @@ class ReprocessTest {
                 .then().statusCode(400).contentType("application/problem+json");
         given().contentType("application/json").body("{\"limit\": 0}").post("/api/events/reprocess")
                 .then().statusCode(400).contentType("application/problem+json");
+        // 2^32 + 1 read as an int is 1: a wrapped limit would judge one event instead of refusing.
+        given().contentType("application/json").body("{\"limit\": 4294967297}").post("/api/events/reprocess")
+                .then().statusCode(400).contentType("application/problem+json");
     }
 }

@@ -186,6 +186,25 @@ class RunsApiTest {
     }
 
     @Test
+    void aMistypedFilterOnABulkDiscardOrReplayIsRefusedAndNothingIsTouched() {
+        UUID run = deadRun();
+        given().queryParam("prot", "api-target").contentType("application/json")
+                .post("/api/runs/discard").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("Unknown query parameter 'prot' (did you mean 'port'?)"));
+        given().queryParam("rulle", "api-rule").contentType("application/json")
+                .post("/api/runs/replay").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("'rulle' (did you mean 'rule'?)"));
+        given().queryParam("unbound", "maybe").contentType("application/json")
+                .post("/api/runs/discard").then().statusCode(400)
+                .body("detail", containsString("'unbound' must be true or false"));
+        given().queryParam("rule", "api-rule").queryParam("rule", "api-other-rule").contentType("application/json")
+                .post("/api/runs/discard").then().statusCode(400)
+                .body("detail", containsString("'rule' is given 2 times"));
+        assertEquals("DEAD", HubState.text(dataSource, "select state from action_run where id = ?", run),
+                "no refused call discarded or replayed it");
+    }
+
+    @Test
     void badInputIsAProblem() {
         given().get("/api/runs/not-a-uuid").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("not a UUID"));
@@ -193,6 +212,13 @@ class RunsApiTest {
         given().queryParam("state", "SLEEPING").get("/api/runs").then().statusCode(400)
                 .body("detail", containsString("state must be one of"));
         given().queryParam("size", 10_000).get("/api/runs").then().statusCode(400);
+        // JAX-RS would answer a number it cannot read with 404, as if the resource did not exist.
+        given().queryParam("page", "abc").get("/api/runs").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("'page' must be a whole number"));
+        given().queryParam("page", "99999999999").get("/api/runs").then().statusCode(400);
+        // A page whose offset an int cannot count was a 500.
+        given().queryParam("page", 42_949_673).get("/api/runs").then().statusCode(400)
+                .body("detail", containsString("page × size at most"));
         given().contentType("application/json")
                 .post("/api/runs/" + UUID.randomUUID() + "/replay").then().statusCode(404);
     }

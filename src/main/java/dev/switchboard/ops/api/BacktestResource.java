@@ -2,9 +2,11 @@ package dev.switchboard.ops.api;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -18,7 +20,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.switchboard.backtest.Backtests;
+import dev.switchboard.core.Json;
+import dev.switchboard.core.Suggestions;
 import dev.switchboard.ingest.Problem;
 
 /**
@@ -47,11 +54,14 @@ public class BacktestResource {
             String type, Integer examples) {
     }
 
+    /** The fields of a {@link Request}: a misspelt filter must not widen a backtest to all history. */
+    static final Set<String> FIELDS = Set.of("folder", "files", "from", "to", "source", "type", "examples");
+
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response start(Request request) {
-        Request given = request == null ? new Request(null, null, null, null, null, null, null) : request;
+    public Response start(JsonNode body) {
+        Request given = request(body);
         int examples = Optional.ofNullable(given.examples()).orElse(DEFAULT_EXAMPLES);
         if (examples < 0 || examples > MAX_EXAMPLES) {
             throw ProblemMapper.badRequest("examples must be between 0 and " + MAX_EXAMPLES);
@@ -62,7 +72,8 @@ public class BacktestResource {
         Backtests.Filter filter = new Backtests.Filter(
                 Optional.ofNullable(given.from()).map(value -> EventsResource.time("from", value)),
                 Optional.ofNullable(given.to()).map(value -> EventsResource.time("to", value)),
-                Optional.ofNullable(given.source()), Optional.ofNullable(given.type()));
+                Optional.ofNullable(given.source()).map(value -> EventsResource.filter("source", value)),
+                Optional.ofNullable(given.type()).map(value -> EventsResource.filter("type", value)));
         Backtests.Candidate candidate = new Backtests.Candidate(Optional.ofNullable(given.folder()).map(Path::of),
                 given.files() == null ? Map.of() : given.files());
         try {
@@ -75,6 +86,27 @@ public class BacktestResource {
             throw ProblemMapper.conflict(e.getMessage());
         } catch (IllegalArgumentException e) {
             throw ProblemMapper.badRequest(e.getMessage());
+        }
+    }
+
+    private static Request request(JsonNode body) {
+        if (body == null || body.isNull()) {
+            return new Request(null, null, null, null, null, null, null);
+        }
+        if (!body.isObject()) {
+            throw ProblemMapper.badRequest("the body must be a JSON object of " + FIELDS);
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw ProblemMapper.badRequest("unknown field '" + name + "'" + Suggestions.hint(name, FIELDS)
+                        + "; the fields are " + FIELDS);
+            }
+        }
+        try {
+            return Json.MAPPER.treeToValue(body, Request.class);
+        } catch (JsonProcessingException e) {
+            throw ProblemMapper.badRequest("the body does not fit " + FIELDS + ": " + e.getOriginalMessage());
         }
     }
 

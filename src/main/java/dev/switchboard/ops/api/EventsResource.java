@@ -99,9 +99,7 @@ public class EventsResource {
             @QueryParam("state") String state, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("q") String text, @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("50") int size) {
-        if (page < 0 || size < 1 || size > RunsResource.MAX_PAGE_SIZE) {
-            throw ProblemMapper.badRequest("page must be >= 0 and size between 1 and " + RunsResource.MAX_PAGE_SIZE);
-        }
+        Pages.check(page, size);
         EventLog.Found search = eventLog.search(new EventLog.Search(Optional.ofNullable(source),
                 Optional.ofNullable(type), Optional.ofNullable(state).map(value -> RunsResource.state(EventState.class,
                         value)), Optional.ofNullable(from).map(value -> time("from", value)),
@@ -122,7 +120,7 @@ public class EventsResource {
         return new EventDetail(EventView.of(found, runs.statesByEvent(List.of(event)).getOrDefault(event, Map.of())),
                 json.readTree(found.envelope), outcome.matchedRules(), outcome.error(),
                 runs.find(new RunOperations.Filter(Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.of(event)), 0, RunsResource.MAX_PAGE_SIZE).runs().stream()
+                        Optional.of(event)), 0, Pages.MAX_SIZE).runs().stream()
                         .map(RunsResource.RunView::of).toList());
     }
 
@@ -192,7 +190,7 @@ public class EventsResource {
         Reprocessing.Outcome outcome = reprocessing.reprocess(event);
         return new Reprocessed(event, outcome.was(), outcome.state(), outcome.matchedRules(), outcome.error(),
                 outcome.runsCreated(), runs.find(new RunOperations.Filter(Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.of(event)), 0, RunsResource.MAX_PAGE_SIZE).runs().stream()
+                        Optional.empty(), Optional.of(event)), 0, Pages.MAX_SIZE).runs().stream()
                         .map(RunsResource.RunView::of).toList());
     }
 
@@ -226,8 +224,9 @@ public class EventsResource {
             }
             return List.of(chosen);
         }).orElse(List.of(EventState.IGNORED, EventState.FAILED));
-        int limit = body.has("limit") ? body.get("limit").asInt(-1) : REPROCESS_LIMIT;
-        if (limit < 1 || limit > MAX_REPROCESS_LIMIT || (body.has("limit") && !body.get("limit").isIntegralNumber())) {
+        JsonNode given = body.get("limit");
+        int limit = given == null ? REPROCESS_LIMIT : given.canConvertToInt() ? given.asInt() : -1;
+        if (limit < 1 || limit > MAX_REPROCESS_LIMIT || given != null && !given.isIntegralNumber()) {
             throw ProblemMapper.badRequest("limit must be a whole number between 1 and " + MAX_REPROCESS_LIMIT);
         }
         Optional<UUID> after = text(body, "after").map(RunsResource::uuid);
@@ -244,12 +243,25 @@ public class EventsResource {
         if (!value.isTextual()) {
             throw ProblemMapper.badRequest(field + " must be a string");
         }
-        return Optional.of(value.asText());
+        return Optional.of(filter(field, value.asText()));
     }
 
+    /** A filter's text as given, but never a NUL, which PostgreSQL's text cannot hold (a query's is refused before). */
+    static String filter(String name, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw ProblemMapper.badRequest(name + " must not contain a NUL character");
+        }
+        return value;
+    }
+
+    /** A time between the years 1 and 9999: PostgreSQL's range is wider, but no event is received outside it. */
     static OffsetDateTime time(String name, String value) {
         try {
-            return OffsetDateTime.parse(value);
+            OffsetDateTime time = OffsetDateTime.parse(value);
+            if (time.getYear() < 1 || time.getYear() > 9999) {
+                throw ProblemMapper.badRequest(name + " must be a time between the years 1 and 9999");
+            }
+            return time;
         } catch (DateTimeParseException e) {
             throw ProblemMapper.badRequest(name + " must be an ISO-8601 time with offset, e.g. 2026-11-29T10:00:00Z");
         }

@@ -55,9 +55,7 @@ public class ParkedResource {
     @Path("{queue}")
     public MessageList messages(@PathParam("queue") String name, @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("50") int size) {
-        if (page < 0 || size < 1 || size > RunsResource.MAX_PAGE_SIZE) {
-            throw ProblemMapper.badRequest("page must be >= 0 and size between 1 and " + RunsResource.MAX_PAGE_SIZE);
-        }
+        Pages.check(page, size);
         ParkingQueue queue = queue(name);
         ParkedMessages.Page found = parked.browse(queue, page, size);
         return new MessageList(QueueView.of(queue, found.total()), found.items(), page, size, found.total());

@@ -30,7 +30,6 @@ import dev.switchboard.runs.RunState;
 @RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class RunsResource {
 
-    static final int MAX_PAGE_SIZE = 500;
 
     @Inject
     RunOperations operations;
@@ -78,9 +77,7 @@ public class RunsResource {
     public RunList list(@QueryParam("state") String state, @QueryParam("port") String port,
             @QueryParam("rule") String rule, @QueryParam("event") String event,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw ProblemMapper.badRequest("page must be >= 0 and size between 1 and " + MAX_PAGE_SIZE);
-        }
+        Pages.check(page, size);
         RunOperations.RunPage found = operations.find(new RunOperations.Filter(
                 Optional.ofNullable(state).map(text -> state(RunState.class, text)), Optional.ofNullable(port),
                 Optional.ofNullable(rule), Optional.ofNullable(event).map(RunsResource::uuid)), page, size);

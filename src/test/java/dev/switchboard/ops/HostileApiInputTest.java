@@ -1,0 +1,175 @@
+package dev.switchboard.ops;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.switchboard.core.Json;
+import dev.switchboard.rules.RuleLoadError;
+import dev.switchboard.rules.RulesInForce;
+import dev.switchboard.support.HubTestProfile;
+import dev.switchboard.support.Workspace;
+
+/**
+ * What a careless or hostile signed-in user sends the API: each is a 4xx problem that says what
+ * was wrong, never a 500, an empty body, or a wider operation than was asked for.
+ */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class HostileApiInputTest {
+
+    static final String PROBLEM = "application/problem+json";
+
+    @Inject
+    RulesInForce repository;
+
+    @AfterEach
+    void cleanUp() {
+        Workspace.deleteRule("nested.yaml");
+        Workspace.deleteRoute("credentials.yaml");
+        assertEquals(List.of(), repository.reload());
+    }
+
+    @Test
+    void jsonNestedTooDeepOrOfTheWrongShapeIsA400ThatSaysSo() {
+        String deep = "[".repeat(1_500) + "]".repeat(1_500);
+        for (String path : List.of("/api/events/dry-run", "/api/events/reprocess", "/api/backtest")) {
+            given().contentType("application/json").body(deep).post(path).then().statusCode(400)
+                    .contentType(PROBLEM).body("type", equalTo("urn:switchboard:problem:malformed-json"))
+                    .body("detail", containsString("nesting depth"));
+            given().contentType("application/json").body("{\"source\": ").post(path).then().statusCode(400)
+                    .contentType(PROBLEM).body("detail", containsString("The body is not the JSON this call takes"));
+        }
+        given().contentType("application/json").body("{\"files\": \"x\"}").post("/api/backtest").then()
+                .statusCode(400).contentType(PROBLEM).body("detail", containsString("files"));
+        given().contentType("application/json").body("[]").post("/api/backtest").then()
+                .statusCode(400).contentType(PROBLEM).body("detail", containsString("JSON object"));
+    }
+
+    @Test
+    void timesPostgresCannotHoldAndNulCharactersAreRefusedBeforeTheyReachTheDatabase() {
+        given().queryParam("from", "+300000-01-01T00:00:00Z").get("/api/events").then().statusCode(400)
+                .contentType(PROBLEM).body("detail", containsString("between the years 1 and 9999"));
+        given().queryParam("to", "-5000-01-01T00:00:00Z").get("/api/events/export").then().statusCode(400)
+                .contentType(PROBLEM);
+        given().contentType("application/json").body("{\"from\": \"+300000-01-01T00:00:00Z\"}")
+                .post("/api/events/reprocess").then().statusCode(400).contentType(PROBLEM);
+        given().contentType("application/json").body("{\"source\": \"a\\u0000b\"}")
+                .post("/api/events/reprocess").then().statusCode(400).contentType(PROBLEM)
+                .body("detail", containsString("NUL"));
+        // A backtest refuses them when asked, not later with PostgreSQL's words in its status.
+        given().contentType("application/json").body("{\"from\": \"+300000-01-01T00:00:00Z\"}")
+                .post("/api/backtest").then().statusCode(400).contentType(PROBLEM);
+        given().contentType("application/json").body("{\"type\": \"a\\u0000b\"}")
+                .post("/api/backtest").then().statusCode(400).contentType(PROBLEM);
+    }
+
+    @Test
+    void aMistypedBacktestFieldIsRefusedRatherThanBacktestingAllHistory() {
+        given().contentType("application/json").body("{\"form\": \"2026-11-01T00:00:00Z\"}")
+                .post("/api/backtest").then().statusCode(400).contentType(PROBLEM)
+                .body("detail", containsString("unknown field 'form' (did you mean 'from'?)"));
+    }
+
+    @Test
+    void aBacktestReadsOnlyFoldersBesideTheRulesFolderAndSaysNothingOfOthers() throws Exception {
+        Path outside = Files.createTempDirectory("switchboard-not-config");
+        Files.writeString(outside.resolve("hosts.yaml"), "api_password: hunter2\n");
+        try {
+            for (String folder : List.of(outside.toString(), "/etc", "../../..", "/no/such/folder")) {
+                given().contentType("application/json").body(Json.MAPPER.writeValueAsString(Map.of("folder", folder)))
+                        .post("/api/backtest").then().statusCode(400).contentType(PROBLEM)
+                        .body("detail", containsString("folder must be a folder in"))
+                        .body("detail", not(containsString("api_password")));
+            }
+            // A link inside the configuration folder to a folder outside it is outside.
+            Path link = Workspace.RULES.toAbsolutePath().getParent().resolve("linked-" + outside.getFileName());
+            Files.createSymbolicLink(link, outside);
+            try {
+                given().contentType("application/json").body(Json.MAPPER.writeValueAsString(Map.of("folder",
+                        link.toString()))).post("/api/backtest").then().statusCode(400).contentType(PROBLEM);
+            } finally {
+                Files.delete(link);
+            }
+        } finally {
+            Files.delete(outside.resolve("hosts.yaml"));
+            Files.delete(outside);
+        }
+    }
+
+    @Test
+    void anUploadedCandidateIsBoundedInFilesAndNames() throws Exception {
+        Map<String, String> many = new HashMap<>();
+        for (int i = 0; i < 501; i++) {
+            many.put("r" + i + ".yaml", "rules: []");
+        }
+        given().contentType("application/json").body(Json.MAPPER.writeValueAsString(Map.of("files", many)))
+                .post("/api/backtest").then().statusCode(400).contentType(PROBLEM)
+                .body("detail", containsString("at most 500 files"));
+        given().contentType("application/json").body(Json.MAPPER.writeValueAsString(Map.of("files",
+                Map.of("a".repeat(300) + ".yaml", "rules: []")))).post("/api/backtest").then()
+                .statusCode(400).contentType(PROBLEM);
+    }
+
+    @Test
+    void aRuleFileBeyondTheYamlParsersLimitsIsARejectedReloadNamingTheFile() {
+        Workspace.writeRule("nested.yaml", "rules: " + "[".repeat(60) + "]".repeat(60) + "\n");
+        List<RuleLoadError> problems = repository.reload();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).file().endsWith("nested.yaml"), problems.toString());
+        assertTrue(problems.get(0).reason().contains("Nesting Depth exceeded"), problems.toString());
+        given().get("/api/rules").then().statusCode(200).body("errors[0].file", containsString("nested.yaml"));
+    }
+
+    @Test
+    void aRoutesCredentialsAreNotShownToItsReaders() {
+        // Not started: it only has to be loaded to be listed, and need not reach a broker.
+        Workspace.writeRoute("credentials.yaml", """
+                - route:
+                    id: route-with-credentials
+                    autoStartup: false
+                    from:
+                      uri: "jms:queue:test.route.credentials"
+                      parameters:
+                        username: someone
+                        password: HUNTER2-ROUTE-SECRET
+                      steps:
+                        - to: "log:credentials"
+                """);
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/routes").jsonPath()
+                .getList("routes.id").contains("route-with-credentials"));
+        String shown = given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+                .get("/api/routes").then().statusCode(200).extract().asString();
+        assertTrue(shown.contains("jms://queue:test.route.credentials?***"), shown);
+        assertTrue(!shown.contains("HUNTER2") && !shown.contains("someone"), shown);
+    }
+
+    @Test
+    void theDashboardsDryRunFormTakesARecordedEventOfMoreThanTwoKilobytes() {
+        // Vert.x refuses a form field over 2 KB by default: a 413 for any real order event.
+        String event = "{\"source\": \"shop\", \"type\": \"shop.order.created\", \"data\": {\"note\": \""
+                + "x".repeat(20_000) + "\"}}";
+        given().auth().none().cookie("quarkus-credential", DashboardRolesTest.signIn(HubTestProfile.OPERATOR))
+                .formParam("event", event).post("/ui/dry-run").then().statusCode(200)
+                .body(containsString("shop.order.created"));
+    }
+}
