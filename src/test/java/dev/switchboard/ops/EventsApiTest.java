@@ -152,5 +152,9 @@ class EventsApiTest {
                 "select count(*) from event where id::text = ?", id), "a dry run stores nothing");
         given().contentType("application/json").body("{\"data\": {}}").post("/api/events/dry-run").then()
                 .statusCode(400).body("detail", containsString("'source', 'type'"));
+        // A structured CloudEvent as senders make them, without data: judged, no rule's data matches.
+        given().contentType("application/cloudevents+json")
+                .body("{\"specversion\": \"1.0\", \"source\": \"events\", \"type\": \"eventsapi.order\"}")
+                .post("/api/events/dry-run").then().statusCode(200).body("matches", hasSize(0));
     }
 }

@@ -78,7 +78,8 @@ public class DryRuns {
                 .withType(body.path("type").asText())
                 .withTime(OffsetDateTime.now())
                 .withDataContentType("application/json")
-                .withData(body.path("data").toString().getBytes(StandardCharsets.UTF_8))
+                // An event without data has none (JSON null), not an empty text that is no JSON.
+                .withData((body.has("data") ? body.get("data").toString() : "null").getBytes(StandardCharsets.UTF_8))
                 .build();
         List<Verdict> verdicts;
         try {

@@ -165,7 +165,7 @@ public class EventsResource {
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("dry-run")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes({MediaType.APPLICATION_JSON, "application/cloudevents+json"})
     public DryRuns.DryRun dryRun(JsonNode body) {
         try {
             return dryRuns.of(body);
