@@ -35,6 +35,20 @@ public final class DatabaseErrors {
         return false;
     }
 
+    /** True when some {@link SQLException} in the chain carries this SQLSTATE. */
+    public static boolean hasState(Throwable error, String state) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                for (SQLException next = sql; next != null; next = next.getNextException()) {
+                    if (state.equals(next.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** The innermost database message of the chain, for a refusal's reason. */
     public static String reason(Throwable error) {
         String reason = error.getMessage();

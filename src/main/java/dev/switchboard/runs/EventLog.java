@@ -1,6 +1,7 @@
 package dev.switchboard.runs;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -16,10 +17,13 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
 import io.cloudevents.CloudEvent;
 
+import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.Durations;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.stream.Envelopes;
 
@@ -204,9 +208,37 @@ public class EventLog {
         return recorded;
     }
 
-    /** Page {@code page} (from 0) of {@code size} events the search finds, newest first. */
+    /** A search that did not finish within its time: it reads too many events, and the caller should narrow it. */
+    public static class SearchTimedOut extends RuntimeException {
+        public SearchTimedOut(Duration limit, Throwable cause) {
+            super("The search did not finish within " + Durations.format(limit), cause);
+        }
+    }
+
+    /**
+     * Page {@code page} (from 0) of {@code size} events the search finds, newest first, in at most
+     * {@code limit}: a search of the payload reads the text of every event the other filters leave,
+     * so one search, or a few at once, must not keep the database busy for minutes. Run in a
+     * transaction (the limit is its own).
+     *
+     * @throws SearchTimedOut when it takes longer
+     */
     @SuppressWarnings("unchecked")
-    public Found search(Search search, int page, int size) {
+    public Found search(Search search, int page, int size, Duration limit) {
+        entityManager.createNativeQuery("select set_config('statement_timeout', ?1, true)")
+                .setParameter(1, limit.toMillis() + "ms").getSingleResult();
+        try {
+            return search(search, page, size);
+        } catch (PersistenceException e) {
+            if (DatabaseErrors.hasState(e, "57014")) { // query_canceled: the statement timeout
+                throw new SearchTimedOut(limit, e);
+            }
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Found search(Search search, int page, int size) {
         List<String> where = new ArrayList<>(List.of("true"));
         List<Object> values = new ArrayList<>();
         search.source().ifPresent(value -> add(where, values, "source = ?", value));

@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.sql.Connection;
 import java.time.Duration;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -41,6 +44,9 @@ class HostileApiInputTest {
 
     @Inject
     RulesInForce repository;
+
+    @Inject
+    DataSource dataSource;
 
     @AfterEach
     void cleanUp() {
@@ -171,5 +177,24 @@ class HostileApiInputTest {
         given().auth().none().cookie("quarkus-credential", DashboardRolesTest.signIn(HubTestProfile.OPERATOR))
                 .formParam("event", event).post("/ui/dry-run").then().statusCode(200)
                 .body(containsString("shop.order.created"));
+    }
+
+    @Test
+    void aSearchThatWouldKeepTheDatabaseBusyIsCutOffAndAskedToBeNarrowed() throws Exception {
+        // Standing in for a payload search over millions of events: the search waits behind a lock
+        // for longer than it may take.
+        try (Connection blocker = dataSource.getConnection()) {
+            blocker.setAutoCommit(false);
+            blocker.createStatement().execute("lock table event in access exclusive mode");
+            long started = System.nanoTime();
+            given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+                    .queryParam("q", "anything").get("/api/events").then().statusCode(422).contentType(PROBLEM)
+                    .body("type", equalTo("urn:switchboard:problem:search-too-broad"))
+                    .body("detail", containsString("narrow it with from and to"));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "cut off after " + took);
+            blocker.rollback();
+        }
+        given().queryParam("q", "anything").get("/api/events").then().statusCode(200);
     }
 }

@@ -40,6 +40,8 @@ public class HubTestProfile implements QuarkusTestProfile {
      * the hub working on a small pool, and SlowDownstreamTest that a slow port does not hold them.
      */
     public static final int POOL = 20;
+    /** Short enough for HostileApiInputTest to wait out, far above any search of the tests' few events. */
+    public static final String SEARCH_TIMEOUT = "3s";
     /** A replica silent this long loses its claims (ActionRunsTest). */
     public static final Duration REPLICA_TIMEOUT = Duration.ofSeconds(2);
 
@@ -66,6 +68,7 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1/32,::1/128"),
                 Map.entry("switchboard.ingest.max-buffered", Long.toString(MAX_BUFFERED)),
                 Map.entry("quarkus.datasource.jdbc.max-size", Integer.toString(POOL)),
+                Map.entry("switchboard.web.search-timeout", SEARCH_TIMEOUT),
 
                 Map.entry("switchboard.sources.hmac.kind", "webhook"),
                 Map.entry("switchboard.sources.hmac.signature", "hmac-sha256"),

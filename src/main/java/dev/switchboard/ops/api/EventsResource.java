@@ -30,6 +30,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 
+import dev.switchboard.ingest.Problem;
+import dev.switchboard.ops.web.WebConfig;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.runs.EventLog;
 import dev.switchboard.runs.EventRecord;
@@ -50,6 +52,9 @@ public class EventsResource {
     /** Quarkus's own, configured once for the application. */
     @Inject
     ObjectMapper json;
+
+    @Inject
+    WebConfig web;
 
     @Inject
     RunOperations runs;
@@ -100,10 +105,17 @@ public class EventsResource {
             @QueryParam("q") String text, @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("50") int size) {
         Pages.check(page, size);
-        EventLog.Found search = eventLog.search(new EventLog.Search(Optional.ofNullable(source),
-                Optional.ofNullable(type), Optional.ofNullable(state).map(value -> RunsResource.state(EventState.class,
-                        value)), Optional.ofNullable(from).map(value -> time("from", value)),
-                Optional.ofNullable(to).map(value -> time("to", value)), Optional.ofNullable(text)), page, size);
+        EventLog.Found search;
+        try {
+            search = eventLog.search(new EventLog.Search(Optional.ofNullable(source), Optional.ofNullable(type),
+                    Optional.ofNullable(state).map(value -> RunsResource.state(EventState.class, value)),
+                    Optional.ofNullable(from).map(value -> time("from", value)),
+                    Optional.ofNullable(to).map(value -> time("to", value)), Optional.ofNullable(text)), page, size,
+                    web.searchTimeout());
+        } catch (EventLog.SearchTimedOut e) {
+            throw new Problem(422, "search-too-broad", "Search too broad", e.getMessage()
+                    + " (switchboard.web.search-timeout): narrow it with from and to, source, type or state");
+        }
         List<EventRecord> found = search.events();
         Map<UUID, Map<RunState, Long>> runStates = runs.statesByEvent(found.stream().map(event -> event.id).toList());
         return new EventList(found.stream().map(event -> EventView.of(event, runStates.getOrDefault(event.id, Map.of())))

@@ -20,6 +20,14 @@ public interface WebConfig {
 
     Login login();
 
+    /**
+     * The longest an event search of the API or the dashboard may take. One that reads the text
+     * of every event ({@code q} without a narrow period) is refused with 422 after it, instead of
+     * keeping the database busy for as long as any viewer likes.
+     */
+    @WithDefault("10s")
+    Duration searchTimeout();
+
     interface Login {
 
         /** Failed sign-ins (form or Basic) from one client within {@link #window()} before it gets 429. */
