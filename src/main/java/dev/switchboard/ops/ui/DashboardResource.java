@@ -29,6 +29,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 
 import dev.switchboard.backtest.Backtests;
 import dev.switchboard.core.ReplayRefusedException;
+import dev.switchboard.ingest.Problem;
 import dev.switchboard.ops.alerts.Incidents;
 import dev.switchboard.ops.api.DryRuns;
 import dev.switchboard.ops.api.EventsResource;
@@ -65,7 +66,7 @@ public class DashboardResource {
                 List<RulesInForce.RestartNeeded> restartNeeded, List<RuleWarnings.Warning> warnings);
 
         static native TemplateInstance events(EventsResource.EventList events, String source, String type,
-                String state, String q, int newer, int older);
+                String state, String q, int newer, int older, String message);
 
         static native TemplateInstance event(EventsResource.EventDetail detail, String payload,
                 Map<UUID, List<RunsResource.AttemptView>> attempts);
@@ -148,10 +149,20 @@ public class DashboardResource {
     public TemplateInstance events(@QueryParam("source") String source, @QueryParam("type") String type,
             @QueryParam("state") String state, @QueryParam("q") String q,
             @QueryParam("page") @DefaultValue("0") int page) {
-        EventsResource.EventList found = events.list(blankToNull(source), blankToNull(type), blankToNull(state),
-                null, null, blankToNull(q), page, PAGE_SIZE);
+        EventsResource.EventList found;
+        try {
+            found = events.list(blankToNull(source), blankToNull(type), blankToNull(state), null, null,
+                    blankToNull(q), page, PAGE_SIZE);
+        } catch (Problem tooBroad) {
+            if (tooBroad.status() != 422) {
+                throw tooBroad;
+            }
+            // The filters stay in the form, to be narrowed.
+            return Templates.events(new EventsResource.EventList(List.of(), page, PAGE_SIZE, 0), value(source),
+                    value(type), value(state), value(q), -1, -1, tooBroad.detail());
+        }
         return Templates.events(found, value(source), value(type), value(state), value(q), page - 1,
-                (long) (page + 1) * PAGE_SIZE < found.total() ? page + 1 : -1);
+                (long) (page + 1) * PAGE_SIZE < found.total() ? page + 1 : -1, null);
     }
 
     @GET
