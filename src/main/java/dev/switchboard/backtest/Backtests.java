@@ -207,7 +207,10 @@ public class Backtests {
         Path configuration = rules.folder().toAbsolutePath().normalize().getParent();
         try {
             Path real = folder.isAbsolute() ? folder.toRealPath() : configuration.resolve(folder).toRealPath();
-            if (Files.isDirectory(real) && real.startsWith(configuration.toRealPath())) {
+            Path around = configuration.toRealPath();
+            // A rules folder at the root (/rules) has no folder of its own around it: only itself.
+            boolean beside = around.getParent() != null && real.startsWith(around);
+            if (Files.isDirectory(real) && (beside || real.equals(rules.folder().toRealPath()))) {
                 return real;
             }
         } catch (IOException | RuntimeException e) {

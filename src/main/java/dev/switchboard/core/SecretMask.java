@@ -33,6 +33,18 @@ public final class SecretMask {
                     + "(?<authority>[^/?#\\s\"'<>]*+)(?<path>[^?#\\s\"'<>]*+)(?<query>\\?[^#\\s\"'<>]*+)?"
                     + "(?<fragment>#[^\\s\"'<>]*+)?");
 
+    /**
+     * A Camel endpoint without {@code //} ({@code jms:queue:orders?password=...}), as Camel's errors
+     * and route descriptions quote one: its options are masked as a URL's query is, since Camel
+     * masks only the options it knows are secret, spelt right.
+     */
+    private static final Pattern ENDPOINT_OPTIONS = Pattern.compile(
+            "(?<![A-Za-z0-9+.:-])([A-Za-z][A-Za-z0-9+.-]*+:[^\\s\"'<>?\\[\\]]*+)\\?[^\\s\"'<>\\]#]*+");
+
+    /** Camel's list of the options an endpoint did not take ({@code Unknown parameters=[{pasword=x}]}): names kept. */
+    private static final Pattern UNKNOWN_OPTIONS = Pattern.compile("(?<=Unknown parameters=\\[\\{)[^\\]}]*+(?=\\}\\])");
+    private static final Pattern OPTION_VALUE = Pattern.compile("=[^,}]*+");
+
     /** A query string in a value that is not a URL ({@code /path?token=abc}). */
     private static final Pattern QUERY = Pattern.compile("\\?[^\\s\"'<>=]*+=");
 
@@ -96,7 +108,10 @@ public final class SecretMask {
             url.appendReplacement(out, Matcher.quoteReplacement(url(url)));
         }
         url.appendTail(out);
-        return out.toString();
+        String endpoints = ENDPOINT_OPTIONS.matcher(out).replaceAll(
+                endpoint -> Matcher.quoteReplacement(endpoint.group(1) + "?" + MASK));
+        return UNKNOWN_OPTIONS.matcher(endpoints).replaceAll(
+                options -> Matcher.quoteReplacement(OPTION_VALUE.matcher(options.group()).replaceAll("=" + MASK)));
     }
 
     private static String url(Matcher url) {

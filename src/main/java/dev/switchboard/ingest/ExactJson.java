@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,11 +26,23 @@ final class ExactJson {
      */
     static final int MAX_NUMBER_LENGTH = 1000;
 
+    /**
+     * The deepest nesting of arrays and objects taken. Jackson reads and writes at most 1,000
+     * levels, and the hub wraps a sender's JSON a few levels deeper (the envelope's {@code data},
+     * the API's view of the event): a body 1,000 deep was read, then could not be written, a 500
+     * and an ERROR line for every such request. No sender's event nests anywhere near this.
+     */
+    static final int MAX_DEPTH = 500;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build();
+
     private ExactJson() {
     }
 
+    /** Reads with {@code json}'s settings, at most {@link #MAX_DEPTH} deep; parsers come from it too ({@code createParser}). */
     static ObjectReader reader(ObjectMapper json) {
-        return json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        return json.copyWith(FACTORY).reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
     }
 

@@ -124,7 +124,7 @@ public class WebhookReception implements Processor {
     }
 
     private JsonNode parse(byte[] body) {
-        try (JsonParser parser = json.createParser(body)) {
+        try (JsonParser parser = exact.createParser(body)) {
             JsonNode node = exact.readTree(parser);
             if (node == null || node.isMissingNode()) {
                 throw Problem.badRequest("malformed-json", "Malformed JSON", "The body is empty");

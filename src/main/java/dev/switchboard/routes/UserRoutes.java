@@ -96,7 +96,8 @@ public class UserRoutes {
                 load(file, content);
                 problems.remove(file.toString());
             } catch (Exception e) {
-                String reason = Failures.messages(e);
+                // Camel quotes the endpoint, options and all, and masks only the secrets it knows of.
+                String reason = SecretMask.text(Failures.messages(e));
                 problems.put(file.toString(), reason);
                 LOG.errorf("Rejected %s: %s", file, reason);
                 restore(file);

@@ -41,6 +41,17 @@ class SecretMaskTest {
     }
 
     @Test
+    void aCamelEndpointQuotedInAnErrorLosesItsOptionsWhicheverWayTheyAreSpelt() {
+        // As Camel describes a route it refused: a misspelt option is quoted as it was written.
+        assertEquals("Failed to create route: From[jms:queue:orders?***] ... jms://queue:orders?***",
+                SecretMask.text("Failed to create route: From[jms:queue:orders?pasword=HUNTER2&username=someone]"
+                        + " ... jms://queue:orders?pasword=HUNTER2"));
+        assertEquals("at 10:00:00? no endpoint here", SecretMask.text("at 10:00:00? no endpoint here"));
+        assertEquals("Unknown parameters=[{pasword=***, size=***}]",
+                SecretMask.text("Unknown parameters=[{pasword=HUNTER2, size=10}]"));
+    }
+
+    @Test
     void aMessageLosesThePortsSecretValuesAndEveryUrlsCredentials() {
         Map<String, String> settings = Map.of("url", "https://user:pass@host/path?token=abc", "token", "bearer-xyz",
                 "method", "POST", "properties.key", "on");

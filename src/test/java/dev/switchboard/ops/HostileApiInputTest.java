@@ -107,6 +107,13 @@ class HostileApiInputTest {
                         .body("detail", containsString("folder must be a folder in"))
                         .body("detail", not(containsString("api_password")));
             }
+            // The rules folder itself, and so a copy beside it, is a candidate.
+            String started = given().contentType("application/json")
+                    .body(Json.MAPPER.writeValueAsString(Map.of("folder", Workspace.RULES.toAbsolutePath().toString(),
+                            "from", "2999-01-01T00:00:00Z")))
+                    .post("/api/backtest").then().statusCode(202).extract().path("id");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !"RUNNING".equals(
+                    given().get("/api/backtest/" + started).then().extract().path("state")));
             // A link inside the configuration folder to a folder outside it is outside.
             Path link = Workspace.RULES.toAbsolutePath().getParent().resolve("linked-" + outside.getFileName());
             Files.createSymbolicLink(link, outside);
@@ -167,6 +174,24 @@ class HostileApiInputTest {
                 .get("/api/routes").then().statusCode(200).extract().asString();
         assertTrue(shown.contains("jms://queue:test.route.credentials?***"), shown);
         assertTrue(!shown.contains("HUNTER2") && !shown.contains("someone"), shown);
+
+        // A file Camel refuses is reported with the endpoint as written, misspelt secret and all.
+        Workspace.writeRoute("credentials.yaml", """
+                - route:
+                    id: route-with-credentials
+                    autoStartup: false
+                    from:
+                      uri: "jms:queue:test.route.credentials"
+                      parameters:
+                        pasword: HUNTER2-MISSPELT
+                      steps:
+                        - to: "log:credentials"
+                """);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !given().get("/api/routes").jsonPath()
+                .getMap("errors").isEmpty());
+        String refused = given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+                .get("/api/routes").then().statusCode(200).extract().asString();
+        assertTrue(refused.contains("credentials.yaml") && !refused.contains("HUNTER2"), refused);
     }
 
     @Test
@@ -201,5 +226,19 @@ class HostileApiInputTest {
             blocker.rollback();
         }
         given().queryParam("q", "anything").get("/api/events").then().statusCode(200);
+    }
+
+    @Test
+    void aWebhookNestedDeeperThanTheHubCanWriteBackIsRefusedAndOneWithinItIsShown() {
+        String tooDeep = "{\"id\": \"" + java.util.UUID.randomUUID() + "\", \"type\": \"test.deep\", \"data\": "
+                + "[".repeat(999) + "]".repeat(999) + "}";
+        given().contentType("application/json").body(tooDeep).post("/hooks/events").then().statusCode(400)
+                .contentType(PROBLEM).body("type", equalTo("urn:switchboard:problem:malformed-json"))
+                .body("detail", containsString("nesting depth"));
+        String deep = "{\"id\": \"" + java.util.UUID.randomUUID() + "\", \"type\": \"test.deep\", \"data\": "
+                + "[".repeat(400) + "]".repeat(400) + "}";
+        String event = given().contentType("application/json").body(deep).post("/hooks/events").then()
+                .statusCode(202).extract().path("event");
+        given().get("/api/events/" + event).then().statusCode(200).body("event.id", equalTo(event));
     }
 }

@@ -6,10 +6,13 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -21,6 +24,8 @@ import dev.switchboard.ops.web.AuthenticationProblems;
 
 /** Every error of the API is {@code application/problem+json}, never a stack trace. */
 public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
     @ServerExceptionMapper
     public Response problem(Problem problem, UriInfo uri) {
@@ -54,12 +59,19 @@ public class ProblemMapper {
 
     /**
      * A body that is not the JSON the call takes: unreadable, nested deeper than the parser allows,
-     * or of the wrong shape. Quarkus answers the last with an empty 400 and the others with a 500
+     * or of the wrong shape. (An answer that cannot be written as JSON is a 500, not the request's fault.) Quarkus answers the last with an empty 400 and the others with a 500
      * whose error id leads to no log line. The detail names the field when there is one.
      */
     @ServerExceptionMapper({JsonProcessingException.class, JsonParseException.class, MismatchedInputException.class,
             StreamConstraintsException.class})
     public Response unreadableJson(JsonProcessingException error, UriInfo uri) {
+        if (error.getProcessor() instanceof JsonGenerator
+                || String.valueOf(error.getMessage()).contains(StreamWriteConstraints.class.getSimpleName())) {
+            // Writing the answer failed: the hub's fault, not the request's.
+            LOG.errorf(error, "The answer to %s could not be written as JSON", uri.getPath());
+            return problem(new Problem(500, "internal-error", "Internal error",
+                    "The answer could not be written; the hub logged the cause."), uri);
+        }
         String detail = String.valueOf(error.getOriginalMessage()).lines().findFirst().orElse("");
         if (detail.length() > 200) {
             detail = detail.substring(0, 200) + "…";

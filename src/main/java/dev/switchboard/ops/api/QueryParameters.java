@@ -60,9 +60,9 @@ public class QueryParameters {
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
             try {
                 if (type == int.class || type == Integer.class) {
-                    Integer.parseInt(value.strip());
+                    Integer.parseInt(value);
                 } else {
-                    Long.parseLong(value.strip());
+                    Long.parseLong(value);
                 }
             } catch (NumberFormatException e) {
                 throw ProblemMapper.badRequest("Query parameter '" + name + "' must be a whole number"
