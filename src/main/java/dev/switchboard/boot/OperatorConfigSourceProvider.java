@@ -146,7 +146,9 @@ public class OperatorConfigSourceProvider implements ConfigSourceProvider {
     /** The operator's file as a config source, told apart from the others by its type. */
     static final class OperatorFile extends PropertiesConfigSource {
         OperatorFile(URL url) throws IOException {
-            super(url, ORDINAL);
+            // Qualified: inside this class a bare ORDINAL is PropertiesConfigSource's own (100),
+            // which put the operator's file below the jar's defaults, so they could not be changed.
+            super(url, OperatorConfigSourceProvider.ORDINAL);
         }
     }
 
