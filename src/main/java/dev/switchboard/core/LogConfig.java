@@ -7,9 +7,9 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 
 /**
- * {@code switchboard.log.*}, declared so that its keys are known (a typo in one stops startup).
- * Read by {@link RepeatedWarnings}, which the logging system creates before any bean and which
- * holds the defaults: a mapping's defaults do not reach a logging filter's config.
+ * {@code switchboard.log.*}. {@link RepeatedWarnings}, which the logging system creates before any
+ * bean and before the operator's file is read, holds the defaults; {@link LogSettings} applies
+ * these once the hub starts (and, by injecting this mapping, makes its keys known to Quarkus).
  */
 @ConfigMapping(prefix = "switchboard.log")
 public interface LogConfig {

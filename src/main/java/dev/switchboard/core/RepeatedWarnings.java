@@ -44,8 +44,14 @@ public final class RepeatedWarnings implements Filter {
     private record Seen(long loggedAt, int leftOut) {
     }
 
-    private final long windowNanos;
-    private final List<String> categories;
+    /**
+     * The filter the logging system made, for {@link #apply}: it is made before the operator's
+     * file is read, so that file's settings reach it once the hub has started.
+     */
+    private static volatile RepeatedWarnings active;
+
+    private volatile long windowNanos;
+    private volatile List<String> categories;
     /** Guarded by itself, with {@link #decided}. */
     private final Map<String, Seen> kinds = new HashMap<>();
     /**
@@ -67,6 +73,16 @@ public final class RepeatedWarnings implements Filter {
             List<String> categories) {
         this.windowNanos = window.toNanos();
         this.categories = List.copyOf(categories);
+        active = this;
+    }
+
+    /** Applies {@code switchboard.log.*} as the hub's configuration has it, the operator's file included. */
+    public static void apply(LogConfig config) {
+        RepeatedWarnings filter = active;
+        if (filter != null) {
+            config.repeatWindow().ifPresent(window -> filter.windowNanos = window.toNanos());
+            config.repeatCategories().ifPresent(categories -> filter.categories = List.copyOf(categories));
+        }
     }
 
     @Override

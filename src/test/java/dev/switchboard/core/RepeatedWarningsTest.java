@@ -30,6 +30,27 @@ class RepeatedWarningsTest {
     }
 
     @Test
+    void theOperatorsSettingsReachTheFilterTheLoggingSystemMadeBeforeTheyWereRead() {
+        RepeatedWarnings filter = filter(Duration.ZERO); // as made at startup: every warning logged
+        RepeatedWarnings.apply(new LogConfig() {
+            @Override
+            public java.util.Optional<Duration> repeatWindow() {
+                return java.util.Optional.of(Duration.ofMinutes(1));
+            }
+
+            @Override
+            public java.util.Optional<List<String>> repeatCategories() {
+                return java.util.Optional.of(List.of("org.example.noisy"));
+            }
+        });
+        assertTrue(filter.isLoggable(record(Level.WARNING, "org.example.noisy", "Connection to port %d refused", 1)));
+        assertFalse(filter.isLoggable(record(Level.WARNING, "org.example.noisy", "Connection to port %d refused", 2)));
+        assertTrue(filter.isLoggable(record(Level.WARNING, "io.agroal.pool", "Connection to port %d refused", 1)));
+        assertTrue(filter.isLoggable(record(Level.WARNING, "io.agroal.pool", "Connection to port %d refused", 2)),
+                "no longer among the categories held back");
+    }
+
+    @Test
     void aWarningOfOneKindIsLoggedOnceInTheWindowWhateverThePortOrIdInIt() {
         RepeatedWarnings filter = filter(Duration.ofMinutes(1));
         assertTrue(filter.isLoggable(record(Level.WARNING, "io.agroal.pool", "Datasource '%s': Connection to localhost:%d refused", "<default>", 5432)));

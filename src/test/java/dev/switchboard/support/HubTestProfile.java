@@ -69,6 +69,8 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.ingest.max-buffered", Long.toString(MAX_BUFFERED)),
                 Map.entry("quarkus.datasource.jdbc.max-size", Integer.toString(POOL)),
                 Map.entry("switchboard.web.search-timeout", SEARCH_TIMEOUT),
+                // Set as an operator would: the default, so that the tests' logs are as a user's.
+                Map.entry("switchboard.log.repeat-window", "30s"),
 
                 Map.entry("switchboard.sources.hmac.kind", "webhook"),
                 Map.entry("switchboard.sources.hmac.signature", "hmac-sha256"),
