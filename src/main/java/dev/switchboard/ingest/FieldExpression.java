@@ -25,6 +25,20 @@ public sealed interface FieldExpression {
      */
     Optional<String> evaluate(UnaryOperator<String> attributes, JsonNode json);
 
+    /**
+     * A literal that starts like a misspelt prefix ({@code jsonpth:$.id}), with the prefix meant:
+     * taken as a literal it would be every message's value, the same id for all or a type no rule names.
+     */
+    static Optional<String> misspeltPrefix(String spec) {
+        int colon = spec.indexOf(':');
+        if (colon < 1) {
+            return Optional.empty();
+        }
+        List<String> known = new java.util.ArrayList<>(Attribute.PREFIXES);
+        known.add("jsonpath");
+        return dev.switchboard.core.Suggestions.closest(spec.substring(0, colon), known);
+    }
+
     static FieldExpression parse(String spec) {
         for (String prefix : Attribute.PREFIXES) {
             if (spec.startsWith(prefix + ":")) {

@@ -56,4 +56,22 @@ class WebhookSourcesConfigTest {
         assertTrue(String.valueOf(refused.getMessage()).contains("switchboard.sources.legacy.kind"),
                 refused.getMessage());
     }
+
+    @Test
+    void anEventIdThatWouldBeTheSameForEveryDeliveryStopsStartup() {
+        // As written, every order after the first was answered a duplicate of it, and dropped.
+        ConfigurationException misspelt = assertThrows(ConfigurationException.class,
+                () -> build(Map.of("shop.kind", "webhook", "shop.signature", "none", "shop.event-id", "jsonpth:$.id")));
+        assertTrue(misspelt.getMessage().contains("did you mean 'jsonpath:'?"), misspelt.getMessage());
+        ConfigurationException literal = assertThrows(ConfigurationException.class,
+                () -> build(Map.of("shop.kind", "webhook", "shop.signature", "none", "shop.event-id", "$.id")));
+        assertTrue(literal.getMessage().contains("a literal would make every delivery the same event"),
+                literal.getMessage());
+        ConfigurationException type = assertThrows(ConfigurationException.class,
+                () -> build(Map.of("shop.kind", "webhook", "shop.signature", "none", "shop.event-type", "heder:X-Type")));
+        assertTrue(type.getMessage().contains("did you mean 'header:'?"), type.getMessage());
+        // A type with a colon that is no prefix stays a literal type.
+        assertEquals("urn:shop:order", build(Map.of("shop.kind", "webhook", "shop.signature", "none",
+                "shop.event-type", "urn:shop:order")).get("shop").eventType().evaluate(header -> null, null).orElseThrow());
+    }
 }
