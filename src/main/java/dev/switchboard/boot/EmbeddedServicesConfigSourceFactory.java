@@ -35,6 +35,11 @@ public class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory 
         StartupCheck.run(context);
         Path dataDirectory = Path.of(valueOf(context, "switchboard.data-dir", "data")).toAbsolutePath().normalize();
         Map<String, String> supplied = new HashMap<>();
+        if (isAbsent(context, JDBC_URL) || isAbsent(context, BROKER_URL)) {
+            // Before the first start: a broker that fails to start must not leave the database
+            // it started after running on, an orphan holding its port and data folder.
+            EmbeddedServicesLifecycle.stopAtExitIfNeverStarted();
+        }
         if (isAbsent(context, JDBC_URL)) {
             int port = Integer.parseInt(valueOf(context, "switchboard.embedded.postgres-port", "0"));
             Optional<String> password = optionalValueOf(context, "switchboard.embedded.postgres-password");
@@ -50,9 +55,6 @@ public class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory 
             supplied.put(BROKER_URL, EmbeddedBroker.start(dataDirectory.resolve("artemis"), host, port, amqpPort, password));
             supplied.put("quarkus.artemis.username", EmbeddedBroker.HUB_USER);
             supplied.put("quarkus.artemis.password", EmbeddedBroker.hubPassword());
-        }
-        if (!supplied.isEmpty()) {
-            EmbeddedServicesLifecycle.stopAtExitIfNeverStarted();
         }
         if (supplied.containsKey(JDBC_URL) && supplied.containsKey(BROKER_URL)) {
             // The embedded default is for trying out, with the examples' public credentials: it

@@ -100,8 +100,11 @@ public class EmbeddedServicesLifecycle {
     }
 
     private static void stopServices() {
-        EmbeddedBroker.stop();
-        EmbeddedDatabase.stop();
+        try {
+            EmbeddedBroker.stop();
+        } finally {
+            EmbeddedDatabase.stop(); // also when the broker, half started, fails to stop
+        }
     }
 
     /** Drops the query part of a URL, where JDBC and Artemis URLs may carry a password. */

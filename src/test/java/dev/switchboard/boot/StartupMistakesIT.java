@@ -2,6 +2,7 @@ package dev.switchboard.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,5 +52,35 @@ class StartupMistakesIT {
                         + " 'switchboard.runs.claim-timeout'?): nothing reads it (docs/configuration.md lists every"
                         + " setting)"), lines, hub.output());
         assertFalse(Files.exists(work.resolve("data/postgres")), "the embedded database never started");
+    }
+
+    @Test
+    void aBrokerThatCannotStartLeavesNoEmbeddedDatabaseRunning() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target"), "startup-broker-fails-");
+        Files.writeString(work.resolve("application.properties"), "switchboard.embedded.broker-port=70000\n");
+        int httpPort = HubProcess.freePort();
+        HubProcess hub = HubProcess.start(work, httpPort, Map.of("QUARKUS_HTTP_PORT", Integer.toString(httpPort)));
+
+        assertEquals(1, hub.awaitExit(Duration.ofSeconds(90)), hub.output());
+        assertTrue(Files.exists(work.resolve("data/postgres")), "the database started before the broker failed");
+        String folder = work.toAbsolutePath().toString();
+        // The postmaster stops with the JVM's exit hook, not after: give it the moment it takes.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<String> left;
+        do {
+            left = ProcessHandle.allProcesses().map(process -> process.info().commandLine().orElse(""))
+                    .filter(command -> command.contains(folder)).toList();
+        } while (!left.isEmpty() && System.nanoTime() < deadline && pause());
+        assertEquals(List.of(), left, "nothing of the failed start left running");
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(250);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
