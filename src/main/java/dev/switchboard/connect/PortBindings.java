@@ -154,6 +154,9 @@ public class PortBindings {
         connector.settingNames().ifPresent(known -> unknownSettings(port, connectorName.trim(), values.keySet(), known));
         PortSettings settings = new PortSettings(port, Map.copyOf(values));
         connector.validate(settings);
+        settings.get("timeout").map(Durations::parse).filter(Duration::isZero).ifPresent(zero -> {
+            throw new IllegalArgumentException("timeout must be above zero: no call finishes in no time");
+        });
         settings.get("timeout").map(Durations::parse).filter(timeout -> timeout.compareTo(claimTimeout) >= 0)
                 .ifPresent(timeout -> {
                     throw new IllegalArgumentException("timeout " + Durations.format(timeout) + " is not shorter than"

@@ -42,6 +42,7 @@ class BoundedWaitsTest {
         Workspace.deleteRule("bounded.yaml");
         Workspace.deleteModel("slow_warehouse");
         Workspace.unbindPort("too-patient");
+        Workspace.unbindPort("too-hasty");
         repository.reload();
     }
 
@@ -78,5 +79,15 @@ class BoundedWaitsTest {
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).reason().contains("Port 'too-patient': timeout 2m is not shorter than"
                 + " switchboard.runs.claim-timeout (2m)"), problems.toString());
+    }
+
+    @Test
+    void aPortWithoutTimeForACallDoesNotLoad() {
+        // Loaded, every run on it went DEAD at its first attempt ("Invalid duration: PT0S").
+        Workspace.bindPort("too-hasty", Map.of("connector", "http", "url", "http://127.0.0.1:9/x", "timeout", "0s"));
+        List<RuleLoadError> problems = repository.reload();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).reason().contains("Port 'too-hasty': timeout must be above zero"),
+                problems.toString());
     }
 }
