@@ -153,9 +153,8 @@ class HostileApiInputTest {
         given().get("/api/rules").then().statusCode(200).body("errors[0].file", containsString("nested.yaml"));
     }
 
-    @Test
-    void aRoutesCredentialsAreNotShownToItsReaders() {
-        // Not started: it only has to be loaded to be listed, and need not reach a broker.
+    /** A route reading a queue with these endpoint options; not started, so that it need not reach a broker. */
+    private static void writeCredentialsRoute(String... options) {
         Workspace.writeRoute("credentials.yaml", """
                 - route:
                     id: route-with-credentials
@@ -163,11 +162,16 @@ class HostileApiInputTest {
                     from:
                       uri: "jms:queue:test.route.credentials"
                       parameters:
-                        username: someone
-                        password: HUNTER2-ROUTE-SECRET
+                %s
                       steps:
                         - to: "log:credentials"
-                """);
+                """.formatted(String.join("\n", java.util.Arrays.stream(options)
+                .map(option -> "        " + option).toList())));
+    }
+
+    @Test
+    void aRoutesCredentialsAreNotShownToItsReaders() {
+        writeCredentialsRoute("username: someone", "password: HUNTER2-ROUTE-SECRET");
         await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/routes").jsonPath()
                 .getList("routes.id").contains("route-with-credentials"));
         String shown = given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
@@ -176,17 +180,7 @@ class HostileApiInputTest {
         assertTrue(!shown.contains("HUNTER2") && !shown.contains("someone"), shown);
 
         // A file Camel refuses is reported with the endpoint as written, misspelt secret and all.
-        Workspace.writeRoute("credentials.yaml", """
-                - route:
-                    id: route-with-credentials
-                    autoStartup: false
-                    from:
-                      uri: "jms:queue:test.route.credentials"
-                      parameters:
-                        pasword: HUNTER2-MISSPELT
-                      steps:
-                        - to: "log:credentials"
-                """);
+        writeCredentialsRoute("pasword: HUNTER2-MISSPELT");
         await().atMost(Duration.ofSeconds(10)).until(() -> !given().get("/api/routes").jsonPath()
                 .getMap("errors").isEmpty());
         String refused = given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
