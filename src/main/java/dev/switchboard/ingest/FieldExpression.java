@@ -12,6 +12,8 @@ import com.jayway.jsonpath.PathNotFoundException;
 import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 
+import dev.switchboard.core.Suggestions;
+
 /**
  * Where a value of an incoming message lives: {@code header:<name>} (a webhook's HTTP header),
  * {@code property:<name>} (a queue message's property), {@code jsonpath:<path>} into the JSON
@@ -25,20 +27,6 @@ public sealed interface FieldExpression {
      */
     Optional<String> evaluate(UnaryOperator<String> attributes, JsonNode json);
 
-    /**
-     * A literal that starts like a misspelt prefix ({@code jsonpth:$.id}), with the prefix meant:
-     * taken as a literal it would be every message's value, the same id for all or a type no rule names.
-     */
-    static Optional<String> misspeltPrefix(String spec) {
-        int colon = spec.indexOf(':');
-        if (colon < 1) {
-            return Optional.empty();
-        }
-        List<String> known = new java.util.ArrayList<>(Attribute.PREFIXES);
-        known.add("jsonpath");
-        return dev.switchboard.core.Suggestions.closest(spec.substring(0, colon), known);
-    }
-
     static FieldExpression parse(String spec) {
         for (String prefix : Attribute.PREFIXES) {
             if (spec.startsWith(prefix + ":")) {
@@ -48,8 +36,20 @@ public sealed interface FieldExpression {
         if (spec.startsWith("jsonpath:")) {
             return new JsonPathField(spec.substring("jsonpath:".length()).trim());
         }
+        // A misspelt prefix (jsonpth:$.id) taken as a literal would be every message's value: the
+        // same id for all, or a type no rule names.
+        int colon = spec.indexOf(':');
+        if (colon > 0) {
+            Suggestions.closest(spec.substring(0, colon), KNOWN_PREFIXES).ifPresent(meant -> {
+                throw new IllegalArgumentException("'" + spec + "' starts with no prefix it knows: did you mean '"
+                        + meant + ":'? (as written it would be the same for every message)");
+            });
+        }
         return new Literal(spec);
     }
+
+    /** Every prefix a value may start with. */
+    List<String> KNOWN_PREFIXES = List.of("header", "property", "jsonpath");
 
     /**
      * A named attribute of the transport message: {@code header} for webhooks, {@code property} for

@@ -121,10 +121,6 @@ public class QueueSources {
     }
 
     private static FieldExpression parse(String spec) {
-        FieldExpression.misspeltPrefix(spec).ifPresent(meant -> {
-            throw new IllegalArgumentException("'" + spec + "' starts with no prefix it knows: did you mean '"
-                    + meant + ":'? (as written it is the same for every message)");
-        });
         FieldExpression expression = FieldExpression.parse(spec);
         if (expression instanceof FieldExpression.Attribute attribute && !attribute.prefix().equals("property")) {
             throw new IllegalArgumentException(attribute.prefix() + ": is for webhook sources; a queue message's"

@@ -123,19 +123,12 @@ public class WebhookSources {
             case STRIPE, STANDARD_WEBHOOKS -> "jsonpath:$.type";
             case NONE, HMAC_SHA256 -> name;
         });
-        for (Map.Entry<String, Optional<String>> value : Map.of("event-id", eventId, "event-type",
-                Optional.of(eventType)).entrySet()) {
-            value.getValue().flatMap(FieldExpression::misspeltPrefix).ifPresent(meant -> {
-                throw new IllegalArgumentException(value.getKey() + "=" + value.getValue().get() + " starts with no"
-                        + " prefix it knows: did you mean '" + meant + ":'? (as written it is the same for every delivery)");
-            });
-        }
-        if (eventId.map(FieldExpression::parse).filter(FieldExpression.Literal.class::isInstance).isPresent()) {
+        Optional<FieldExpression> id = eventId.map(FieldExpression::parse);
+        if (id.filter(FieldExpression.Literal.class::isInstance).isPresent()) {
             throw new IllegalArgumentException("event-id is header:<name> or jsonpath:<path>; a literal would make"
                     + " every delivery the same event, answered as a duplicate of the first");
         }
-        WebhookSource built = new WebhookSource(name, verifier(name, scheme, source),
-                eventId.map(FieldExpression::parse), FieldExpression.parse(eventType),
+        WebhookSource built = new WebhookSource(name, verifier(name, scheme, source), id, FieldExpression.parse(eventType),
                 maxBody, source.contentType().trim().toLowerCase());
         if (isProperty(built.eventType()) || built.eventId().filter(WebhookSources::isProperty).isPresent()) {
             throw new IllegalArgumentException("property: is for queue sources; a webhook's values are header: or jsonpath:");
