@@ -154,15 +154,15 @@ public class PortBindings {
         connector.settingNames().ifPresent(known -> unknownSettings(port, connectorName.trim(), values.keySet(), known));
         PortSettings settings = new PortSettings(port, Map.copyOf(values));
         connector.validate(settings);
-        settings.get("timeout").map(Durations::parse).filter(Duration::isZero).ifPresent(zero -> {
+        Optional<Duration> timeout = settings.get("timeout").map(Durations::parse);
+        if (timeout.filter(Duration::isZero).isPresent()) {
             throw new IllegalArgumentException("timeout must be above zero: no call finishes in no time");
-        });
-        settings.get("timeout").map(Durations::parse).filter(timeout -> timeout.compareTo(claimTimeout) >= 0)
-                .ifPresent(timeout -> {
-                    throw new IllegalArgumentException("timeout " + Durations.format(timeout) + " is not shorter than"
-                            + " switchboard.runs.claim-timeout (" + Durations.format(claimTimeout) + "): a call that"
-                            + " long would be made again by another replica while it is still under way");
-                });
+        }
+        if (timeout.filter(given -> given.compareTo(claimTimeout) >= 0).isPresent()) {
+            throw new IllegalArgumentException("timeout " + Durations.format(timeout.get()) + " is not shorter than"
+                    + " switchboard.runs.claim-timeout (" + Durations.format(claimTimeout) + "): a call that"
+                    + " long would be made again by another replica while it is still under way");
+        }
         RetryPolicy retry = connector.defaultRetry().with(
                 settings.get("retry.max-attempts").map(Integer::valueOf),
                 settings.get("retry.initial-delay").map(Durations::parse),

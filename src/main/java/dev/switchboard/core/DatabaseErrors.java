@@ -3,6 +3,7 @@ package dev.switchboard.core;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Tells a database outage from bad data, by SQLSTATE. Only an outage is worth retrying: the same
@@ -21,26 +22,24 @@ public final class DatabaseErrors {
 
     /** True when some {@link SQLException} in the chain says the data itself was refused. */
     public static boolean isBadData(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql) {
-                for (SQLException next = sql; next != null; next = next.getNextException()) {
-                    String state = next.getSQLState();
-                    if (state != null && state.length() == 5 && DATA_CLASSES.contains(state.substring(0, 2))
-                            && !(next instanceof SQLTransientException)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+        return anySqlException(error, sql -> {
+            String state = sql.getSQLState();
+            return state != null && state.length() == 5 && DATA_CLASSES.contains(state.substring(0, 2))
+                    && !(sql instanceof SQLTransientException);
+        });
     }
 
     /** True when some {@link SQLException} in the chain carries this SQLSTATE. */
     public static boolean hasState(Throwable error, String state) {
+        return anySqlException(error, sql -> state.equals(sql.getSQLState()));
+    }
+
+    /** Whether any {@link SQLException} of the chain, or one chained to it as its next, is {@code such}. */
+    private static boolean anySqlException(Throwable error, Predicate<SQLException> such) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql) {
                 for (SQLException next = sql; next != null; next = next.getNextException()) {
-                    if (state.equals(next.getSQLState())) {
+                    if (such.test(next)) {
                         return true;
                     }
                 }
