@@ -2,7 +2,6 @@ package dev.switchboard.ops.api;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +24,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.backtest.Backtests;
 import dev.switchboard.core.Json;
-import dev.switchboard.core.Suggestions;
 import dev.switchboard.ingest.Problem;
 
 /**
@@ -96,13 +94,7 @@ public class BacktestResource {
         if (!body.isObject()) {
             throw ProblemMapper.badRequest("the body must be a JSON object of " + FIELDS);
         }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw ProblemMapper.badRequest("unknown field '" + name + "'" + Suggestions.hint(name, FIELDS)
-                        + "; the fields are " + FIELDS);
-            }
-        }
+        ProblemMapper.knownFields(body, FIELDS);
         try {
             return Json.MAPPER.treeToValue(body, Request.class);
         } catch (JsonProcessingException e) {

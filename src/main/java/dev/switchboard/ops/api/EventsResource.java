@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -222,13 +221,8 @@ public class EventsResource {
             throw ProblemMapper.badRequest("the body must be a JSON object of filters: source, type, state, from, to,"
                     + " after, limit ({} for every IGNORED and FAILED event)");
         }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!REPROCESS_FIELDS.contains(name)) {
-                // A misspelt filter must not widen a bulk operation to every event.
-                throw ProblemMapper.badRequest("unknown field '" + name + "'; the filters are " + REPROCESS_FIELDS);
-            }
-        }
+        // A misspelt filter must not widen a bulk operation to every event.
+        ProblemMapper.knownFields(body, REPROCESS_FIELDS);
         List<EventState> states = text(body, "state").map(state -> {
             EventState chosen = RunsResource.state(EventState.class, state);
             if (!Reprocessing.STATES.contains(chosen)) {

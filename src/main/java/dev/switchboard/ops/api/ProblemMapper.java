@@ -1,5 +1,8 @@
 package dev.switchboard.ops.api;
 
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.WebApplicationException;
@@ -15,10 +18,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.quarkus.security.ForbiddenException;
 
+import dev.switchboard.core.Suggestions;
 import dev.switchboard.ingest.Problem;
 import dev.switchboard.ops.web.AuthenticationProblems;
 
@@ -59,8 +64,9 @@ public class ProblemMapper {
 
     /**
      * A body that is not the JSON the call takes: unreadable, nested deeper than the parser allows,
-     * or of the wrong shape. (An answer that cannot be written as JSON is a 500, not the request's fault.) Quarkus answers the last with an empty 400 and the others with a 500
-     * whose error id leads to no log line. The detail names the field when there is one.
+     * or of the wrong shape: Quarkus answers the last with an empty 400 and the others with a 500
+     * whose error id leads to no log line. The detail names the field when there is one. An answer
+     * that cannot be written as JSON stays a 500: the hub's fault, not the request's.
      */
     @ServerExceptionMapper({JsonProcessingException.class, JsonParseException.class, MismatchedInputException.class,
             StreamConstraintsException.class})
@@ -83,6 +89,17 @@ public class ProblemMapper {
         }
         return problem(Problem.badRequest("malformed-json", "Malformed JSON",
                 "The body is not the JSON this call takes: " + detail), uri);
+    }
+
+    /** Refuses a JSON object with a field the call does not take, naming the closest one it does. */
+    static void knownFields(JsonNode body, Set<String> fields) {
+        for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!fields.contains(name)) {
+                throw badRequest("unknown field '" + name + "'" + Suggestions.hint(name, fields)
+                        + "; the fields are " + new TreeSet<>(fields));
+            }
+        }
     }
 
     static Problem badRequest(String detail) {
