@@ -61,9 +61,9 @@ public class WebhookBodies {
                     "No webhook source named '" + name + "' is configured"));
             return;
         }
-        long declared = declaredLength(request);
+        long declared = Problem.declaredLength(request);
         if (declared > source.maxBody()) {
-            refusals.refuse(context, tooLarge("The body is declared as " + declared + " bytes; source '" + name
+            refusals.refuse(context, Problem.tooLarge("The body is declared as " + declared + " bytes; source '" + name
                     + "' accepts at most " + source.maxBody()));
             return;
         }
@@ -71,7 +71,7 @@ public class WebhookBodies {
             refusals.refuse(context, queueFull());
             return;
         }
-        if (!WebhookHttpRefusals.hasBody(request)) {
+        if (!Problem.hasBody(request)) {
             handOn(context, Buffer.buffer());
             return;
         }
@@ -137,7 +137,7 @@ public class WebhookBodies {
             }
             received += chunk.length();
             if (received > source.maxBody()) {
-                stop(tooLarge("The body exceeds " + source.maxBody() + " bytes, the most source '" + source.name()
+                stop(Problem.tooLarge("The body exceeds " + source.maxBody() + " bytes, the most source '" + source.name()
                         + "' accepts"));
             } else if (declared < 0 && !reserve(chunk.length())) {
                 stop(budgetSpent());
@@ -189,24 +189,6 @@ public class WebhookBodies {
         internal.visitHandler(RoutingContextInternal.BODY_HANDLER);
         internal.setBody(body);
         context.next();
-    }
-
-    /** The declared Content-Length, or -1 when there is none (chunked, HTTP/2) or it is not a number. */
-    static long declaredLength(HttpServerRequest request) {
-        String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared == null) {
-            return -1;
-        }
-        try {
-            long length = Long.parseLong(declared.trim());
-            return length < 0 ? -1 : length;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private static Problem tooLarge(String detail) {
-        return new Problem(413, "body-too-large", "Body too large", detail);
     }
 
     private Problem budgetSpent() {

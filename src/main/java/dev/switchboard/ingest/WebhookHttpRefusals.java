@@ -8,9 +8,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -25,8 +22,6 @@ import io.vertx.ext.web.RoutingContext;
 public class WebhookHttpRefusals {
 
     private static final String HOOKS = "/hooks/*";
-    /** How long a refused sender's remaining body is dropped before its connection is closed. */
-    private static final long LINGER_MILLIS = 1000;
     /** The webhook route's path, in Vert.x's form. */
     private static final String WEBHOOK = "/hooks/:source";
 
@@ -55,27 +50,18 @@ public class WebhookHttpRefusals {
     }
 
     private void refuseDeclaredOversize(RoutingContext context) {
-        String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null && isAboveTheLimit(declared)) {
-            refuse(context, tooLarge("The body is declared as " + declared + " bytes; the hub reads at most "
+        long declared = Problem.declaredLength(context.request());
+        if (declared > httpLimit.asLongValue()) {
+            refuse(context, Problem.tooLarge("The body is declared as " + declared + " bytes; the hub reads at most "
                     + httpLimit.asLongValue() + " bytes of any webhook"));
         } else {
             context.next();
         }
     }
 
-    /** A length that is not a number is not ours to judge: the HTTP layer deals with it. */
-    private boolean isAboveTheLimit(String declared) {
-        try {
-            return Long.parseLong(declared.trim()) > httpLimit.asLongValue();
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
     private void refuseReadOversize(RoutingContext context) {
         if (context.statusCode() == 413 && !context.response().ended()) {
-            refuse(context, tooLarge("The body exceeds " + httpLimit.asLongValue()
+            refuse(context, Problem.tooLarge("The body exceeds " + httpLimit.asLongValue()
                     + " bytes, the most the hub reads of any webhook"));
         } else {
             context.next();
@@ -87,34 +73,12 @@ public class WebhookHttpRefusals {
                 + context.normalizedPath() + ": webhooks are posted to /hooks/<source>"));
     }
 
-    private static Problem tooLarge(String detail) {
-        return new Problem(413, "body-too-large", "Body too large", detail);
-    }
-
     /** Answers {@code problem}, and closes the connection if the request's body was not read to its end. */
     void refuse(RoutingContext context, Problem problem) {
         String source = sourceOf(context.normalizedPath());
         metrics.received(source);
         metrics.rejected(source, problem.reason());
-        var response = problem.answer(context.response());
-        HttpServerRequest request = context.request();
-        if (!request.isEnded() && hasBody(request)) {
-            // The rest of the body may be on its way: close the connection rather than read it. Not at
-            // once: a connection closed with the sender's bytes unread is reset, and a sender still
-            // sending would lose the answer. Its bytes are dropped for a moment, then it is closed.
-            response.putHeader(HttpHeaders.CONNECTION, "close");
-            request.handler(dropped -> { }).resume();
-            context.addEndHandler(ended -> context.vertx().setTimer(LINGER_MILLIS,
-                    timer -> request.connection().close()));
-        }
-        response.end(problem.json(context.normalizedPath()));
-    }
-
-    /** Whether a body follows the request's headers (HTTP/1.1: a length above 0 or a transfer encoding). */
-    static boolean hasBody(HttpServerRequest request) {
-        return request.version() == HttpVersion.HTTP_2
-                || request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
-                || WebhookBodies.declaredLength(request) > 0;
+        problem.refuseUnread(context);
     }
 
     /** A configured source named by the path, else the one series for everything else. */

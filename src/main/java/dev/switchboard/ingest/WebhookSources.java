@@ -33,9 +33,9 @@ import dev.switchboard.ingest.signature.StripeSignatureVerifier;
 public class WebhookSources {
 
     /** The HTTP layer's own ceiling: it refuses a larger body before any source sees it. */
-    static final String HTTP_LIMIT = "quarkus.http.limits.max-body-size";
+    public static final String HTTP_LIMIT = "quarkus.http.limits.max-body-size";
     /** Quarkus's default for {@link #HTTP_LIMIT}; the packaged application.properties sets its own. */
-    static final String HTTP_LIMIT_DEFAULT = "10240K";
+    public static final String HTTP_LIMIT_DEFAULT = "10240K";
 
     private static final Logger LOG = Logger.getLogger(WebhookSources.class);
 

@@ -1,0 +1,45 @@
+package dev.switchboard.ops.web;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.switchboard.ingest.Problem;
+import dev.switchboard.ingest.WebhookSources;
+
+/**
+ * A body declared above {@code quarkus.http.limits.max-body-size} sent to the API or the dashboard
+ * is a 413 problem document, as every other refusal there is, where Quarkus would answer with an
+ * empty body. (A chunked body that runs over while the API reads it is still refused by Quarkus
+ * REST itself, with an empty 413: only a signed-in operator can send one.) Webhooks have their own
+ * refusals, counted per source ({@code WebhookHttpRefusals}).
+ */
+@ApplicationScoped
+public class OversizeBodies {
+
+    private static final String HOOKS = "/hooks/";
+
+    @ConfigProperty(name = WebhookSources.HTTP_LIMIT, defaultValue = WebhookSources.HTTP_LIMIT_DEFAULT)
+    MemorySize limit;
+
+    void install(@Observes Router router) {
+        // Before authentication, which reads the login form's body, and so before Quarkus's own check
+        // of the declared length, which would end the response bare.
+        router.route().order(Refusals.BEFORE_AUTHENTICATION).handler(this::refuseDeclared);
+    }
+
+    private void refuseDeclared(RoutingContext context) {
+        long declared = Problem.declaredLength(context.request());
+        if (declared > limit.asLongValue() && !context.normalizedPath().startsWith(HOOKS)) {
+            Problem.tooLarge("The body is declared as " + declared + " bytes; the hub reads at most "
+                    + limit.asLongValue()).refuseUnread(context);
+        } else {
+            context.next();
+        }
+    }
+}
