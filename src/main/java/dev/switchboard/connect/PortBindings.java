@@ -15,7 +15,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.literal.NamedLiteral;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.smallrye.config.SmallRyeConfig;
 
@@ -48,14 +47,6 @@ public class PortBindings {
      */
     @Inject
     PortsConfig validatedAtStartup;
-
-    /**
-     * How long a replica's claim on a run lasts (see RunsConfig): a call may never last as long,
-     * or the run would be claimed again elsewhere while its first call is still under way. Its
-     * default is RunsConfig's.
-     */
-    @ConfigProperty(name = "switchboard.runs.claim-timeout")
-    Duration claimTimeout;
 
     private volatile Map<String, PortBinding> bindings = Map.of();
 
@@ -157,11 +148,6 @@ public class PortBindings {
         Optional<Duration> timeout = settings.get("timeout").map(Durations::parse);
         if (timeout.filter(Duration::isZero).isPresent()) {
             throw new IllegalArgumentException("timeout must be above zero: no call finishes in no time");
-        }
-        if (timeout.filter(given -> given.compareTo(claimTimeout) >= 0).isPresent()) {
-            throw new IllegalArgumentException("timeout " + Durations.format(timeout.get()) + " is not shorter than"
-                    + " switchboard.runs.claim-timeout (" + Durations.format(claimTimeout) + "): a call that"
-                    + " long would be made again by another replica while it is still under way");
         }
         RetryPolicy retry = connector.defaultRetry().with(
                 settings.get("retry.max-attempts").map(Integer::valueOf),

@@ -32,6 +32,10 @@ import dev.switchboard.core.ThrottledWarning;
  * A replica that stops cleanly marks itself gone once its attempts under way have ended
  * ({@link RunDispatcher}), so that what it leaves is retried at once.
  *
+ * <p>The beat also renews the claims of this replica's attempts whose calls have lasted half of
+ * their claim ({@link AttemptsUnderWay}): a claim is a lease that ends when its replica stops
+ * beating, not while its call is still under way.
+ *
  * <p>On the embedded database every hub runs on this machine, so a claim of a process that no
  * longer runs here was left by a hub that was killed: it ends as soon as this one starts.
  *
@@ -66,6 +70,9 @@ public class ReplicaBeats {
 
     @Inject
     RunsConfig config;
+
+    @Inject
+    AttemptsUnderWay underWay;
 
     private final ThrottledWarning warning = new ThrottledWarning("This replica's heartbeat failed");
     private ScheduledExecutorService beats;
@@ -127,6 +134,7 @@ public class ReplicaBeats {
         }
         lastBeat = now;
         try {
+            renewClaimsUnderWay(now);
             if (leftBehindToEnd) {
                 endClaimsLeftBehind();
                 leftBehindToEnd = false;
@@ -141,6 +149,23 @@ public class ReplicaBeats {
             }
         } catch (SQLException | RuntimeException e) {
             warning.log(e);
+        }
+    }
+
+    /**
+     * Renews the claims of this replica's attempts under way that have used half of their lease: a
+     * call outlasting its claim would otherwise be made again while it is still under way.
+     */
+    private void renewClaimsUnderWay(long now) {
+        Duration lease = config.claimTimeout();
+        List<ClaimedRun> ending = underWay.endingWithin(lease.dividedBy(2));
+        if (!ending.isEmpty()) {
+            int renewed = ledger.renewClaims(ending, lease);
+            underWay.renewed(ending, now, lease);
+            LOG.warnf("%d attempt(s) have been under way here for over half of switchboard.runs.claim-timeout (%s),"
+                    + " their runs' claims renewed so that they are not called again while the calls last: %s",
+                    renewed, Durations.format(lease), ending.stream().map(run -> "run " + run.id() + " attempt "
+                            + run.attempt() + " on port '" + run.port() + "'").toList());
         }
     }
 

@@ -40,9 +40,11 @@ import dev.switchboard.stream.Envelopes;
  * claim (an attempt number only this claim has, see {@link AttemptFence}), and its outcome is
  * written afterwards, together with other attempts' outcomes in one transaction
  * ({@link GroupCommit}), only if that claim is still current, and written again through a
- * database outage while the claim lasts. A replica that dies mid-call leaves a claim that ends
- * when the replica falls silent ({@link ReplicaBeats}) or the claim expires, and the run is
- * retried as the next attempt with the same idempotency key.
+ * database outage while the claim lasts. A call that outlasts half of its claim has the claim
+ * renewed ({@link AttemptsUnderWay}), so it is never made again while it is still under way. A
+ * replica that dies mid-call leaves a claim that ends when the replica falls silent
+ * ({@link ReplicaBeats}) or the claim expires, and the run is retried as the next attempt with
+ * the same idempotency key.
  */
 @ApplicationScoped
 public class RunExecutor {
@@ -69,6 +71,9 @@ public class RunExecutor {
     RunsConfig runs;
 
     @Inject
+    AttemptsUnderWay underWay;
+
+    @Inject
     MeterRegistry registry;
 
     private final AttemptFence fence = new AttemptFence(REMEMBERED_ATTEMPTS);
@@ -93,15 +98,20 @@ public class RunExecutor {
         if (!fence.begin(run.attemptKey())) {
             return;
         }
-        // The claim was taken just before this worker got the run: it lasts about this long.
-        long claimEnds = System.nanoTime() + runs.claimTimeout().toNanos();
+        // The claim was taken just before this worker got the run: it lasts about this long,
+        // renewed by the heartbeat while the attempt is under way.
+        underWay.begin(run, runs.claimTimeout());
         Optional<PortBinding> binding = ports.find(run.port());
         String connector = binding.map(PortBinding::connectorName).orElse("none");
-        // Claims only take runs of bound ports; a binding that went since then is waited for again.
-        RunLedger.Outcome outcome = binding.isPresent() ? attempt(run, binding.get())
-                : ledger.unbound(run, Instant.now(), Duration.ZERO);
-        if (!record(outcome, claimEnds)) {
-            return;
+        RunLedger.Outcome outcome;
+        try {
+            // Claims only take runs of bound ports; a binding that went since then is waited for again.
+            outcome = binding.isPresent() ? attempt(run, binding.get()) : ledger.unbound(run, Instant.now(), Duration.ZERO);
+            if (!record(outcome)) {
+                return;
+            }
+        } finally {
+            underWay.end(run);
         }
         Duration took = Duration.ofMillis((Long) outcome.attemptRow()[3]);
         metrics.attempt(run.ruleId(), run.port(), connector,
@@ -118,7 +128,7 @@ public class RunExecutor {
      * @return false when the outcome was given up (the hub is stopping, or the claim expired):
      *         the run is retried once its claim ends, as if this replica had died
      */
-    private boolean record(RunLedger.Outcome outcome, long claimEnds) {
+    private boolean record(RunLedger.Outcome outcome) {
         long pause = FIRST_RECORD_RETRY_MS;
         boolean textless = false;
         while (true) {
@@ -141,7 +151,7 @@ public class RunExecutor {
                     continue;
                 }
                 warning.log(e);
-                if (outcomes.stopped() || System.nanoTime() + pause * 1_000_000 > claimEnds) {
+                if (outcomes.stopped() || System.nanoTime() + pause * 1_000_000 > underWay.claimEnds(outcome.run())) {
                     return false;
                 }
             }

@@ -126,6 +126,16 @@ public class RunLedger {
                 select node from replica_beat where beat_at < now() - make_interval(secs => ?))
             """;
 
+    /**
+     * Renews the claims of attempts still under way in the replica that holds them: the given
+     * attempt numbers, so that a run claimed again since (its claim ended) is not taken back.
+     */
+    private static final String RENEW_CLAIMS = """
+            update action_run r set claim_expires_at = now() + make_interval(secs => ?)
+            from unnest(?::uuid[], ?::int[]) as under_way(id, attempts)
+            where r.id = under_way.id and r.attempts = under_way.attempts and r.state = 'RUNNING' and r.claimed_by = ?
+            """;
+
     private static final String END_LOST = """
             update action_run set state = 'DEAD', next_attempt_at = null, last_error = ?, dead_letter_due = true,
                 claimed_by = null, claim_expires_at = null, updated_at = now()
@@ -444,6 +454,19 @@ public class RunLedger {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int endClaimsOf(List<String> replicas) {
         return update(END_CLAIMS_OF, (Object) replicas.toArray(String[]::new));
+    }
+
+    /**
+     * Renews for {@code lease} from now the claims of {@code runs}, attempts this replica still has
+     * under way ({@link AttemptsUnderWay}).
+     *
+     * @return how many claims were renewed
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int renewClaims(List<ClaimedRun> runs, Duration lease) {
+        return update(RENEW_CLAIMS, (double) lease.toMillis() / 1000,
+                runs.stream().map(ClaimedRun::id).toArray(UUID[]::new),
+                runs.stream().mapToInt(ClaimedRun::attempt).boxed().toArray(Integer[]::new), RunDispatcher.NODE);
     }
 
     /**

@@ -22,9 +22,11 @@ public interface RunsConfig {
     int workers();
 
     /**
-     * How long a claimed run belongs to the replica that claimed it. A replica that dies holding
-     * a claim loses it after this; another then retries the run with the same idempotency key.
-     * Keep it above the slowest connector timeout.
+     * How long a claimed run belongs to the replica that claimed it, unless renewed: a replica
+     * renews the claim of an attempt whose call has lasted half of this, so a slow call is never
+     * made again while it is under way. A replica that dies holding a claim loses it after this
+     * (or once it has been silent for {@link #replicaTimeout()}); another then retries the run with
+     * the same idempotency key.
      */
     @WithDefault("2m")
     Duration claimTimeout();

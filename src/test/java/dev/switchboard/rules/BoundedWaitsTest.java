@@ -73,15 +73,6 @@ class BoundedWaitsTest {
     }
 
     @Test
-    void aPortWhoseCallsCouldOutlastARunsClaimDoesNotLoad() {
-        Workspace.bindPort("too-patient", Map.of("connector", "http", "url", "http://127.0.0.1:9/x", "timeout", "2m"));
-        List<RuleLoadError> problems = repository.reload();
-        assertEquals(1, problems.size(), problems.toString());
-        assertTrue(problems.get(0).reason().contains("Port 'too-patient': timeout 2m is not shorter than"
-                + " switchboard.runs.claim-timeout (2m)"), problems.toString());
-    }
-
-    @Test
     void aPortWithoutTimeForACallDoesNotLoad() {
         // Loaded, every run on it went DEAD at its first attempt ("Invalid duration: PT0S").
         Workspace.bindPort("too-hasty", Map.of("connector", "http", "url", "http://127.0.0.1:9/x", "timeout", "0s"));

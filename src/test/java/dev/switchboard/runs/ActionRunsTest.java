@@ -74,6 +74,9 @@ class ActionRunsTest {
     @Inject
     ProducerTemplate producer;
 
+    @Inject
+    AttemptsUnderWay underWay;
+
     @BeforeAll
     static void startDownstream() {
         downstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
@@ -395,6 +398,40 @@ class ActionRunsTest {
         List<LoggedRequest> calls = downstream.findAll(postRequestedFor(urlEqualTo("/" + type)));
         assertEquals(1, calls.size());
         assertEquals(run.toString(), calls.get(0).getHeader("Idempotency-Key"));
+    }
+
+    @Test
+    void aClaimWhoseCallIsStillUnderWayIsRenewedInsteadOfTakenAgain() throws Exception {
+        String type = "slow." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        // Two runs this replica claimed, their claims ending in two seconds: one's call is still
+        // under way (a downstream slower than the claim), the other's attempt ended without an outcome.
+        LeftBehind slow = leftBehind(type, "slow-rule", "{}", 1, "2 seconds");
+        LeftBehind ended = leftBehind(type, "ended-rule", "{}", 1, "2 seconds");
+        assertEquals(2, HubState.count(dataSource, """
+                with claimed as (update action_run set claimed_by = ? where id in (?, ?) returning 1)
+                select count(*) from claimed""", RunDispatcher.NODE, slow.run(), ended.run()));
+        ClaimedRun underWayClaim = claimOf(slow, "slow-rule", 1);
+        underWay.begin(underWayClaim, Duration.ofSeconds(2));
+        try {
+            // The ended attempt's claim runs out and its run is retried, once ...
+            Events.awaitRuns(dataSource, ended.event(), Duration.ofSeconds(20), RunState.SUCCEEDED);
+            assertEquals("LOST", HubState.text(dataSource,
+                    "select outcome from action_attempt where run_id = ? and attempt = 1", ended.run()));
+            assertEquals(1, requests(type).size());
+            // ... while the claim of the call under way was renewed by the heartbeat: not taken again.
+            assertEquals(1, HubState.count(dataSource, """
+                    select count(*) from action_run where id = ? and state = 'RUNNING' and attempts = 1 and claimed_by = ?
+                      and claim_expires_at > now() + interval '1 minute'""", slow.run(), RunDispatcher.NODE));
+            assertEquals(0, HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", slow.run()));
+        } finally {
+            underWay.end(underWayClaim);
+            HubState.count(dataSource, """
+                    with ended as (update action_run set claim_expires_at = now() where id = ? returning 1)
+                    select count(*) from ended""", slow.run());
+        }
+        Events.awaitRuns(dataSource, slow.event(), Duration.ofSeconds(20), RunState.SUCCEEDED);
+        assertEquals(2, requests(type).size());
     }
 
     @Test
