@@ -100,9 +100,11 @@ public class PortBindings {
         }
     }
 
-    /** What every port may set, whatever its connector. */
-    static final Set<String> COMMON_SETTINGS = Set.of("timeout", "retry.max-attempts", "retry.initial-delay",
-            "retry.max-delay");
+    /**
+     * What every port may set, whatever its connector. A {@code timeout} is not among them: only
+     * the connectors that can bound a call by it take one (a Kamelet's or a JMS send cannot be).
+     */
+    static final Set<String> COMMON_SETTINGS = Set.of("retry.max-attempts", "retry.initial-delay", "retry.max-delay");
 
     static void unknownSettings(String port, String connector, Set<String> keys, Set<String> known) {
         Set<String> names = new java.util.TreeSet<>(known);

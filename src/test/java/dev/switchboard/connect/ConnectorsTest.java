@@ -374,6 +374,38 @@ class ConnectorsTest {
     }
 
     @Test
+    void aMailServerThatNeverGreetsIsCutAtThePortsTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // Accepts the connection and never says a word: without a bound, the worker waits for ever.
+            Thread server = new Thread(() -> {
+                while (!silent.isClosed()) {
+                    try (Socket call = silent.accept()) {
+                        Thread.sleep(10_000);
+                    } catch (Exception closed) {
+                        // the test is over, or the hub hung up
+                    }
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            Workspace.bindPort("mail-silent", Map.of("connector", "mail", "host", "127.0.0.1", "port",
+                    Integer.toString(silent.getLocalPort()), "from", "hub@switchboard.test", "to", "ops@switchboard.test",
+                    "timeout", "500ms", "retry.max-attempts", "1"));
+            Workspace.writeRule("connectors-silent.yaml", """
+                    rules:
+                      - id: mail-silent
+                        on: mail.silent.*
+                        actions: [{id: send, port: mail-silent, body: 'hello'}]
+                    """);
+            assertEquals(List.of(), repository.reload());
+            UUID event = Events.post("mail.silent." + UUID.randomUUID(), "");
+            Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+            long took = Long.parseLong(attempt(Events.runOf(dataSource, event), 1, "duration_ms"));
+            assertTrue(took < 3_000, "cut after " + took + " ms, not when the server gave up (10 s)");
+        }
+    }
+
+    @Test
     void statuses408And429AreRetriedOther4xxAreNot() {
         for (int status : new int[] {408, 429}) {
             String type = type("plain");

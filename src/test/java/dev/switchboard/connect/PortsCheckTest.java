@@ -38,6 +38,23 @@ class PortsCheckTest {
     }
 
     @Test
+    void aTimeoutIsRefusedWhereTheConnectorCannotBoundACallByIt() {
+        List<SettingProblem> problems = check(Map.of(
+                "switchboard.ports.catalog.connector", "kamelet",
+                "switchboard.ports.catalog.kamelet", "log-sink",
+                "switchboard.ports.catalog.timeout", "5s",
+                "switchboard.ports.crm.connector", "http",
+                "switchboard.ports.crm.url", "http://crm",
+                "switchboard.ports.crm.timeout", "5s",
+                "switchboard.ports.mailer.connector", "mail",
+                "switchboard.ports.mailer.timeout", "5s"));
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals("switchboard.ports.catalog.timeout", problems.get(0).setting());
+        assertTrue(problems.get(0).message().startsWith("Port 'catalog': unknown setting 'timeout' for the kamelet"
+                + " connector"), problems.get(0).message());
+    }
+
+    @Test
     void aProjectsOwnConnectorIsLeftToTheFirstLoad() {
         assertEquals(List.of(), check(Map.of("switchboard.ports.audit.connector", "recorder",
                 "switchboard.ports.audit.anything", "x")));

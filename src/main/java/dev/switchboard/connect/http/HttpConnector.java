@@ -44,7 +44,7 @@ import dev.switchboard.core.PortSettings;
 public class HttpConnector implements Connector {
 
     /** Its settings besides the common ones: also what the check before startup knows it by. */
-    public static final Set<String> SETTINGS = Set.of("url", "method", "headers.*", "auth", "username", "password", "token", "content-type", "http-version");
+    public static final Set<String> SETTINGS = Set.of("url", "method", "headers.*", "auth", "username", "password", "token", "content-type", "http-version", "timeout");
 
     @Override
     public Optional<Set<String>> settingNames() {

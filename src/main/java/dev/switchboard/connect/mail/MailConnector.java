@@ -2,6 +2,7 @@ package dev.switchboard.connect.mail;
 
 import java.util.Set;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +34,9 @@ import dev.switchboard.core.Template;
 public class MailConnector implements Connector {
 
     /** Its settings besides the common ones: also what the check before startup knows it by. */
-    public static final Set<String> SETTINGS = Set.of("host", "port", "protocol", "from", "to", "cc", "bcc", "subject", "username", "password", "content-type");
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    public static final Set<String> SETTINGS = Set.of("host", "port", "protocol", "from", "to", "cc", "bcc", "subject", "username", "password", "content-type", "timeout");
 
     @Override
     public Optional<Set<String>> settingNames() {
@@ -47,6 +50,7 @@ public class MailConnector implements Connector {
     public void validate(PortSettings settings) {
         settings.require("host");
         settings.require("from");
+        settings.duration("timeout", DEFAULT_TIMEOUT);
         recipients(settings);
         Template.parse(settings.get("subject", "Switchboard"));
         String protocol = settings.get("protocol", "smtp");
@@ -60,7 +64,8 @@ public class MailConnector implements Connector {
         PortSettings settings = request.settings();
         StringBuilder uri = new StringBuilder(settings.get("protocol", "smtp")).append("://")
                 .append(settings.require("host")).append(':').append(settings.get("port", "25"))
-                .append("?connectionTimeout=10000");
+                // Camel's connectionTimeout bounds the connection and each read of the SMTP conversation.
+                .append("?connectionTimeout=").append(settings.duration("timeout", DEFAULT_TIMEOUT).toMillis());
         settings.get("username").ifPresent(user -> uri.append("&username=RAW(").append(user).append(')'));
         settings.get("password").ifPresent(password -> uri.append("&password=RAW(").append(password).append(')'));
         Map<String, Object> headers = new HashMap<>();
