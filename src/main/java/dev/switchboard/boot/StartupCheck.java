@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -27,13 +28,7 @@ final class StartupCheck {
     }
 
     static void run(ConfigSourceContext context) {
-        ConfigSource settings = new ContextSettings(context);
-        // Only what the operator's file says: a name from the environment (SWITCHBOARD_REQUIRE_NODE
-        // is switchboard.require.node to the configuration) is no typo of the operator's.
-        Set<String> written = OperatorConfigSourceProvider.onDisk().keySet();
-        List<SettingProblem> problems = ServiceLoader.load(ConfigCheck.class).stream()
-                .flatMap(check -> check.get().check(settings, context.getProfiles()).stream())
-                .filter(problem -> written.contains(problem.setting())).toList();
+        List<SettingProblem> problems = problems(new ContextSettings(context), context.getProfiles(), check -> true);
         if (problems.isEmpty()) {
             return;
         }
@@ -41,7 +36,8 @@ final class StartupCheck {
         lines.add("Switchboard cannot start: " + problems.size() + " mistake(s) in its configuration");
         for (SettingProblem problem : problems) {
             int line = OperatorConfigSourceProvider.lineOf(problem.setting());
-            lines.add((line > 0 ? OperatorConfigSourceProvider.file() + ":" + line + ": " : "") + problem.message());
+            lines.add((line > 0 ? OperatorConfigSourceProvider.file() + ":" + line : whereFrom(context, problem.setting()))
+                    + ": " + problem.message());
         }
         if (LaunchMode.current() != LaunchMode.NORMAL) {
             // Dev mode and tests run in a JVM that must outlive a failed start: fail it as Quarkus does.
@@ -52,6 +48,32 @@ final class StartupCheck {
         // Not System.exit: Quarkus's shutdown hook waits for the start this thread is in the middle
         // of, and the two would wait for each other for ever. Nothing has started yet to stop.
         Runtime.getRuntime().halt(1);
+    }
+
+    /**
+     * The mistakes the checks {@code which} selects find in {@code settings}. A check of names is
+     * held to the operator's file only: a name from the environment (SWITCHBOARD_REQUIRE_NODE is
+     * switchboard.require.node to the configuration) is no typo of the operator's.
+     */
+    static List<SettingProblem> problems(ConfigSource settings, List<String> profiles, Predicate<ConfigCheck> which) {
+        Set<String> written = OperatorConfigSourceProvider.onDisk().keySet();
+        return ServiceLoader.load(ConfigCheck.class).stream().map(ServiceLoader.Provider::get).filter(which)
+                .flatMap(check -> check.check(settings, profiles).stream()
+                        .filter(problem -> !check.judgesNames() || written.contains(problem.setting())))
+                .toList();
+    }
+
+    /** Where a setting that is not in the operator's file came from: the environment, a -D option. */
+    private static String whereFrom(ConfigSourceContext context, String setting) {
+        ConfigValue value = context.getValue(setting);
+        String source = value == null || value.getConfigSourceName() == null ? "" : value.getConfigSourceName();
+        if (source.contains("EnvConfigSource")) {
+            return "environment variable " + setting.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        }
+        if (source.contains("SysPropConfigSource")) {
+            return "system property -D" + setting;
+        }
+        return source.isEmpty() ? setting : source;
     }
 
     /** The configuration being built, as one source: every file, the environment and system properties. */

@@ -76,7 +76,7 @@ public class PortBindings {
         settingsByPort.forEach((port, values) -> {
             try {
                 loaded.put(port, bind(port, values));
-            } catch (UnknownSetting e) {
+            } catch (BadSetting e) {
                 problems.add(new SettingProblem(e.setting(), "Port '" + port + "': " + e.getMessage()));
             } catch (IllegalArgumentException e) {
                 // Where the port is bound: its connector line says which port, even when a setting is missing.
@@ -106,6 +106,52 @@ public class PortBindings {
      */
     static final Set<String> COMMON_SETTINGS = Set.of("retry.max-attempts", "retry.initial-delay", "retry.max-delay");
 
+    /** A port's retry settings, as its action's {@code retry:} overrides them. */
+    public record RetrySettings(Optional<Integer> maxAttempts, Optional<Duration> initialDelay, Optional<Duration> maxDelay) {
+    }
+
+    /**
+     * The settings every port may have, each refused with its own name (so with its own line):
+     * a {@code timeout} of no time, a retry budget below one attempt, an initial delay longer than
+     * the maximum (the budget would quietly wait longer than asked).
+     */
+    static RetrySettings commonSettings(String port, Map<String, String> values) {
+        Optional<Duration> timeout = duration(port, values, "timeout");
+        if (timeout.filter(Duration::isZero).isPresent()) {
+            throw new BadSetting(setting(port, "timeout"), "timeout must be above zero: no call finishes in no time");
+        }
+        Optional<Integer> attempts = Optional.ofNullable(values.get("retry.max-attempts")).map(String::strip).map(text -> {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        });
+        if (attempts.filter(count -> count < 1).isPresent()) {
+            throw new BadSetting(setting(port, "retry.max-attempts"), "retry.max-attempts must be a whole number of at"
+                    + " least 1, not '" + values.get("retry.max-attempts") + "'");
+        }
+        Optional<Duration> initial = duration(port, values, "retry.initial-delay");
+        Optional<Duration> max = duration(port, values, "retry.max-delay");
+        if (initial.isPresent() && max.isPresent() && initial.get().compareTo(max.get()) > 0) {
+            throw new BadSetting(setting(port, "retry.initial-delay"), "retry.initial-delay ("
+                    + Durations.format(initial.get()) + ") is longer than retry.max-delay (" + Durations.format(max.get()) + ")");
+        }
+        return new RetrySettings(attempts, initial, max);
+    }
+
+    private static Optional<Duration> duration(String port, Map<String, String> values, String name) {
+        try {
+            return Optional.ofNullable(values.get(name)).map(Durations::parse);
+        } catch (IllegalArgumentException e) {
+            throw new BadSetting(setting(port, name), name + ": " + e.getMessage());
+        }
+    }
+
+    private static String setting(String port, String name) {
+        return "switchboard.ports." + port + "." + name;
+    }
+
     static void unknownSettings(String port, String connector, Set<String> keys, Set<String> known) {
         Set<String> names = new java.util.TreeSet<>(known);
         names.addAll(COMMON_SETTINGS);
@@ -113,18 +159,18 @@ public class PortBindings {
             boolean listed = names.contains(key) || names.stream().anyMatch(name -> name.endsWith(".*")
                     && key.startsWith(name.substring(0, name.length() - 1)) && key.length() > name.length() - 1);
             if (!listed) {
-                throw new UnknownSetting("switchboard.ports." + port + "." + key, "unknown setting '" + key
+                throw new BadSetting(setting(port, key), "unknown setting '" + key
                         + "' for the " + connector + " connector" + Suggestions.hint(key, names) + "; it takes "
                         + String.join(", ", names));
             }
         }
     }
 
-    /** A setting the port's connector does not take; names the setting, so its line can be found. */
-    public static class UnknownSetting extends IllegalArgumentException {
+    /** A setting of a port that cannot be taken as written; names the setting, so its line can be found. */
+    public static class BadSetting extends IllegalArgumentException {
         private final String setting;
 
-        UnknownSetting(String setting, String message) {
+        BadSetting(String setting, String message) {
             super(message);
             this.setting = setting;
         }
@@ -145,16 +191,10 @@ public class PortBindings {
         }
         Connector connector = selected.get();
         connector.settingNames().ifPresent(known -> unknownSettings(port, connectorName.trim(), values.keySet(), known));
+        RetrySettings common = commonSettings(port, values);
+        RetryPolicy retry = connector.defaultRetry().with(common.maxAttempts(), common.initialDelay(), common.maxDelay());
         PortSettings settings = new PortSettings(port, Map.copyOf(values));
         connector.validate(settings);
-        Optional<Duration> timeout = settings.get("timeout").map(Durations::parse);
-        if (timeout.filter(Duration::isZero).isPresent()) {
-            throw new IllegalArgumentException("timeout must be above zero: no call finishes in no time");
-        }
-        RetryPolicy retry = connector.defaultRetry().with(
-                settings.get("retry.max-attempts").map(Integer::valueOf),
-                settings.get("retry.initial-delay").map(Durations::parse),
-                settings.get("retry.max-delay").map(Durations::parse));
         return new PortBinding(port, connectorName.trim(), connector, settings, retry);
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.connect;
 import static dev.switchboard.connect.PortBindings.PREFIX;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +22,9 @@ import dev.switchboard.core.ConfigCheck;
 import dev.switchboard.core.SettingProblem;
 
 /**
- * A setting a port's built-in connector does not take ({@code switchboard.ports.ledger.ulr}),
- * before anything starts, as the first load of the bindings names it. A project's own connector
+ * A setting a port's built-in connector does not take ({@code switchboard.ports.ledger.ulr}), and a
+ * timeout or retry budget no port can have, before anything starts, as the first load of the
+ * bindings names them. A project's own connector
  * is a CDI bean, known only once the hub runs: its ports are checked at that first load.
  */
 public class PortsCheck implements ConfigCheck {
@@ -49,9 +51,12 @@ public class PortsCheck implements ConfigCheck {
                 return;
             }
             keys.remove("connector");
+            Map<String, String> values = new HashMap<>();
+            keys.forEach(key -> values.put(key, settings.getValue(PREFIX + port + "." + key)));
             try {
                 PortBindings.unknownSettings(port, connector.trim(), keys, known);
-            } catch (PortBindings.UnknownSetting e) {
+                PortBindings.commonSettings(port, values);
+            } catch (PortBindings.BadSetting e) {
                 problems.add(new SettingProblem(e.setting(), "Port '" + port + "': " + e.getMessage()));
             }
         });

@@ -1,60 +1,119 @@
 package dev.switchboard.core;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * Settings that only mean something above zero, refused with their line before anything starts.
- * Each was taken as written and did harm: a claim timeout of -5s called one run 15 times in 4 s,
- * idempotency keys kept -1d made every redelivered webhook a new event, a retention batch of 0
- * purged for ever, a poll interval of 0s spun two cores, a relay batch of 0 or no stream consumer
- * left every event RECEIVED with the hub ready, a search timeout of 0s is PostgreSQL's "no limit",
- * and a sign-in throttle of 0 failures answered every request 500.
+ * Settings that only mean something above zero, refused with their line before anything starts
+ * and at every reload. Each was taken as written and did harm: a claim timeout of -5s called one
+ * run 15 times in 4 s, idempotency keys kept -1d made every redelivered webhook a new event, a
+ * retention batch of 0 purged for ever, a poll interval of 0s spun two cores, a relay batch of 0 or
+ * no stream consumer left every event RECEIVED with the hub ready, a search timeout of 0s is
+ * PostgreSQL's "no limit", a sign-in throttle of 0 failures answered every request 500, and alert
+ * thresholds of zero or below paged on-call for a port with no attempts. A duration written as a
+ * bare number is refused too ({@link Durations#parse}): Quarkus reads it as seconds, and
+ * {@code retention.events=30} purged a month's events within a minute.
+ *
+ * <p>The values are judged wherever they come from (the operator's file, the environment, a system
+ * property): what the hub would use is what is checked.
  */
 public class PositiveSettingsCheck implements ConfigCheck {
 
     static final List<String> DURATIONS = List.of("switchboard.runs.claim-timeout", "switchboard.runs.poll-interval",
+            "switchboard.runs.replica-timeout",
             "switchboard.retention.events", "switchboard.retention.idempotency-keys", "switchboard.retention.interval",
-            "switchboard.web.search-timeout", "switchboard.web.login.window");
+            "switchboard.web.search-timeout", "switchboard.web.login.window",
+            "switchboard.alerts.check-interval", "switchboard.alerts.port-window", "switchboard.alerts.signature-window",
+            "switchboard.rules.reload-interval", "switchboard.routes.reload-interval",
+            "switchboard.cdc.lock-interval", "switchboard.cdc.restart-after");
+
+    /** Durations under a name the operator chooses. */
+    static final Pattern NAMED_DURATIONS = Pattern.compile("switchboard\\.expectations\\.[^.]+\\.every");
 
     static final List<String> COUNTS = List.of("switchboard.retention.batch", "switchboard.stream.consumers",
             "switchboard.runs.workers", "switchboard.ingest.max-concurrent", "switchboard.web.login.client-failures",
             "switchboard.web.login.user-failures", "switchboard.batch.accept.size", "switchboard.batch.relay.size",
             "switchboard.batch.stream.size", "switchboard.batch.outcomes.size", "switchboard.batch.accept.writers",
-            "switchboard.batch.relay.writers", "switchboard.batch.stream.writers", "switchboard.batch.outcomes.writers");
+            "switchboard.batch.relay.writers", "switchboard.batch.stream.writers", "switchboard.batch.outcomes.writers",
+            "switchboard.alerts.port-min-attempts", "switchboard.alerts.signature-failures");
+
+    /** Counts under a name the operator chooses. */
+    static final Pattern NAMED_COUNTS = Pattern.compile("switchboard\\.datasources\\.[^.]+\\.max-size");
+
+    /** A share: above 0, at most 1. */
+    static final String PORT_FAILURE_RATE = "switchboard.alerts.port-failure-rate";
+
+    @Override
+    public boolean judgesNames() {
+        return false;
+    }
+
+    @Override
+    public boolean atReload() {
+        return true;
+    }
 
     @Override
     public List<SettingProblem> check(ConfigSource settings, List<String> profiles) {
         List<SettingProblem> problems = new ArrayList<>();
-        for (String key : DURATIONS) {
-            String value = settings.getValue(key);
-            if (value != null && !isPositiveDuration(value.strip())) {
-                problems.add(new SettingProblem(key, key + "=" + value + ": must be a duration above zero, such as 30s"));
+        List<String> durations = new ArrayList<>(DURATIONS);
+        List<String> counts = new ArrayList<>(COUNTS);
+        for (String name : settings.getPropertyNames()) {
+            if (NAMED_DURATIONS.matcher(name).matches()) {
+                durations.add(name);
+            } else if (NAMED_COUNTS.matcher(name).matches()) {
+                counts.add(name);
             }
         }
-        for (String key : COUNTS) {
+        for (String key : durations) {
+            String value = settings.getValue(key);
+            if (value != null) {
+                durationProblem(value.strip()).ifPresent(problem -> problems.add(new SettingProblem(key,
+                        key + "=" + value + ": " + problem)));
+            }
+        }
+        for (String key : counts) {
             String value = settings.getValue(key);
             if (value != null && !isPositiveCount(value.strip())) {
                 problems.add(new SettingProblem(key, key + "=" + value + ": must be a whole number of at least 1"));
             }
         }
+        String rate = settings.getValue(PORT_FAILURE_RATE);
+        if (rate != null && !isShare(rate.strip())) {
+            problems.add(new SettingProblem(PORT_FAILURE_RATE, PORT_FAILURE_RATE + "=" + rate
+                    + ": must be a share above 0 and at most 1, such as 0.5"));
+        }
         return problems;
     }
 
-    private static boolean isPositiveDuration(String value) {
+    private static Optional<String> durationProblem(String value) {
+        if (Durations.isBareNumber(value)) {
+            return Optional.of(Durations.bareNumberProblem(value));
+        }
         try {
-            return !Durations.parse(value).isZero();
+            return Durations.parse(value).isZero() ? Optional.of("must be a duration above zero, such as 30s")
+                    : Optional.empty();
         } catch (IllegalArgumentException e) {
-            return false;
+            return Optional.of("must be a duration above zero, such as 30s");
         }
     }
 
     private static boolean isPositiveCount(String value) {
         try {
             return Integer.parseInt(value) >= 1;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean isShare(String value) {
+        try {
+            double share = Double.parseDouble(value);
+            return share > 0 && share <= 1;
         } catch (NumberFormatException e) {
             return false;
         }

@@ -51,6 +51,11 @@ public class ConfigKeysCheck implements ConfigCheck {
     private static final String SOURCES = "switchboard.sources.";
 
     @Override
+    public boolean atReload() {
+        return true;
+    }
+
+    @Override
     public List<SettingProblem> check(ConfigSource settings, List<String> profiles) {
         List<String> known = known();
         List<Pattern> patterns = known.stream().map(ConfigKeysCheck::pattern).toList();

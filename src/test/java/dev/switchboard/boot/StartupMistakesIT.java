@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import dev.switchboard.support.HubProcess;
 
 /**
- * A misspelt key, of a source, a port or any other, is the first thing the packaged hub prints, one line each with its file,
- * line and fix, and the hub exits at once: before the embedded database and broker start, so no
+ * A misspelt key, of a source, a port or any other, and a value only a positive number means
+ * (from the file or the environment) are the first thing the packaged hub prints, one line each
+ * with its file and line (or its variable) and fix, and the hub exits at once: before the embedded database and broker start, so no
  * hundred lines of their log come first, and nothing is left running.
  */
 class StartupMistakesIT {
@@ -34,14 +35,17 @@ class StartupMistakesIT {
                 switchboard.runs.claim-timout=2m
                 switchboard.ports.ledger.connector=http
                 switchboard.ports.ledger.ulr=http://127.0.0.1:9/entries
+                switchboard.retention.events=30
                 """);
         int httpPort = HubProcess.freePort();
-        HubProcess hub = HubProcess.start(work, httpPort, Map.of("QUARKUS_HTTP_PORT", Integer.toString(httpPort)));
+        // A value only a positive number means, given in the environment rather than the file.
+        HubProcess hub = HubProcess.start(work, httpPort, Map.of("QUARKUS_HTTP_PORT", Integer.toString(httpPort),
+                "SWITCHBOARD_RUNS_WORKERS", "0"));
 
         assertEquals(1, hub.awaitExit(Duration.ofSeconds(60)), hub.output());
         List<String> lines = hub.output().lines().toList();
         assertEquals(List.of(
-                "Switchboard cannot start: 3 mistake(s) in its configuration",
+                "Switchboard cannot start: 5 mistake(s) in its configuration",
                 file.toAbsolutePath() + ":5: Source 'billing': unknown setting 'max-bdoy' for a webhook source (did you"
                         + " mean 'max-body'?); it takes content-type, event-id, event-type, kind, max-body, secret,"
                         + " secrets, signature, signature-encoding, signature-header, signature-prefix, tolerance",
@@ -50,7 +54,11 @@ class StartupMistakesIT {
                         + " retry.initial-delay, retry.max-attempts, retry.max-delay, timeout, token, url, username",
                 file.toAbsolutePath() + ":6: unknown setting 'switchboard.runs.claim-timout' (did you mean"
                         + " 'switchboard.runs.claim-timeout'?): nothing reads it (docs/configuration.md lists every"
-                        + " setting)"), lines, hub.output());
+                        + " setting)",
+                file.toAbsolutePath() + ":9: switchboard.retention.events=30: '30' needs a unit, such as 30s, 30m,"
+                        + " 30h or 30d",
+                "environment variable SWITCHBOARD_RUNS_WORKERS: switchboard.runs.workers=0: must be a whole number of"
+                        + " at least 1"), lines, hub.output());
         assertFalse(Files.exists(work.resolve("data/postgres")), "the embedded database never started");
     }
 

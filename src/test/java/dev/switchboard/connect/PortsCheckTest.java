@@ -55,6 +55,29 @@ class PortsCheckTest {
     }
 
     @Test
+    void aRetryBudgetThatCannotWorkIsNamedBySettingNotByPort() {
+        List<SettingProblem> problems = check(Map.of(
+                "switchboard.ports.chat.connector", "http",
+                "switchboard.ports.chat.url", "http://chat",
+                "switchboard.ports.chat.retry.initial-delay", "10m",
+                "switchboard.ports.chat.retry.max-delay", "1s",
+                "switchboard.ports.crm.connector", "http",
+                "switchboard.ports.crm.url", "http://crm",
+                "switchboard.ports.crm.retry.max-attempts", "ten",
+                "switchboard.ports.ledger.connector", "http",
+                "switchboard.ports.ledger.url", "http://ledger",
+                "switchboard.ports.ledger.retry.max-delay", "5"));
+        assertEquals(List.of(
+                "switchboard.ports.chat.retry.initial-delay: Port 'chat': retry.initial-delay (10m) is longer than"
+                        + " retry.max-delay (1s)",
+                "switchboard.ports.crm.retry.max-attempts: Port 'crm': retry.max-attempts must be a whole number of"
+                        + " at least 1, not 'ten'",
+                "switchboard.ports.ledger.retry.max-delay: Port 'ledger': retry.max-delay: '5' needs a unit, such as"
+                        + " 5s, 5m, 5h or 5d"),
+                problems.stream().map(problem -> problem.setting() + ": " + problem.message()).sorted().toList());
+    }
+
+    @Test
     void aProjectsOwnConnectorIsLeftToTheFirstLoad() {
         assertEquals(List.of(), check(Map.of("switchboard.ports.audit.connector", "recorder",
                 "switchboard.ports.audit.anything", "x")));

@@ -166,4 +166,29 @@ class OperatorFileReloadTest {
         assertEquals(List.of(), rules.reload());
         given().get("/api/rules").then().body("restartNeeded", empty());
     }
+
+    @Test
+    void anEditTheNextStartWouldRefuseRejectsTheReloadWithItsLine() throws Exception {
+        // Each was taken in silence by a reload: a typo left the threshold at its default, the rate
+        // paged for ports with no attempts, and a count only a restart applies was called "restart
+        // needed" while the restart would refuse it.
+        Workspace.setAll("switchboard.alerts.", Map.of("port-failure-rat", "0.9", "port-failure-rate", "-0.5"));
+        Workspace.setAll("switchboard.expectations.payroll.", Map.of("type", "payroll.run.finished", "every", "25"));
+        List<RuleLoadError> errors = rules.reload();
+        List<String> lines = java.nio.file.Files.readAllLines(OperatorConfigSourceProvider.file());
+        assertEquals(List.of(
+                "switchboard.alerts.port-failure-rat: unknown setting 'switchboard.alerts.port-failure-rat' (did you mean"
+                        + " 'switchboard.alerts.port-failure-rate'?): nothing reads it (docs/configuration.md lists every"
+                        + " setting)",
+                "switchboard.alerts.port-failure-rate: switchboard.alerts.port-failure-rate=-0.5: must be a share above 0"
+                        + " and at most 1, such as 0.5",
+                "switchboard.expectations.payroll.every: switchboard.expectations.payroll.every=25: '25' needs a unit,"
+                        + " such as 25s, 25m, 25h or 25d"),
+                errors.stream().map(error -> lines.get(error.line() - 1).split("=")[0] + ": " + error.reason()).sorted()
+                        .toList());
+
+        Workspace.setAll("switchboard.alerts.", Map.of());
+        Workspace.setAll("switchboard.expectations.payroll.", Map.of());
+        assertEquals(List.of(), rules.reload());
+    }
 }

@@ -1,0 +1,62 @@
+package dev.switchboard.boot;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import io.smallrye.config.SmallRyeConfig;
+
+import dev.switchboard.core.ConfigCheck;
+import dev.switchboard.core.ReloadedSettings;
+
+/**
+ * At every reload, the checks of the start that no part which reloads makes itself (a key nothing
+ * reads, a value only positive values mean): an edit the next start would refuse is rejected now,
+ * with its line, instead of taken in silence or called "restart needed" and refused at the restart.
+ */
+@ApplicationScoped
+public class ReloadChecks implements ReloadedSettings {
+
+    @Override
+    public boolean reloads(String key) {
+        return false;
+    }
+
+    @Override
+    public Reading read() {
+        SmallRyeConfig config = OperatorConfigSourceProvider.current();
+        var problems = StartupCheck.problems(new Resolved(config), config.getProfiles(), ConfigCheck::atReload);
+        return problems.isEmpty() ? new Reading(List.of(), () -> { }) : Reading.rejected(problems);
+    }
+
+    /** The configuration as the hub would start with it now, as one source. */
+    private record Resolved(SmallRyeConfig config) implements ConfigSource {
+
+        @Override
+        public Set<String> getPropertyNames() {
+            Set<String> names = new TreeSet<>();
+            config.getPropertyNames().forEach(names::add);
+            return names;
+        }
+
+        @Override
+        public Map<String, String> getProperties() {
+            return Map.of();
+        }
+
+        @Override
+        public String getValue(String name) {
+            return config.getConfigValue(name).getValue();
+        }
+
+        @Override
+        public String getName() {
+            return "switchboard-reload-check";
+        }
+    }
+}
