@@ -1,5 +1,6 @@
 package dev.switchboard.rules;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,6 +88,8 @@ public class RulesInForce {
     private volatile RuleSet current = RuleSet.EMPTY;
     private volatile List<RuleLoadError> errors = List.of();
     private volatile List<RestartNeeded> restartNeeded = List.of();
+    /** Whether the last load found no rules folder; said once each time it goes missing. */
+    private boolean noFolder;
     /** Everything a reload reads: the folder's rules and models, and the operator's file (ports). */
     private final FileWatch inputs = new FileWatch(() -> {
         List<Path> files = new ArrayList<>(RuleFolder.inputs(dir()));
@@ -150,6 +153,7 @@ public class RulesInForce {
         readings.forEach(reading -> reading.problems().forEach(problem -> problems.add(operatorFileError(problem))));
         RuleSet loaded = RuleSet.EMPTY;
         if (problems.isEmpty()) {
+            noteMissingFolder();
             RuleFolder.Reading reading = read(dir(), bindings.names());
             problems.addAll(reading.problems());
             loaded = reading.rules();
@@ -176,6 +180,20 @@ public class RulesInForce {
         noteRestartNeeded(key -> key.startsWith(PortBindings.PREFIX) || sourceReading.reloads(key)
                 || parts.stream().anyMatch(part -> part.reloads(key)));
         return errors;
+    }
+
+    /**
+     * A rules folder that was named and is missing stops the start (boot.FoldersCheck); the default
+     * one may be missing from a hub run without rules, which is said once rather than left to the
+     * IGNORED events to tell.
+     */
+    private void noteMissingFolder() {
+        boolean missing = !Files.isDirectory(dir());
+        if (missing && !noFolder) {
+            LOG.warnf("There is no rules folder at %s (switchboard.rules.dir): no rule applies, and every event is"
+                    + " recorded IGNORED until rules are added there", dir());
+        }
+        noFolder = missing;
     }
 
     /**

@@ -54,6 +54,8 @@ public class HubTestProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
+        // Read before every start of the test hub, a profile's too (with): the folders it names exist.
+        Workspace.prepare();
         return Map.ofEntries(
                 Map.entry("quarkus.security.users.embedded.users." + OPERATOR, PASSWORD),
                 Map.entry("quarkus.security.users.embedded.roles." + OPERATOR, "operator"),

@@ -23,6 +23,24 @@ public final class Workspace {
     private Workspace() {
     }
 
+    /**
+     * The rules and routes folders and the operator file the test hub is configured with, there
+     * before it starts: a folder or file the configuration names and that is missing stops the
+     * start (boot.FoldersCheck).
+     */
+    public static synchronized void prepare() {
+        try {
+            Files.createDirectories(RULES);
+            Files.createDirectories(ROUTES);
+            Path file = OperatorConfigSourceProvider.file();
+            if (!Files.exists(file)) {
+                write(file, "# written by the tests\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static void writeRule(String file, String yaml) {
         write(RULES.resolve(file), yaml);
     }
