@@ -1,9 +1,11 @@
 package dev.switchboard.boot;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -34,16 +36,31 @@ public class FoldersCheck implements ConfigCheck {
         List<SettingProblem> problems = new ArrayList<>();
         for (String key : FOLDERS) {
             String value = settings.getValue(key);
-            if (value != null && !value.isBlank() && !Files.isDirectory(Path.of(value.strip()))) {
-                problems.add(new SettingProblem(key, key + "=" + value + ": there is no such folder ("
-                        + Path.of(value.strip()).toAbsolutePath() + "); create it, even empty, or correct the path"));
+            if (value != null && !value.isBlank()) {
+                path(value).filter(Files::isDirectory).ifPresentOrElse(folder -> { }, () -> problems.add(
+                        new SettingProblem(key, key + "=" + value + ": there is no such folder" + absolute(value)
+                                + "; create it, even empty, or correct the path")));
             }
         }
         String file = settings.getValue(CONFIG_FILE);
-        if (file != null && !file.isBlank() && !Files.isRegularFile(Path.of(file.strip()))) {
-            problems.add(new SettingProblem(CONFIG_FILE, CONFIG_FILE + "=" + file + ": there is no such file ("
-                    + Path.of(file.strip()).toAbsolutePath() + "), so none of its settings would apply"));
+        if (file != null && !file.isBlank()) {
+            path(file).filter(Files::isRegularFile).ifPresentOrElse(found -> { }, () -> problems.add(
+                    new SettingProblem(CONFIG_FILE, CONFIG_FILE + "=" + file + ": there is no such file" + absolute(file)
+                            + ", so none of its settings would apply")));
         }
         return problems;
+    }
+
+    /** The path written, if it is one (a NUL is not). */
+    private static Optional<Path> path(String value) {
+        try {
+            return Optional.of(Path.of(value.strip()));
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String absolute(String value) {
+        return path(value).map(path -> " (" + path.toAbsolutePath() + ")").orElse("");
     }
 }

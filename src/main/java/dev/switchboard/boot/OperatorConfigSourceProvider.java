@@ -102,7 +102,8 @@ public class OperatorConfigSourceProvider implements ConfigSourceProvider {
         }
     }
 
-    private static SettingProblem problem(String message) {
+    /** A problem of the configuration as its message words it, naming the setting the message names. */
+    static SettingProblem problem(String message) {
         Matcher setting = SETTING.matcher(message);
         return new SettingProblem(setting.find() ? setting.group() : "", message);
     }

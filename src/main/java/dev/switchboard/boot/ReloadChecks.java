@@ -13,6 +13,7 @@ import io.smallrye.config.SmallRyeConfig;
 
 import dev.switchboard.core.ConfigCheck;
 import dev.switchboard.core.ReloadedSettings;
+import dev.switchboard.core.SettingProblem;
 
 /**
  * At every reload, the checks of the start that no part which reloads makes itself (a key nothing
@@ -29,8 +30,14 @@ public class ReloadChecks implements ReloadedSettings {
 
     @Override
     public Reading read() {
-        SmallRyeConfig config = OperatorConfigSourceProvider.current();
-        var problems = StartupCheck.problems(new Resolved(config), config.getProfiles(), ConfigCheck::atReload);
+        List<SettingProblem> problems;
+        try {
+            SmallRyeConfig config = OperatorConfigSourceProvider.current();
+            problems = StartupCheck.problems(new Resolved(config), config.getProfiles(), ConfigCheck::atReload);
+        } catch (RuntimeException e) {
+            // A value that cannot be read at all (an expression naming nothing: ${NOPE}) is a mistake too.
+            problems = List.of(OperatorConfigSourceProvider.problem(String.valueOf(e.getMessage())));
+        }
         return problems.isEmpty() ? new Reading(List.of(), () -> { }) : Reading.rejected(problems);
     }
 

@@ -35,9 +35,7 @@ final class StartupCheck {
         List<String> lines = new java.util.ArrayList<>();
         lines.add("Switchboard cannot start: " + problems.size() + " mistake(s) in its configuration");
         for (SettingProblem problem : problems) {
-            int line = OperatorConfigSourceProvider.lineOf(problem.setting());
-            lines.add((line > 0 ? OperatorConfigSourceProvider.file() + ":" + line : whereFrom(context, problem.setting()))
-                    + ": " + problem.message());
+            lines.add(whereFrom(context, problem.setting()) + ": " + problem.message());
         }
         if (LaunchMode.current() != LaunchMode.NORMAL) {
             // Dev mode and tests run in a JVM that must outlive a failed start: fail it as Quarkus does.
@@ -63,17 +61,22 @@ final class StartupCheck {
                 .toList();
     }
 
-    /** Where a setting that is not in the operator's file came from: the environment, a -D option. */
+    /**
+     * Where the value in force came from: the environment or a -D option, which override the
+     * operator's file, else the file's line that holds the setting.
+     */
     private static String whereFrom(ConfigSourceContext context, String setting) {
         ConfigValue value = context.getValue(setting);
         String source = value == null || value.getConfigSourceName() == null ? "" : value.getConfigSourceName();
         if (source.contains("EnvConfigSource")) {
-            return "environment variable " + setting.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+            return "environment variable " + (value.getName() == null ? setting : value.getName())
+                    .toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
         }
         if (source.contains("SysPropConfigSource")) {
             return "system property -D" + setting;
         }
-        return source.isEmpty() ? setting : source;
+        int line = OperatorConfigSourceProvider.lineOf(setting);
+        return line > 0 ? OperatorConfigSourceProvider.file() + ":" + line : source.isEmpty() ? setting : source;
     }
 
     /** The configuration being built, as one source: every file, the environment and system properties. */

@@ -106,6 +106,10 @@ public class PortBindings {
      */
     static final Set<String> COMMON_SETTINGS = Set.of("retry.max-attempts", "retry.initial-delay", "retry.max-delay");
 
+    /** What {@link #commonSettings} reads: the common settings, and a timeout where a connector takes one. */
+    static final Set<String> COMMON_VALUES = Set.of("timeout", "retry.max-attempts", "retry.initial-delay",
+            "retry.max-delay");
+
     /** A port's retry settings, as its action's {@code retry:} overrides them. */
     public record RetrySettings(Optional<Integer> maxAttempts, Optional<Duration> initialDelay, Optional<Duration> maxDelay) {
     }

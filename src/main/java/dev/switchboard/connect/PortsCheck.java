@@ -51,8 +51,10 @@ public class PortsCheck implements ConfigCheck {
                 return;
             }
             keys.remove("connector");
+            // Only what commonSettings reads: other values (a password as ${…}) are not this check's to resolve.
             Map<String, String> values = new HashMap<>();
-            keys.forEach(key -> values.put(key, settings.getValue(PREFIX + port + "." + key)));
+            PortBindings.COMMON_VALUES.stream().filter(keys::contains)
+                    .forEach(key -> values.put(key, settings.getValue(PREFIX + port + "." + key)));
             try {
                 PortBindings.unknownSettings(port, connector.trim(), keys, known);
                 PortBindings.commonSettings(port, values);

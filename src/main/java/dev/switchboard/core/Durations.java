@@ -40,7 +40,7 @@ public final class Durations {
 
     /** A number without a unit ({@code 30}, {@code 1.5}), which Quarkus would read as seconds; 0 means the same in any unit. */
     public static boolean isBareNumber(String text) {
-        return text != null && text.strip().matches("[0-9]+(\\.[0-9]+)?") && !text.strip().matches("0+(\\.0+)?");
+        return text != null && text.strip().matches("[+]?[0-9]+(\\.[0-9]+)?") && !text.strip().matches("[+]?0+(\\.0+)?");
     }
 
     /** Why {@code text}, a bare number, is not taken as a duration. */

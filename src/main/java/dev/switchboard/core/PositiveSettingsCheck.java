@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * retention batch of 0 purged for ever, a poll interval of 0s spun two cores, a relay batch of 0 or
  * no stream consumer left every event RECEIVED with the hub ready, a search timeout of 0s is
  * PostgreSQL's "no limit", a sign-in throttle of 0 failures answered every request 500, and alert
- * thresholds of zero or below paged on-call for a port with no attempts. A duration written as a
+ * thresholds below zero paged on-call for a port with no attempts. A duration written as a
  * bare number is refused too ({@link Durations#parse}): Quarkus reads it as seconds, and
  * {@code retention.events=30} purged a month's events within a minute.
  *
@@ -39,12 +39,15 @@ public class PositiveSettingsCheck implements ConfigCheck {
             "switchboard.web.login.user-failures", "switchboard.batch.accept.size", "switchboard.batch.relay.size",
             "switchboard.batch.stream.size", "switchboard.batch.outcomes.size", "switchboard.batch.accept.writers",
             "switchboard.batch.relay.writers", "switchboard.batch.stream.writers", "switchboard.batch.outcomes.writers",
-            "switchboard.alerts.port-min-attempts", "switchboard.alerts.signature-failures");
+            "switchboard.alerts.port-min-attempts");
+
+    /** Thresholds an alert fires above: 0 means at the first failure, below it at none too. */
+    static final String SIGNATURE_FAILURES = "switchboard.alerts.signature-failures";
 
     /** Counts under a name the operator chooses. */
     static final Pattern NAMED_COUNTS = Pattern.compile("switchboard\\.datasources\\.[^.]+\\.max-size");
 
-    /** A share: above 0, at most 1. */
+    /** A share a port alerts above: from 0 (any failure) up to, not including, 1 (which no rate exceeds). */
     static final String PORT_FAILURE_RATE = "switchboard.alerts.port-failure-rate";
 
     @Override
@@ -78,33 +81,37 @@ public class PositiveSettingsCheck implements ConfigCheck {
         }
         for (String key : counts) {
             String value = settings.getValue(key);
-            if (value != null && !isPositiveCount(value.strip())) {
+            if (value != null && !isCountOfAtLeast(value.strip(), 1)) {
                 problems.add(new SettingProblem(key, key + "=" + value + ": must be a whole number of at least 1"));
             }
+        }
+        String failures = settings.getValue(SIGNATURE_FAILURES);
+        if (failures != null && !isCountOfAtLeast(failures.strip(), 0)) {
+            problems.add(new SettingProblem(SIGNATURE_FAILURES, SIGNATURE_FAILURES + "=" + failures
+                    + ": must be a whole number of 0 (alert at the first failure) or more"));
         }
         String rate = settings.getValue(PORT_FAILURE_RATE);
         if (rate != null && !isShare(rate.strip())) {
             problems.add(new SettingProblem(PORT_FAILURE_RATE, PORT_FAILURE_RATE + "=" + rate
-                    + ": must be a share above 0 and at most 1, such as 0.5"));
+                    + ": must be a share from 0 (alert at any failure) up to, not including, 1, such as 0.5"));
         }
         return problems;
     }
 
     private static Optional<String> durationProblem(String value) {
-        if (Durations.isBareNumber(value)) {
-            return Optional.of(Durations.bareNumberProblem(value));
-        }
         try {
-            return Durations.parse(value).isZero() ? Optional.of("must be a duration above zero, such as 30s")
-                    : Optional.empty();
+            return Durations.parse(value).isZero() ? Optional.of(ABOVE_ZERO) : Optional.empty();
         } catch (IllegalArgumentException e) {
-            return Optional.of("must be a duration above zero, such as 30s");
+            // A bare number has its own words; anything else is no duration, or a negative one.
+            return Optional.of(Durations.isBareNumber(value) ? e.getMessage() : ABOVE_ZERO);
         }
     }
 
-    private static boolean isPositiveCount(String value) {
+    private static final String ABOVE_ZERO = "must be a duration above zero, such as 30s";
+
+    private static boolean isCountOfAtLeast(String value, int least) {
         try {
-            return Integer.parseInt(value) >= 1;
+            return Integer.parseInt(value) >= least;
         } catch (NumberFormatException e) {
             return false;
         }
@@ -113,7 +120,7 @@ public class PositiveSettingsCheck implements ConfigCheck {
     private static boolean isShare(String value) {
         try {
             double share = Double.parseDouble(value);
-            return share > 0 && share <= 1;
+            return share >= 0 && share < 1;
         } catch (NumberFormatException e) {
             return false;
         }

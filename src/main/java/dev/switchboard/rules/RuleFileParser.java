@@ -172,10 +172,7 @@ final class RuleFileParser {
             Optional<Duration> maxDelay) {
         maxAttempts.filter(attempts -> attempts < 1).ifPresent(attempts ->
                 error(line(retry.get("max-attempts")), "retry max-attempts must be at least 1, not " + attempts));
-        initialDelay.filter(Duration::isNegative).ifPresent(delay ->
-                error(line(retry.get("initial-delay")), "retry initial-delay cannot be negative"));
-        maxDelay.filter(Duration::isNegative).ifPresent(delay ->
-                error(line(retry.get("max-delay")), "retry max-delay cannot be negative"));
+        // A negative delay is no duration to Durations.parse: refused where it was read.
         if (initialDelay.isPresent() && maxDelay.isPresent() && initialDelay.get().compareTo(maxDelay.get()) > 0) {
             error(line(retry.get("initial-delay")), "retry initial-delay (" + initialDelay.get()
                     + ") is longer than max-delay (" + maxDelay.get() + ")");

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -149,8 +151,11 @@ public class RulesInForce {
         List<ReloadedSettings.Reading> readings = new ArrayList<>();
         readings.add(sourceReading.settings());
         parts.forEach(part -> readings.add(part.read()));
-        bindings.problems().forEach(problem -> problems.add(operatorFileError(problem)));
-        readings.forEach(reading -> reading.problems().forEach(problem -> problems.add(operatorFileError(problem))));
+        // One problem per setting: a value two parts refuse (the start's checks and the part that reads it) is one mistake.
+        Set<String> named = new HashSet<>();
+        Stream.concat(bindings.problems().stream(), readings.stream().flatMap(reading -> reading.problems().stream()))
+                .filter(problem -> problem.setting().isEmpty() || named.add(problem.setting()))
+                .forEach(problem -> problems.add(operatorFileError(problem)));
         RuleSet loaded = RuleSet.EMPTY;
         if (problems.isEmpty()) {
             noteMissingFolder();

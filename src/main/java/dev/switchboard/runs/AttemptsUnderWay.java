@@ -42,7 +42,8 @@ public class AttemptsUnderWay {
     /** The attempts whose claims end within {@code within}: the ones to renew. */
     List<ClaimedRun> endingWithin(Duration within) {
         long horizon = System.nanoTime() + within.toNanos();
-        return underWay.values().stream().filter(attempt -> attempt.claimEnds() < horizon).map(Attempt::run).toList();
+        // Compared as a difference: System.nanoTime may be any long, and wrap.
+        return underWay.values().stream().filter(attempt -> attempt.claimEnds() - horizon < 0).map(Attempt::run).toList();
     }
 
     /** Their claims were renewed at {@code renewedAt} (System.nanoTime, taken before the renewal) for {@code lease}. */

@@ -134,7 +134,6 @@ public class ReplicaBeats {
         }
         lastBeat = now;
         try {
-            renewClaimsUnderWay(now);
             if (leftBehindToEnd) {
                 endClaimsLeftBehind();
                 leftBehindToEnd = false;
@@ -150,6 +149,11 @@ public class ReplicaBeats {
         } catch (SQLException | RuntimeException e) {
             warning.log(e);
         }
+        try {
+            renewClaimsUnderWay(now);
+        } catch (RuntimeException e) {
+            warning.log(e);
+        }
     }
 
     /**
@@ -160,12 +164,16 @@ public class ReplicaBeats {
         Duration lease = config.claimTimeout();
         List<ClaimedRun> ending = underWay.endingWithin(lease.dividedBy(2));
         if (!ending.isEmpty()) {
-            int renewed = ledger.renewClaims(ending, lease);
-            underWay.renewed(ending, now, lease);
-            LOG.warnf("%d attempt(s) have been under way here for over half of switchboard.runs.claim-timeout (%s),"
-                    + " their runs' claims renewed so that they are not called again while the calls last: %s",
-                    renewed, Durations.format(lease), ending.stream().map(run -> "run " + run.id() + " attempt "
-                            + run.attempt() + " on port '" + run.port() + "'").toList());
+            // Only what the database renewed: a claim this replica lost meanwhile stays lost.
+            List<ClaimedRun> renewed = ledger.renewClaims(ending, lease);
+            underWay.renewed(renewed, now, lease);
+            if (!renewed.isEmpty()) {
+                LOG.warnf("%d attempt(s) have been under way here for over half of switchboard.runs.claim-timeout"
+                        + " (%s), their runs' claims renewed so that they are not called again while the calls last"
+                        + " (a restart of this replica frees them): %s", renewed.size(), Durations.format(lease),
+                        renewed.stream().map(run -> "run " + run.id() + " attempt " + run.attempt() + " on port '"
+                                + run.port() + "'").toList());
+            }
         }
     }
 

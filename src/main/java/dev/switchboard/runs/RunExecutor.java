@@ -151,7 +151,7 @@ public class RunExecutor {
                     continue;
                 }
                 warning.log(e);
-                if (outcomes.stopped() || System.nanoTime() + pause * 1_000_000 > underWay.claimEnds(outcome.run())) {
+                if (outcomes.stopped() || System.nanoTime() + pause * 1_000_000 - underWay.claimEnds(outcome.run()) > 0) {
                     return false;
                 }
             }

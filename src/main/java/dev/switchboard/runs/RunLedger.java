@@ -134,6 +134,7 @@ public class RunLedger {
             update action_run r set claim_expires_at = now() + make_interval(secs => ?)
             from unnest(?::uuid[], ?::int[]) as under_way(id, attempts)
             where r.id = under_way.id and r.attempts = under_way.attempts and r.state = 'RUNNING' and r.claimed_by = ?
+            returning r.id
             """;
 
     private static final String END_LOST = """
@@ -460,13 +461,19 @@ public class RunLedger {
      * Renews for {@code lease} from now the claims of {@code runs}, attempts this replica still has
      * under way ({@link AttemptsUnderWay}).
      *
-     * @return how many claims were renewed
+     * @return the attempts whose claims were renewed: those still this replica's
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public int renewClaims(List<ClaimedRun> runs, Duration lease) {
-        return update(RENEW_CLAIMS, (double) lease.toMillis() / 1000,
-                runs.stream().map(ClaimedRun::id).toArray(UUID[]::new),
-                runs.stream().mapToInt(ClaimedRun::attempt).boxed().toArray(Integer[]::new), RunDispatcher.NODE);
+    public List<ClaimedRun> renewClaims(List<ClaimedRun> runs, Duration lease) {
+        Set<UUID> renewed;
+        try {
+            renewed = Set.copyOf(Statements.query(dataSource, RENEW_CLAIMS, row -> row.getObject(1, UUID.class),
+                    (double) lease.toMillis() / 1000, runs.stream().map(ClaimedRun::id).toArray(UUID[]::new),
+                    runs.stream().mapToInt(ClaimedRun::attempt).boxed().toArray(Integer[]::new), RunDispatcher.NODE));
+        } catch (SQLException e) {
+            throw new StoreException("Claims could not be renewed", e);
+        }
+        return runs.stream().filter(run -> renewed.contains(run.id())).toList();
     }
 
     /**

@@ -36,8 +36,8 @@ class PositiveSettingsCheckTest {
         // retention.events=30 meant days: read as 30 seconds, it purged the month's events within a minute.
         assertEquals(List.of(
                 "switchboard.retention.events=30: '30' needs a unit, such as 30s, 30m, 30h or 30d",
-                "switchboard.expectations.payroll.every=25: '25' needs a unit, such as 25s, 25m, 25h or 25d"),
-                check(Map.of("switchboard.retention.events", "30", "switchboard.expectations.payroll.every", "25")));
+                "switchboard.expectations.payroll.every=+25: '+25' needs a unit, such as +25s, +25m, +25h or +25d"),
+                check(Map.of("switchboard.retention.events", "30", "switchboard.expectations.payroll.every", "+25")));
     }
 
     @Test
@@ -47,21 +47,25 @@ class PositiveSettingsCheckTest {
                 "switchboard.alerts.port-window=0s: must be a duration above zero, such as 30s",
                 "switchboard.expectations.payroll.every=0s: must be a duration above zero, such as 30s",
                 "switchboard.alerts.port-min-attempts=0: must be a whole number of at least 1",
-                "switchboard.alerts.signature-failures=-1: must be a whole number of at least 1",
                 "switchboard.datasources.crm.max-size=0: must be a whole number of at least 1",
-                "switchboard.alerts.port-failure-rate=-0.5: must be a share above 0 and at most 1, such as 0.5"),
+                "switchboard.alerts.signature-failures=-1: must be a whole number of 0 (alert at the first failure)"
+                        + " or more",
+                "switchboard.alerts.port-failure-rate=-0.5: must be a share from 0 (alert at any failure) up to, not"
+                        + " including, 1, such as 0.5"),
                 check(Map.of("switchboard.alerts.port-window", "0s", "switchboard.expectations.payroll.every", "0s",
                         "switchboard.alerts.port-min-attempts", "0", "switchboard.alerts.signature-failures", "-1",
                         "switchboard.datasources.crm.max-size", "0", "switchboard.alerts.port-failure-rate", "-0.5")));
-        assertEquals(List.of("switchboard.alerts.port-failure-rate=1.5: must be a share above 0 and at most 1, such as 0.5"),
-                check(Map.of("switchboard.alerts.port-failure-rate", "1.5")));
+        // No share of failures is above 1: a port would never alert.
+        assertEquals(List.of("switchboard.alerts.port-failure-rate=1: must be a share from 0 (alert at any failure) up"
+                + " to, not including, 1, such as 0.5"), check(Map.of("switchboard.alerts.port-failure-rate", "1")));
     }
 
     @Test
     void sensibleValuesAndUnsetSettingsPass() {
         assertEquals(List.of(), check(Map.of("switchboard.runs.claim-timeout", "30s", "switchboard.runs.poll-interval",
                 "50ms", "switchboard.retention.events", "30d", "switchboard.stream.consumers", " 4 ",
-                "switchboard.batch.accept.writers", "1", "switchboard.alerts.port-failure-rate", "1",
+                "switchboard.batch.accept.writers", "1", "switchboard.alerts.port-failure-rate", "0",
+                "switchboard.alerts.signature-failures", "0",
                 "switchboard.expectations.payroll.every", "1h")));
     }
 }

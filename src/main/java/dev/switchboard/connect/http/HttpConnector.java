@@ -137,9 +137,8 @@ public class HttpConnector implements Connector {
         headers(settings, request.operation()).forEach(http::header);
         HttpResponse<String> response;
         // The client's own timeout ends once the headers are in: a body that stalls after them
-        // would keep the attempt past its claim, and another replica would call again while this
-        // call is still open. The whole exchange, body included, gets the port's timeout
-        // (shorter than the claim, PortBindings checks), and is cancelled when it runs out.
+        // would hold the attempt (and its worker) for as long as the server likes. The whole
+        // exchange, body included, gets the port's timeout, and is cancelled when it runs out.
         CompletableFuture<HttpResponse<String>> call = client.sendAsync(http.build(), BoundedBody.upTo(Excerpts.READ_LIMIT));
         try {
             response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

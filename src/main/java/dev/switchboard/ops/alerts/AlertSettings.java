@@ -1,5 +1,6 @@
 package dev.switchboard.ops.alerts;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,8 +46,13 @@ public class AlertSettings implements ReloadedSettings {
         }
         AlertsConfig read = mapped.mapping();
         List<SettingProblem> problems = new ArrayList<>();
-        // How often (every, above zero) is checked with the other durations: core.PositiveSettingsCheck.
         read.expectations().forEach((name, expectation) -> {
+            // Also refused as written in the file (a bare number, say) by core.PositiveSettingsCheck;
+            // this sees the value from wherever it comes, a profile or the environment too.
+            if (expectation.every().compareTo(Duration.ZERO) <= 0) {
+                problems.add(new SettingProblem("switchboard.expectations." + name + ".every",
+                        "Expectation '" + name + "': every must be a positive duration such as 30s or 1h"));
+            }
             if (expectation.type().isBlank()) {
                 problems.add(new SettingProblem("switchboard.expectations." + name + ".type",
                         "Expectation '" + name + "': set the event type it expects"));

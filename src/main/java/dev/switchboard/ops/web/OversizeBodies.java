@@ -22,7 +22,7 @@ import dev.switchboard.ingest.WebhookSources;
 @ApplicationScoped
 public class OversizeBodies {
 
-    private static final String HOOKS = "/hooks/";
+    private static final String HOOKS = "/hooks";
 
     @ConfigProperty(name = WebhookSources.HTTP_LIMIT, defaultValue = WebhookSources.HTTP_LIMIT_DEFAULT)
     MemorySize limit;
@@ -35,11 +35,15 @@ public class OversizeBodies {
 
     private void refuseDeclared(RoutingContext context) {
         long declared = Problem.declaredLength(context.request());
-        if (declared > limit.asLongValue() && !context.normalizedPath().startsWith(HOOKS)) {
+        if (declared > limit.asLongValue() && !isWebhook(context.normalizedPath())) {
             Problem.tooLarge("The body is declared as " + declared + " bytes; the hub reads at most "
                     + limit.asLongValue()).refuseUnread(context);
         } else {
             context.next();
         }
+    }
+
+    private static boolean isWebhook(String path) {
+        return path.equals(HOOKS) || path.startsWith(HOOKS + "/");
     }
 }
