@@ -16,8 +16,8 @@ import dev.switchboard.core.SettingProblem;
  * A folder or file named in the configuration that is not there. Each was taken in silence: a
  * misspelt rules folder loaded no rules, so every event was recorded IGNORED for good; a misspelt
  * routes folder ran no route; a misspelt operator file started the hub on defaults alone. Only a
- * path that was set is judged: without {@code switchboard.rules.dir}, a hub with no {@code rules}
- * folder runs without rules, and says so.
+ * path that was set is judged, not a default: without {@code switchboard.rules.dir}, a hub with no
+ * {@code rules} folder runs without rules, and says so.
  */
 public class FoldersCheck implements ConfigCheck {
 

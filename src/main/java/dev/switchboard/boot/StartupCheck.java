@@ -100,10 +100,18 @@ final class StartupCheck {
             return Map.of();
         }
 
+        /**
+         * What the configuration sets: a mapping's default ({@code @WithDefault}, in SmallRye's
+         * DefaultValuesConfigSource) is the hub's own, not a value anyone wrote.
+         */
         @Override
         public String getValue(String name) {
             ConfigValue value = context.getValue(name);
-            return value == null ? null : value.getValue();
+            if (value == null || value.getConfigSourceName() != null
+                    && value.getConfigSourceName().startsWith("DefaultValuesConfigSource")) {
+                return null;
+            }
+            return value.getValue();
         }
 
         @Override
