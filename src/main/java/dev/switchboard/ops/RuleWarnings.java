@@ -15,9 +15,11 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.Suggestions;
 import dev.switchboard.ingest.SourcesInForce;
+import dev.switchboard.ops.alerts.AlertSettings;
 import dev.switchboard.routes.UserRoutes;
 import dev.switchboard.rules.AlertsRule;
 import dev.switchboard.rules.Condition;
@@ -28,8 +30,9 @@ import dev.switchboard.stream.Envelopes;
 
 /**
  * What a loaded rule set gets wrong that only the hub's records can tell, as warnings (the rules
- * stay in force): a rule taking a source that nothing sends, and a condition reading a field that
- * none of the recent events of its type had, both with the closest name that exists. Not errors: a
+ * stay in force): a rule or an expectation taking a source that nothing sends (an expectation on a
+ * misspelt source opens a false incident later), and a condition reading a field that none of the
+ * recent events of its type had, each with the closest name that exists. Not errors: a
  * user route may publish under any source, and a field may be new with the next sender's release.
  * Checked at every reload that takes effect.
  */
@@ -49,6 +52,9 @@ public class RuleWarnings {
 
     @Inject
     EventLog events;
+
+    @Inject
+    AlertSettings alerts;
 
     private volatile List<Warning> warnings = List.of();
 
@@ -75,6 +81,13 @@ public class RuleWarnings {
                 unknownSource(rule).ifPresent(found::add);
                 rule.when().ifPresent(condition -> found.addAll(absentFields(rule, condition, samples)));
             }
+            alerts.current().expectations().forEach((name, expectation) ->
+                    expectation.source().flatMap(this::unknownSource).ifPresent(unknown -> {
+                        String setting = "switchboard.expectations." + name + ".source";
+                        found.add(new Warning(OperatorConfigSourceProvider.file().toString(),
+                                OperatorConfigSourceProvider.lineOf(setting), "expectation '" + name + "' counts events"
+                                + " from source " + unknown));
+                    }));
         } catch (RuntimeException e) {
             // The records are a help here, not a must: a database away leaves the rules unwarned.
             LOG.debugf(e, "Rules not checked against the recorded events");
@@ -85,19 +98,20 @@ public class RuleWarnings {
     }
 
     private Optional<Warning> unknownSource(Rule rule) {
-        if (rule.source().isEmpty()) {
-            return Optional.empty();
-        }
-        String source = rule.source().get();
+        return rule.source().flatMap(this::unknownSource).map(unknown -> new Warning(rule.file(), rule.line(),
+                "rule '" + rule.id() + "' takes events from source " + unknown));
+    }
+
+    /** {@code 'source', which is no …}, with the closest name that is, when nothing sends as {@code source}. */
+    private Optional<String> unknownSource(String source) {
         Set<String> known = new TreeSet<>(sources.kinds().keySet());
         routes.routes().forEach(route -> known.add(route.id()));
         known.add(AlertsRule.SOURCE);
         if (known.contains(source) || events.hasSource(source)) {
             return Optional.empty();
         }
-        return Optional.of(new Warning(rule.file(), rule.line(), "rule '" + rule.id() + "' takes events from source '"
-                + source + "', which is no configured source or route and has sent no event"
-                + Suggestions.hint(source, known)));
+        return Optional.of("'" + source + "', which is no configured source or route and has sent no event"
+                + Suggestions.hint(source, known));
     }
 
     /**

@@ -180,8 +180,8 @@ class OperatorFileReloadTest {
                 "switchboard.alerts.port-failure-rat: unknown setting 'switchboard.alerts.port-failure-rat' (did you mean"
                         + " 'switchboard.alerts.port-failure-rate'?): nothing reads it (docs/configuration.md lists every"
                         + " setting)",
-                "switchboard.alerts.port-failure-rate: switchboard.alerts.port-failure-rate=-0.5: must be a share above 0"
-                        + " and at most 1, such as 0.5",
+                "switchboard.alerts.port-failure-rate: switchboard.alerts.port-failure-rate=-0.5: must be a share from 0"
+                        + " (alert at any failure) up to, not including, 1, such as 0.5",
                 "switchboard.expectations.payroll.every: switchboard.expectations.payroll.every=25: '25' needs a unit,"
                         + " such as 25s, 25m, 25h or 25d"),
                 errors.stream().map(error -> lines.get(error.line() - 1).split("=")[0] + ": " + error.reason()).sorted()

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubTestProfile;
@@ -87,5 +88,25 @@ class RuleWarningsTest {
             rules.reload();
         }
         given().get("/api/rules").then().body("warnings.reason", everyItem(not(containsString("warn-"))));
+    }
+
+    @Test
+    void anExpectationOnAMisspeltSourceIsAWarningWithItsLineAndTheClosestName() throws Exception {
+        // Taken in silence, it would only have shown as a false "expected every 1h" incident later.
+        Workspace.setAll("switchboard.expectations.warn-payroll.", Map.of("type", "payroll.run.finished",
+                "source", "evnts", "every", "1h"));
+        try {
+            assertEquals(List.of(), rules.reload());
+            given().get("/api/rules").then()
+                    .body("warnings.reason", hasItem("expectation 'warn-payroll' counts events from source 'evnts',"
+                            + " which is no configured source or route and has sent no event (did you mean 'events'?)"));
+            int line = given().get("/api/rules").jsonPath().getInt(
+                    "warnings.find { it.reason.startsWith('expectation') }.line");
+            assertTrue(java.nio.file.Files.readAllLines(OperatorConfigSourceProvider.file()).get(line - 1)
+                    .startsWith("switchboard.expectations.warn-payroll.source"));
+        } finally {
+            Workspace.setAll("switchboard.expectations.warn-payroll.", Map.of());
+            rules.reload();
+        }
     }
 }
