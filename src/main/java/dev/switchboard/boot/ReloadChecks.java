@@ -1,13 +1,8 @@
 package dev.switchboard.boot;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import io.smallrye.config.SmallRyeConfig;
 
@@ -33,37 +28,12 @@ public class ReloadChecks implements ReloadedSettings {
         List<SettingProblem> problems;
         try {
             SmallRyeConfig config = OperatorConfigSourceProvider.current();
-            problems = StartupCheck.problems(new Resolved(config), config.getProfiles(), ConfigCheck::atReload);
+            problems = StartupCheck.problems(new WrittenSettings("switchboard-reload-check", config::getPropertyNames,
+                    config::getConfigValue), config.getProfiles(), ConfigCheck::atReload);
         } catch (RuntimeException e) {
             // A value that cannot be read at all (an expression naming nothing: ${NOPE}) is a mistake too.
             problems = List.of(OperatorConfigSourceProvider.problem(String.valueOf(e.getMessage())));
         }
         return problems.isEmpty() ? new Reading(List.of(), () -> { }) : Reading.rejected(problems);
-    }
-
-    /** The configuration as the hub would start with it now, as one source. */
-    private record Resolved(SmallRyeConfig config) implements ConfigSource {
-
-        @Override
-        public Set<String> getPropertyNames() {
-            Set<String> names = new TreeSet<>();
-            config.getPropertyNames().forEach(names::add);
-            return names;
-        }
-
-        @Override
-        public Map<String, String> getProperties() {
-            return Map.of();
-        }
-
-        @Override
-        public String getValue(String name) {
-            return config.getConfigValue(name).getValue();
-        }
-
-        @Override
-        public String getName() {
-            return "switchboard-reload-check";
-        }
     }
 }

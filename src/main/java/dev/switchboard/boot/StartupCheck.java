@@ -1,10 +1,8 @@
 package dev.switchboard.boot;
 
 import java.util.List;
-import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -28,7 +26,11 @@ final class StartupCheck {
     }
 
     static void run(ConfigSourceContext context) {
-        List<SettingProblem> problems = problems(new ContextSettings(context), context.getProfiles(), check -> true);
+        List<SettingProblem> problems = problems(new WrittenSettings("switchboard-startup-check", () -> {
+            List<String> names = new java.util.ArrayList<>();
+            context.iterateNames().forEachRemaining(names::add);
+            return names;
+        }, context::getValue), context.getProfiles(), check -> true);
         if (problems.isEmpty()) {
             return;
         }
@@ -77,46 +79,5 @@ final class StartupCheck {
         }
         int line = OperatorConfigSourceProvider.lineOf(setting);
         return line > 0 ? OperatorConfigSourceProvider.file() + ":" + line : source.isEmpty() ? setting : source;
-    }
-
-    /** The configuration being built, as one source: every file, the environment and system properties. */
-    private static final class ContextSettings implements ConfigSource {
-
-        private final ConfigSourceContext context;
-
-        ContextSettings(ConfigSourceContext context) {
-            this.context = context;
-        }
-
-        @Override
-        public Set<String> getPropertyNames() {
-            Set<String> names = new TreeSet<>();
-            context.iterateNames().forEachRemaining(names::add);
-            return names;
-        }
-
-        @Override
-        public Map<String, String> getProperties() {
-            return Map.of();
-        }
-
-        /**
-         * What the configuration sets: a mapping's default ({@code @WithDefault}, in SmallRye's
-         * DefaultValuesConfigSource) is the hub's own, not a value anyone wrote.
-         */
-        @Override
-        public String getValue(String name) {
-            ConfigValue value = context.getValue(name);
-            if (value == null || value.getConfigSourceName() != null
-                    && value.getConfigSourceName().startsWith("DefaultValuesConfigSource")) {
-                return null;
-            }
-            return value.getValue();
-        }
-
-        @Override
-        public String getName() {
-            return "switchboard-startup-check";
-        }
     }
 }

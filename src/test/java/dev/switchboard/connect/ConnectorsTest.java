@@ -338,22 +338,12 @@ class ConnectorsTest {
      */
     @Test
     void aBodyThatStallsAfterItsHeadersIsCutAtTheTimeout() throws Exception {
-        try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(() -> {
-                while (!stalling.isClosed()) {
-                    try (Socket call = stalling.accept()) {
-                        call.getInputStream().read(new byte[8192]);
-                        call.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nthe start of")
-                                .getBytes(StandardCharsets.US_ASCII));
-                        call.getOutputStream().flush();
-                        Thread.sleep(10_000);
-                    } catch (Exception closed) {
-                        // the test is over, or the hub hung up
-                    }
-                }
-            });
-            server.setDaemon(true);
-            server.start();
+        try (ServerSocket stalling = stallingServer(call -> {
+            call.getInputStream().read(new byte[8192]);
+            call.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nthe start of")
+                    .getBytes(StandardCharsets.US_ASCII));
+            call.getOutputStream().flush();
+        })) {
             Workspace.bindPort("http-stalled", Map.of("connector", "http", "url",
                     "http://127.0.0.1:" + stalling.getLocalPort() + "/", "timeout", "500ms", "retry.max-attempts", "1"));
             Workspace.writeRule("connectors-stalled.yaml", """
@@ -373,21 +363,33 @@ class ConnectorsTest {
         }
     }
 
+    /** What a stalling server does with a connection before it stalls. */
+    interface Opening {
+        void on(Socket call) throws Exception;
+    }
+
+    /** A server on this machine that does {@code opening} with each connection, then holds it for 10 s. */
+    static ServerSocket stallingServer(Opening opening) throws java.io.IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accepting = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket call = server.accept()) {
+                    opening.on(call);
+                    Thread.sleep(10_000);
+                } catch (Exception closed) {
+                    // the test is over, or the hub hung up
+                }
+            }
+        });
+        accepting.setDaemon(true);
+        accepting.start();
+        return server;
+    }
+
     @Test
     void aMailServerThatNeverGreetsIsCutAtThePortsTimeout() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            // Accepts the connection and never says a word: without a bound, the worker waits for ever.
-            Thread server = new Thread(() -> {
-                while (!silent.isClosed()) {
-                    try (Socket call = silent.accept()) {
-                        Thread.sleep(10_000);
-                    } catch (Exception closed) {
-                        // the test is over, or the hub hung up
-                    }
-                }
-            });
-            server.setDaemon(true);
-            server.start();
+        // Accepts the connection and never says a word: without a bound, the worker waits for ever.
+        try (ServerSocket silent = stallingServer(call -> { })) {
             Workspace.bindPort("mail-silent", Map.of("connector", "mail", "host", "127.0.0.1", "port",
                     Integer.toString(silent.getLocalPort()), "from", "hub@switchboard.test", "to", "ops@switchboard.test",
                     "timeout", "500ms", "retry.max-attempts", "1"));

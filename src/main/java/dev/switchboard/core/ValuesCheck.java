@@ -2,26 +2,30 @@ package dev.switchboard.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * Settings that only mean something above zero, refused with their line before anything starts
- * and at every reload. Each was taken as written and did harm: a claim timeout of -5s called one
+ * Settings whose values mean something only within bounds (above zero, a share, on or off),
+ * refused with their line before anything starts and at every reload. Each was taken as written and did harm: a claim timeout of -5s called one
  * run 15 times in 4 s, idempotency keys kept -1d made every redelivered webhook a new event, a
  * retention batch of 0 purged for ever, a poll interval of 0s spun two cores, a relay batch of 0 or
  * no stream consumer left every event RECEIVED with the hub ready, a search timeout of 0s is
  * PostgreSQL's "no limit", a sign-in throttle of 0 failures answered every request 500, and alert
  * thresholds below zero paged on-call for a port with no attempts. A duration written as a
  * bare number is refused too ({@link Durations#parse}): Quarkus reads it as seconds, and
- * {@code retention.events=30} purged a month's events within a minute.
+ * {@code retention.events=30} purged a month's events within a minute. And an on-or-off setting
+ * must say which: SmallRye reads any word it does not know as false, with a warning among the
+ * startup's log ({@code errors-make-unready=ture} ran a hub that stayed ready with a rejected rule file).
  *
  * <p>The values are judged wherever they come from (the operator's file, the environment, a system
  * property): what the hub would use is what is checked.
  */
-public class PositiveSettingsCheck implements ConfigCheck {
+public class ValuesCheck implements ConfigCheck {
 
     static final List<String> DURATIONS = List.of("switchboard.runs.claim-timeout", "switchboard.runs.poll-interval",
             "switchboard.runs.replica-timeout",
@@ -49,6 +53,12 @@ public class PositiveSettingsCheck implements ConfigCheck {
 
     /** A share a port alerts above: from 0 (any failure) up to, not including, 1 (which no rate exceeds). */
     static final String PORT_FAILURE_RATE = "switchboard.alerts.port-failure-rate";
+
+    static final List<String> SWITCHES = List.of("switchboard.rules.errors-make-unready",
+            "switchboard.broker.check-address-settings");
+
+    /** The words SmallRye's converter reads as true, and their plain opposites. */
+    private static final Set<String> SWITCH_WORDS = Set.of("true", "false", "yes", "no", "on", "off", "1", "0");
 
     @Override
     public boolean judgesNames() {
@@ -94,6 +104,12 @@ public class PositiveSettingsCheck implements ConfigCheck {
         if (rate != null && !isShare(rate.strip())) {
             problems.add(new SettingProblem(PORT_FAILURE_RATE, PORT_FAILURE_RATE + "=" + rate
                     + ": must be a share from 0 (alert at any failure) up to, not including, 1, such as 0.5"));
+        }
+        for (String key : SWITCHES) {
+            String value = settings.getValue(key);
+            if (value != null && !SWITCH_WORDS.contains(value.strip().toLowerCase(Locale.ROOT))) {
+                problems.add(new SettingProblem(key, key + "=" + value + ": must be true or false"));
+            }
         }
         return problems;
     }

@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 
 import io.smallrye.config.PropertiesConfigSource;
 
-/** Settings that only mean something above zero are refused at zero or below, by name, before anything starts. */
-class PositiveSettingsCheckTest {
+/** Settings whose values mean something only within bounds are refused outside them, by name, before anything starts. */
+class ValuesCheckTest {
 
     static List<String> check(Map<String, String> settings) {
-        return new PositiveSettingsCheck().check(new PropertiesConfigSource(settings, "test", 100), List.of()).stream()
+        return new ValuesCheck().check(new PropertiesConfigSource(settings, "test", 100), List.of()).stream()
                 .map(SettingProblem::message).toList();
     }
 
@@ -67,5 +67,12 @@ class PositiveSettingsCheckTest {
                 "switchboard.batch.accept.writers", "1", "switchboard.alerts.port-failure-rate", "0",
                 "switchboard.alerts.signature-failures", "0",
                 "switchboard.expectations.payroll.every", "1h")));
+    }
+
+    @Test
+    void aMisspeltTrueIsRefusedRatherThanReadAsFalse() {
+        assertEquals(List.of("switchboard.rules.errors-make-unready=ture: must be true or false"),
+                check(Map.of("switchboard.rules.errors-make-unready", "ture",
+                        "switchboard.broker.check-address-settings", " FALSE ")));
     }
 }
