@@ -89,7 +89,8 @@ public class EventsResource {
         }
     }
 
-    public record EventList(List<EventView> items, int page, int size, long total) {
+    /** A page of events; {@code total} counts them all when {@code totalExact}, else it is a lower bound. */
+    public record EventList(List<EventView> items, int page, int size, long total, boolean totalExact) {
     }
 
     public record EventDetail(EventView event, JsonNode envelope, List<String> matchedRules, String error,
@@ -118,7 +119,7 @@ public class EventsResource {
         List<EventRecord> found = search.events();
         Map<UUID, Map<RunState, Long>> runStates = runs.statesByEvent(found.stream().map(event -> event.id).toList());
         return new EventList(found.stream().map(event -> EventView.of(event, runStates.getOrDefault(event.id, Map.of())))
-                .toList(), page, size, search.total());
+                .toList(), page, size, search.total(), search.exact());
     }
 
     @GET

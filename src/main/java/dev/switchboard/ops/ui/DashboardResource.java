@@ -158,7 +158,7 @@ public class DashboardResource {
                 throw tooBroad;
             }
             // The filters stay in the form, to be narrowed.
-            return Templates.events(new EventsResource.EventList(List.of(), page, PAGE_SIZE, 0), value(source),
+            return Templates.events(new EventsResource.EventList(List.of(), page, PAGE_SIZE, 0, true), value(source),
                     value(type), value(state), value(q), -1, -1, tooBroad.detail());
         }
         return Templates.events(found, value(source), value(type), value(state), value(q), page - 1,
