@@ -16,9 +16,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * retention batch of 0 purged for ever, a poll interval of 0s spun two cores, a relay batch of 0 or
  * no stream consumer left every event RECEIVED with the hub ready, a search timeout of 0s is
  * PostgreSQL's "no limit", a sign-in throttle of 0 failures answered every request 500, and alert
- * thresholds below zero paged on-call for a port with no attempts. A duration written as a
- * bare number is refused too ({@link Durations#parse}): Quarkus reads it as seconds, and
- * {@code retention.events=30} purged a month's events within a minute. And an on-or-off setting
+ * thresholds below zero paged on-call for a port with no attempts. (A duration written as a bare
+ * number is refused by {@code ops.DurationUnitsCheck}, for every duration.) And an on-or-off setting
  * must say which: SmallRye reads any word it does not know as false, with a warning among the
  * startup's log ({@code errors-make-unready=ture} ran a hub that stayed ready with a rejected rule file).
  *
@@ -115,11 +114,14 @@ public class ValuesCheck implements ConfigCheck {
     }
 
     private static Optional<String> durationProblem(String value) {
+        if (Durations.isBareNumber(value)) {
+            // Above zero, and refused for wanting its unit by the check of every duration (ops.DurationUnitsCheck).
+            return Optional.empty();
+        }
         try {
             return Durations.parse(value).isZero() ? Optional.of(ABOVE_ZERO) : Optional.empty();
         } catch (IllegalArgumentException e) {
-            // A bare number has its own words; anything else is no duration, or a negative one.
-            return Optional.of(Durations.isBareNumber(value) ? e.getMessage() : ABOVE_ZERO);
+            return Optional.of(ABOVE_ZERO);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.ops;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -9,6 +10,7 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.ConfigMappingInterface;
 import io.smallrye.config.ConfigMappings;
 
 import dev.switchboard.boot.BootConfig;
@@ -74,16 +76,21 @@ public class ConfigKeysCheck implements ConfigCheck {
 
     /** The keys of every mapping, {@code *} standing for a map's key or a list's index. */
     static List<String> known() {
-        List<String> known = new ArrayList<>();
+        return List.copyOf(properties().keySet());
+    }
+
+    /** The properties of every mapping, by key ({@code *} standing for a map's key or a list's index). */
+    static Map<String, ConfigMappingInterface.Property> properties() {
+        Map<String, ConfigMappingInterface.Property> properties = new java.util.LinkedHashMap<>();
         for (Class<?> mapping : MAPPINGS) {
             String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
-            known.addAll(ConfigMappings.getProperties(new ConfigMappings.ConfigClass(mapping, prefix)).keySet());
+            properties.putAll(ConfigMappings.getProperties(new ConfigMappings.ConfigClass(mapping, prefix)));
         }
-        return known;
+        return properties;
     }
 
     /** A {@code *} is one segment (a map's key, a list's index); a last {@code *} is the rest, dots and all. */
-    private static Pattern pattern(String template) {
+    static Pattern pattern(String template) {
         StringBuilder regex = new StringBuilder();
         String[] parts = template.split("\\*", -1);
         for (int i = 0; i < parts.length; i++) {

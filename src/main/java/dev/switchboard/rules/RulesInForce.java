@@ -182,7 +182,8 @@ public class RulesInForce {
             gate.keepClosed("rules, models and port bindings did not load (" + problems.size() + " problem(s), see "
                     + "GET /api/rules): " + problems.get(0) + (problems.size() > 1 ? "; …" : ""));
         }
-        noteRestartNeeded(key -> key.startsWith(PortBindings.PREFIX) || sourceReading.reloads(key)
+        // A setting refused here is a mistake to fix, not a change waiting for a restart (that would refuse it too).
+        noteRestartNeeded(key -> named.contains(key) || key.startsWith(PortBindings.PREFIX) || sourceReading.reloads(key)
                 || parts.stream().anyMatch(part -> part.reloads(key)));
         return errors;
     }

@@ -55,10 +55,10 @@ class StartupMistakesIT {
                 file.toAbsolutePath() + ":6: unknown setting 'switchboard.runs.claim-timout' (did you mean"
                         + " 'switchboard.runs.claim-timeout'?): nothing reads it (docs/configuration.md lists every"
                         + " setting)",
-                file.toAbsolutePath() + ":9: switchboard.retention.events=30: '30' needs a unit, such as 30s, 30m,"
-                        + " 30h or 30d",
                 "environment variable SWITCHBOARD_RUNS_WORKERS: switchboard.runs.workers=0: must be a whole number of"
-                        + " at least 1"), lines, hub.output());
+                        + " at least 1",
+                file.toAbsolutePath() + ":9: switchboard.retention.events=30: '30' needs a unit, such as 30s, 30m,"
+                        + " 30h or 30d"), lines, hub.output());
         assertFalse(Files.exists(work.resolve("data/postgres")), "the embedded database never started");
     }
 

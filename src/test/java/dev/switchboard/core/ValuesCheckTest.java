@@ -32,15 +32,6 @@ class ValuesCheckTest {
     }
 
     @Test
-    void aDurationWithoutAUnitIsRefusedRatherThanReadAsSeconds() {
-        // retention.events=30 meant days: read as 30 seconds, it purged the month's events within a minute.
-        assertEquals(List.of(
-                "switchboard.retention.events=30: '30' needs a unit, such as 30s, 30m, 30h or 30d",
-                "switchboard.expectations.payroll.every=+25: '+25' needs a unit, such as +25s, +25m, +25h or +25d"),
-                check(Map.of("switchboard.retention.events", "30", "switchboard.expectations.payroll.every", "+25")));
-    }
-
-    @Test
     void alertThresholdsThatWouldPageForNothingAreRefused() {
         // Taken as written, each opened incidents within seconds: "0 of 0 attempts failed in the last PT0S".
         assertEquals(List.of(

@@ -61,6 +61,7 @@ class OperatorFileReloadTest {
         Workspace.setAll("switchboard.sources.ledger-queue.", Map.of());
         Workspace.setAll("switchboard.expectations.payroll.", Map.of());
         Workspace.setAll("switchboard.alerts.", Map.of());
+        Workspace.setAll("switchboard.runs.", Map.of());
         rules.reload();
     }
 
@@ -174,6 +175,7 @@ class OperatorFileReloadTest {
         // needed" while the restart would refuse it.
         Workspace.setAll("switchboard.alerts.", Map.of("port-failure-rat", "0.9", "port-failure-rate", "-0.5"));
         Workspace.setAll("switchboard.expectations.payroll.", Map.of("type", "payroll.run.finished", "every", "25"));
+        Workspace.setAll("switchboard.runs.", Map.of("workers", "0"));
         List<RuleLoadError> errors = rules.reload();
         List<String> lines = java.nio.file.Files.readAllLines(OperatorConfigSourceProvider.file());
         assertEquals(List.of(
@@ -183,12 +185,16 @@ class OperatorFileReloadTest {
                 "switchboard.alerts.port-failure-rate: switchboard.alerts.port-failure-rate=-0.5: must be a share from 0"
                         + " (alert at any failure) up to, not including, 1, such as 0.5",
                 "switchboard.expectations.payroll.every: switchboard.expectations.payroll.every=25: '25' needs a unit,"
-                        + " such as 25s, 25m, 25h or 25d"),
+                        + " such as 25s, 25m, 25h or 25d",
+                "switchboard.runs.workers: switchboard.runs.workers=0: must be a whole number of at least 1"),
                 errors.stream().map(error -> lines.get(error.line() - 1).split("=")[0] + ": " + error.reason()).sorted()
                         .toList());
+        // A mistake to fix, not a change waiting for a restart, which would refuse it too.
+        given().get("/api/rules").then().body("restartNeeded", empty());
 
         Workspace.setAll("switchboard.alerts.", Map.of());
         Workspace.setAll("switchboard.expectations.payroll.", Map.of());
+        Workspace.setAll("switchboard.runs.", Map.of());
         assertEquals(List.of(), rules.reload());
     }
 }

@@ -1,0 +1,54 @@
+package dev.switchboard.ops;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import io.smallrye.config.ConfigMappingInterface;
+
+import dev.switchboard.core.ConfigCheck;
+import dev.switchboard.core.Durations;
+import dev.switchboard.core.SettingProblem;
+
+/**
+ * A duration of any {@code switchboard.*} setting written as a bare number, refused by name: Quarkus
+ * reads it as seconds, which is rarely what was meant ({@code retention.events=30} purged a month's
+ * events within a minute; {@code batch.accept.linger=5}, meant as milliseconds, held every
+ * acceptance 5 s). The durations are found in the hub's mappings, so a new one is judged too.
+ */
+public class DurationUnitsCheck implements ConfigCheck {
+
+    @Override
+    public boolean judgesNames() {
+        return false;
+    }
+
+    @Override
+    public boolean atReload() {
+        return true;
+    }
+
+    @Override
+    public List<SettingProblem> check(ConfigSource settings, List<String> profiles) {
+        List<Pattern> durations = ConfigKeysCheck.properties().entrySet().stream()
+                .filter(property -> isDuration(property.getValue()))
+                .map(property -> ConfigKeysCheck.pattern(property.getKey())).toList();
+        List<SettingProblem> problems = new ArrayList<>();
+        for (String name : settings.getPropertyNames()) {
+            if (name.startsWith("switchboard.") && durations.stream().anyMatch(pattern -> pattern.matcher(name).matches())) {
+                String value = settings.getValue(name);
+                if (Durations.isBareNumber(value)) {
+                    problems.add(new SettingProblem(name, name + "=" + value + ": " + Durations.bareNumberProblem(value)));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static boolean isDuration(ConfigMappingInterface.Property property) {
+        return property.isLeaf() && property.asLeaf().getValueRawType() == Duration.class;
+    }
+}
