@@ -9,9 +9,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import io.smallrye.config.ConfigMappingInterface;
 
-import dev.switchboard.core.ConfigCheck;
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.SettingProblem;
+import dev.switchboard.core.ValueCheck;
 
 /**
  * A duration of any {@code switchboard.*} setting written as a bare number, refused by name: Quarkus
@@ -19,17 +19,7 @@ import dev.switchboard.core.SettingProblem;
  * events within a minute; {@code batch.accept.linger=5}, meant as milliseconds, held every
  * acceptance 5 s). The durations are found in the hub's mappings, so a new one is judged too.
  */
-public class DurationUnitsCheck implements ConfigCheck {
-
-    @Override
-    public boolean judgesNames() {
-        return false;
-    }
-
-    @Override
-    public boolean atReload() {
-        return true;
-    }
+public class DurationUnitsCheck extends ValueCheck {
 
     @Override
     public List<SettingProblem> check(ConfigSource settings, List<String> profiles) {

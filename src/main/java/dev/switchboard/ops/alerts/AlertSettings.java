@@ -47,7 +47,7 @@ public class AlertSettings implements ReloadedSettings {
         AlertsConfig read = mapped.mapping();
         List<SettingProblem> problems = new ArrayList<>();
         read.expectations().forEach((name, expectation) -> {
-            // Also refused as written in the file (a bare number, say) by core.ValuesCheck;
+            // Also refused as written in the file (a bare number, say) by core.BoundsCheck;
             // this sees the value from wherever it comes, a profile or the environment too.
             if (expectation.every().compareTo(Duration.ZERO) <= 0) {
                 problems.add(new SettingProblem("switchboard.expectations." + name + ".every",

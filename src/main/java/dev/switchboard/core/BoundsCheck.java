@@ -24,7 +24,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * <p>The values are judged wherever they come from (the operator's file, the environment, a system
  * property): what the hub would use is what is checked.
  */
-public class ValuesCheck implements ConfigCheck {
+public class BoundsCheck extends ValueCheck {
 
     static final List<String> DURATIONS = List.of("switchboard.runs.claim-timeout", "switchboard.runs.poll-interval",
             "switchboard.runs.replica-timeout",
@@ -58,16 +58,6 @@ public class ValuesCheck implements ConfigCheck {
 
     /** The words SmallRye's converter reads as true, and their plain opposites. */
     private static final Set<String> SWITCH_WORDS = Set.of("true", "false", "yes", "no", "on", "off", "1", "0");
-
-    @Override
-    public boolean judgesNames() {
-        return false;
-    }
-
-    @Override
-    public boolean atReload() {
-        return true;
-    }
 
     @Override
     public List<SettingProblem> check(ConfigSource settings, List<String> profiles) {

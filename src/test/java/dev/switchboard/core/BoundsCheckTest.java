@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import io.smallrye.config.PropertiesConfigSource;
 
 /** Settings whose values mean something only within bounds are refused outside them, by name, before anything starts. */
-class ValuesCheckTest {
+class BoundsCheckTest {
 
     static List<String> check(Map<String, String> settings) {
-        return new ValuesCheck().check(new PropertiesConfigSource(settings, "test", 100), List.of()).stream()
+        return new BoundsCheck().check(new PropertiesConfigSource(settings, "test", 100), List.of()).stream()
                 .map(SettingProblem::message).toList();
     }
 
