@@ -47,8 +47,8 @@ public class AlertSettings implements ReloadedSettings {
         AlertsConfig read = mapped.mapping();
         List<SettingProblem> problems = new ArrayList<>();
         read.expectations().forEach((name, expectation) -> {
-            // Also refused as written in the file (a bare number, say) by core.BoundsCheck;
-            // this sees the value from wherever it comes, a profile or the environment too.
+            // Also refused as written (zero or below by core.BoundsCheck, a bare number by
+            // ops.DurationUnitsCheck); this sees the value as mapped, under any profile too.
             if (expectation.every().compareTo(Duration.ZERO) <= 0) {
                 problems.add(new SettingProblem("switchboard.expectations." + name + ".every",
                         "Expectation '" + name + "': every must be a positive duration such as 30s or 1h"));
