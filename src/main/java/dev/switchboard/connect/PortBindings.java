@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -15,10 +17,10 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.literal.NamedLiteral;
 import jakarta.inject.Inject;
 
-
 import io.smallrye.config.SmallRyeConfig;
 
 import dev.switchboard.boot.OperatorConfigSourceProvider;
+import dev.switchboard.core.BoundsCheck;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.PortSettings;
@@ -107,8 +109,8 @@ public class PortBindings {
     static final Set<String> COMMON_SETTINGS = Set.of("retry.max-attempts", "retry.initial-delay", "retry.max-delay");
 
     /** What {@link #commonSettings} reads: the common settings, and a timeout where a connector takes one. */
-    static final Set<String> COMMON_VALUES = Set.of("timeout", "retry.max-attempts", "retry.initial-delay",
-            "retry.max-delay");
+    static final Set<String> COMMON_VALUES = Stream.concat(COMMON_SETTINGS.stream(), Stream.of("timeout"))
+            .collect(Collectors.toUnmodifiableSet());
 
     /** A port's retry settings, as its action's {@code retry:} overrides them. */
     public record RetrySettings(Optional<Integer> maxAttempts, Optional<Duration> initialDelay, Optional<Duration> maxDelay) {
@@ -124,16 +126,10 @@ public class PortBindings {
         if (timeout.filter(Duration::isZero).isPresent()) {
             throw new BadSetting(setting(port, "timeout"), "timeout must be above zero: no call finishes in no time");
         }
-        Optional<Integer> attempts = Optional.ofNullable(values.get("retry.max-attempts")).map(String::strip).map(text -> {
-            try {
-                return Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                return 0;
-            }
-        });
-        if (attempts.filter(count -> count < 1).isPresent()) {
+        String attempts = values.get("retry.max-attempts");
+        if (attempts != null && !BoundsCheck.isCountOfAtLeast(attempts.strip(), 1)) {
             throw new BadSetting(setting(port, "retry.max-attempts"), "retry.max-attempts must be a whole number of at"
-                    + " least 1, not '" + values.get("retry.max-attempts") + "'");
+                    + " least 1, not '" + attempts + "'");
         }
         Optional<Duration> initial = duration(port, values, "retry.initial-delay");
         Optional<Duration> max = duration(port, values, "retry.max-delay");
@@ -141,7 +137,7 @@ public class PortBindings {
             throw new BadSetting(setting(port, "retry.initial-delay"), "retry.initial-delay ("
                     + Durations.format(initial.get()) + ") is longer than retry.max-delay (" + Durations.format(max.get()) + ")");
         }
-        return new RetrySettings(attempts, initial, max);
+        return new RetrySettings(Optional.ofNullable(attempts).map(String::strip).map(Integer::valueOf), initial, max);
     }
 
     private static Optional<Duration> duration(String port, Map<String, String> values, String name) {

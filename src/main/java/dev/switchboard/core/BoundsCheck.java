@@ -11,8 +11,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Settings whose values mean something only within bounds (above zero, a share, on or off),
- * refused with their line before anything starts and at every reload. Each was taken as written and did harm: a claim timeout of -5s called one
- * run 15 times in 4 s, idempotency keys kept -1d made every redelivered webhook a new event, a
+ * refused with their line before anything starts and at every reload. Each was taken as written
+ * and did harm: a claim timeout of -5s called one run 15 times in 4 s, idempotency keys kept -1d made every redelivered webhook a new event, a
  * retention batch of 0 purged for ever, a poll interval of 0s spun two cores, a relay batch of 0 or
  * no stream consumer left every event RECEIVED with the hub ready, a search timeout of 0s is
  * PostgreSQL's "no limit", a sign-in throttle of 0 failures answered every request 500, and alert
@@ -55,6 +55,8 @@ public class BoundsCheck extends ValueCheck {
 
     static final List<String> SWITCHES = List.of("switchboard.rules.errors-make-unready",
             "switchboard.broker.check-address-settings");
+
+    private static final String ABOVE_ZERO = "must be a duration above zero, such as 30s";
 
     /** The words SmallRye's converter reads as true, and their plain opposites. */
     private static final Set<String> SWITCH_WORDS = Set.of("true", "false", "yes", "no", "on", "off", "1", "0");
@@ -115,9 +117,8 @@ public class BoundsCheck extends ValueCheck {
         }
     }
 
-    private static final String ABOVE_ZERO = "must be a duration above zero, such as 30s";
-
-    private static boolean isCountOfAtLeast(String value, int least) {
+    /** Whether {@code value} is a whole number of at least {@code least}. */
+    public static boolean isCountOfAtLeast(String value, int least) {
         try {
             return Integer.parseInt(value) >= least;
         } catch (NumberFormatException e) {

@@ -77,7 +77,6 @@ public class HttpConnector implements Connector {
             case "bearer" -> settings.require("token");
             default -> throw new IllegalArgumentException("auth must be none, basic or bearer, not " + auth);
         }
-        settings.duration("timeout", Duration.ofSeconds(10));
         version(settings);
     }
 

@@ -1,8 +1,8 @@
 package dev.switchboard.connect.mail;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.Optional;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,9 +33,9 @@ import dev.switchboard.core.Template;
 @Named("mail")
 public class MailConnector implements Connector {
 
-    /** Its settings besides the common ones: also what the check before startup knows it by. */
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** Its settings besides the common ones: also what the check before startup knows it by. */
     public static final Set<String> SETTINGS = Set.of("host", "port", "protocol", "from", "to", "cc", "bcc", "subject", "username", "password", "content-type", "timeout");
 
     @Override
@@ -50,7 +50,6 @@ public class MailConnector implements Connector {
     public void validate(PortSettings settings) {
         settings.require("host");
         settings.require("from");
-        settings.duration("timeout", DEFAULT_TIMEOUT);
         recipients(settings);
         Template.parse(settings.get("subject", "Switchboard"));
         String protocol = settings.get("protocol", "smtp");
