@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -35,32 +36,31 @@ public class FoldersCheck implements ConfigCheck {
     public List<SettingProblem> check(ConfigSource settings, List<String> profiles) {
         List<SettingProblem> problems = new ArrayList<>();
         for (String key : FOLDERS) {
-            String value = settings.getValue(key);
-            if (value != null && !value.isBlank()) {
-                path(value).filter(Files::isDirectory).ifPresentOrElse(folder -> { }, () -> problems.add(
-                        new SettingProblem(key, key + "=" + value + ": there is no such folder" + absolute(value)
-                                + "; create it, even empty, or correct the path")));
-            }
+            missing(settings, key, Files::isDirectory, "folder", "; create it, even empty, or correct the path")
+                    .ifPresent(problems::add);
         }
-        String file = settings.getValue(CONFIG_FILE);
-        if (file != null && !file.isBlank()) {
-            path(file).filter(Files::isRegularFile).ifPresentOrElse(found -> { }, () -> problems.add(
-                    new SettingProblem(CONFIG_FILE, CONFIG_FILE + "=" + file + ": there is no such file" + absolute(file)
-                            + ", so none of its settings would apply")));
-        }
+        missing(settings, CONFIG_FILE, Files::isRegularFile, "file", ", so none of its settings would apply")
+                .ifPresent(problems::add);
         return problems;
     }
 
-    /** The path written, if it is one (a NUL is not). */
-    private static Optional<Path> path(String value) {
-        try {
-            return Optional.of(Path.of(value.strip()));
-        } catch (InvalidPathException e) {
+    /** A problem when {@code key} is set to a path that is not there as {@code there} wants it (or is no path: a NUL). */
+    private static Optional<SettingProblem> missing(ConfigSource settings, String key, Predicate<Path> there,
+            String what, String consequence) {
+        String value = settings.getValue(key);
+        if (value == null || value.isBlank()) {
             return Optional.empty();
         }
-    }
-
-    private static String absolute(String value) {
-        return path(value).map(path -> " (" + path.toAbsolutePath() + ")").orElse("");
+        Optional<Path> path;
+        try {
+            path = Optional.of(Path.of(value.strip()));
+        } catch (InvalidPathException e) {
+            path = Optional.empty();
+        }
+        if (path.filter(there).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SettingProblem(key, key + "=" + value + ": there is no such " + what
+                + path.map(written -> " (" + written.toAbsolutePath() + ")").orElse("") + consequence));
     }
 }

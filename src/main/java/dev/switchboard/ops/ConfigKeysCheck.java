@@ -79,14 +79,26 @@ public class ConfigKeysCheck implements ConfigCheck {
         return List.copyOf(properties().keySet());
     }
 
-    /** The properties of every mapping, by key ({@code *} standing for a map's key or a list's index). */
+    /**
+     * The properties of every mapping, by key ({@code *} standing for a map's key or a list's index):
+     * read from the mappings once, not at every start and reload of each check that needs them.
+     */
     static Map<String, ConfigMappingInterface.Property> properties() {
-        Map<String, ConfigMappingInterface.Property> properties = new java.util.LinkedHashMap<>();
-        for (Class<?> mapping : MAPPINGS) {
-            String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
-            properties.putAll(ConfigMappings.getProperties(new ConfigMappings.ConfigClass(mapping, prefix)));
+        return Properties.ALL;
+    }
+
+    /** Read on first use (the holder idiom): the mappings do not change while the hub runs. */
+    private static final class Properties {
+        static final Map<String, ConfigMappingInterface.Property> ALL = read();
+
+        private static Map<String, ConfigMappingInterface.Property> read() {
+            Map<String, ConfigMappingInterface.Property> properties = new java.util.LinkedHashMap<>();
+            for (Class<?> mapping : MAPPINGS) {
+                String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
+                properties.putAll(ConfigMappings.getProperties(new ConfigMappings.ConfigClass(mapping, prefix)));
+            }
+            return java.util.Collections.unmodifiableMap(properties);
         }
-        return properties;
     }
 
     /** A {@code *} is one segment (a map's key, a list's index); a last {@code *} is the rest, dots and all. */
