@@ -21,6 +21,7 @@ import dev.switchboard.core.ReloadedSettings;
 import dev.switchboard.core.SettingProblem;
 import dev.switchboard.core.Suggestions;
 import dev.switchboard.ingest.SourcesConfig.Kind;
+import dev.switchboard.ingest.SourcesConfig.SignatureScheme;
 import dev.switchboard.ingest.SourcesConfig.Source;
 
 /**
@@ -42,6 +43,18 @@ public class SourcesInForce {
                     "publisher-password", "event-id", "event-type"),
             Kind.CDC, Set.of("database", "tables", "slot", "publication", "plugin-name", "snapshot-mode",
                     "event-type"));
+
+    /**
+     * What a webhook's signature scheme leaves unread: a {@code tolerance} on an hmac-sha256 source,
+     * or a secret on an unsigned one, reads as a check that is not made.
+     */
+    private static final Map<SignatureScheme, Set<String>> UNREAD_BY_SCHEME = Map.of(
+            SignatureScheme.NONE, Set.of("secret", "secrets", "signature-header", "signature-prefix",
+                    "signature-encoding", "tolerance"),
+            SignatureScheme.HMAC_SHA256, Set.of("tolerance"),
+            SignatureScheme.GITHUB, Set.of("signature-header", "signature-prefix", "signature-encoding", "tolerance"),
+            SignatureScheme.STRIPE, Set.of("signature-header", "signature-prefix", "signature-encoding"),
+            SignatureScheme.STANDARD_WEBHOOKS, Set.of("signature-header", "signature-prefix", "signature-encoding"));
 
     @Inject
     WebhookSources webhooks;
@@ -132,9 +145,36 @@ public class SourcesInForce {
                 problems.add(new SettingProblem(key, "Source '" + name + "': unknown setting '" + setting + "' for a "
                         + kind.name().toLowerCase() + " source" + Suggestions.hint(setting, all) + "; it takes "
                         + String.join(", ", all)));
+            } else if (kind == Kind.WEBHOOK) {
+                configured.get(name).signature()
+                        .filter(scheme -> UNREAD_BY_SCHEME.get(scheme).contains(baseSetting(setting)))
+                        .ifPresent(scheme -> problems.add(new SettingProblem(key, "Source '" + name + "': signature "
+                                + schemeName(scheme) + " does not read '" + baseSetting(setting) + "'; "
+                                + readers(baseSetting(setting)) + ": remove it or change the signature")));
             }
         }
         return problems;
+    }
+
+    /** {@code secrets[0]} is the setting {@code secrets}. */
+    private static String baseSetting(String setting) {
+        int index = setting.indexOf('[');
+        return index < 0 ? setting : setting.substring(0, index);
+    }
+
+    /** Which schemes do read a setting, for the message that one does not. */
+    private static String readers(String setting) {
+        List<String> schemes = new ArrayList<>();
+        for (SignatureScheme scheme : SignatureScheme.values()) {
+            if (!UNREAD_BY_SCHEME.get(scheme).contains(setting)) {
+                schemes.add(schemeName(scheme));
+            }
+        }
+        return "only " + String.join(", ", schemes) + " read" + (schemes.size() == 1 ? "s" : "") + " it";
+    }
+
+    private static String schemeName(SignatureScheme scheme) {
+        return scheme.name().toLowerCase().replace('_', '-');
     }
 
     /**

@@ -10,9 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.smallrye.config.PropertiesConfigSource;
-
-import dev.switchboard.core.SettingProblem;
+import dev.switchboard.support.ConfigChecks;
 
 /**
  * A folder or file the configuration names and that is not there stops the start by name: a
@@ -21,8 +19,7 @@ import dev.switchboard.core.SettingProblem;
 class FoldersCheckTest {
 
     static List<String> check(Map<String, String> settings) {
-        return new FoldersCheck().check(new PropertiesConfigSource(settings, "test", 100), List.of()).stream()
-                .map(SettingProblem::message).toList();
+        return ConfigChecks.messages(new FoldersCheck(), settings);
     }
 
     @Test

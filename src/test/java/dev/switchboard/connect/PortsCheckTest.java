@@ -8,9 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.config.PropertiesConfigSource;
-
 import dev.switchboard.core.SettingProblem;
+import dev.switchboard.support.ConfigChecks;
 
 /**
  * Before anything starts, a setting a port's built-in connector does not take is named with the
@@ -19,7 +18,7 @@ import dev.switchboard.core.SettingProblem;
 class PortsCheckTest {
 
     static List<SettingProblem> check(Map<String, String> settings) {
-        return new PortsCheck().check(new PropertiesConfigSource(settings, "test", 100), List.of());
+        return ConfigChecks.problems(new PortsCheck(), settings);
     }
 
     @Test

@@ -7,14 +7,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.config.PropertiesConfigSource;
+import dev.switchboard.support.ConfigChecks;
 
 /** Settings whose values mean something only within bounds are refused outside them, by name, before anything starts. */
 class BoundsCheckTest {
 
     static List<String> check(Map<String, String> settings) {
-        return new BoundsCheck().check(new PropertiesConfigSource(settings, "test", 100), List.of()).stream()
-                .map(SettingProblem::message).toList();
+        return ConfigChecks.messages(new BoundsCheck(), settings);
     }
 
     @Test

@@ -8,9 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.config.PropertiesConfigSource;
-
 import dev.switchboard.core.SettingProblem;
+import dev.switchboard.support.ConfigChecks;
 
 /**
  * Before anything starts, a {@code switchboard.*} key that nothing reads is named with the closest
@@ -19,7 +18,7 @@ import dev.switchboard.core.SettingProblem;
 class ConfigKeysCheckTest {
 
     static List<SettingProblem> check(Map<String, String> settings) {
-        return new ConfigKeysCheck().check(new PropertiesConfigSource(settings, "test", 100), List.of());
+        return ConfigChecks.problems(new ConfigKeysCheck(), settings);
     }
 
     @Test

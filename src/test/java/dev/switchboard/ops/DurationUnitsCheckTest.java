@@ -7,16 +7,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.config.PropertiesConfigSource;
-
-import dev.switchboard.core.SettingProblem;
+import dev.switchboard.support.ConfigChecks;
 
 /** A duration written without its unit is refused by name, whichever setting it is, rather than read as seconds. */
 class DurationUnitsCheckTest {
 
     static List<String> check(Map<String, String> settings) {
-        return new DurationUnitsCheck().check(new PropertiesConfigSource(settings, "test", 100), List.of()).stream()
-                .map(SettingProblem::message).sorted().toList();
+        return ConfigChecks.messages(new DurationUnitsCheck(), settings).stream().sorted().toList();
     }
 
     @Test
