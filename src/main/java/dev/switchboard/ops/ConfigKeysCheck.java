@@ -87,6 +87,20 @@ public class ConfigKeysCheck implements ConfigCheck {
         return Properties.ALL;
     }
 
+    /**
+     * The keys whose single value is of a type {@code type} accepts, as patterns ({@link #pattern}),
+     * with that type: what the checks of values by type (durations, choices) judge.
+     */
+    static Map<Pattern, Class<?>> keysOfType(java.util.function.Predicate<Class<?>> type) {
+        Map<Pattern, Class<?>> keys = new java.util.LinkedHashMap<>();
+        properties().forEach((key, property) -> {
+            if (property.isLeaf() && type.test(property.asLeaf().getValueRawType())) {
+                keys.put(pattern(key), property.asLeaf().getValueRawType());
+            }
+        });
+        return keys;
+    }
+
     /** Read on first use (the holder idiom): the mappings do not change while the hub runs. */
     private static final class Properties {
         static final Map<String, ConfigMappingInterface.Property> ALL = read();

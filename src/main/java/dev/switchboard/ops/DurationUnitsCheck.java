@@ -3,11 +3,10 @@ package dev.switchboard.ops;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
-
-import io.smallrye.config.ConfigMappingInterface;
 
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.SettingProblem;
@@ -23,9 +22,7 @@ public class DurationUnitsCheck extends ValueCheck {
 
     @Override
     public List<SettingProblem> check(ConfigSource settings, List<String> profiles) {
-        List<Pattern> durations = ConfigKeysCheck.properties().entrySet().stream()
-                .filter(property -> isDuration(property.getValue()))
-                .map(property -> ConfigKeysCheck.pattern(property.getKey())).toList();
+        Set<Pattern> durations = ConfigKeysCheck.keysOfType(type -> type == Duration.class).keySet();
         List<SettingProblem> problems = new ArrayList<>();
         for (String name : settings.getPropertyNames()) {
             if (name.startsWith("switchboard.") && durations.stream().anyMatch(pattern -> pattern.matcher(name).matches())) {
@@ -36,9 +33,5 @@ public class DurationUnitsCheck extends ValueCheck {
             }
         }
         return problems;
-    }
-
-    private static boolean isDuration(ConfigMappingInterface.Property property) {
-        return property.isLeaf() && property.asLeaf().getValueRawType() == Duration.class;
     }
 }

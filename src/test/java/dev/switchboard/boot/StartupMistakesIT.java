@@ -36,6 +36,7 @@ class StartupMistakesIT {
                 switchboard.ports.ledger.connector=http
                 switchboard.ports.ledger.ulr=http://127.0.0.1:9/entries
                 switchboard.retention.events=30
+                switchboard.cdc.cluster=kubernets
                 """);
         int httpPort = HubProcess.freePort();
         // A value only a positive number means, given in the environment rather than the file.
@@ -45,7 +46,7 @@ class StartupMistakesIT {
         assertEquals(1, hub.awaitExit(Duration.ofSeconds(60)), hub.output());
         List<String> lines = hub.output().lines().toList();
         assertEquals(List.of(
-                "Switchboard cannot start: 5 mistake(s) in its configuration",
+                "Switchboard cannot start: 6 mistake(s) in its configuration",
                 file.toAbsolutePath() + ":5: Source 'billing': unknown setting 'max-bdoy' for a webhook source (did you"
                         + " mean 'max-body'?); it takes content-type, event-id, event-type, kind, max-body, secret,"
                         + " secrets, signature, signature-encoding, signature-header, signature-prefix, tolerance",
@@ -58,7 +59,9 @@ class StartupMistakesIT {
                 "environment variable SWITCHBOARD_RUNS_WORKERS: switchboard.runs.workers=0: must be a whole number of"
                         + " at least 1",
                 file.toAbsolutePath() + ":9: switchboard.retention.events=30: '30' needs a unit, such as 30s, 30m,"
-                        + " 30h or 30d"), lines, hub.output());
+                        + " 30h or 30d",
+                file.toAbsolutePath() + ":10: switchboard.cdc.cluster=kubernets: not one of file, kubernetes, database"
+                        + " (did you mean 'kubernetes'?)"), lines, hub.output());
         assertFalse(Files.exists(work.resolve("data/postgres")), "the embedded database never started");
     }
 
