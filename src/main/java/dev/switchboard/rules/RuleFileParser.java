@@ -174,8 +174,8 @@ final class RuleFileParser {
                 error(line(retry.get("max-attempts")), "retry max-attempts must be at least 1, not " + attempts));
         // A negative delay is no duration to Durations.parse: refused where it was read.
         if (initialDelay.isPresent() && maxDelay.isPresent() && initialDelay.get().compareTo(maxDelay.get()) > 0) {
-            error(line(retry.get("initial-delay")), "retry initial-delay (" + initialDelay.get()
-                    + ") is longer than max-delay (" + maxDelay.get() + ")");
+            error(line(retry.get("initial-delay")), "retry initial-delay (" + Durations.format(initialDelay.get())
+                    + ") is longer than max-delay (" + Durations.format(maxDelay.get()) + ")");
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.core.DatabaseErrors;
+import dev.switchboard.core.Durations;
 import dev.switchboard.core.OverloadedException;
 import dev.switchboard.core.UnconfirmedException;
 
@@ -106,7 +107,7 @@ final class GroupCommit<T, R> {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {
             // Its batch may still commit: the caller cannot tell, just as after a lost connection.
-            throw new UnconfirmedException("The " + stage + " batch did not commit within " + timeout, e);
+            throw new UnconfirmedException("The " + stage + " batch did not commit within " + Durations.format(timeout), e);
         }
     }
 

@@ -154,6 +154,9 @@ class AlertsTest {
                 .until(() -> count(alert("fired", "signature-failures:alerting-signed")) == 1);
         Thread.sleep(1500);
         assertEquals(1, count(alert("fired", "signature-failures:alerting-signed")), "one alert per incident");
+        // The window as it is configured, not as Java prints a Duration (PT1M).
+        assertEquals(1, count(alert("fired", "signature-failures:alerting-signed")
+                .withRequestBody(containing(" in the last 1m (a rotated secret"))));
     }
 
     @Test

@@ -96,7 +96,7 @@ class RuleFileErrorsTest {
                         retry:
                           initial-delay: 10m
                           max-delay: 1m
-                """), 8, "retry initial-delay (PT10M) is longer than max-delay (PT1M)");
+                """), 8, "retry initial-delay (10m) is longer than max-delay (1m)");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Instant;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.switchboard.core.Durations;
 import dev.switchboard.ingest.Problem;
 
 /** HMAC-SHA256 and the checks every scheme shares. */
@@ -36,7 +37,7 @@ final class Hmac {
 
     static void requireWithin(Instant signedAt, Instant now, Duration tolerance) {
         if (Duration.between(signedAt, now).abs().compareTo(tolerance) > 0) {
-            throw Problem.staleTimestamp("The signed timestamp " + signedAt + " is more than " + tolerance
+            throw Problem.staleTimestamp("The signed timestamp " + signedAt + " is more than " + Durations.format(tolerance)
                     + " away from the receiver's clock (" + now + ")");
         }
     }

@@ -138,7 +138,7 @@ public class AlertChecks {
             if (counts.attempts() >= limits.portMinAttempts() && rate > limits.portFailureRate()) {
                 alerts.raise("port-failure:" + port, "port-failure", "Port " + port + " is failing",
                         counts.failures() + " of " + counts.attempts() + " attempts failed in the last "
-                                + limits.portWindow());
+                                + Durations.format(limits.portWindow()));
             } else {
                 alerts.clear("port-failure:" + port);
             }
@@ -158,7 +158,7 @@ public class AlertChecks {
             if (failures > limits.signatureFailures()) {
                 alerts.raise("signature-failures:" + source, "signature-failures", "Source " + source
                         + " receives requests with bad signatures", failures + " in the last "
-                        + limits.signatureWindow() + " (a rotated secret, or someone probing the endpoint)");
+                        + Durations.format(limits.signatureWindow()) + " (a rotated secret, or someone probing the endpoint)");
             } else {
                 alerts.clear("signature-failures:" + source);
             }
