@@ -30,7 +30,14 @@ public class ModelRunner {
      */
     public Optional<Map<String, Object>> run(SqlModel model, EventDocument event) {
         try (Connection connection = dataSources.get(model.datasource()).getConnection()) {
-            return firstRow(connection, model, event);
+            // A model reads: in a read-only transaction, rolled back, so that a model written as
+            // "delete ... returning true" changes nothing, from a live event or from a dry run.
+            beginReadOnly(connection);
+            try {
+                return firstRow(connection, model, event);
+            } finally {
+                endReadOnly(connection);
+            }
         } catch (IllegalArgumentException e) {
             throw new ModelException("model " + model.name() + ": " + e.getMessage(), false, e);
         } catch (SQLException e) {
@@ -62,8 +69,7 @@ public class ModelRunner {
                 if (connection == null) {
                     connection = dataSources.get(model.datasource()).getConnection();
                     connections.put(model.datasource(), connection);
-                    connection.setAutoCommit(false);
-                    connection.setReadOnly(true);
+                    beginReadOnly(connection);
                 }
                 return firstRow(connection, model, event);
             } catch (IllegalArgumentException e) {
@@ -86,13 +92,24 @@ public class ModelRunner {
                 return;
             }
             try (connection) {
-                connection.rollback();
-                connection.setReadOnly(false);
-                connection.setAutoCommit(true);
+                endReadOnly(connection);
             } catch (SQLException e) {
                 // A broken connection goes back to the pool, which drops it.
             }
         }
+    }
+
+    /** The next statement starts a read-only transaction (pgjdbc sends {@code BEGIN READ ONLY} with it). */
+    private static void beginReadOnly(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        connection.setReadOnly(true);
+    }
+
+    /** Rolls back what the models read and gives the connection back to the pool as it came. */
+    private static void endReadOnly(Connection connection) throws SQLException {
+        connection.rollback();
+        connection.setReadOnly(false);
+        connection.setAutoCommit(true);
     }
 
     private Optional<Map<String, Object>> firstRow(Connection connection, SqlModel model, EventDocument event)

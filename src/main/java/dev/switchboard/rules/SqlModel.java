@@ -1,5 +1,7 @@
 package dev.switchboard.rules;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,10 +18,22 @@ public record SqlModel(String name, String file, Optional<String> datasource, Na
 
     private static final Pattern DATASOURCE = Pattern.compile("^\\s*--\\s*datasource:\\s*([A-Za-z0-9_-]+)\\s*$");
 
+    /** Comments and blank space before a statement's first word. */
+    private static final Pattern LEADING = Pattern.compile("\\A(?:\\s+|--[^\\n]*(?:\\n|\\z)|/\\*.*?\\*/)*", Pattern.DOTALL);
+
+    /** The words a query starts with; anything else writes, or is no query. */
+    private static final List<String> QUERIES = List.of("select", "with", "values", "table");
+
     /** @throws IllegalArgumentException when the file holds no query */
     public static SqlModel parse(String name, String file, String text) {
         Optional<String> datasource = text.lines().findFirst()
                 .map(DATASOURCE::matcher).filter(Matcher::matches).map(matcher -> matcher.group(1));
+        String first = LEADING.matcher(text).replaceFirst("").split("[^A-Za-z]", 2)[0].toLowerCase(Locale.ROOT);
+        if (!first.isEmpty() && !QUERIES.contains(first)) {
+            // Models also run in a read-only transaction; this says so where the mistake is made.
+            throw new IllegalArgumentException("a model is a query that reads (select, with, values or table), not '"
+                    + first + "': it runs for every event and in every dry run, read-only");
+        }
         return new SqlModel(name, file, datasource, NamedSql.parse(text));
     }
 }
