@@ -44,13 +44,14 @@ public final class FileWatch {
         seen = print();
     }
 
-    /** The regular files of a folder with one of these endings, by name; none when it does not exist. */
+    /** The regular files of a folder with one of these endings, hidden ones aside, by name; none when it does not exist. */
     public static List<Path> list(Path dir, String... endings) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> listing = Files.list(dir)) {
-            return listing.filter(Files::isRegularFile)
+            // A hidden file is an editor's lock or swap file (emacs's .#orders.yaml), not the author's.
+            return listing.filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().startsWith("."))
                     .filter(file -> Stream.of(endings).anyMatch(file.getFileName().toString()::endsWith))
                     .sorted().toList();
         } catch (IOException e) {

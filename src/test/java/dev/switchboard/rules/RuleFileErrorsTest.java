@@ -58,6 +58,7 @@ class RuleFileErrorsTest {
     void removeBrokenFile() {
         Workspace.deleteRule(FILE);
         Workspace.deleteRule("zz-duplicate.yaml");
+        Workspace.deleteRule(".#orders.yaml");
         repository.reload();
     }
 
@@ -97,6 +98,13 @@ class RuleFileErrorsTest {
                           initial-delay: 10m
                           max-delay: 1m
                 """), 8, "retry initial-delay (10m) is longer than max-delay (1m)");
+    }
+
+    @Test
+    void anEditorsHiddenLockFileIsNoRuleFile() {
+        // Emacs keeps .#<name> beside a file being edited; loaded, it rejected the whole reload.
+        Workspace.writeRule(".#orders.yaml", "rules:\n  - id: x\n    on: [a, b\n");
+        assertEquals(List.of(), repository.reload());
     }
 
     @Test
