@@ -92,6 +92,10 @@ public class RulesInForce {
     private volatile List<RestartNeeded> restartNeeded = List.of();
     /** Whether the last load found no rules folder; said once each time it goes missing. */
     private boolean noFolder;
+    /** Whether the rules in force were read from a folder: one that vanishes then is a mistake, not "no rules". */
+    private boolean loadedFromFolder;
+    /** Whether any set has loaded: before, a rejected load leaves nothing in force, and events wait. */
+    private boolean everLoaded;
     /** Everything a reload reads: the folder's rules and models, and the operator's file (ports). */
     private final FileWatch inputs = new FileWatch(() -> {
         List<Path> files = new ArrayList<>(RuleFolder.inputs(dir()));
@@ -157,6 +161,13 @@ public class RulesInForce {
                 .filter(problem -> problem.setting().isEmpty() || named.add(problem.setting()))
                 .forEach(problem -> problems.add(operatorFileError(problem)));
         RuleSet loaded = RuleSet.EMPTY;
+        boolean folder = Files.isDirectory(dir());
+        if (problems.isEmpty() && !folder && loadedFromFolder) {
+            // Moved away by a deploy that swaps folders, or a volume not mounted yet: dropping every
+            // rule would record each event IGNORED for good, which no reload afterwards undoes.
+            problems.add(new RuleLoadError(dir().toString(), 0, "the rules folder is gone; to run without rules,"
+                    + " leave it there empty"));
+        }
         if (problems.isEmpty()) {
             noteMissingFolder();
             RuleFolder.Reading reading = read(dir(), bindings.names());
@@ -169,6 +180,8 @@ public class RulesInForce {
             ports.install(bindings);
             readings.forEach(reading -> reading.install().run());
             current = loaded;
+            loadedFromFolder = folder;
+            everLoaded = true;
             LOG.infof("Loaded %d rule(s) and %d model(s) from %s; ports: %s; sources: %s", loaded.rules().size(),
                     loaded.models().size(), dir(), ports.names(), sourceReading.names());
             gate.open();
@@ -176,8 +189,13 @@ public class RulesInForce {
         } else {
             rejected.fire(new RulesRejected(errors));
             problems.forEach(problem -> LOG.errorf("Rejected: %s", problem));
-            LOG.errorf("Rules not reloaded: %d problem(s); the previous %d rule(s) stay active",
-                    problems.size(), current.rules().size());
+            if (everLoaded) {
+                LOG.errorf("Rules not reloaded: %d problem(s); the previous %d rule(s) stay active",
+                        problems.size(), current.rules().size());
+            } else {
+                LOG.errorf("Rules not loaded: %d problem(s); no rule is in force yet, and events wait on the stream"
+                        + " until the rules load", problems.size());
+            }
             // Before any set has loaded there is nothing to judge events with: they wait on the stream.
             gate.keepClosed("rules, models and port bindings did not load (" + problems.size() + " problem(s), see "
                     + "GET /api/rules): " + problems.get(0) + (problems.size() > 1 ? "; …" : ""));

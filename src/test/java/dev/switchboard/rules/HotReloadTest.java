@@ -2,8 +2,12 @@ package dev.switchboard.rules;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -60,5 +64,24 @@ class HotReloadTest {
         Workspace.writeRule("hot.yaml", rule("two"));
         awaitRuleBody("two");
         assertEquals("{\"version\": \"two\"}", bodyOfTheNextEvent());
+    }
+
+    @Test
+    void aRulesFolderThatVanishesKeepsTheRulesInForceInsteadOfIgnoringEveryEvent() throws Exception {
+        Workspace.bindPort("audit", Map.of("connector", "log"));
+        Workspace.writeRule("hot.yaml", rule("kept"));
+        assertEquals(List.of(), repository.reload());
+        // A deploy that swaps folders, or a volume not mounted yet.
+        Path away = Workspace.RULES.resolveSibling("test-rules.away");
+        Files.move(Workspace.RULES, away);
+        try {
+            List<RuleLoadError> problems = repository.reload();
+            assertEquals(1, problems.size(), problems.toString());
+            assertTrue(problems.get(0).reason().startsWith("the rules folder is gone"), problems.toString());
+            assertEquals("{\"version\": \"kept\"}", bodyOfTheNextEvent(), "the rule still runs");
+        } finally {
+            Files.move(away, Workspace.RULES);
+        }
+        assertEquals(List.of(), repository.reload());
     }
 }
