@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -128,9 +132,22 @@ public class UserRoutes {
     }
 
     private void load(Path file, String content) throws Exception {
+        // Read and checked before the file's running routes stop: a file that does not parse, or
+        // that names a route id already taken, leaves them running. Camel itself would replace a
+        // route of the same id, the hub's own ones (webhook-ingest) or another file's, without a word.
+        Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(camel).findRoutesBuilders(resource(file, content));
+        for (RoutesBuilder builder : builders) {
+            if (builder instanceof RouteBuilder routes) {
+                for (RouteDefinition route : routes.configureRoutes(camel).getRoutes()) {
+                    refuseTaken(route.getId(), file);
+                }
+            }
+        }
         removeRoutesOf(file);
         try {
-            PluginHelper.getRoutesLoader(camel).loadRoutes(resource(file, content));
+            for (RoutesBuilder builder : builders) {
+                camel.addRoutes(builder);
+            }
         } catch (Exception e) {
             removeRoutesOf(file); // whatever part of the file did load
             throw e;
@@ -138,6 +155,20 @@ public class UserRoutes {
         loaded.put(file, content);
         LOG.infof("Loaded the routes of %s: %s", file, routes().stream()
                 .filter(route -> route.file().equals(file.toString())).map(LoadedRoute::id).toList());
+    }
+
+    private void refuseTaken(String id, Path file) {
+        Route existing = id == null ? null : camel.getRoute(id);
+        if (existing == null) {
+            return;
+        }
+        Path owner = fileOf(existing);
+        if (owner == null) {
+            throw new IllegalArgumentException("route id '" + id + "' is one of the hub's own routes: choose another id");
+        }
+        if (!owner.equals(file)) {
+            throw new IllegalArgumentException("route id '" + id + "' is already used by " + owner + ": choose another id");
+        }
     }
 
     private void restore(Path file) {

@@ -26,6 +26,7 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -62,6 +63,9 @@ class UserRoutesTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    CamelContext camel;
 
     @BeforeAll
     static void startSink() {
@@ -105,6 +109,38 @@ class UserRoutesTest {
         given().get("/api/routes").then().body("errors", not(hasKey(Workspace.ROUTES.resolve("greeting.yaml")
                 .toAbsolutePath().toString())));
         assertThrows(Exception.class, () -> request("direct:test-greeting?block=false", ""));
+    }
+
+    @Test
+    void aRouteIdTakenByTheHubOrAnotherFileIsRefusedAndTheRouteHoldingItKeepsRunning() {
+        // Camel would replace the route of the same id: every webhook would have gone to this file.
+        Workspace.writeRoute("clash-hub.yaml", greeting("hello").replace("id: test-greeting", "id: webhook-ingest"));
+        assertEquals("route id 'webhook-ingest' is one of the hub's own routes: choose another id", awaitError("clash-hub.yaml"));
+        assertTrue(camel.getRoute("webhook-ingest").getEndpoint().getEndpointUri().startsWith("platform-http:"));
+
+        Workspace.writeRoute("clash-first.yaml", greeting("first").replace("test-greeting", "test-owned"));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> request("direct:test-owned?block=false", "").equals("first"));
+        Workspace.writeRoute("clash-second.yaml", greeting("second").replace("id: test-greeting", "id: test-owned")
+                .replace("direct:test-greeting", "direct:test-owned-too"));
+        assertEquals("route id 'test-owned' is already used by " + Workspace.ROUTES.resolve("clash-first.yaml")
+                .toAbsolutePath().normalize() + ": choose another id", awaitError("clash-second.yaml"));
+        assertEquals("first", request("direct:test-owned?block=false", ""));
+
+        Workspace.deleteRoute("clash-hub.yaml");
+        Workspace.deleteRoute("clash-second.yaml");
+        Workspace.deleteRoute("clash-first.yaml");
+    }
+
+    private String awaitError(String file) {
+        String[] error = new String[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Map<String, String> errors = given().get("/api/routes").jsonPath().getMap("errors");
+            error[0] = errors.entrySet().stream().filter(entry -> entry.getKey().endsWith("/" + file))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            return error[0] != null;
+        });
+        return error[0];
     }
 
     static String greeting(String text) {
