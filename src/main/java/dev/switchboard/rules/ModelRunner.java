@@ -9,9 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import org.postgresql.core.Parser;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 import dev.switchboard.connect.DataSources;
 import dev.switchboard.core.EventDocument;
@@ -139,6 +144,59 @@ public class ModelRunner {
         }
         return new ModelException("model " + model.name() + " failed: SQL " + e.getSQLState() + ": "
                 + e.getMessage(), DataSources.isTransient(e), e);
+    }
+
+    /** What the database finds wrong with a model's statement, at this line of its file. */
+    public record Mistake(int line, String reason) {
+    }
+
+    /**
+     * The SQL states of a statement that can never run as written: a syntax error, a table, column
+     * or schema that is not there. Not a function that does not exist: without an event, a
+     * parameter's type is unknown, and the function may well exist for the type the event brings.
+     */
+    private static final Set<String> NEVER_RUNS = Set.of("42601", "42P01", "42703", "3F000");
+
+    /**
+     * What is wrong with a model's statement that no event can mend, found by the database without
+     * running it (parsed and described, pgjdbc's {@code getMetaData}); empty when it compiles, or
+     * when whether it runs depends on an event's values.
+     *
+     * @throws ModelException when the database cannot be asked (down, or slow to answer)
+     */
+    public Optional<Mistake> mistake(SqlModel model) {
+        try (Connection connection = dataSources.get(model.datasource()).getConnection();
+                PreparedStatement statement = connection.prepareStatement(model.query().sql())) {
+            dataSources.limit(statement, model.datasource());
+            statement.getMetaData();
+            return Optional.empty();
+        } catch (SQLException e) {
+            if (DataSources.isTransient(e) || DataSources.isTimeout(e)) {
+                throw failure(model, e);
+            }
+            if (!NEVER_RUNS.contains(e.getSQLState()) || !(e instanceof PSQLException error)
+                    || error.getServerErrorMessage() == null) {
+                return Optional.empty();
+            }
+            ServerErrorMessage message = error.getServerErrorMessage();
+            String hint = message.getHint() == null ? "" : " (" + message.getHint() + ")";
+            return Optional.of(new Mistake(model.firstLine() + lineOf(model.query().sql(), message.getPosition()),
+                    "model '" + model.name() + "' cannot run: " + message.getMessage() + hint));
+        }
+    }
+
+    /**
+     * The line, counted from 0, of a position PostgreSQL gives in the statement it was sent: pgjdbc
+     * sends {@code $1} where the model's {@code :data.total} was, which moves positions, not lines.
+     */
+    private static int lineOf(String sql, int position) {
+        try {
+            String sent = Parser.parseJdbcSql(sql, true, true, false, false, false).get(0).nativeSql;
+            return (int) sent.substring(0, Math.max(0, Math.min(position - 1, sent.length()))).chars()
+                    .filter(c -> c == '\n').count();
+        } catch (SQLException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** A model passes when its first row's first column is true. */

@@ -13,8 +13,10 @@ import dev.switchboard.connect.NamedSql;
  * ({@code :data.customer.email}) are bound from the event. A first line
  * {@code -- datasource: NAME} runs it on a business database from {@code switchboard.datasources};
  * without it, on the hub's own. It passes when it returns a row whose first column is true.
+ * {@code firstLine} is the file's line of the query's first (lines from 1), for the database's
+ * errors to be placed.
  */
-public record SqlModel(String name, String file, Optional<String> datasource, NamedSql query) {
+public record SqlModel(String name, String file, Optional<String> datasource, NamedSql query, int firstLine) {
 
     private static final Pattern DATASOURCE = Pattern.compile("^\\s*--\\s*datasource:\\s*([A-Za-z0-9_-]+)\\s*$");
 
@@ -34,6 +36,9 @@ public record SqlModel(String name, String file, Optional<String> datasource, Na
             throw new IllegalArgumentException("a model is a query that reads (select, with, values or table), not '"
                     + first + "': it runs for every event and in every dry run, read-only");
         }
-        return new SqlModel(name, file, datasource, NamedSql.parse(text));
+        // The query's text is the file's, trimmed: the lines trimmed off before it are the offset.
+        String trimmed = text.substring(0, text.length() - text.stripLeading().length());
+        int firstLine = 1 + (int) trimmed.chars().filter(c -> c == '\n').count();
+        return new SqlModel(name, file, datasource, NamedSql.parse(text), firstLine);
     }
 }

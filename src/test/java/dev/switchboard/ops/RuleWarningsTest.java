@@ -1,10 +1,13 @@
 package dev.switchboard.ops;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +27,7 @@ import io.quarkus.test.junit.TestProfile;
 import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.support.Events;
+import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
@@ -88,6 +92,70 @@ class RuleWarningsTest {
             rules.reload();
         }
         given().get("/api/rules").then().body("warnings.reason", everyItem(not(containsString("warn-"))));
+    }
+
+    @Test
+    void aRuleSendingToTheQueueItsOwnSourceReadsIsWarnedOfTheLoop() {
+        Workspace.bindPort("warn-back", Map.of("connector", "jms", "address", "test.queue.json"));
+        Workspace.writeRule("loops.yaml", """
+                rules:
+                  - id: warn-loop
+                    on: order.placed
+                    source: queue-json
+                    actions: [{id: back, port: warn-back}]
+                  - id: warn-loop-any-source
+                    on: order.placed
+                    actions:
+                      - {id: back, port: warn-back}
+                  - id: warn-forward
+                    on: order.placed
+                    source: events
+                    actions: [{id: forward, port: warn-back}]
+                """);
+        try {
+            assertEquals(List.of(), rules.reload());
+            given().get("/api/rules").then()
+                    .body("warnings.reason", hasItem("rule 'warn-loop' sends through port 'warn-back' to queue"
+                            + " 'test.queue.json', which source 'queue-json' reads: every message it sends comes back as"
+                            + " an event this rule takes, without end unless its condition stops it"))
+                    .body("warnings.find { it.reason.startsWith(\"rule 'warn-loop-any-source'\") }.line", equalTo(9))
+                    .body("warnings.reason", everyItem(not(containsString("'warn-forward'"))));
+        } finally {
+            Workspace.deleteRule("loops.yaml");
+            Workspace.unbindPort("warn-back");
+            rules.reload();
+        }
+    }
+
+    @Test
+    void aModelTheDatabaseCannotRunIsWarnedOfAtItsLineAndOneThatDependsOnTheEventIsNot() {
+        HubState.execute(dataSource, "create table if not exists model_warn_orders (total numeric)");
+        Workspace.writeModel("warn_column", """
+                -- is this order above the others?
+                select exists (
+                    select 1 from model_warn_orders where totl > (:data.total)::numeric)
+                """);
+        Workspace.writeModel("warn_table", "\n\nselect true from model_warn_ordrs");
+        Workspace.writeModel("warn_typed_by_event", "select :data.flag is not null");
+        try {
+            assertEquals(List.of(), rules.reload());
+            given().get("/api/rules").then()
+                    .body("warnings.find { it.reason.startsWith(\"model 'warn_column'\") }.reason",
+                            startsWith("model 'warn_column' cannot run: column \"totl\" does not exist"))
+                    .body("warnings.find { it.reason.startsWith(\"model 'warn_column'\") }.line", equalTo(3))
+                    .body("warnings.find { it.reason.startsWith(\"model 'warn_column'\") }.file",
+                            endsWith("warn_column.sql"))
+                    .body("warnings.find { it.reason.startsWith(\"model 'warn_table'\") }.reason", equalTo(
+                            "model 'warn_table' cannot run: relation \"model_warn_ordrs\" does not exist"))
+                    .body("warnings.find { it.reason.startsWith(\"model 'warn_table'\") }.line", equalTo(3))
+                    .body("warnings.reason", everyItem(not(containsString("warn_typed_by_event"))));
+        } finally {
+            Workspace.deleteModel("warn_column");
+            Workspace.deleteModel("warn_table");
+            Workspace.deleteModel("warn_typed_by_event");
+            rules.reload();
+        }
+        given().get("/api/rules").then().body("warnings.reason", everyItem(not(containsString("model 'warn_"))));
     }
 
     @Test
