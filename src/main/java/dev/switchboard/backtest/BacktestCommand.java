@@ -169,7 +169,7 @@ public final class BacktestCommand {
             err.println("backtest: " + option + " " + folder + " is not a folder");
             return Optional.empty();
         }
-        RuleFolder.Reading reading = RuleFolder.read(folder, ports, datasources::contains, Map.of(), camel);
+        RuleFolder.Reading reading = RuleFolder.read(folder, ports, datasources, Map.of(), camel);
         if (!reading.problems().isEmpty()) {
             err.println("backtest: the rules of " + option + " do not load:");
             reading.problems().stream().map(RuleLoadError::toString).forEach(problem -> err.println("  " + problem));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -74,6 +75,11 @@ public class DataSources {
 
     public boolean exists(String name) {
         return config.datasources().containsKey(name);
+    }
+
+    /** The names of the business datasources declared. */
+    public Set<String> names() {
+        return config.datasources().keySet();
     }
 
     /** The named business database, or the hub's own when no name is given. */

@@ -170,7 +170,7 @@ public class PortBindings {
     public static class BadSetting extends IllegalArgumentException {
         private final String setting;
 
-        BadSetting(String setting, String message) {
+        public BadSetting(String setting, String message) {
             super(message);
             this.setting = setting;
         }

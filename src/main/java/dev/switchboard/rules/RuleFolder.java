@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
 import org.apache.camel.CamelContext;
 
 import dev.switchboard.core.FileWatch;
+import dev.switchboard.core.Suggestions;
 
 /**
  * Reads a rules folder (rule files, and SQL models under {@code models/}) into a {@link RuleSet},
@@ -32,10 +32,10 @@ public final class RuleFolder {
 
     /**
      * @param ports the port names rules may call
-     * @param datasources whether a business datasource of that name is declared
+     * @param datasources the names of the business datasources declared
      * @param reserved rule ids no file may use, with why
      */
-    public static Reading read(Path dir, Set<String> ports, Predicate<String> datasources, Map<String, String> reserved,
+    public static Reading read(Path dir, Set<String> ports, Set<String> datasources, Map<String, String> reserved,
             CamelContext camel) {
         List<RuleLoadError> problems = new ArrayList<>();
         Map<String, SqlModel> models = new TreeMap<>();
@@ -44,16 +44,17 @@ public final class RuleFolder {
         return new Reading(new RuleSet(List.copyOf(rules), Map.copyOf(models), Instant.now()), List.copyOf(problems));
     }
 
-    private static void loadModels(Path dir, Predicate<String> datasources, Map<String, SqlModel> models,
+    private static void loadModels(Path dir, Set<String> datasources, Map<String, SqlModel> models,
             List<RuleLoadError> problems) {
         for (Path file : FileWatch.list(dir.resolve("models"), ".sql")) {
             String name = file.getFileName().toString().replaceFirst("\\.sql$", "");
             try {
                 SqlModel model = SqlModel.parse(name, file.toString(), Files.readString(file));
                 // Named on the first line (see SqlModel); kept, so rules requiring it are not also rejected.
-                model.datasource().filter(datasource -> !datasources.test(datasource)).ifPresent(datasource ->
-                        problems.add(new RuleLoadError(file.toString(), 1, "unknown datasource '" + datasource
-                                + "' (declare it with switchboard.datasources." + datasource + ".jdbc-url)")));
+                model.datasource().filter(datasource -> !datasources.contains(datasource)).ifPresent(datasource ->
+                        problems.add(new RuleLoadError(file.toString(), 1, "unknown datasource '" + datasource + "'"
+                                + Suggestions.hint(datasource, datasources) + " (declare it with switchboard.datasources."
+                                + datasource + ".jdbc-url)")));
                 models.put(name, model);
             } catch (IllegalArgumentException e) {
                 problems.add(new RuleLoadError(file.toString(), 0, e.getMessage()));

@@ -276,7 +276,7 @@ public class RulesInForce {
     }
 
     private RuleFolder.Reading read(Path folder, Set<String> portNames) {
-        RuleFolder.Reading reading = RuleFolder.read(folder, portNames, dataSources::exists,
+        RuleFolder.Reading reading = RuleFolder.read(folder, portNames, dataSources.names(),
                 Map.of(AlertsRule.ID, "the built-in alerts rule"), camel);
         if (!portNames.contains(AlertsRule.PORT)) {
             return reading;

@@ -173,6 +173,45 @@ class RuleFileErrorsTest {
         }
     }
 
+    /**
+     * A Kamelet port is checked against the Kamelet's own definition as it is bound: a Kamelet that
+     * is not there, a property it does not take, a required one left out. Camel would say so only at
+     * the first call, and every call would fail its retries.
+     */
+    @Test
+    void aKameletPortNamingNoKameletOrAPropertyItDoesNotTakeIsRefusedAtItsLine() throws java.io.IOException {
+        try {
+            assertPortRefused(Map.of("kamelet", "file-drop-snk", "properties.directory", "target/drops"), "kamelet",
+                    "no Kamelet named 'file-drop-snk' in file:kamelets, classpath:kamelets (did you mean 'file-drop-sink'?)");
+            assertPortRefused(Map.of("kamelet", "file-drop-sink", "properties.dirctory", "target/drops"),
+                    "properties.dirctory", "Kamelet 'file-drop-sink' takes no property 'dirctory' (did you mean"
+                            + " 'directory'?); it takes directory, extension");
+            assertPortRefused(Map.of("kamelet", "file-drop-sink", "properties.extension", "txt"), "kamelet",
+                    "Kamelet 'file-drop-sink' requires a value: set switchboard.ports.drop-typo.properties.directory");
+
+            // The catalog's Kamelets are read as the project's are.
+            Workspace.bindPort("drop-typo", Map.of("connector", "kamelet", "kamelet", "log-sink",
+                    "properties.loggerName", "switchboard.kamelet.check"));
+            assertEquals(List.of(), repository.reload());
+        } finally {
+            Workspace.unbindPort("drop-typo");
+            repository.reload();
+        }
+    }
+
+    /** Binds the port drop-typo to a Kamelet with these settings, and expects the reload refused at {@code setting}'s line. */
+    private void assertPortRefused(Map<String, String> settings, String setting, String reason) throws java.io.IOException {
+        Map<String, String> binding = new java.util.HashMap<>(settings);
+        binding.put("connector", "kamelet");
+        Workspace.bindPort("drop-typo", binding);
+        List<RuleLoadError> errors = repository.reload();
+        assertEquals(1, errors.size(), errors.toString());
+        assertEquals("Port 'drop-typo': " + reason, errors.get(0).reason());
+        String line = java.nio.file.Files.readAllLines(OperatorConfigSourceProvider.file()).get(errors.get(0).line() - 1);
+        assertTrue(line.startsWith("switchboard.ports.drop-typo." + setting + "="), line);
+        assertSame(lastGood, repository.current(), "the last valid set stays in force");
+    }
+
     @Test
     void unknownModel() {
         assertError(rejected("rules:\n  - id: x\n    on: a\n    require: [vip]\n    actions: [{id: a, port: audit}]\n"),
@@ -282,6 +321,9 @@ class RuleFileErrorsTest {
             assertTrue(errors.get(0).file().endsWith("elsewhere.sql"), errors.toString());
             assertError(errors.get(0), 1, "unknown datasource 'nowhere'");
             assertSame(lastGood, repository.current());
+
+            Workspace.writeModel("elsewhere", "-- datasource: warehose\nselect true");
+            assertError(repository.reload().get(0), 1, "unknown datasource 'warehose' (did you mean 'warehouse'?)");
         } finally {
             Workspace.deleteModel("elsewhere");
         }

@@ -1,22 +1,39 @@
 package dev.switchboard.connect.kamelet;
 
-import java.util.Set;
-import java.util.Optional;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import dev.switchboard.connect.CamelSend;
+import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.Delivery;
 import dev.switchboard.core.PortSettings;
+import dev.switchboard.core.Suggestions;
 
 /**
  * Sends the action to a Kamelet sink: {@code kamelet} names it (from the Kamelet catalog, or a
@@ -38,9 +55,85 @@ public class KameletConnector implements Connector {
     @Inject
     ProducerTemplate producer;
 
+    @Inject
+    CamelContext camel;
+
+    /** Where the kamelet component looks, in its order: the project's folder, then the catalog. */
+    @ConfigProperty(name = "camel.component.kamelet.location", defaultValue = "classpath:kamelets")
+    List<String> locations;
+
+    /**
+     * A Kamelet that is not there, a property it does not take and one it requires left out are
+     * refused with the port's setting, as the port is bound: Camel would only say so at the first
+     * call, and every call after it would fail its retries.
+     */
     @Override
     public void validate(PortSettings settings) {
-        settings.require("kamelet");
+        String name = settings.require("kamelet").strip();
+        Map<String, Object> definition = definition(name).orElseThrow(() -> new PortBindings.BadSetting(
+                setting(settings, "kamelet"), "no Kamelet named '" + name + "' in " + String.join(", ", locations)
+                        + Suggestions.hint(name, projectKamelets())));
+        Set<String> takes = new TreeSet<>(map(definition.get("properties")).keySet());
+        Set<String> given = settings.under("properties").keySet();
+        for (String property : given) {
+            if (!takes.contains(property)) {
+                throw new PortBindings.BadSetting(setting(settings, "properties." + property), "Kamelet '" + name
+                        + "' takes no property '" + property + "'" + Suggestions.hint(property, takes)
+                        + (takes.isEmpty() ? "" : "; it takes " + String.join(", ", takes)));
+            }
+        }
+        if (definition.get("required") instanceof List<?> required) {
+            for (Object property : required) {
+                if (!given.contains(String.valueOf(property))) {
+                    throw new PortBindings.BadSetting(setting(settings, "kamelet"), "Kamelet '" + name
+                            + "' requires a value: set switchboard.ports." + settings.port() + ".properties." + property);
+                }
+            }
+        }
+    }
+
+    /** The {@code spec.definition} of the Kamelet, from the first location that has it. */
+    private Optional<Map<String, Object>> definition(String name) {
+        for (String location : locations) {
+            Resource resource = PluginHelper.getResourceLoader(camel)
+                    .resolveResource(location.strip() + "/" + name + ".kamelet.yaml");
+            if (resource == null || !resource.exists()) {
+                continue;
+            }
+            try (InputStream in = resource.getInputStream()) {
+                Object kamelet = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+                return Optional.of(map(map(map(kamelet).get("spec")).get("definition")));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("Kamelet '" + name + "' (" + resource.getLocation()
+                        + ") cannot be read: " + e.getMessage(), e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The names of the project's own Kamelets: what a misspelt one is compared with. */
+    private Set<String> projectKamelets() {
+        Set<String> names = new TreeSet<>();
+        for (String location : locations) {
+            if (location.strip().startsWith("file:")) {
+                try (Stream<Path> files = Files.list(Path.of(location.strip().substring("file:".length())))) {
+                    files.map(file -> file.getFileName().toString()).filter(file -> file.endsWith(".kamelet.yaml"))
+                            .forEach(file -> names.add(file.substring(0, file.length() - ".kamelet.yaml".length())));
+                } catch (IOException | UncheckedIOException e) {
+                    // No folder, no names to suggest.
+                }
+            }
+        }
+        return names;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    private static String setting(PortSettings settings, String key) {
+        return "switchboard.ports." + settings.port() + "." + key;
     }
 
     @Override
