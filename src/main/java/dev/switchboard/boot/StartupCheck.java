@@ -1,9 +1,13 @@
 package dev.switchboard.boot;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -53,14 +57,55 @@ final class StartupCheck {
     /**
      * The mistakes the checks {@code which} selects find in {@code settings}. A check of names is
      * held to the operator's file only: a name from the environment (SWITCHBOARD_REQUIRE_NODE is
-     * switchboard.require.node to the configuration) is no typo of the operator's.
+     * switchboard.require.node to the configuration) is no typo of the operator's. The checks of
+     * names read the settings without the values the checks of values refuse: one word where a
+     * number belongs ({@code consumers=two}) failed the sources' whole mapping and hid a misspelt
+     * key beside it. One mistake per setting, the first check's: {@code workers=two} is no number
+     * and no count of at least 1.
      */
     static List<SettingProblem> problems(ConfigSource settings, List<String> profiles, Predicate<ConfigCheck> which) {
         Set<String> written = OperatorConfigSourceProvider.onDisk().keySet();
-        return ServiceLoader.load(ConfigCheck.class).stream().map(ServiceLoader.Provider::get).filter(which)
-                .flatMap(check -> check.check(settings, profiles).stream()
-                        .filter(problem -> !check.judgesNames() || written.contains(problem.setting())))
+        List<ConfigCheck> checks = ServiceLoader.load(ConfigCheck.class).stream().map(ServiceLoader.Provider::get)
+                .filter(which).toList();
+        Map<ConfigCheck, List<SettingProblem>> ofValues = new HashMap<>();
+        checks.stream().filter(check -> !check.judgesNames())
+                .forEach(check -> ofValues.put(check, check.check(settings, profiles)));
+        Set<String> refused = ofValues.values().stream().flatMap(List::stream).map(SettingProblem::setting)
+                .collect(Collectors.toSet());
+        ConfigSource readable = refused.isEmpty() ? settings : new Without(settings, refused);
+        Set<String> named = new HashSet<>();
+        return checks.stream()
+                .flatMap(check -> check.judgesNames()
+                        ? check.check(readable, profiles).stream().filter(problem -> written.contains(problem.setting()))
+                        : ofValues.get(check).stream())
+                .filter(problem -> problem.setting().isEmpty() || named.add(problem.setting()))
                 .toList();
+    }
+
+    /** The settings but some: each left out reads as not set, and the mapping's default applies. */
+    private record Without(ConfigSource settings, Set<String> leftOut) implements ConfigSource {
+
+        @Override
+        public Set<String> getPropertyNames() {
+            Set<String> names = new HashSet<>(settings.getPropertyNames());
+            names.removeAll(leftOut);
+            return names;
+        }
+
+        @Override
+        public String getValue(String name) {
+            return leftOut.contains(name) ? null : settings.getValue(name);
+        }
+
+        @Override
+        public String getName() {
+            return settings.getName();
+        }
+
+        @Override
+        public int getOrdinal() {
+            return settings.getOrdinal();
+        }
     }
 
     /**

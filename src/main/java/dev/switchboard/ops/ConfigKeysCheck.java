@@ -89,13 +89,16 @@ public class ConfigKeysCheck implements ConfigCheck {
 
     /**
      * The keys whose single value is of a type {@code type} accepts, as patterns ({@link #pattern}),
-     * with that type: what the checks of values by type (durations, choices) judge.
+     * with that type: what the checks of values by type (durations, choices, numbers) judge.
      */
     static Map<Pattern, Class<?>> keysOfType(java.util.function.Predicate<Class<?>> type) {
         Map<Pattern, Class<?>> keys = new java.util.LinkedHashMap<>();
         properties().forEach((key, property) -> {
-            if (property.isLeaf() && type.test(property.asLeaf().getValueRawType())) {
-                keys.put(pattern(key), property.asLeaf().getValueRawType());
+            // A setting read by a converter of its own is that converter's to judge.
+            Class<?> raw = property.isPrimitive() ? property.asPrimitive().getPrimitiveType()
+                    : property.isLeaf() && !property.asLeaf().hasConvertWith() ? property.asLeaf().getValueRawType() : null;
+            if (raw != null && type.test(raw)) {
+                keys.put(pattern(key), raw);
             }
         });
         return keys;

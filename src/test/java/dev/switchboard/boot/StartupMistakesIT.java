@@ -37,6 +37,10 @@ class StartupMistakesIT {
                 switchboard.ports.ledger.ulr=http://127.0.0.1:9/entries
                 switchboard.retention.events=30
                 switchboard.cdc.cluster=kubernets
+                switchboard.sources.orders.kind=queue
+                switchboard.sources.orders.address=orders.in
+                switchboard.sources.orders.consumers=two
+                switchboard.sources.orders.dead-leter-address=orders.parked
                 """);
         int httpPort = HubProcess.freePort();
         // A value only a positive number means, given in the environment rather than the file.
@@ -46,10 +50,14 @@ class StartupMistakesIT {
         assertEquals(1, hub.awaitExit(Duration.ofSeconds(60)), hub.output());
         List<String> lines = hub.output().lines().toList();
         assertEquals(List.of(
-                "Switchboard cannot start: 6 mistake(s) in its configuration",
+                "Switchboard cannot start: 8 mistake(s) in its configuration",
                 file.toAbsolutePath() + ":5: Source 'billing': unknown setting 'max-bdoy' for a webhook source (did you"
                         + " mean 'max-body'?); it takes content-type, event-id, event-type, kind, max-body, secret,"
                         + " secrets, signature, signature-encoding, signature-header, signature-prefix, tolerance",
+                // Not hidden by the word where a number belongs, on the line before it.
+                file.toAbsolutePath() + ":14: Source 'orders': unknown setting 'dead-leter-address' for a queue source"
+                        + " (did you mean 'dead-letter-address'?); it takes address, consumers, dead-letter-address,"
+                        + " destination, event-id, event-type, kind, publisher-password, subscription",
                 file.toAbsolutePath() + ":8: Port 'ledger': unknown setting 'ulr' for the http connector (did you"
                         + " mean 'url'?); it takes auth, content-type, headers.*, http-version, method, password,"
                         + " retry.initial-delay, retry.max-attempts, retry.max-delay, timeout, token, url, username",
@@ -61,7 +69,9 @@ class StartupMistakesIT {
                 file.toAbsolutePath() + ":9: switchboard.retention.events=30: '30' needs a unit, such as 30s, 30m,"
                         + " 30h or 30d",
                 file.toAbsolutePath() + ":10: switchboard.cdc.cluster=kubernets: not one of file, kubernetes, database"
-                        + " (did you mean 'kubernetes'?)"), lines, hub.output());
+                        + " (did you mean 'kubernetes'?)",
+                file.toAbsolutePath() + ":13: switchboard.sources.orders.consumers=two: not a whole number"),
+                lines, hub.output());
         assertFalse(Files.exists(work.resolve("data/postgres")), "the embedded database never started");
     }
 

@@ -22,4 +22,9 @@ public final class ConfigChecks {
     public static List<String> messages(ConfigCheck check, Map<String, String> settings) {
         return problems(check, settings).stream().map(SettingProblem::message).toList();
     }
+
+    /** The problems' messages in alphabetical order: for a check whose order follows a map's. */
+    public static List<String> sortedMessages(ConfigCheck check, Map<String, String> settings) {
+        return messages(check, settings).stream().sorted().toList();
+    }
 }
