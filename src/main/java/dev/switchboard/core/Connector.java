@@ -21,9 +21,9 @@ public interface Connector {
     }
 
     /**
-     * Where an action on a port bound to this connector would go for this event, when that depends
-     * on the event (an HTTP connector's rendered URL): a backtest compares it. Empty when the
-     * port's settings alone say where.
+     * Where an action on a port bound to this connector would go for this event (an HTTP call's
+     * method and rendered URL, a mail's rendered recipients, a queue's address): a dry run shows it,
+     * a backtest compares it. Empty when the connector cannot say.
      */
     default java.util.Optional<String> target(PortSettings settings, EventDocument event) {
         return java.util.Optional.empty();

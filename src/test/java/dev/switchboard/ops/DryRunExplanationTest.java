@@ -40,13 +40,19 @@ class DryRunExplanationTest {
         Workspace.bindPort("explain-crm", Map.of("connector", "http", "url", "http://127.0.0.1:9/customers/{{data.customer}}",
                 "method", "PUT", "headers.X-Api-Key", "explain-api-key-value", "headers.X-Tenant", "acme",
                 "auth", "bearer", "token", "explain-bearer-token"));
+        Workspace.bindPort("explain-mail", Map.of("connector", "mail", "host", "127.0.0.1", "from", "hub@example.com",
+                "to", "{{data.email}}", "cc", "sales@example.com"));
+        Workspace.bindPort("explain-queue", Map.of("connector", "jms", "address", "explain.out"));
         Workspace.writeModel("explain_never", "select false as vip");
         Workspace.writeRule("dry-run-explained.yaml", """
                 rules:
                   - id: explain-fires
                     on: explain.order
                     when: "jsonpath:$.data[?(@.total > 100)]"
-                    actions: [{id: upsert, port: explain-crm, body: '{"total": {{data.total}}}'}]
+                    actions:
+                      - {id: upsert, port: explain-crm, body: '{"total": {{data.total}}}'}
+                      - {id: thank, port: explain-mail, body: 'Thank you'}
+                      - {id: forward, port: explain-queue, body: '{}'}
                   - id: explain-misspelt
                     on: explain.order
                     when: "jsonpath:$.data[?(@.amout > 100)]"
@@ -72,7 +78,8 @@ class DryRunExplanationTest {
 
     static ValidatableResponse dryRun() {
         return given().contentType("application/json")
-                .body("{\"source\": \"events\", \"type\": \"explain.order\", \"data\": {\"total\": 250, \"customer\": \"c-42\"}}")
+                .body("{\"source\": \"events\", \"type\": \"explain.order\", \"data\": {\"total\": 250, \"customer\": \"c-42\","
+                        + " \"email\": \"ada@example.com\"}}")
                 .post("/api/events/dry-run").then().statusCode(200);
     }
 
@@ -114,6 +121,10 @@ class DryRunExplanationTest {
                 .body(action + "body", equalTo("{\"total\": 250}"))
                 .body(not(containsString("explain-api-key-value")))
                 .body(not(containsString("explain-bearer-token")));
+        // Every connector says where its action would go: a mail's recipients rendered for the event.
+        dryRun().body(rule("explain-fires") + "actions[1].target", equalTo("mail via 127.0.0.1, To: ada@example.com,"
+                        + " Cc: sales@example.com"))
+                .body(rule("explain-fires") + "actions[2].target", equalTo("queue explain.out"));
         // The matches list of before, for callers that read it, holds the same action.
         dryRun().body("matches.find { it.rule == 'explain-fires' }.actions[0].target", equalTo("PUT http://127.0.0.1:9/customers/***"));
     }

@@ -15,6 +15,7 @@ import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.Delivery;
+import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.PortSettings;
 import dev.switchboard.stream.StreamAddresses;
@@ -42,6 +43,11 @@ public class JmsConnector implements Connector {
     @Override
     public void validate(PortSettings settings) {
         StreamAddresses.requireUsers("address", settings.require("address"));
+    }
+
+    @Override
+    public Optional<String> target(PortSettings settings, EventDocument event) {
+        return settings.get("address").map(address -> "queue " + address);
     }
 
     @Override

@@ -10,6 +10,8 @@ import org.jboss.logging.Logger;
 import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.Delivery;
+import dev.switchboard.core.EventDocument;
+import dev.switchboard.core.PortSettings;
 
 /** Writes the action to the hub's log, under category {@code switchboard.port.<port>}. For trying rules out. */
 @ApplicationScoped
@@ -22,6 +24,11 @@ public class LogConnector implements Connector {
     @Override
     public Optional<Set<String>> settingNames() {
         return Optional.of(SETTINGS);
+    }
+
+    @Override
+    public Optional<String> target(PortSettings settings, EventDocument event) {
+        return Optional.of("log switchboard.port." + settings.port());
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.Delivery;
+import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.PortSettings;
 import dev.switchboard.core.Template;
 
@@ -88,6 +89,21 @@ public class MailConnector implements Connector {
                     permanent, null, null, error);
         }
         return Delivery.DONE;
+    }
+
+    /** The server and the recipients rendered for the event, or why they cannot be rendered. */
+    @Override
+    public Optional<String> target(PortSettings settings, EventDocument event) {
+        StringBuilder target = new StringBuilder("mail via ").append(settings.require("host"));
+        try {
+            for (Map.Entry<String, Recipients> recipients : recipients(settings).entrySet()) {
+                target.append(", ").append(recipients.getKey()).append(": ")
+                        .append(String.join(", ", recipients.getValue().render(event)));
+            }
+            return Optional.of(target.toString());
+        } catch (ConnectorException | RuntimeException e) {
+            return Optional.of(target + " (recipients cannot be rendered: " + e.getMessage() + ")");
+        }
     }
 
     /** The recipient headers camel-mail knows, from the settings present: {@code to} always. */

@@ -20,6 +20,7 @@ import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.Delivery;
+import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.PortSettings;
 
 /**
@@ -54,6 +55,12 @@ public class SqlConnector implements Connector {
             throw new IllegalArgumentException("no datasource '" + name + "' (set switchboard.datasources."
                     + name + ".jdbc-url)");
         });
+    }
+
+    @Override
+    public Optional<String> target(PortSettings settings, EventDocument event) {
+        return Optional.of("sql on " + settings.get("datasource").map(name -> "datasource " + name)
+                .orElse("the hub's database"));
     }
 
     @Override
