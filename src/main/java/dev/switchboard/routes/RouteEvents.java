@@ -30,8 +30,9 @@ final class RouteEvents {
         String source = message.getHeader(ExchangeKeys.EVENT_SOURCE, exchange.getFromRouteId(), String.class);
         byte[] body = bytes(message.getBody());
         String deliveryId = message.getHeader(ExchangeKeys.EVENT_ID, () -> IncomingEvent.digestId(body), String.class);
-        return IncomingEvent.of(source, deliveryId, type, OffsetDateTime.now(ZoneOffset.UTC), json(body),
-                body, message.getHeader(Exchange.CONTENT_TYPE, "text/plain", String.class));
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, "text/plain", String.class);
+        return IncomingEvent.of(source, deliveryId, type, OffsetDateTime.now(ZoneOffset.UTC), json(body, contentType),
+                body, contentType);
     }
 
     static String requiredHeader(Exchange exchange, String name, String endpoint) {
@@ -60,13 +61,27 @@ final class RouteEvents {
         }
     }
 
-    /** An object or array is JSON data; anything else (text, CSV, a bare value) stays bytes. */
-    private static JsonNode json(byte[] body) {
+    /**
+     * An object or array is JSON data; anything else (text, CSV, a bare value) stays bytes. A body
+     * the route says is JSON ({@code Content-Type: application/json}) that is not is refused: kept as
+     * text, every rule reading its fields would quietly never match.
+     */
+    private static JsonNode json(byte[] body, String contentType) {
         try {
             JsonNode tree = body.length == 0 ? null : Json.MAPPER.readTree(body);
             return tree != null && tree.isContainerNode() ? tree : null;
         } catch (IOException notJson) {
+            if (saysJson(contentType)) {
+                throw new IllegalArgumentException("The body is not the JSON its Content-Type (" + contentType
+                        + ") says: " + (notJson instanceof JsonProcessingException parse ? parse.getOriginalMessage()
+                        : notJson.getMessage()), notJson);
+            }
             return null;
         }
+    }
+
+    private static boolean saysJson(String contentType) {
+        String type = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || type.endsWith("+json");
     }
 }

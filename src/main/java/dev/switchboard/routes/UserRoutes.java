@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.RouteConfigurationsBuilder;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
@@ -135,19 +135,15 @@ public class UserRoutes {
         // Read and checked before the file's running routes stop: a file that does not parse, or
         // that names a route id already taken, leaves them running. Camel itself would replace a
         // route of the same id, the hub's own ones (webhook-ingest) or another file's, without a word.
-        Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(camel).findRoutesBuilders(resource(file, content));
-        for (RoutesBuilder builder : builders) {
-            if (builder instanceof RouteBuilder routes) {
-                for (RouteDefinition route : routes.configureRoutes(camel).getRoutes()) {
-                    refuseTaken(route.getId(), file);
-                }
+        RoutesBuilder builder = builder(file, content);
+        if (builder instanceof RouteBuilder routes) {
+            for (RouteDefinition route : routes.configureRoutes(camel).getRoutes()) {
+                refuseTaken(route.getId(), file);
             }
         }
         removeRoutesOf(file);
         try {
-            for (RoutesBuilder builder : builders) {
-                camel.addRoutes(builder);
-            }
+            add(builder);
         } catch (Exception e) {
             removeRoutesOf(file); // whatever part of the file did load
             throw e;
@@ -177,7 +173,7 @@ public class UserRoutes {
             return;
         }
         try {
-            PluginHelper.getRoutesLoader(camel).loadRoutes(resource(file, previous));
+            add(builder(file, previous));
             LOG.warnf("The routes of the previous version of %s stay active", file);
         } catch (Exception e) {
             LOG.errorf("The previous version of %s did not load again either: %s", file, Failures.messages(e));
@@ -206,8 +202,21 @@ public class UserRoutes {
         return file.startsWith(dir()) ? file : null;
     }
 
-    private static Resource resource(Path file, String content) {
-        return ResourceHelper.fromString("file:" + file, content);
+    /** As Camel's own loader adds them: a file's route configurations before its routes. */
+    private void add(RoutesBuilder builder) throws Exception {
+        if (builder instanceof RouteConfigurationsBuilder configurations) {
+            camel.addRoutesConfigurations(configurations);
+        }
+        camel.addRoutes(builder);
+    }
+
+    /**
+     * The file's routes, read by Camel's YAML DSL whichever of its two extensions the file has:
+     * Camel picks a loader by extension, and has none for {@code .yml}.
+     */
+    private RoutesBuilder builder(Path file, String content) throws Exception {
+        Resource resource = ResourceHelper.fromString("file:" + file, content);
+        return PluginHelper.getRoutesLoader(camel).getRoutesLoader("yaml").loadRoutesBuilder(resource);
     }
 
     private Map<Path, String> read() {

@@ -132,6 +132,15 @@ class UserRoutesTest {
         Workspace.deleteRoute("clash-first.yaml");
     }
 
+    @Test
+    void aRoutesFileEndingInYmlIsReadAsYaml() {
+        // Camel picks a loader by extension, and has none for .yml.
+        Workspace.writeRoute("short-extension.yml", greeting("from yml").replace("test-greeting", "test-yml"));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> request("direct:test-yml?block=false", "").equals("from yml"));
+        Workspace.deleteRoute("short-extension.yml");
+    }
+
     private String awaitError(String file) {
         String[] error = new String[1];
         await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -189,6 +198,12 @@ class UserRoutesTest {
         // Without an event type the route fails, saying what is missing.
         Exception missing = assertThrows(Exception.class, () -> request(RouteEndpoints.PUBLISH, "{}"));
         assertTrue(missing.getCause().getMessage().contains("SwitchboardEventType"), missing.getCause().getMessage());
+        // A body the route says is JSON and is not fails the route, saying why, rather than becoming text.
+        Exception malformed = assertThrows(Exception.class, () -> producer.requestBodyAndHeaders(RouteEndpoints.PUBLISH,
+                "{\"id\": \"p-1\",", Map.of(ExchangeKeys.EVENT_TYPE, "routes.test.published", Exchange.CONTENT_TYPE,
+                        "application/json; charset=utf-8")));
+        assertTrue(malformed.getCause().getMessage().startsWith("The body is not the JSON its Content-Type"
+                + " (application/json; charset=utf-8) says: Unexpected end-of-input"), malformed.getCause().getMessage());
         Workspace.deleteRoute("publisher.yaml");
     }
 
