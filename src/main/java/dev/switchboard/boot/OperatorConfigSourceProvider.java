@@ -170,7 +170,8 @@ public class OperatorConfigSourceProvider implements ConfigSourceProvider {
     public static int lineOf(String key) {
         try {
             java.util.List<String> lines = java.nio.file.Files.readAllLines(file());
-            for (int i = 0; i < lines.size(); i++) {
+            // From the end: of a key set twice, the last line is the one in force.
+            for (int i = lines.size() - 1; i >= 0; i--) {
                 String line = lines.get(i).strip();
                 if (line.startsWith(key) && (line.length() == key.length()
                         || "=: \t".indexOf(line.charAt(key.length())) >= 0)) {

@@ -19,8 +19,12 @@ public record PortSettings(String port, Map<String, String> values) {
 
     /** @throws IllegalArgumentException naming the property when it is not set */
     public String require(String key) {
-        return get(key).orElseThrow(() -> new IllegalArgumentException(
-                "set switchboard.ports." + port + "." + key));
+        return get(key).orElseThrow(() -> new IllegalArgumentException("set " + fullName(key)));
+    }
+
+    /** The setting's name in the configuration: {@code switchboard.ports.crm.url} for {@code url}. */
+    public String fullName(String key) {
+        return "switchboard.ports." + port + "." + key;
     }
 
     public Duration duration(String key, Duration fallback) {

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -155,9 +156,11 @@ public class RulesInForce {
         List<ReloadedSettings.Reading> readings = new ArrayList<>();
         readings.add(sourceReading.settings());
         parts.forEach(part -> readings.add(part.read()));
-        // One problem per setting: a value two parts refuse (the start's checks and the part that reads it) is one mistake.
+        // One problem per setting: a value two parts refuse (the start's checks and the part that reads it) is one
+        // mistake, said in the hub's words rather than in SmallRye's (SRCFG…), when both name it.
         Set<String> named = new HashSet<>();
         Stream.concat(bindings.problems().stream(), readings.stream().flatMap(reading -> reading.problems().stream()))
+                .sorted(Comparator.comparing(problem -> problem.message().contains("SRCFG")))
                 .filter(problem -> problem.setting().isEmpty() || named.add(problem.setting()))
                 .forEach(problem -> problems.add(operatorFileError(problem)));
         RuleSet loaded = RuleSet.EMPTY;

@@ -176,6 +176,9 @@ class OperatorFileReloadTest {
         Workspace.setAll("switchboard.alerts.", Map.of("port-failure-rat", "0.9", "port-failure-rate", "-0.5"));
         Workspace.setAll("switchboard.expectations.payroll.", Map.of("type", "payroll.run.finished", "every", "25"));
         Workspace.setAll("switchboard.runs.", Map.of("workers", "0"));
+        // In the hub's words, not SmallRye's: the word failed the whole mapping of the sources.
+        Workspace.setAll("switchboard.sources.reload-orders.", Map.of("kind", "queue", "address", "reload.orders",
+                "consumers", "two"));
         List<RuleLoadError> errors = rules.reload();
         List<String> lines = java.nio.file.Files.readAllLines(OperatorConfigSourceProvider.file());
         assertEquals(List.of(
@@ -186,7 +189,9 @@ class OperatorFileReloadTest {
                         + " (alert at any failure) up to, not including, 1, such as 0.5",
                 "switchboard.expectations.payroll.every: switchboard.expectations.payroll.every=25: '25' needs a unit,"
                         + " such as 25s, 25m, 25h or 25d",
-                "switchboard.runs.workers: switchboard.runs.workers=0: must be a whole number of at least 1"),
+                "switchboard.runs.workers: switchboard.runs.workers=0: must be a whole number of at least 1",
+                "switchboard.sources.reload-orders.consumers: switchboard.sources.reload-orders.consumers=two: not a"
+                        + " whole number"),
                 errors.stream().map(error -> lines.get(error.line() - 1).split("=")[0] + ": " + error.reason()).sorted()
                         .toList());
         // A mistake to fix, not a change waiting for a restart, which would refuse it too.
@@ -195,6 +200,7 @@ class OperatorFileReloadTest {
         Workspace.setAll("switchboard.alerts.", Map.of());
         Workspace.setAll("switchboard.expectations.payroll.", Map.of());
         Workspace.setAll("switchboard.runs.", Map.of());
+        Workspace.setAll("switchboard.sources.reload-orders.", Map.of());
         assertEquals(List.of(), rules.reload());
     }
 }

@@ -162,6 +162,12 @@ class RuleFileErrorsTest {
             assertTrue(line.startsWith("switchboard.ports.typo-sink.ulr"), line);
             assertSame(lastGood, repository.current(), "the last valid set stays in force");
 
+            // Set twice, the last line is the one in force, and the one named.
+            java.nio.file.Files.writeString(OperatorConfigSourceProvider.file(),
+                    "switchboard.ports.typo-sink.ulr=http://127.0.0.1:9/y\n", java.nio.file.StandardOpenOption.APPEND);
+            assertEquals(java.nio.file.Files.readAllLines(OperatorConfigSourceProvider.file()).size(),
+                    repository.reload().get(0).line());
+
             // Every port's retry settings are under retry.: the bare name is pointed there.
             Workspace.bindPort("typo-sink", Map.of("connector", "http", "url", "http://127.0.0.1:9/x",
                     "initial-delay", "1s"));
@@ -181,12 +187,13 @@ class RuleFileErrorsTest {
     @Test
     void aKameletPortNamingNoKameletOrAPropertyItDoesNotTakeIsRefusedAtItsLine() throws java.io.IOException {
         try {
-            assertPortRefused(Map.of("kamelet", "file-drop-snk", "properties.directory", "target/drops"), "kamelet",
+            assertPortRefused(Map.of("connector", "kamelet", "kamelet", "file-drop-snk", "properties.directory", "target/drops"), "kamelet",
                     "no Kamelet named 'file-drop-snk' in file:kamelets, classpath:kamelets (did you mean 'file-drop-sink'?)");
-            assertPortRefused(Map.of("kamelet", "file-drop-sink", "properties.dirctory", "target/drops"),
+            assertPortRefused(Map.of("connector", "kamelet", "kamelet", "file-drop-sink", "properties.dirctory", "target/drops"),
                     "properties.dirctory", "Kamelet 'file-drop-sink' takes no property 'dirctory' (did you mean"
                             + " 'directory'?); it takes directory, extension");
-            assertPortRefused(Map.of("kamelet", "file-drop-sink", "properties.extension", "txt"), "kamelet",
+            assertPortRefused(Map.of("connector", "kamelet", "kamelet", "file-drop-sink", "properties.extension", "txt"),
+                    "kamelet",
                     "Kamelet 'file-drop-sink' requires a value: set switchboard.ports.drop-typo.properties.directory");
 
             // The catalog's Kamelets are read as the project's are.
@@ -199,10 +206,22 @@ class RuleFileErrorsTest {
         }
     }
 
-    /** Binds the port drop-typo to a Kamelet with these settings, and expects the reload refused at {@code setting}'s line. */
-    private void assertPortRefused(Map<String, String> settings, String setting, String reason) throws java.io.IOException {
-        Map<String, String> binding = new java.util.HashMap<>(settings);
-        binding.put("connector", "kamelet");
+    /** An http port's url, method or auth that cannot work is named at its own line, not at the connector's. */
+    @Test
+    void anHttpPortsSettingThatCannotWorkIsRefusedAtItsOwnLine() throws java.io.IOException {
+        try {
+            assertPortRefused(Map.of("connector", "http", "url", "http://127.0.0.1:9/x", "method", "fetch"), "method",
+                    "method must be one of POST, PUT, PATCH, DELETE, GET, not FETCH");
+            assertPortRefused(Map.of("connector", "http", "url", "http://127.0.0.1:9/x", "auth", "digest"), "auth",
+                    "auth must be none, basic or bearer, not digest");
+        } finally {
+            Workspace.unbindPort("drop-typo");
+            repository.reload();
+        }
+    }
+
+    /** Binds the port drop-typo with these settings, and expects the reload refused at {@code setting}'s line. */
+    private void assertPortRefused(Map<String, String> binding, String setting, String reason) throws java.io.IOException {
         Workspace.bindPort("drop-typo", binding);
         List<RuleLoadError> errors = repository.reload();
         assertEquals(1, errors.size(), errors.toString());

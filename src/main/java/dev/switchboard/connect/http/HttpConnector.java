@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
 import dev.switchboard.connect.Excerpts;
+import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.ConnectorException;
@@ -51,7 +53,7 @@ public class HttpConnector implements Connector {
         return Optional.of(SETTINGS);
     }
 
-    private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "DELETE", "GET");
+    private static final List<String> METHODS = List.of("POST", "PUT", "PATCH", "DELETE", "GET");
 
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -61,10 +63,16 @@ public class HttpConnector implements Connector {
 
     @Override
     public void validate(PortSettings settings) {
-        UrlTemplate.parse(settings.require("url"));
+        String url = settings.require("url");
+        try {
+            UrlTemplate.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new PortBindings.BadSetting(settings.fullName("url"), e.getMessage());
+        }
         String method = settings.get("method", "POST").toUpperCase();
         if (!METHODS.contains(method)) {
-            throw new IllegalArgumentException("method must be one of " + METHODS + ", not " + method);
+            throw new PortBindings.BadSetting(settings.fullName("method"), "method must be one of "
+                    + String.join(", ", METHODS) + ", not " + method);
         }
         String auth = settings.get("auth", "none");
         switch (auth) {
@@ -75,10 +83,12 @@ public class HttpConnector implements Connector {
                 settings.require("password");
             }
             case "bearer" -> settings.require("token");
-            default -> throw new IllegalArgumentException("auth must be none, basic or bearer, not " + auth);
+            default -> throw new PortBindings.BadSetting(settings.fullName("auth"), "auth must be none, basic or bearer,"
+                    + " not " + auth);
         }
         version(settings);
     }
+
 
     /**
      * HTTP/1.1 unless the port asks for {@code http-version=2}. The JDK client's own default, HTTP/2,
@@ -90,7 +100,8 @@ public class HttpConnector implements Connector {
         return switch (version) {
             case "1.1" -> HttpClient.Version.HTTP_1_1;
             case "2" -> HttpClient.Version.HTTP_2;
-            default -> throw new IllegalArgumentException("http-version must be 1.1 or 2, not " + version);
+            default -> throw new PortBindings.BadSetting(settings.fullName("http-version"), "http-version must be 1.1"
+                    + " or 2, not " + version);
         };
     }
 

@@ -21,6 +21,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -32,6 +33,7 @@ import dev.switchboard.core.ActionRequest;
 import dev.switchboard.core.Connector;
 import dev.switchboard.core.ConnectorException;
 import dev.switchboard.core.Delivery;
+import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.PortSettings;
 import dev.switchboard.core.Suggestions;
 
@@ -71,22 +73,27 @@ public class KameletConnector implements Connector {
     public void validate(PortSettings settings) {
         String name = settings.require("kamelet").strip();
         Map<String, Object> definition = definition(name).orElseThrow(() -> new PortBindings.BadSetting(
-                setting(settings, "kamelet"), "no Kamelet named '" + name + "' in " + String.join(", ", locations)
+                settings.fullName("kamelet"), "no Kamelet named '" + name + "' in " + String.join(", ", locations)
                         + Suggestions.hint(name, projectKamelets())));
         Set<String> takes = new TreeSet<>(map(definition.get("properties")).keySet());
         Set<String> given = settings.under("properties").keySet();
         for (String property : given) {
             if (!takes.contains(property)) {
-                throw new PortBindings.BadSetting(setting(settings, "properties." + property), "Kamelet '" + name
+                throw new PortBindings.BadSetting(settings.fullName("properties." + property), "Kamelet '" + name
                         + "' takes no property '" + property + "'" + Suggestions.hint(property, takes)
                         + (takes.isEmpty() ? "" : "; it takes " + String.join(", ", takes)));
             }
         }
         if (definition.get("required") instanceof List<?> required) {
             for (Object property : required) {
-                if (!given.contains(String.valueOf(property))) {
-                    throw new PortBindings.BadSetting(setting(settings, "kamelet"), "Kamelet '" + name
-                            + "' requires a value: set switchboard.ports." + settings.port() + ".properties." + property);
+                // A default, or a value for every use of the Kamelet (camel.kamelet.NAME.PROPERTY), fills it in too.
+                boolean filled = given.contains(String.valueOf(property))
+                        || map(map(definition.get("properties")).get(String.valueOf(property))).containsKey("default")
+                        || ConfigProvider.getConfig().getOptionalValue("camel.kamelet." + name + "." + property,
+                                String.class).isPresent();
+                if (!filled) {
+                    throw new PortBindings.BadSetting(settings.fullName("kamelet"), "Kamelet '" + name
+                            + "' requires a value: set " + settings.fullName("properties." + property));
                 }
             }
         }
@@ -132,8 +139,10 @@ public class KameletConnector implements Connector {
         return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 
-    private static String setting(PortSettings settings, String key) {
-        return "switchboard.ports." + settings.port() + "." + key;
+
+    @Override
+    public Optional<String> target(PortSettings settings, EventDocument event) {
+        return settings.get("kamelet").map(kamelet -> "kamelet " + kamelet.strip());
     }
 
     @Override
