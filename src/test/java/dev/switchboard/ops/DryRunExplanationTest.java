@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -68,6 +69,10 @@ class DryRunExplanationTest {
                   - id: explain-other-type
                     on: [explain.refund.*]
                     actions: [{id: upsert, port: explain-crm, body: '{}'}]
+                  - id: explain-subject
+                    on: explain.order
+                    when: 'jq:.subject == "vip"'
+                    actions: [{id: upsert, port: explain-crm, body: '{}'}]
                   - id: explain-model-says-no
                     on: explain.order
                     require: [explain_never]
@@ -106,6 +111,23 @@ class DryRunExplanationTest {
                 .body(rule("explain-other-type") + "reason", equalTo("takes explain.refund.*, not explain.order"))
                 .body(rule("explain-model-says-no") + "outcome", equalTo("MODEL_SAID_NO"))
                 .body(rule("explain-model-says-no") + "reason", equalTo("model explain_never said no: its first column is false"));
+    }
+
+    @Test
+    void theEventsSubjectAndTimeAreJudgedAsGivenAndAMisspeltAttributeIsRefused() {
+        given().contentType("application/json").body("{\"source\": \"events\", \"type\": \"explain.order\","
+                        + " \"subject\": \"vip\", \"time\": \"2026-12-01T09:00:00Z\", \"deliveryid\": \"d-1\", \"data\": {}}")
+                .post("/api/events/dry-run").then().statusCode(200)
+                .body(rule("explain-subject") + "outcome", equalTo("MATCHED"));
+        // Judged without its data, the event would have said "data.total is absent" as if that were the event.
+        given().contentType("application/json").body("{\"source\": \"events\", \"type\": \"explain.order\","
+                        + " \"dat\": {\"total\": 250}}")
+                .post("/api/events/dry-run").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", startsWith("unknown field 'dat' (did you mean 'data'?): a CloudEvent has data,"));
+        given().contentType("application/json").body("{\"source\": \"events\", \"type\": \"explain.order\","
+                        + " \"time\": \"yesterday\"}")
+                .post("/api/events/dry-run").then().statusCode(400)
+                .body("detail", startsWith("time must be an RFC 3339 time"));
     }
 
     @Test

@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +24,7 @@ import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.SecretMask;
+import dev.switchboard.core.Suggestions;
 import dev.switchboard.ingest.Problem;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.ModelRunner;
@@ -59,28 +63,58 @@ public class DryRuns {
             Map<String, Map<String, Object>> models, List<DryRunAction> actions) {
     }
 
+    private static OffsetDateTime time(JsonNode value) {
+        try {
+            return OffsetDateTime.parse(value.asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("time must be an RFC 3339 time such as 2026-12-05T10:00:00Z, not '"
+                    + value.asText() + "'");
+        }
+    }
+
     /** {@code matches} and {@code failures} as before; {@code rules}: every loaded rule's verdict. */
     public record DryRun(List<DryRunMatch> matches, List<String> failures, List<DryRunRule> rules) {
     }
 
+    /** The attributes of a CloudEvent in JSON; any other field is an extension, which rules do not read. */
+    private static final Set<String> ATTRIBUTES = Set.of("specversion", "id", "source", "type", "subject", "time",
+            "datacontenttype", "dataschema", "data", "data_base64");
+
+    /** How CloudEvents names an extension attribute. */
+    private static final Pattern EXTENSION = Pattern.compile("[a-z0-9]{1,20}");
+
     /**
-     * @param body a CloudEvent in JSON: {@code source}, {@code type}, {@code data}; {@code id} optional
-     * @throws IllegalArgumentException when the body is no such event
+     * @param body a CloudEvent in JSON: {@code source}, {@code type}, {@code data}; {@code id},
+     *        {@code subject} and {@code time} optional, as rules read them
+     * @throws IllegalArgumentException when the body is no such event, or has a field that is
+     *         neither an attribute nor an extension, or is a misspelt attribute ({@code dat}: the
+     *         rules would have judged an event without data, and said so as if it were the event)
      * @throws Problem 503 when a model's database cannot be reached
      */
     public DryRun of(JsonNode body) {
         if (body == null || !body.path("type").isTextual() || !body.path("source").isTextual()) {
             throw new IllegalArgumentException("a dry run needs a CloudEvent with at least 'source', 'type' and 'data'");
         }
-        CloudEvent event = CloudEventBuilder.v1()
+        body.fieldNames().forEachRemaining(field -> {
+            String hint = ATTRIBUTES.contains(field) ? "" : Suggestions.hint(field, ATTRIBUTES);
+            if (!hint.isEmpty() || !ATTRIBUTES.contains(field) && !EXTENSION.matcher(field).matches()) {
+                throw new IllegalArgumentException("unknown field '" + field + "'" + hint + ": a CloudEvent has "
+                        + String.join(", ", new TreeSet<>(ATTRIBUTES)) + ", and extensions named in lower-case letters"
+                        + " and digits");
+            }
+        });
+        CloudEventBuilder builder = CloudEventBuilder.v1()
                 .withId(body.path("id").asText(UUID.randomUUID().toString()))
                 .withSource(URI.create(body.path("source").asText()))
                 .withType(body.path("type").asText())
-                .withTime(OffsetDateTime.now())
+                .withTime(body.hasNonNull("time") ? time(body.get("time")) : OffsetDateTime.now())
                 .withDataContentType("application/json")
                 // An event without data has none (JSON null), not an empty text that is no JSON.
-                .withData((body.has("data") ? body.get("data").toString() : "null").getBytes(StandardCharsets.UTF_8))
-                .build();
+                .withData((body.has("data") ? body.get("data").toString() : "null").getBytes(StandardCharsets.UTF_8));
+        if (body.hasNonNull("subject")) {
+            builder.withSubject(body.get("subject").asText());
+        }
+        CloudEvent event = builder.build();
         List<Verdict> verdicts;
         try {
             verdicts = evaluator.explain(event);
