@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -376,6 +377,18 @@ public class EventLog {
                     .isEmpty();
         } catch (SQLException e) {
             throw new StoreException("The events of " + source + " could not be read", e);
+        }
+    }
+
+    /** How many events of each source are FAILED now: judged, and not to be judged again until reprocessed. */
+    public Map<String, Long> failedBySource() {
+        try {
+            Map<String, Long> failed = new TreeMap<>();
+            Statements.query(dataSource, "select source, count(*) from event where state = 'FAILED' group by source",
+                    row -> failed.put(row.getString(1), row.getLong(2)));
+            return failed;
+        } catch (SQLException e) {
+            throw new StoreException("The failed events could not be counted", e);
         }
     }
 

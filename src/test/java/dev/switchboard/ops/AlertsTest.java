@@ -26,6 +26,8 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +40,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.ops.alerts.Incidents;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunState;
@@ -61,6 +64,9 @@ class AlertsTest {
 
     @Inject
     Incidents incidents;
+
+    @Inject
+    ProducerTemplate producer;
 
     @BeforeAll
     static void startPager() {
@@ -157,6 +163,52 @@ class AlertsTest {
         // The window as it is configured, not as Java prints a Duration (PT1M).
         assertEquals(1, count(alert("fired", "signature-failures:alerting-signed")
                 .withRequestBody(containing(" in the last 1m (a rotated secret"))));
+    }
+
+    @Test
+    void eventsTheRulesCouldNotJudgeAlertOncePerSourceAndResolveWhenReprocessed() {
+        // Its own source, published by a route's endpoint: other tests leave FAILED events of theirs.
+        String source = "judging-" + UUID.randomUUID().toString().substring(0, 8);
+        Workspace.writeModel("alert_judging", "select 1 / 0 = 1");
+        Workspace.writeRule("alert-judging.yaml", """
+                rules:
+                  - id: alert-judging
+                    on: alertjudging.order
+                    require: [alert_judging]
+                    actions: [{id: call, port: alerting-late}]
+                """);
+        try {
+            assertEquals(List.of(), repository.reload());
+            UUID first = publish(source, "{\"n\": 1}");
+            UUID second = publish(source, "{\"n\": 2}");
+            assertEquals("FAILED", Events.awaitOutcome(dataSource, first));
+            assertEquals("FAILED", Events.awaitOutcome(dataSource, second));
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "events-failed:" + source)) == 1);
+
+            Workspace.writeModel("alert_judging", "select true");
+            assertEquals(List.of(), repository.reload());
+            given().contentType("application/json").post("/api/events/" + first + "/reprocess").then().statusCode(200);
+            // One is still FAILED: the incident stays open over several checks.
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                    .until(() -> count(alert("resolved", "events-failed:" + source)) == 0);
+            given().contentType("application/json").post("/api/events/" + second + "/reprocess").then().statusCode(200);
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "events-failed:" + source)) == 1);
+            assertEquals(1, count(alert("fired", "events-failed:" + source)), "one alert for the source, not one per event");
+        } finally {
+            Workspace.deleteRule("alert-judging.yaml");
+            Workspace.deleteModel("alert_judging");
+            repository.reload();
+        }
+    }
+
+    private UUID publish(String source, String body) {
+        Exchange published = producer.request("direct:switchboard-publish", exchange -> {
+            exchange.getMessage().setBody(body);
+            exchange.getMessage().setHeader(ExchangeKeys.EVENT_TYPE, "alertjudging.order");
+            exchange.getMessage().setHeader(ExchangeKeys.EVENT_SOURCE, source);
+        });
+        assertEquals(null, published.getException());
+        return UUID.fromString(published.getMessage().getHeader(ExchangeKeys.EVENT, String.class));
     }
 
     @Test

@@ -99,12 +99,27 @@ public class AlertChecks {
             checkPorts();
             checkSignatures();
             checkDeadRuns();
+            checkFailedEvents();
         } catch (RuntimeException e) {
             // The database is away, mostly: the next check tries again, and readiness already says
             // so. Left to the scheduler it would be an ERROR with a stack trace at every check.
             warning.log(Failures.root(e));
         }
     }
+
+    /**
+     * A source whose events the rules could not judge (a model's error, a condition that failed):
+     * they stay FAILED, with no run, until reprocessed. Resolved when none is left.
+     */
+    void checkFailedEvents() {
+        Map<String, Long> failed = events.failedBySource();
+        resolveAllBut(FAILED_EVENTS, failed.keySet());
+        failed.forEach((source, count) -> alerts.raise(FAILED_EVENTS + source, "events-failed", "Events from " + source
+                + " could not be judged", count + " event(s) from " + source + " are FAILED, with no action run: see"
+                + " each one's error (events with state FAILED), fix the rule or model, and reprocess them"));
+    }
+
+    static final String FAILED_EVENTS = "events-failed:";
 
     void checkDeadRuns() {
         settledDeadRuns().forEach(alerts::clear);
