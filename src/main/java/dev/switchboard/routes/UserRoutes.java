@@ -58,6 +58,8 @@ public class UserRoutes {
     private final Map<Path, String> loaded = new HashMap<>();
     /** The content of each file as last seen, loaded or not. */
     private final Map<Path, String> seen = new HashMap<>();
+    /** The files whose latest version was refused for a route id another file held: tried again at the next change. */
+    private final Set<Path> waiting = new TreeSet<>();
     private volatile Map<String, String> errors = Map.of();
     private final FileWatch folder = new FileWatch(() -> FileWatch.list(dir(), ".yaml", ".yml"));
 
@@ -82,11 +84,14 @@ public class UserRoutes {
         Set<Path> files = new TreeSet<>(seen.keySet());
         files.addAll(onDisk.keySet());
         Map<String, String> problems = new TreeMap<>(errors);
+        Set<Path> clashed = new TreeSet<>();
+        boolean changed = false;
         for (Path file : files) {
             String content = onDisk.get(file);
             if (content != null && content.equals(seen.get(file))) {
                 continue;
             }
+            changed = true;
             if (content == null) {
                 removeRoutesOf(file);
                 loaded.remove(file);
@@ -96,15 +101,20 @@ public class UserRoutes {
                 continue;
             }
             seen.put(file, content);
-            try {
-                load(file, content);
-                problems.remove(file.toString());
-            } catch (Exception e) {
-                // Camel quotes the endpoint, options and all, and masks only the secrets it knows of.
-                String reason = SecretMask.text(Failures.messages(e));
-                problems.put(file.toString(), reason);
-                LOG.errorf("Rejected %s: %s", file, reason);
-                restore(file);
+            if (apply(file, content, problems, true) instanceof RouteIdTaken) {
+                clashed.add(file);
+            }
+        }
+        // Judged once every other file is in: a route moved from one file to another clashes with
+        // the file it left when the file it moved to is read first, in this reload or an earlier
+        // one (an editor saves the two files one after the other).
+        if (changed) {
+            waiting.stream().filter(seen::containsKey).forEach(clashed::add);
+        }
+        waiting.clear();
+        for (Path file : clashed) {
+            if (apply(file, seen.get(file), problems, false) instanceof RouteIdTaken) {
+                waiting.add(file);
             }
         }
         errors = Map.copyOf(problems);
@@ -131,26 +141,60 @@ public class UserRoutes {
         return routes;
     }
 
-    private void load(Path file, String content) throws Exception {
-        // Read and checked before the file's running routes stop: a file that does not parse, or
-        // that names a route id already taken, leaves them running. Camel itself would replace a
-        // route of the same id, the hub's own ones (webhook-ingest) or another file's, without a word.
-        RoutesBuilder builder = builder(file, content);
-        if (builder instanceof RouteBuilder routes) {
-            for (RouteDefinition route : routes.configureRoutes(camel).getRoutes()) {
-                refuseTaken(route.getId(), file);
-            }
-        }
-        removeRoutesOf(file);
+    /**
+     * Puts the file's routes in force, or records why not; returns the failure, if any. A file that
+     * does not parse, or that names a route id already taken, is refused before its running routes
+     * stop, and they keep running untouched. Camel itself would replace a route of the same id, the
+     * hub's own ones (webhook-ingest) or another file's, without a word. With {@code laterClash}, an
+     * id taken is returned and not yet reported.
+     */
+    private Exception apply(Path file, String content, Map<String, String> problems, boolean laterClash) {
+        RoutesBuilder builder;
         try {
-            add(builder);
+            builder = builder(file, content);
+            if (builder instanceof RouteBuilder routes) {
+                for (RouteDefinition route : routes.configureRoutes(camel).getRoutes()) {
+                    refuseTaken(route.getId(), file);
+                }
+            }
         } catch (Exception e) {
-            removeRoutesOf(file); // whatever part of the file did load
-            throw e;
+            if (!(laterClash && e instanceof RouteIdTaken)) {
+                reject(file, e, problems);
+            }
+            return e;
+        }
+        try {
+            removeRoutesOf(file);
+            try {
+                add(builder);
+            } catch (Exception e) {
+                removeRoutesOf(file); // whatever part of the file did load
+                throw e;
+            }
+        } catch (Exception e) {
+            reject(file, e, problems);
+            restore(file);
+            return e;
         }
         loaded.put(file, content);
+        problems.remove(file.toString());
         LOG.infof("Loaded the routes of %s: %s", file, routes().stream()
                 .filter(route -> route.file().equals(file.toString())).map(LoadedRoute::id).toList());
+        return null;
+    }
+
+    private static void reject(Path file, Exception e, Map<String, String> problems) {
+        // Camel quotes the endpoint, options and all, and masks only the secrets it knows of.
+        String reason = SecretMask.text(Failures.messages(e));
+        problems.put(file.toString(), reason);
+        LOG.errorf("Rejected %s: %s", file, reason);
+    }
+
+    /** A route id that the hub or another file uses. */
+    private static final class RouteIdTaken extends IllegalArgumentException {
+        RouteIdTaken(String message) {
+            super(message);
+        }
     }
 
     private void refuseTaken(String id, Path file) {
@@ -160,10 +204,10 @@ public class UserRoutes {
         }
         Path owner = fileOf(existing);
         if (owner == null) {
-            throw new IllegalArgumentException("route id '" + id + "' is one of the hub's own routes: choose another id");
+            throw new RouteIdTaken("route id '" + id + "' is one of the hub's own routes: choose another id");
         }
         if (!owner.equals(file)) {
-            throw new IllegalArgumentException("route id '" + id + "' is already used by " + owner + ": choose another id");
+            throw new RouteIdTaken("route id '" + id + "' is already used by " + owner + ": choose another id");
         }
     }
 
@@ -202,12 +246,13 @@ public class UserRoutes {
         return file.startsWith(dir()) ? file : null;
     }
 
-    /** As Camel's own loader adds them: a file's route configurations before its routes. */
+    /** As Camel's own loader adds them: a file's route configurations, its routes, then its templated routes. */
     private void add(RoutesBuilder builder) throws Exception {
         if (builder instanceof RouteConfigurationsBuilder configurations) {
             camel.addRoutesConfigurations(configurations);
         }
         camel.addRoutes(builder);
+        camel.addTemplatedRoutes(builder);
     }
 
     /**

@@ -13,12 +13,14 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,6 +33,7 @@ import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +69,9 @@ class UserRoutesTest {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    UserRoutes routes;
 
     @BeforeAll
     static void startSink() {
@@ -113,6 +119,16 @@ class UserRoutesTest {
 
     @Test
     void aRouteIdTakenByTheHubOrAnotherFileIsRefusedAndTheRouteHoldingItKeepsRunning() {
+        try {
+            routeIdClashes();
+        } finally {
+            for (String file : List.of("clash-hub.yaml", "clash-second.yaml", "clash-first.yaml", "clash-0-moved.yaml")) {
+                Workspace.deleteRoute(file);
+            }
+        }
+    }
+
+    private void routeIdClashes() {
         // Camel would replace the route of the same id: every webhook would have gone to this file.
         Workspace.writeRoute("clash-hub.yaml", greeting("hello").replace("id: test-greeting", "id: webhook-ingest"));
         assertEquals("route id 'webhook-ingest' is one of the hub's own routes: choose another id", awaitError("clash-hub.yaml"));
@@ -127,9 +143,27 @@ class UserRoutesTest {
                 .toAbsolutePath().normalize() + ": choose another id", awaitError("clash-second.yaml"));
         assertEquals("first", request("direct:test-owned?block=false", ""));
 
-        Workspace.deleteRoute("clash-hub.yaml");
+        // An edit of a running file that clashes leaves its routes running as they were, not restarted.
+        Route running = camel.getRoute("test-owned");
+        Workspace.writeRoute("clash-first.yaml", greeting("first, edited").replace("test-greeting", "test-owned")
+                + greeting("hub's").replace("test-greeting", "webhook-ingest").replace("direct:webhook-ingest",
+                        "direct:test-clash-hub"));
+        assertEquals("route id 'webhook-ingest' is one of the hub's own routes: choose another id",
+                awaitError("clash-first.yaml"));
+        assertSame(running, camel.getRoute("test-owned"));
+        assertEquals("first", request("direct:test-owned?block=false", ""));
+
+        // A route moved from one file to another in one edit is no clash, whichever file is read first.
         Workspace.deleteRoute("clash-second.yaml");
-        Workspace.deleteRoute("clash-first.yaml");
+        Workspace.writeRoute("clash-0-moved.yaml", greeting("moved").replace("test-greeting", "test-owned"));
+        Workspace.writeRoute("clash-first.yaml", greeting("stays").replace("test-greeting", "test-staying"));
+        routes.reload();
+        assertEquals("moved", request("direct:test-owned?block=false", ""));
+        assertEquals("stays", request("direct:test-staying?block=false", ""));
+        given().get("/api/routes").then().body("errors", not(hasKey(Workspace.ROUTES.resolve("clash-0-moved.yaml")
+                .toAbsolutePath().normalize().toString())))
+                .body("errors", not(hasKey(Workspace.ROUTES.resolve("clash-first.yaml").toAbsolutePath().normalize()
+                        .toString())));
     }
 
     @Test
