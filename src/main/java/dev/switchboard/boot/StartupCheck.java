@@ -97,6 +97,14 @@ final class StartupCheck {
             return leftOut.contains(name) ? null : settings.getValue(name);
         }
 
+        /** As the settings give them (WrittenSettings gives none, to resolve no value it is not asked for). */
+        @Override
+        public Map<String, String> getProperties() {
+            Map<String, String> properties = new HashMap<>(settings.getProperties());
+            properties.keySet().removeAll(leftOut);
+            return properties;
+        }
+
         @Override
         public String getName() {
             return settings.getName();

@@ -73,6 +73,10 @@ class DryRunExplanationTest {
                     on: explain.order
                     when: 'jq:.subject == "vip"'
                     actions: [{id: upsert, port: explain-crm, body: '{}'}]
+                  - id: explain-text
+                    on: explain.line
+                    when: 'jq:.data | startswith("ORDER|")'
+                    actions: [{id: upsert, port: explain-crm, body: '{}'}]
                   - id: explain-model-says-no
                     on: explain.order
                     require: [explain_never]
@@ -124,6 +128,14 @@ class DryRunExplanationTest {
                         + " \"dat\": {\"total\": 250}}")
                 .post("/api/events/dry-run").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", startsWith("unknown field 'dat' (did you mean 'data'?): a CloudEvent has data,"));
+        // A text event, as the dashboard fills a recorded one in: its data as text, or as base64.
+        for (String data : List.of("\"datacontenttype\": \"text/plain\", \"data\": \"ORDER|1\"",
+                "\"datacontenttype\": \"text/plain\", \"data_base64\": \"T1JERVJ8MQ==\"")) {
+            given().contentType("application/json").body("{\"source\": \"events\", \"type\": \"explain.line\", "
+                            + data + "}")
+                    .post("/api/events/dry-run").then().statusCode(200)
+                    .body(rule("explain-text") + "outcome", equalTo("MATCHED"));
+        }
         given().contentType("application/json").body("{\"source\": \"events\", \"type\": \"explain.order\","
                         + " \"time\": \"yesterday\"}")
                 .post("/api/events/dry-run").then().statusCode(400)

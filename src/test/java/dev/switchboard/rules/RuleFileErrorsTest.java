@@ -3,6 +3,7 @@ package dev.switchboard.rules;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -200,7 +201,23 @@ class RuleFileErrorsTest {
             Workspace.bindPort("drop-typo", Map.of("connector", "kamelet", "kamelet", "log-sink",
                     "properties.loggerName", "switchboard.kamelet.check"));
             assertEquals(List.of(), repository.reload());
+
+            // A route template of the project's routes is Camel's to judge, once its file has loaded.
+            Workspace.writeRoute("kamelet-template.yaml", """
+                    - routeTemplate:
+                        id: test-template-sink
+                        parameters:
+                          - name: category
+                        from:
+                          uri: kamelet:source
+                          steps:
+                            - to: "log:{{category}}"
+                    """);
+            Workspace.bindPort("drop-typo", Map.of("connector", "kamelet", "kamelet", "test-template-sink/drop-route",
+                    "properties.category", "switchboard.template.check"));
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> repository.reload().isEmpty());
         } finally {
+            Workspace.deleteRoute("kamelet-template.yaml");
             Workspace.unbindPort("drop-typo");
             repository.reload();
         }

@@ -19,6 +19,7 @@ import jakarta.inject.Named;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.model.Model;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -71,8 +72,14 @@ public class KameletConnector implements Connector {
      */
     @Override
     public void validate(PortSettings settings) {
-        String name = settings.require("kamelet").strip();
-        Map<String, Object> definition = definition(name).orElseThrow(() -> new PortBindings.BadSetting(
+        // As Camel reads the name: "log-sink/my-route" is a Kamelet and the id of the route made of it.
+        String name = settings.require("kamelet").strip().split("[/?]", 2)[0];
+        Optional<Map<String, Object>> found = definition(name);
+        if (found.isEmpty() && camel.getCamelContextExtension().getContextPlugin(Model.class)
+                .getRouteTemplateDefinition(name) != null) {
+            return; // a route template the project defines in a route or a RouteBuilder: Camel's to judge
+        }
+        Map<String, Object> definition = found.orElseThrow(() -> new PortBindings.BadSetting(
                 settings.fullName("kamelet"), "no Kamelet named '" + name + "' in " + String.join(", ", locations)
                         + Suggestions.hint(name, projectKamelets())));
         Set<String> takes = new TreeSet<>(map(definition.get("properties")).keySet());
@@ -102,8 +109,7 @@ public class KameletConnector implements Connector {
     /** The {@code spec.definition} of the Kamelet, from the first location that has it. */
     private Optional<Map<String, Object>> definition(String name) {
         for (String location : locations) {
-            Resource resource = PluginHelper.getResourceLoader(camel)
-                    .resolveResource(location.strip() + "/" + name + ".kamelet.yaml");
+            Resource resource = PluginHelper.getResourceLoader(camel).resolveResource(file(location.strip(), name));
             if (resource == null || !resource.exists()) {
                 continue;
             }
@@ -116,6 +122,14 @@ public class KameletConnector implements Connector {
             }
         }
         return Optional.empty();
+    }
+
+    /** Where a location keeps a Kamelet, as Camel's RouteTemplateHelper resolves it: a folder, or the file itself. */
+    private static String file(String location, String name) {
+        if (location.endsWith(".kamelet.yaml")) {
+            return location;
+        }
+        return location + (location.endsWith("/") || location.endsWith(":") ? "" : "/") + name + ".kamelet.yaml";
     }
 
     /** The names of the project's own Kamelets: what a misspelt one is compared with. */
@@ -148,7 +162,7 @@ public class KameletConnector implements Connector {
     @Override
     public Delivery deliver(ActionRequest request) throws ConnectorException {
         PortSettings settings = request.settings();
-        String uri = "kamelet:" + settings.require("kamelet") + query(settings.under("properties"));
+        String uri = "kamelet:" + settings.require("kamelet").strip() + query(settings.under("properties"));
         Throwable failure = CamelSend.inOnly(producer, uri, request.body(),
                 Map.of("Idempotency-Key", request.idempotencyKey()));
         if (failure != null) {

@@ -3,6 +3,7 @@ package dev.switchboard.ops.api;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,33 @@ public class DryRuns {
             Map<String, Map<String, Object>> models, List<DryRunAction> actions) {
     }
 
+    /** The event's content type as given; JSON when it says none. */
+    private static String contentType(JsonNode body) {
+        return body.hasNonNull("datacontenttype") ? body.get("datacontenttype").asText() : "application/json";
+    }
+
+    /**
+     * The data as CloudEvents' JSON format carries it: {@code data_base64} for bytes (a recorded
+     * event's text body), {@code data} as JSON when the content type is JSON, else as its text.
+     * An event without data has none (JSON null), not an empty text that is no JSON.
+     */
+    private static byte[] data(JsonNode body) {
+        if (body.hasNonNull("data_base64")) {
+            try {
+                return Base64.getDecoder().decode(body.get("data_base64").asText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("data_base64 is not base64: " + e.getMessage());
+            }
+        }
+        JsonNode data = body.get("data");
+        String type = contentType(body);
+        boolean json = type.startsWith("application/json") || type.contains("+json");
+        if (data != null && data.isTextual() && !json) {
+            return data.asText().getBytes(StandardCharsets.UTF_8);
+        }
+        return (data == null ? "null" : data.toString()).getBytes(StandardCharsets.UTF_8);
+    }
+
     private static OffsetDateTime time(JsonNode value) {
         try {
             return OffsetDateTime.parse(value.asText());
@@ -108,9 +136,8 @@ public class DryRuns {
                 .withSource(URI.create(body.path("source").asText()))
                 .withType(body.path("type").asText())
                 .withTime(body.hasNonNull("time") ? time(body.get("time")) : OffsetDateTime.now())
-                .withDataContentType("application/json")
-                // An event without data has none (JSON null), not an empty text that is no JSON.
-                .withData((body.has("data") ? body.get("data").toString() : "null").getBytes(StandardCharsets.UTF_8));
+                .withDataContentType(contentType(body))
+                .withData(data(body));
         if (body.hasNonNull("subject")) {
             builder.withSubject(body.get("subject").asText());
         }
