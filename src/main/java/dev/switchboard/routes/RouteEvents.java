@@ -82,6 +82,6 @@ final class RouteEvents {
 
     private static boolean saysJson(String contentType) {
         String type = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
-        return type.equals("application/json") || type.endsWith("+json");
+        return type.equals("application/json") || type.equals("text/json") || type.endsWith("+json");
     }
 }

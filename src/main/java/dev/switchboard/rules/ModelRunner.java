@@ -162,7 +162,7 @@ public class ModelRunner {
      * running it (parsed and described, pgjdbc's {@code getMetaData}); empty when it compiles, or
      * when whether it runs depends on an event's values.
      *
-     * @throws ModelException when the database cannot be asked (down, or slow to answer)
+     * @throws ModelException when the database cannot be asked (down, slow to answer, or refusing the login)
      */
     public Optional<Mistake> mistake(SqlModel model) {
         try (Connection connection = dataSources.get(model.datasource()).getConnection();
@@ -171,7 +171,10 @@ public class ModelRunner {
             statement.getMetaData();
             return Optional.empty();
         } catch (SQLException e) {
-            if (DataSources.isTransient(e) || DataSources.isTimeout(e)) {
+            // Or not to be asked at all by this login (28: authorization, 3D: no such database): the
+            // other models of the datasource would each wait for the same answer.
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (DataSources.isTransient(e) || DataSources.isTimeout(e) || state.startsWith("28") || state.startsWith("3D")) {
                 throw failure(model, e);
             }
             if (!NEVER_RUNS.contains(e.getSQLState()) || !(e instanceof PSQLException error)
