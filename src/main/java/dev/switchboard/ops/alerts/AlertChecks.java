@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,8 +24,12 @@ import dev.switchboard.core.StartupGate;
 import dev.switchboard.core.ThrottledWarning;
 import dev.switchboard.ingest.SignatureFailures;
 import dev.switchboard.ingest.WebhookSources;
+import dev.switchboard.ops.parked.ParkedMessages;
+import dev.switchboard.ops.parked.ParkingQueue;
+import dev.switchboard.ops.parked.ParkingQueues;
 import dev.switchboard.runs.EventLog;
 import dev.switchboard.runs.RunOperations;
+import dev.switchboard.stream.StreamAddresses;
 
 /**
  * The alerts that fire by themselves, checked every {@code switchboard.alerts.check-interval}:
@@ -82,6 +87,12 @@ public class AlertChecks {
     @Inject
     StartupGate gate;
 
+    @Inject
+    ParkingQueues parkingQueues;
+
+    @Inject
+    ParkedMessages parkedMessages;
+
     /**
      * Nothing until the rules, models and port bindings have loaded (the {@link StartupGate}):
      * checked against none, every port would look gone and its open incident resolve, to fire
@@ -100,6 +111,7 @@ public class AlertChecks {
             checkSignatures();
             checkDeadRuns();
             checkFailedEvents();
+            checkParked();
         } catch (RuntimeException e) {
             // The database is away, mostly: the next check tries again, and readiness already says
             // so. Left to the scheduler it would be an ERROR with a stack trace at every check.
@@ -120,6 +132,26 @@ public class AlertChecks {
     }
 
     static final String FAILED_EVENTS = "events-failed:";
+
+    /**
+     * A parking queue holding messages: taken from the broker (a queue source's unreadable message,
+     * a stream message that is no event, one the broker gave up redelivering or that expired) and
+     * acted on by nothing until replayed or discarded. Resolved once it is empty. The routes' own
+     * queue is left out: each route has its incident, resolved by the route's next delivery.
+     */
+    void checkParked() {
+        Set<String> holding = new TreeSet<>();
+        for (ParkingQueue queue : parkingQueues.all()) {
+            if (!queue.name().equals(StreamAddresses.ROUTES_PARKED) && parkedMessages.any(queue)) {
+                holding.add(queue.name());
+                alerts.raise(PARKED + queue.name(), "parked", "Messages are parked on " + queue.name(),
+                        queue.description() + ": see them on the parked page, then replay or discard them");
+            }
+        }
+        resolveAllBut(PARKED, holding);
+    }
+
+    static final String PARKED = "parked:";
 
     void checkDeadRuns() {
         settledDeadRuns().forEach(alerts::clear);

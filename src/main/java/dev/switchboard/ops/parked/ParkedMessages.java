@@ -62,6 +62,16 @@ public class ParkedMessages {
         return browse(queue, 0, 0).total();
     }
 
+    /** Whether any message is parked there: one look, however many there are. */
+    public boolean any(ParkingQueue queue) {
+        boolean[] found = {false};
+        walk(queue, message -> {
+            found[0] = true;
+            return false;
+        });
+        return found[0];
+    }
+
     /** Every parked message's id, at this moment: what a bulk action acts on. */
     private List<String> ids(ParkingQueue queue) {
         List<String> ids = new ArrayList<>();
@@ -73,11 +83,25 @@ public class ParkedMessages {
         void accept(Message message) throws JMSException;
     }
 
+    /** A visit that says whether to go on. */
+    private interface Look {
+        boolean goOn(Message message) throws JMSException;
+    }
+
     private void browseAll(ParkingQueue queue, Visit visit) {
+        walk(queue, message -> {
+            visit.accept(message);
+            return true;
+        });
+    }
+
+    private void walk(ParkingQueue queue, Look look) {
         try (JMSContext context = broker.createContext(JMSContext.AUTO_ACKNOWLEDGE);
                 QueueBrowser browser = context.createBrowser(context.createQueue(queue.name()), queue.selector())) {
             for (Enumeration<?> messages = browser.getEnumeration(); messages.hasMoreElements();) {
-                visit.accept((Message) messages.nextElement());
+                if (!look.goOn((Message) messages.nextElement())) {
+                    return;
+                }
             }
         } catch (InvalidDestinationException | InvalidDestinationRuntimeException nothingParkedYet) {
             // The queue is created by the first message parked on it. The browser reports its
