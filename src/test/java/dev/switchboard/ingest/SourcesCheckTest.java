@@ -1,5 +1,6 @@
 package dev.switchboard.ingest;
 
+import static dev.switchboard.support.ConfigChecks.sortedMessages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -7,17 +8,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.switchboard.support.ConfigChecks;
-
 /**
  * A webhook setting its signature scheme never reads is refused before anything starts: a
  * tolerance on an hmac-sha256 source, or a secret on an unsigned one, reads as a check nobody makes.
  */
 class SourcesCheckTest {
-
-    static List<String> check(Map<String, String> settings) {
-        return ConfigChecks.messages(new SourcesCheck(), settings).stream().sorted().toList();
-    }
 
     @Test
     void aSettingTheSignatureSchemeDoesNotReadIsRefusedNamingTheSchemesThatDo() {
@@ -28,7 +23,7 @@ class SourcesCheckTest {
                         + " standard-webhooks read it: remove it or change the signature",
                 "Source 'shop': signature hmac-sha256 does not read 'tolerance'; only stripe, standard-webhooks read"
                         + " it: remove it or change the signature"),
-                check(Map.ofEntries(
+                sortedMessages(new SourcesCheck(), Map.ofEntries(
                         Map.entry("switchboard.sources.shop.kind", "webhook"),
                         Map.entry("switchboard.sources.shop.signature", "hmac-sha256"),
                         Map.entry("switchboard.sources.shop.secret", "s"),
@@ -44,7 +39,7 @@ class SourcesCheckTest {
 
     @Test
     void theSettingsEachSchemeReadsPass() {
-        assertEquals(List.of(), check(Map.ofEntries(
+        assertEquals(List.of(), sortedMessages(new SourcesCheck(), Map.ofEntries(
                 Map.entry("switchboard.sources.shop.kind", "webhook"),
                 Map.entry("switchboard.sources.shop.signature", "hmac-sha256"),
                 Map.entry("switchboard.sources.shop.secrets[0]", "s"),

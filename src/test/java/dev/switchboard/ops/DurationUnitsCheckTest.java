@@ -1,5 +1,6 @@
 package dev.switchboard.ops;
 
+import static dev.switchboard.support.ConfigChecks.sortedMessages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -7,14 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.switchboard.support.ConfigChecks;
-
 /** A duration written without its unit is refused by name, whichever setting it is, rather than read as seconds. */
 class DurationUnitsCheckTest {
-
-    static List<String> check(Map<String, String> settings) {
-        return ConfigChecks.messages(new DurationUnitsCheck(), settings).stream().sorted().toList();
-    }
 
     @Test
     void aBareNumberIsRefusedForEveryDurationOfTheHub() {
@@ -25,15 +20,15 @@ class DurationUnitsCheckTest {
                 "switchboard.expectations.payroll.every=+25: '+25' needs a unit, such as +25s, +25m, +25h or +25d",
                 "switchboard.retention.events=30: '30' needs a unit, such as 30s, 30m, 30h or 30d",
                 "switchboard.sources.shop.tolerance=300: '300' needs a unit, such as 300s, 300m, 300h or 300d"),
-                check(Map.of("switchboard.retention.events", "30", "switchboard.expectations.payroll.every", "+25",
-                        "switchboard.batch.accept.linger", "5", "switchboard.sources.shop.tolerance", "300",
-                        "switchboard.runs.workers", "5")));
+                sortedMessages(new DurationUnitsCheck(), Map.of("switchboard.retention.events", "30",
+                        "switchboard.expectations.payroll.every", "+25", "switchboard.batch.accept.linger", "5",
+                        "switchboard.sources.shop.tolerance", "300", "switchboard.runs.workers", "5")));
     }
 
     @Test
     void durationsWithUnitsZeroAndOtherSettingsPass() {
-        assertEquals(List.of(), check(Map.of("switchboard.retention.events", "30d", "switchboard.batch.accept.linger",
-                "0", "switchboard.log.repeat-window", "500ms", "switchboard.runs.claim-timeout", "PT2M",
-                "switchboard.stream.consumers", "4")));
+        assertEquals(List.of(), sortedMessages(new DurationUnitsCheck(), Map.of("switchboard.retention.events", "30d",
+                "switchboard.batch.accept.linger", "0", "switchboard.log.repeat-window", "500ms",
+                "switchboard.runs.claim-timeout", "PT2M", "switchboard.stream.consumers", "4")));
     }
 }

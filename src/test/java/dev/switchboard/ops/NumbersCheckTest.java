@@ -18,8 +18,9 @@ class NumbersCheckTest {
                 "switchboard.embedded.postgres-port=5432x: not a whole number",
                 "switchboard.ingest.max-queued=1.5: not a whole number",
                 "switchboard.sources.orders.consumers=two: not a whole number"),
-                sortedMessages(new NumbersCheck(), Map.of("switchboard.sources.orders.consumers", "two", "switchboard.ingest.max-queued", "1.5",
-                        "switchboard.alerts.port-failure-rate", "half", "switchboard.embedded.postgres-port", "5432x")));
+                sortedMessages(new NumbersCheck(), Map.of("switchboard.sources.orders.consumers", "two",
+                        "switchboard.ingest.max-queued", "1.5", "switchboard.alerts.port-failure-rate", "half",
+                        "switchboard.embedded.postgres-port", "5432x")));
     }
 
     @Test
