@@ -79,13 +79,17 @@ public final class EventDocument {
         return Integer.parseInt(step);
     }
 
+    /** Whether data of this content type is read as JSON (else as text). */
+    public static boolean isJson(String contentType) {
+        return contentType != null && (contentType.startsWith("application/json") || contentType.contains("+json"));
+    }
+
     private static Object data(CloudEvent event) {
         if (event.getData() == null) {
             return null;
         }
         byte[] bytes = event.getData().toBytes();
-        String contentType = event.getDataContentType();
-        if (contentType != null && (contentType.startsWith("application/json") || contentType.contains("+json"))) {
+        if (isJson(event.getDataContentType())) {
             try {
                 return Json.MAPPER.readValue(bytes, new TypeReference<Object>() {
                 });

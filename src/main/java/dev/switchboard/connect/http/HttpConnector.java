@@ -89,7 +89,6 @@ public class HttpConnector implements Connector {
         version(settings);
     }
 
-
     /**
      * HTTP/1.1 unless the port asks for {@code http-version=2}. The JDK client's own default, HTTP/2,
      * asks a plain-HTTP server to upgrade ({@code Upgrade: h2c}) on every new connection, which some

@@ -83,9 +83,8 @@ public class DryRuns {
             }
         }
         JsonNode data = body.get("data");
-        String type = contentType(body);
-        boolean json = type.startsWith("application/json") || type.contains("+json");
-        if (data != null && data.isTextual() && !json) {
+        // Read as the rules will read it (EventDocument): JSON, or the text itself.
+        if (data != null && data.isTextual() && !EventDocument.isJson(contentType(body))) {
             return data.asText().getBytes(StandardCharsets.UTF_8);
         }
         return (data == null ? "null" : data.toString()).getBytes(StandardCharsets.UTF_8);
