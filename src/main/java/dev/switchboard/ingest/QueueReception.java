@@ -16,7 +16,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+
 import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.core.Tracing;
 import dev.switchboard.stream.IncomingEvent;
 
 /**
@@ -29,10 +33,12 @@ class QueueReception implements Processor {
 
     private final QueueSource source;
     private final ObjectReader reader;
+    private final Tracer tracer;
 
     /** @param json Quarkus's mapper: a body with anything after its JSON value is not JSON. */
-    QueueReception(QueueSource source, ObjectMapper json) {
+    QueueReception(QueueSource source, ObjectMapper json, Tracer tracer) {
         this.source = source;
+        this.tracer = tracer;
         this.reader = ExactJson.reader(json).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
@@ -60,9 +66,12 @@ class QueueReception implements Processor {
 
         Long sentAt = message.getHeader(JmsConstants.JMS_HEADER_TIMESTAMP, Long.class);
         String contentType = received instanceof String ? "text/plain; charset=utf-8" : "application/octet-stream";
-        IncomingEvent incoming = IncomingEvent.of(source.name(), deliveryId, type, OffsetDateTime.ofInstant(
-                sentAt == null || sentAt <= 0 ? Instant.now() : Instant.ofEpochMilli(sentAt), ZoneOffset.UTC),
-                json, body, contentType);
+        OffsetDateTime time = OffsetDateTime.ofInstant(
+                sentAt == null || sentAt <= 0 ? Instant.now() : Instant.ofEpochMilli(sentAt), ZoneOffset.UTC);
+        // The message's own traceparent property, as a W3C-aware publisher sets it.
+        IncomingEvent incoming = AcceptanceSpan.accept(tracer, exchange, SpanKind.CONSUMER,
+                Tracing.of(properties.apply(Tracing.TRACEPARENT)), source.name(), deliveryId, type,
+                () -> IncomingEvent.of(source.name(), deliveryId, type, time, json, body, contentType));
 
         message.removeHeaders("*");
         message.setHeader(ExchangeKeys.DELIVERY_KEY, incoming.deliveryKey());

@@ -19,6 +19,8 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.api.trace.Tracer;
+
 import dev.switchboard.boot.EmbeddedBroker;
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.ExchangeKeys;
@@ -49,6 +51,9 @@ public class QueueSourceRoutes extends RouteBuilder {
     /** Quarkus's own, configured once for the application. */
     @Inject
     ObjectMapper json;
+
+    @Inject
+    Tracer tracer;
 
     @Inject
     IngestMetrics metrics;
@@ -183,7 +188,7 @@ public class QueueSourceRoutes extends RouteBuilder {
                         + " are rolled back for redelivery while the database or broker is unavailable",
                         Failures.root(caught(exchange))));
         route.process(exchange -> metrics.received(name))
-                .process(new QueueReception(source, json))
+                .process(new QueueReception(source, json, tracer))
                 // A failure in here has been through the acceptance's transactional error handler
                 // and stays on the exchange: the JMS transaction rolls back and the broker redelivers.
                 .to(StreamAddresses.ACCEPT)

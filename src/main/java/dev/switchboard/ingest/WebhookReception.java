@@ -26,8 +26,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.cloudevents.CloudEvent;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 
 import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.core.Tracing;
 import dev.switchboard.stream.IncomingEvent;
 
 /**
@@ -50,6 +53,9 @@ public class WebhookReception implements Processor {
 
     @Inject
     WorkerQueue queue;
+
+    @Inject
+    Tracer tracer;
 
     Clock clock = Clock.systemUTC();
 
@@ -103,8 +109,10 @@ public class WebhookReception implements Processor {
             });
         }
 
-        IncomingEvent incoming = IncomingEvent.of(name, deliveryId, type, OffsetDateTime.now(clock), json, body,
-                source.contentType());
+        IncomingEvent incoming = AcceptanceSpan.accept(tracer, exchange, SpanKind.INTERNAL,
+                Tracing.parent(request.header(Tracing.TRACEPARENT)), name, deliveryId, type,
+                () -> IncomingEvent.of(name, deliveryId, type, OffsetDateTime.now(clock), json, body,
+                        source.contentType()));
         CloudEvent event = incoming.cloudEvent();
         exchange.setProperty(ExchangeKeys.WEBHOOK_INCOMING, incoming);
         message.removeHeaders("*");

@@ -6,8 +6,9 @@ import java.util.UUID;
 import dev.switchboard.core.RetryPolicy;
 
 /**
- * A run this replica has claimed for one attempt; {@code attempt} is that attempt's number, and
- * {@code envelope} its event's CloudEvent as stored.
+ * A run this replica has claimed for one attempt; {@code attempt} is that attempt's number,
+ * {@code envelope} its event's CloudEvent as stored, and {@code traceparent} the run's span (null
+ * for a run planned before the hub traced).
  */
 public record ClaimedRun(
         UUID id,
@@ -20,7 +21,8 @@ public record ClaimedRun(
         int attempt,
         int attemptBase,
         RetryPolicy retry,
-        String envelope) {
+        String envelope,
+        String traceparent) {
 
     /** Key of this attempt for the idempotent consumer: one execution per claimed attempt. */
     public String attemptKey() {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -25,6 +26,7 @@ import io.cloudevents.CloudEvent;
 
 import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.Durations;
+import dev.switchboard.core.Tracing;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.stream.Envelopes;
 
@@ -76,7 +78,15 @@ public class EventLog {
     }
 
     /** An event as the rules judged it, with the envelope it came in. */
-    public record Judged(CloudEvent event, String envelope, Evaluation evaluation) {
+    public record Judged(CloudEvent event, String envelope, Evaluation evaluation, String traceparent) {
+
+        /**
+         * An event judged outside the stream's consumption (a route's call, a reprocessing): its
+         * runs' spans hang under the event's own {@code traceparent}, that of its acceptance.
+         */
+        public Judged(CloudEvent event, String envelope, Evaluation evaluation) {
+            this(event, envelope, evaluation, Objects.toString(event.getExtension(Tracing.TRACEPARENT), null));
+        }
 
         EventState state() {
             return !evaluation.failures().isEmpty() ? EventState.FAILED

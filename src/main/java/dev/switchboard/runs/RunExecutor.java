@@ -16,6 +16,10 @@ import org.jboss.logging.Logger;
 
 import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import dev.switchboard.connect.Excerpts;
@@ -30,6 +34,7 @@ import dev.switchboard.core.Failures;
 import dev.switchboard.core.SecretMask;
 import dev.switchboard.core.Template;
 import dev.switchboard.core.ThrottledWarning;
+import dev.switchboard.core.Tracing;
 import dev.switchboard.stream.Envelopes;
 
 /**
@@ -76,6 +81,9 @@ public class RunExecutor {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    Tracer tracer;
+
     private final AttemptFence fence = new AttemptFence(REMEMBERED_ATTEMPTS);
     private final ThrottledWarning warning = new ThrottledWarning(
             "Attempt outcomes cannot be recorded now; each is tried again while its claim lasts");
@@ -104,18 +112,51 @@ public class RunExecutor {
         Optional<PortBinding> binding = ports.find(run.port());
         String connector = binding.map(PortBinding::connectorName).orElse("none");
         RunLedger.Outcome outcome;
+        Span span = attemptSpan(run, connector);
         try {
             // Claims only take runs of bound ports; a binding that went since then is waited for again.
-            outcome = binding.isPresent() ? attempt(run, binding.get()) : ledger.unbound(run, Instant.now(), Duration.ZERO);
+            try (Scope scope = span.makeCurrent()) {
+                outcome = binding.isPresent() ? attempt(run, binding.get())
+                        : ledger.unbound(run, Instant.now(), Duration.ZERO);
+            }
+            describe(span, outcome);
             if (!record(outcome)) {
                 return;
             }
         } finally {
+            span.end();
             underWay.end(run);
         }
         Duration took = Duration.ofMillis((Long) outcome.attemptRow()[3]);
         metrics.attempt(run.ruleId(), run.port(), connector,
                 outcome.unbound() ? "unbound" : outcome.state().name().toLowerCase(), took);
+    }
+
+    /**
+     * The span of one attempt, under its run's span: the connector's call is made inside it, and
+     * the connectors that can send a {@code traceparent} downstream send this span's.
+     */
+    private Span attemptSpan(ClaimedRun run, String connector) {
+        return tracer.spanBuilder("attempt " + run.port())
+                .setParent(Tracing.of(run.traceparent()))
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute("switchboard.run.id", run.id().toString())
+                .setAttribute("switchboard.rule", run.ruleId())
+                .setAttribute("switchboard.port", run.port())
+                .setAttribute("switchboard.connector", connector)
+                .setAttribute("switchboard.attempt", run.attempt())
+                .startSpan();
+    }
+
+    private static void describe(Span span, RunLedger.Outcome outcome) {
+        String status = outcome.unbound() ? "unbound" : outcome.state().name().toLowerCase();
+        span.setAttribute("switchboard.status", status);
+        if (outcome.error() != null) {
+            span.setAttribute("switchboard.error", outcome.error());
+        }
+        if (outcome.state() != RunState.SUCCEEDED) {
+            Tracing.failed(span, outcome.error() != null ? outcome.error() : status);
+        }
     }
 
     /**

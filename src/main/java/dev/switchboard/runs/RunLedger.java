@@ -21,11 +21,14 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import io.cloudevents.CloudEvent;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 
 import dev.switchboard.connect.PortBinding;
 import dev.switchboard.connect.PortBindings;
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.RetryPolicy;
+import dev.switchboard.core.Tracing;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.RuleAction;
 
@@ -44,9 +47,10 @@ public class RunLedger {
 
     private static final String PLAN = """
             insert into action_run (id, event_id, rule_id, action_id, port, operation, body, state,
-                max_attempts, initial_delay_ms, max_delay_ms, next_attempt_at, last_error, dead_letter_due, unbound_since)
+                max_attempts, initial_delay_ms, max_delay_ms, next_attempt_at, last_error, dead_letter_due, unbound_since,
+                trace_parent)
             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, case when ? then null else now() end, ?, ?,
-                case when ? then now() end)
+                case when ? then now() end, ?)
             on conflict (id) do nothing
             """;
 
@@ -83,7 +87,7 @@ public class RunLedger {
             from due, event e
             where r.id = due.id and e.id = r.event_id
             returning r.id, r.event_id, r.rule_id, r.action_id, r.port, r.operation, r.body, r.attempts,
-                      r.attempt_base, r.max_attempts, r.initial_delay_ms, r.max_delay_ms, e.envelope::text,
+                      r.attempt_base, r.max_attempts, r.initial_delay_ms, r.max_delay_ms, e.envelope::text, r.trace_parent,
                       due.old_state, due.old_claimer, due.old_claimed_at, due.old_expiry
             """;
 
@@ -219,6 +223,9 @@ public class RunLedger {
     DataSource dataSource;
 
     @Inject
+    Tracer tracer;
+
+    @Inject
     PortBindings ports;
 
     @Inject
@@ -261,7 +268,8 @@ public class RunLedger {
                             action.port(), action.operation().orElse(null), planned.body(),
                             error == null ? RunState.PENDING.name() : RunState.DEAD.name(), retry.maxAttempts(),
                             retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), unbound,
-                            unbound ? waitingReason(action.port()) : error, error != null, unbound });
+                            unbound ? waitingReason(action.port()) : error, error != null, unbound,
+                            runSpan(judged, match.rule().id(), action, id) });
                     deadRuleAndPort.add(error == null ? null : new String[] { match.rule().id(), action.port() });
                     eventOfRow.add(e);
                 }
@@ -360,7 +368,24 @@ public class RunLedger {
                 row.getInt("attempt_base"), new RetryPolicy(row.getInt("max_attempts"),
                         Duration.ofMillis(row.getLong("initial_delay_ms")),
                         Duration.ofMillis(row.getLong("max_delay_ms"))),
-                row.getString("envelope"));
+                row.getString("envelope"), row.getString("trace_parent"));
+    }
+
+    /**
+     * The span of a run, in the trace of the event that asks for it, under the span that judged
+     * the event: it marks the run's planning, and its attempts' spans hang under it, however
+     * long after and on whichever replica they are made. Returns its {@code traceparent}.
+     */
+    private String runSpan(EventLog.Judged judged, String rule, RuleAction action, UUID run) {
+        Span span = tracer.spanBuilder("run " + rule + "/" + action.id())
+                .setParent(Tracing.of(judged.traceparent()))
+                .setAttribute("switchboard.run.id", run.toString())
+                .setAttribute("switchboard.rule", rule)
+                .setAttribute("switchboard.action", action.id())
+                .setAttribute("switchboard.port", action.port())
+                .startSpan();
+        span.end();
+        return Tracing.traceparent(span).orElse(null);
     }
 
     /** The outcome of a successful attempt, to be recorded with {@link #record}. */

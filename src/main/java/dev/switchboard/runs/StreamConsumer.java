@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,11 @@ import org.jboss.logging.Logger;
 import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -41,6 +47,8 @@ import dev.switchboard.core.DatabaseErrors;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.StartupGate;
 import dev.switchboard.core.ThrottledWarning;
+import dev.switchboard.core.Tracing;
+import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.StreamAddresses;
@@ -69,6 +77,8 @@ public class StreamConsumer {
     private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
     private static final Duration RECEIVE = Duration.ofSeconds(1);
     private static final Duration BACKOFF = Duration.ofSeconds(1);
+    static final AttributeKey<List<String>> RULES_MATCHED = AttributeKey.stringArrayKey("switchboard.rules.matched");
+    static final AttributeKey<List<String>> MODELS_ASKED = AttributeKey.stringArrayKey("switchboard.models.asked");
 
     @Inject
     ConnectionFactory broker;
@@ -103,6 +113,9 @@ public class StreamConsumer {
 
     @Inject
     StartupGate gate;
+
+    @Inject
+    Tracer tracer;
 
     private final ThrottledWarning warning = new ThrottledWarning("The stream cannot be consumed");
     private final List<Thread> threads = new ArrayList<>();
@@ -215,21 +228,63 @@ public class StreamConsumer {
 
     private void process(List<Message> batch, Session session, MessageProducer parking) throws JMSException {
         List<Judged> judged = new ArrayList<>(batch.size());
-        for (Message message : batch) {
-            try {
-                byte[] envelope = bodyOf(message);
-                CloudEvent event = Envelopes.deserialize(envelope);
-                requireEventId(event);
-                // Rules and their SQL models are read outside the transaction that records the result.
-                judged.add(new Judged(message, new EventLog.Judged(event, new String(envelope, StandardCharsets.UTF_8),
-                        evaluator.evaluate(event))));
-            } catch (Envelopes.UnreadableEnvelopeException | IllegalArgumentException e) {
-                // A CloudEvent the hub could not have written (a foreign publisher's): an id that
-                // is no event id, data that is not the JSON its content type says. Rolled back, it
-                // would come back for ever and take its batch's neighbours with it.
-                park(session, parking, message, e.getMessage());
+        List<Span> spans = new ArrayList<>(batch.size());
+        try {
+            for (Message message : batch) {
+                try {
+                    byte[] envelope = bodyOf(message);
+                    CloudEvent event = Envelopes.deserialize(envelope);
+                    requireEventId(event);
+                    Span span = consumeSpan(event);
+                    spans.add(span);
+                    // Rules and their SQL models are read outside the transaction that records the result.
+                    Evaluation evaluation;
+                    try (Scope scope = span.makeCurrent()) {
+                        evaluation = evaluator.evaluate(event);
+                    }
+                    describe(span, evaluation);
+                    judged.add(new Judged(message, new EventLog.Judged(event,
+                            new String(envelope, StandardCharsets.UTF_8), evaluation,
+                            Tracing.traceparent(span).orElse(null))));
+                } catch (Envelopes.UnreadableEnvelopeException | IllegalArgumentException e) {
+                    // A CloudEvent the hub could not have written (a foreign publisher's): an id that
+                    // is no event id, data that is not the JSON its content type says. Rolled back, it
+                    // would come back for ever and take its batch's neighbours with it.
+                    park(session, parking, message, e.getMessage());
+                }
             }
+            recordAndCommit(batch, judged, session, parking);
+        } catch (JMSException | RuntimeException e) {
+            spans.forEach(span -> Tracing.failed(span, "not recorded, the batch goes back to the stream: "
+                    + e.getMessage()));
+            throw e;
+        } finally {
+            spans.forEach(Span::end);
         }
+    }
+
+    /** The span of one event's consumption, in the event's trace (its acceptance's, from the envelope). */
+    private Span consumeSpan(CloudEvent event) {
+        return tracer.spanBuilder("consume " + event.getType())
+                .setParent(Tracing.of(Objects.toString(event.getExtension(Tracing.TRACEPARENT), null)))
+                .setSpanKind(SpanKind.CONSUMER)
+                .setAttribute("switchboard.event.id", event.getId())
+                .setAttribute("switchboard.source", event.getSource().toString())
+                .setAttribute("switchboard.event.type", event.getType())
+                .startSpan();
+    }
+
+    private static void describe(Span span, Evaluation evaluation) {
+        span.setAttribute(RULES_MATCHED, evaluation.matchedRuleIds());
+        span.setAttribute(MODELS_ASKED, evaluation.matches().stream()
+                .flatMap(match -> match.models().keySet().stream()).distinct().sorted().toList());
+        if (!evaluation.failures().isEmpty()) {
+            Tracing.failed(span, String.join("; ", evaluation.failures()));
+        }
+    }
+
+    private void recordAndCommit(List<Message> batch, List<Judged> judged, Session session, MessageProducer parking)
+            throws JMSException {
         try {
             record(judged);
         } catch (RuntimeException e) {

@@ -15,6 +15,8 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonCloudEventData;
 
+import dev.switchboard.core.Tracing;
+
 /**
  * An event on its way onto the stream: its CloudEvent and the key of the delivery that brought it.
  * The event id is derived from (source, delivery id), so every redelivery of one delivery names
@@ -31,7 +33,8 @@ public record IncomingEvent(CloudEvent cloudEvent, String deliveryKey) {
     /**
      * The one place the hub builds a CloudEvent (webhooks, queue sources, routes, captured changes,
      * alerts): as {@link #of(String, String, String, OffsetDateTime, JsonNode, byte[], String)},
-     * with a {@code subject} when not null.
+     * with a {@code subject} when not null. The span under way (its acceptance's) goes on the event
+     * as its {@code traceparent}, so that everything done for the event joins that trace.
      */
     public static IncomingEvent of(String source, String deliveryId, String type, OffsetDateTime time, String subject,
             JsonNode json, byte[] body, String contentType) {
@@ -44,6 +47,7 @@ public record IncomingEvent(CloudEvent cloudEvent, String deliveryKey) {
         if (subject != null) {
             builder.withSubject(subject);
         }
+        Tracing.current().ifPresent(traceparent -> builder.withExtension(Tracing.TRACEPARENT, traceparent));
         CloudEvent event = json != null
                 ? builder.withDataContentType("application/json").withData(JsonCloudEventData.wrap(json)).build()
                 : builder.withDataContentType(contentType).withData(body).build();

@@ -153,7 +153,7 @@ class ActionRunsTest {
     ClaimedRun claimOf(LeftBehind left, String rule, int attempt) {
         return new ClaimedRun(left.run(), left.event(), rule, "call", "downstream", Optional.empty(), "{}", attempt, 0,
                 new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1)),
-                HubState.text(dataSource, "select envelope::text from event where id = ?", left.event()));
+                HubState.text(dataSource, "select envelope::text from event where id = ?", left.event()), null);
     }
 
     List<LoggedRequest> requests(String type) {

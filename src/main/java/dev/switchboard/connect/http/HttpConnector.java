@@ -30,6 +30,7 @@ import dev.switchboard.core.Delivery;
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.PortSettings;
+import dev.switchboard.core.Tracing;
 
 /**
  * Calls an HTTP endpoint with the action's body and the run's {@code Idempotency-Key}.
@@ -144,6 +145,8 @@ public class HttpConnector implements Connector {
                 .method(settings.get("method", "POST").toUpperCase(),
                         HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
         headers(settings, request.operation()).forEach(http::header);
+        // The attempt's span: the downstream service's trace continues the event's.
+        Tracing.current().ifPresent(traceparent -> http.setHeader(Tracing.TRACEPARENT, traceparent));
         HttpResponse<String> response;
         // The client's own timeout ends once the headers are in: a body that stalls after them
         // would hold the attempt (and its worker) for as long as the server likes. The whole

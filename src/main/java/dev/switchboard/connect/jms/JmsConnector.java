@@ -2,6 +2,7 @@ package dev.switchboard.connect.jms;
 
 import java.util.Set;
 import java.util.Optional;
+import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,7 @@ import dev.switchboard.core.Delivery;
 import dev.switchboard.core.EventDocument;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.core.PortSettings;
+import dev.switchboard.core.Tracing;
 import dev.switchboard.stream.StreamAddresses;
 
 /**
@@ -53,10 +55,13 @@ public class JmsConnector implements Connector {
     @Override
     public Delivery deliver(ActionRequest request) throws ConnectorException {
         String address = request.settings().require("address");
-        Throwable failure = CamelSend.inOnly(producer, "jms:queue:" + address, request.body(), Map.of(
+        Map<String, Object> properties = new HashMap<>(Map.of(
                 "IdempotencyKey", request.idempotencyKey(),
                 "_AMQ_DUPL_ID", request.idempotencyKey(),
                 ExchangeKeys.OPERATION, request.operation().orElse("")));
+        // The attempt's span, for a consumer that continues the event's trace.
+        Tracing.current().ifPresent(traceparent -> properties.put(Tracing.TRACEPARENT, traceparent));
+        Throwable failure = CamelSend.inOnly(producer, "jms:queue:" + address, request.body(), properties);
         if (failure != null) {
             throw new ConnectorException("Sending to " + address + " failed: " + failure.getMessage(),
                     false, null, null, failure);

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 
+import dev.switchboard.core.Tracing;
 import dev.switchboard.ingest.Problem;
 import dev.switchboard.ops.web.WebConfig;
 import dev.switchboard.rules.ModelRunner;
@@ -93,8 +94,9 @@ public class EventsResource {
     public record EventList(List<EventView> items, int page, int size, long total, boolean totalExact) {
     }
 
+    /** {@code traceId}: the event's trace (docs/operations.md, "Tracing"), null for an event made before the hub traced. */
     public record EventDetail(EventView event, JsonNode envelope, List<String> matchedRules, String error,
-            List<RunsResource.RunView> runs) {
+            List<RunsResource.RunView> runs, String traceId) {
     }
 
     /** Events matching every filter given, newest first; {@code q} searches the payload text. */
@@ -129,11 +131,13 @@ public class EventsResource {
         UUID event = RunsResource.uuid(id);
         EventRecord found = eventLog.record(event).orElseThrow(() -> ProblemMapper.notFound("No event " + id));
         EventLog.Outcome outcome = eventLog.outcome(event).orElseThrow(() -> ProblemMapper.notFound("No event " + id));
+        JsonNode envelope = json.readTree(found.envelope);
         return new EventDetail(EventView.of(found, runs.statesByEvent(List.of(event)).getOrDefault(event, Map.of())),
-                json.readTree(found.envelope), outcome.matchedRules(), outcome.error(),
+                envelope, outcome.matchedRules(), outcome.error(),
                 runs.find(new RunOperations.Filter(Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.of(event)), 0, Pages.MAX_SIZE).runs().stream()
-                        .map(RunsResource.RunView::of).toList());
+                        .map(RunsResource.RunView::of).toList(),
+                Tracing.traceId(envelope.path(Tracing.TRACEPARENT).asText(null)).orElse(null));
     }
 
     /** Events one page of an export reads; the export holds no more than one page in memory. */
