@@ -10,13 +10,21 @@ import java.util.regex.Pattern;
  * {@code password}: a webhook URL is itself the credential (Slack's token is its path), URLs carry
  * {@code user:pass@} and {@code ?token=}, and downstream errors quote the URL they called. So a URL
  * is shown as its scheme, host, port and first path segment only
- * ({@code https://hooks.slack.com/services/***}), wherever it appears; a setting named like a
+ * ({@code https://hooks.slack.com/services/***}), that segment too when it does not read as a name
+ * ({@code https://api.telegram.org/***}), wherever it appears; a setting named like a
  * secret is not shown at all; and a message about a port has that port's secret values cut out.
  * Every place that shows or stores settings or errors goes through here, so there is one rule.
  */
 public final class SecretMask {
 
     public static final String MASK = "***";
+
+    /**
+     * A path segment that reads as a name (services, api, v2, orders: a letter first, at most 24
+     * characters, at most 3 digits) or is a template's placeholder, not as a token: shown.
+     */
+    private static final Pattern PATH_NAME = Pattern.compile(
+            "(?=(?:[^0-9]*[0-9]){0,3}[^0-9]*$)[A-Za-z][A-Za-z0-9._-]{0,23}|\\{\\{[^{}]*}}");
 
     /** Settings whose whole value is a secret: {@code password}, {@code token}, {@code headers.X-Api-Key}, ... */
     private static final Pattern SECRET_KEY = Pattern.compile(
@@ -118,9 +126,13 @@ public final class SecretMask {
         String authority = url.group("authority");
         int at = authority.lastIndexOf('@');
         String path = url.group("path");
-        // Keep the first segment: it says which API was called; what follows may be a token.
+        // Keep the first segment when it reads as a name (it says which API was called); what
+        // follows may be a token, and so may the first segment itself (Telegram's /bot<token>/...).
         int second = path.indexOf('/', 1);
-        String shownPath = second < 0 || second == path.length() - 1 ? path : path.substring(0, second + 1) + MASK;
+        String first = path.length() <= 1 ? "" : path.substring(1, second < 0 ? path.length() : second);
+        String shownPath = first.isEmpty() ? path
+                : !PATH_NAME.matcher(first).matches() ? "/" + MASK
+                : second < 0 || second == path.length() - 1 ? path : path.substring(0, second + 1) + MASK;
         return url.group("scheme") + (at < 0 ? authority : MASK + "@" + authority.substring(at + 1)) + shownPath
                 + (url.group("query") == null ? "" : "?" + MASK) + (url.group("fragment") == null ? "" : "#" + MASK);
     }

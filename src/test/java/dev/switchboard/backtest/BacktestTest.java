@@ -1,5 +1,9 @@
 package dev.switchboard.backtest;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -21,10 +25,14 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -57,6 +65,23 @@ class BacktestTest {
 
     /** This test's own event type, so that the backtests see only its events. */
     String type;
+    /** The recorded events by their total. */
+    final Map<Integer, UUID> events = new java.util.HashMap<>();
+
+    /** Where the port points: a backtest must never call it. */
+    static WireMockServer downstream;
+
+    @BeforeAll
+    static void startDownstream() {
+        downstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        downstream.start();
+        downstream.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+    }
+
+    @AfterAll
+    static void stopDownstream() {
+        downstream.stop();
+    }
 
     static final String LOADED = """
             rules:
@@ -81,14 +106,17 @@ class BacktestTest {
     @BeforeEach
     void recordEvents() {
         type = "backtest." + UUID.randomUUID();
-        // Nothing is ever sent here: the events are recorded before any rule takes them, and a
-        // backtest calls no connector; the URL only shows where an action would go.
-        Workspace.bindPort(PORT, Map.of("connector", "http", "url", "http://127.0.0.1:9/orders/{{data.total}}"));
+        // The events are recorded before any rule takes them, and a backtest calls no connector:
+        // the downstream must record nothing; the URL only shows where an action would go.
+        Workspace.bindPort(PORT, Map.of("connector", "http",
+                "url", "http://127.0.0.1:" + downstream.port() + "/orders/{{data.total}}"));
         Workspace.deleteRule(RULES);
         assertEquals(List.of(), repository.reload());
+        events.clear();
         for (int total : new int[] {10, 50, 200}) {
             UUID event = Events.post(type, "\"total\":" + total);
             assertEquals("IGNORED", Events.awaitOutcome(dataSource, event));
+            events.put(total, event);
         }
         Workspace.writeRule(RULES, LOADED.formatted(type, PORT));
         assertEquals(List.of(), repository.reload());
@@ -123,15 +151,19 @@ class BacktestTest {
 
         // Each difference comes with the event it was seen on, and both renderings.
         List<Map<String, Object>> examples = result.getList("report.rules.find { it.rule == 'big-order' }.examples");
+        Map<String, Object> removed = examples.stream().filter(e -> e.get("change").equals("removed")).findFirst().orElseThrow();
+        assertEquals(events.get(50).toString(), removed.get("event"), "exactly the order of 50 loses its action");
         Map<String, Object> changed = examples.stream().filter(e -> e.get("change").equals("changed")).findFirst().orElseThrow();
+        assertEquals(events.get(200).toString(), changed.get("event"));
         assertEquals("order of 200", ((Map<?, ?>) changed.get("before")).get("body"));
         assertEquals("big order of 200", ((Map<?, ?>) changed.get("after")).get("body"));
-        assertEquals("POST http://127.0.0.1:9/orders/***", ((Map<?, ?>) changed.get("after")).get("target"),
+        assertEquals("POST http://127.0.0.1:" + downstream.port() + "/orders/***", ((Map<?, ?>) changed.get("after")).get("target"),
                 "where it would go, masked past the first path segment as everywhere");
         assertEquals("IGNORED", HubState.eventState(dataSource, UUID.fromString((String) changed.get("event"))),
                 "the backtest neither judged the event again nor made runs");
         assertEquals(0, HubState.count(dataSource,
                 "select count(*) from action_run r join event e on e.id = r.event_id where e.type = ?", type));
+        assertEquals(0, downstream.getAllServeEvents().size(), "the downstream was never called");
     }
 
     @Test

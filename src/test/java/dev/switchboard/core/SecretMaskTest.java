@@ -20,6 +20,11 @@ class SecretMaskTest {
         assertEquals("https://***@host:8443/path?***", SecretMask.setting("url", "https://user:pass@host:8443/path?token=abc"));
         assertEquals("http://127.0.0.1:9/crm", SecretMask.setting("url", "http://127.0.0.1:9/crm"));
         assertEquals("http://crm/{{type}}", SecretMask.setting("url", "http://crm/{{type}}"));
+        // A first segment that does not read as a name may be the token itself.
+        assertEquals("https://api.telegram.org/***",
+                SecretMask.setting("url", "https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage"));
+        assertEquals("https://hooks.example.com/***", SecretMask.setting("url", "https://hooks.example.com/f3a9c2e71b0d44e8"));
+        assertEquals("https://api.example.com/v2/***", SecretMask.setting("url", "https://api.example.com/v2/orders/17"));
         assertEquals("http://crm/?***#***", SecretMask.setting("url", "http://crm/?a=b#frag"));
         assertEquals("jdbc:postgresql://db:5432/crm?***",
                 SecretMask.setting("jdbc-url", "jdbc:postgresql://db:5432/crm?user=crm&password=hunter22"));

@@ -1,7 +1,9 @@
 package dev.switchboard.ingest;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -94,6 +96,21 @@ class QueueSourceTest {
                 "a JSON body is the event's JSON data");
         // and the event went on through the stream: no rule takes this type
         await().atMost(Duration.ofSeconds(20)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, event)));
+    }
+
+    @Test
+    void aMessagesTraceparentPropertyIsContinuedByItsEventsTrace() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        UUID event = IncomingEvent.eventId("queue-json", id);
+        sendAmqp("queue-json", "test.queue.json", "{\"id\":\"" + id + "\",\"type\":\"legacy.order.traced\"}",
+                Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, event) != null);
+
+        String traceparent = HubState.text(dataSource, "select envelope->>'traceparent' from event where id = ?", event);
+        assertTrue(traceparent.startsWith("00-" + traceId + "-"), "the acceptance continues the publisher's trace: " + traceparent);
+        assertFalse(traceparent.contains("00f067aa0ba902b7"), "under a span of its own: " + traceparent);
+        given().get("/api/events/" + event).then().statusCode(200).body("traceId", org.hamcrest.Matchers.equalTo(traceId));
     }
 
     @Test

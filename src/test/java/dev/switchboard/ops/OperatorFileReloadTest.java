@@ -32,6 +32,7 @@ import dev.switchboard.boot.OperatorConfigSourceProvider;
 import dev.switchboard.rules.RuleLoadError;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.stream.IncomingEvent;
+import dev.switchboard.support.CapturedLog;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Queues;
@@ -89,6 +90,24 @@ class OperatorFileReloadTest {
         Workspace.setAll("switchboard.sources.billing.", Map.of());
         await().atMost(RELOAD).until(() -> postBilling(body).statusCode() == 404);
         given().get("/api/sources").then().body("name", not(hasItem("billing")));
+    }
+
+    @Test
+    void anUnsignedSourceAddedToTheFileIsWarnedAboutOnceASignedOneIsNot() {
+        try (CapturedLog log = CapturedLog.open()) {
+            addBilling(Map.of());
+            await().atMost(RELOAD).until(() -> given().get("/api/sources").jsonPath().getList("name").contains("billing"));
+            Workspace.setAll("switchboard.sources.billing.", Map.of());
+            await().atMost(RELOAD).until(() -> !given().get("/api/sources").jsonPath().getList("name").contains("billing"));
+            Workspace.setAll("switchboard.sources.billing.", Map.of("kind", "webhook", "signature", "none",
+                    "event-type", "billing.invoice.created"));
+            await().atMost(RELOAD).until(() -> given().get("/api/sources").jsonPath().getList("name").contains("billing"));
+
+            List<String> warned = log.lines().stream().map(CapturedLog.Line::message)
+                    .filter(message -> message.contains("unsigned webhooks")).toList();
+            assertEquals(List.of("Source 'billing' takes unsigned webhooks (signature=none): anyone who can reach"
+                    + " /hooks/billing can make it events"), warned);
+        }
     }
 
     @Test
