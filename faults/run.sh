@@ -14,7 +14,7 @@
 #                            broker killed under load; the long version (3 rounds) writes
 #                            faults/RESULTS-scale-out.md, the short one (1 round) is what ./mvnw verify runs
 # Extra -D options are passed on, e.g. -Dfaults.cycles=3 -Dfaults.rate=150 -Dfaults.sink-outage=90
-# -Dfaults.require-self-heal=true (scale-out: -Dscaleout.rounds=5 -Dscaleout.rate=120).
+# -Dfaults.require-self-heal=false (allows the suite to restart a hub whose database it killed; scale-out: -Dscaleout.rounds=5 -Dscaleout.rate=120).
 # Needs Java 17+; builds the jar first (offline, as the README says).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -9,6 +9,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -42,6 +44,39 @@ public final class FileWatch {
     /** Remembers how the files look now, as a load that reads them does. */
     public synchronized void record() {
         seen = print();
+    }
+
+    /** Each file's content as a digest ("-" for one that cannot be read), by path: what a load read. */
+    public Map<Path, String> contents() {
+        Map<Path, String> contents = new TreeMap<>();
+        Collection<Path> listed;
+        try {
+            listed = files.get();
+        } catch (UncheckedIOException unreadable) {
+            return contents;
+        }
+        for (Path file : listed) {
+            try {
+                contents.put(file, digest(Files.readAllBytes(file)));
+            } catch (IOException absent) {
+                contents.put(file, "-");
+            }
+        }
+        return contents;
+    }
+
+    /** The files whose content differs between two {@link #contents()}: each {@code new}, {@code changed} or {@code removed}. */
+    public static Map<Path, String> differences(Map<Path, String> before, Map<Path, String> now) {
+        Map<Path, String> differences = new TreeMap<>();
+        now.forEach((file, content) -> {
+            if (!before.containsKey(file)) {
+                differences.put(file, "new");
+            } else if (!before.get(file).equals(content)) {
+                differences.put(file, "changed");
+            }
+        });
+        before.keySet().stream().filter(file -> !now.containsKey(file)).forEach(file -> differences.put(file, "removed"));
+        return differences;
     }
 
     /** The regular files of a folder with one of these endings, hidden ones aside, by name; none when it does not exist. */

@@ -18,6 +18,14 @@ public interface RulesConfig {
     @WithDefault("2s")
     Duration reloadInterval();
 
+    /**
+     * Whether a change on disk (rules, models, the operator's file) is loaded as soon as it is
+     * seen; {@code false}: only when an operator applies it (the rules page's Apply,
+     * {@code POST /api/rules/reload}), after backtesting it, say.
+     */
+    @WithDefault("true")
+    boolean reloadOnChange();
+
     /** Whether a rule load error makes readiness DOWN (the last valid rules keep running either way). */
     @WithDefault("false")
     boolean errorsMakeUnready();

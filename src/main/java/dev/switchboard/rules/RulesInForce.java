@@ -97,6 +97,8 @@ public class RulesInForce {
     private boolean loadedFromFolder;
     /** Whether any set has loaded: before, a rejected load leaves nothing in force, and events wait. */
     private boolean everLoaded;
+    /** What the files the rules in force were loaded from held (their content's digests). */
+    private volatile Map<Path, String> inForce = Map.of();
     /** Everything a reload reads: the folder's rules and models, and the operator's file (ports). */
     private final FileWatch inputs = new FileWatch(() -> {
         List<Path> files = new ArrayList<>(RuleFolder.inputs(dir()));
@@ -139,9 +141,24 @@ public class RulesInForce {
      * an equal but new one (a test holding the first saw it replaced).
      */
     synchronized void reloadIfChanged() {
-        if (inputs.changed()) {
+        if (config.reloadOnChange() && inputs.changed()) {
             reload();
         }
+    }
+
+    /** A file read by the load in force that differs on disk now: {@code new}, {@code changed} or {@code removed}. */
+    public record FileChange(String file, String change) {
+    }
+
+    /** The files on disk that differ from those the rules in force were loaded from. */
+    public List<FileChange> changedOnDisk() {
+        return FileWatch.differences(inForce, inputs.contents()).entrySet().stream()
+                .map(entry -> new FileChange(entry.getKey().toString(), entry.getValue())).toList();
+    }
+
+    /** Whether a change on disk waits for an operator to apply it ({@code switchboard.rules.reload-on-change=false}). */
+    public boolean changesWaitForOperator() {
+        return !config.reloadOnChange();
     }
 
     /**
@@ -150,6 +167,7 @@ public class RulesInForce {
      */
     public synchronized List<RuleLoadError> reload() {
         inputs.record();
+        Map<Path, String> contents = inputs.contents();
         List<RuleLoadError> problems = new ArrayList<>();
         PortBindings.Reading bindings = ports.read();
         SourcesInForce.Reading sourceReading = sources.read();
@@ -183,6 +201,7 @@ public class RulesInForce {
             ports.install(bindings);
             readings.forEach(reading -> reading.install().run());
             current = loaded;
+            inForce = contents;
             loadedFromFolder = folder;
             everLoaded = true;
             LOG.infof("Loaded %d rule(s) and %d model(s) from %s; ports: %s; sources: %s", loaded.rules().size(),

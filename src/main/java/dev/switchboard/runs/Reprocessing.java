@@ -1,6 +1,8 @@
 package dev.switchboard.runs;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -15,6 +17,7 @@ import jakarta.inject.Inject;
 import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
+import dev.switchboard.core.Durations;
 import dev.switchboard.core.StartupGate;
 import dev.switchboard.ingest.Problem;
 import dev.switchboard.rules.ModelRunner;
@@ -31,13 +34,20 @@ import dev.switchboard.stream.Envelopes;
  * <p>As on the stream, the rules (and their SQL models) are read outside any transaction; one
  * transaction then records each event's new state, only if it still has the state it was read
  * with, and its new runs. PROCESSED events are not judged again: their actions were planned by
- * the rules in force when they came, and RECEIVED ones are still to be consumed.
+ * the rules in force when they came. A RECEIVED event is judged only once it has waited longer
+ * than {@link #RECEIVED_GRACE}: then its stream message was lost (a broker's journal gone) or is
+ * far behind, and judging it here is safe either way, since a message consumed later finds the
+ * event judged and its runs there.
  */
 @ApplicationScoped
 public class Reprocessing {
 
-    /** The states an event can be judged again in. */
-    public static final Set<EventState> STATES = EnumSet.of(EventState.IGNORED, EventState.FAILED);
+    /** The states an event can be judged again in (RECEIVED only past {@link #RECEIVED_GRACE}). */
+    public static final Set<EventState> STATES = EnumSet.of(EventState.IGNORED, EventState.FAILED,
+            EventState.RECEIVED);
+
+    /** How long a RECEIVED event is taken to be on its way through the stream, not to be judged here. */
+    public static final Duration RECEIVED_GRACE = Duration.ofMinutes(10);
 
     /** Events read, judged and recorded together in a bulk reprocess. */
     private static final int PAGE = 100;
@@ -87,6 +97,11 @@ public class Reprocessing {
         if (!STATES.contains(stored.state())) {
             throw notReprocessable(id, stored.state());
         }
+        if (onItsWay(stored)) {
+            throw new Problem(409, "not-reprocessable", "Not reprocessable", "Event " + id + " is RECEIVED since "
+                    + stored.receivedAt() + ": it is on its way through the stream; a RECEIVED event is judged"
+                    + " again once it has waited " + Durations.format(RECEIVED_GRACE));
+        }
         List<Optional<Outcome>> outcomes = judgeAndRecord(List.of(stored));
         return outcomes.get(0).orElseThrow(() -> new Problem(409, "conflict", "Conflict", "Event " + id
                 + " changed while it was judged again; look at it and try again"));
@@ -112,13 +127,15 @@ public class Reprocessing {
         EventLog.Selection page = selection;
         UUID last = null;
         while (evaluated < limit) {
-            List<EventLog.Stored> batch = events.select(page, Math.min(PAGE, limit - evaluated));
-            if (batch.isEmpty()) {
+            List<EventLog.Stored> selected = events.select(page, Math.min(PAGE, limit - evaluated));
+            if (selected.isEmpty()) {
                 return summary(evaluated, byState, skipped, created, null);
             }
+            List<EventLog.Stored> batch = selected.stream().filter(stored -> !onItsWay(stored)).toList();
+            skipped += selected.size() - batch.size();
             List<Optional<Outcome>> outcomes;
             try {
-                outcomes = judgeAndRecord(batch);
+                outcomes = batch.isEmpty() ? List.of() : judgeAndRecord(batch);
             } catch (Problem unavailable) {
                 throw new Problem(unavailable.status(), unavailable.reason(), unavailable.title(), unavailable.detail()
                         + " (" + evaluated + " event(s) were judged again before; to go on, send the same request"
@@ -132,8 +149,8 @@ public class Reprocessing {
                     skipped++;
                 }
             }
-            evaluated += batch.size();
-            last = batch.get(batch.size() - 1).id();
+            evaluated += selected.size();
+            last = selected.get(selected.size() - 1).id();
             page = selection.startingAfter(Optional.of(last));
         }
         // The limit was reached: there may be more.
@@ -188,6 +205,12 @@ public class Reprocessing {
                 judged.evaluation().matchedRuleIds(), failures.isEmpty() ? null : String.join("; ", failures), created);
     }
 
+    /** A RECEIVED event that has not waited {@link #RECEIVED_GRACE} yet. */
+    private static boolean onItsWay(EventLog.Stored stored) {
+        return stored.state() == EventState.RECEIVED
+                && stored.receivedAt().toInstant().isAfter(Instant.now().minus(RECEIVED_GRACE));
+    }
+
     private void requireRules() {
         if (!gate.isOpen()) {
             throw new Problem(503, "rules-not-loaded", "Rules not loaded",
@@ -198,7 +221,7 @@ public class Reprocessing {
 
     private static Problem notReprocessable(UUID id, EventState state) {
         return new Problem(409, "not-reprocessable", "Not reprocessable", "Event " + id + " is " + state
-                + "; only IGNORED and FAILED events can be judged again"
-                + (state == EventState.RECEIVED ? " (it has not been consumed from the stream yet)" : ""));
+                + "; only IGNORED and FAILED events, and RECEIVED ones older than "
+                + Durations.format(RECEIVED_GRACE) + ", can be judged again");
     }
 }

@@ -56,6 +56,9 @@ class EmbeddedBrokerSecurityTest {
         JmsConnectionFactory publisher = new JmsConnectionFactory("queue-json", Queues.publisherPassword("queue-json"),
                 EmbeddedBroker.amqpUrl());
         try (JMSContext context = publisher.createContext()) {
+            // Its login works: its own address takes what it sends.
+            context.createProducer().send(context.createQueue("test.queue.json"),
+                    "{\"id\":\"" + java.util.UUID.randomUUID() + "\",\"type\":\"security.own.address\"}");
             assertThrows(JMSRuntimeException.class,
                     () -> context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), forgedEvent()));
             assertThrows(JMSRuntimeException.class,

@@ -120,8 +120,10 @@ class AlertsTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "expectation:heartbeat")) >= 1);
         given().get("/api/incidents").then().body("incident", hasItem("expectation:heartbeat"));
         // Notices of an earlier incident may still be on their way: this one is told by its id.
-        String incident = JsonPath.from(pager.findAll(alert("fired", "expectation:heartbeat")).get(0).getBodyAsString())
-                .getString("id");
+        String notice = pager.findAll(alert("fired", "expectation:heartbeat")).get(0).getBodyAsString();
+        String incident = JsonPath.from(notice).getString("id");
+        // In the words the setting was written in (every=2s), not Java's PT2S.
+        assertTrue(notice.contains("Expected test.heartbeat at least every 2s") && !notice.contains("PT2S"), notice);
         Thread.sleep(2000); // several more checks while it stays missed
         assertEquals(1, count(alert("fired", incident)), "one alert per incident");
 

@@ -203,6 +203,57 @@ class ReprocessTest {
                 .contentType("application/json").body("{}").post("/api/events/reprocess").then().statusCode(403);
     }
 
+    /** A copy of {@code event} recorded RECEIVED {@code minutes} ago whose stream message never came. */
+    UUID receivedWithoutMessage(UUID event, int minutes) {
+        UUID copy = UUID.randomUUID();
+        assertEquals(1, HubState.count(dataSource, """
+                with stored as (
+                  insert into event (id, source, delivery_id, type, received_at, state, envelope)
+                  select ?, source, ?, type, now() - make_interval(mins => ?), 'RECEIVED',
+                         jsonb_set(envelope, '{id}', to_jsonb(?::text))
+                  from event where id = ?
+                  returning 1)
+                select count(*) from stored""", copy, "lost-" + copy, minutes, copy.toString(), event));
+        return copy;
+    }
+
+    @Test
+    void aReceivedEventWhoseStreamMessageWasLostIsJudgedOnceItHasWaitedTheGrace() {
+        rules("""
+                rules:
+                  - id: reprocess-lost
+                    on: %s
+                    actions: [{id: call, port: %s}]
+                """);
+        UUID sent = Events.post(type, "");
+        Events.awaitRuns(dataSource, sent, Duration.ofSeconds(20), RunState.SUCCEEDED);
+        UUID lost = receivedWithoutMessage(sent, 11);
+        UUID underWay = receivedWithoutMessage(sent, 1);
+        try {
+            // Still on its way through the stream, as far as anyone can tell: left to it.
+            given().contentType("application/json").post("/api/events/" + underWay + "/reprocess").then()
+                    .statusCode(409).contentType("application/problem+json")
+                    .body("detail", containsString("on its way through the stream"));
+
+            given().contentType("application/json").post("/api/events/" + lost + "/reprocess").then().statusCode(200)
+                    .body("previousState", equalTo("RECEIVED"))
+                    .body("state", equalTo("PROCESSED"))
+                    .body("runsCreated", equalTo(1));
+            Events.awaitRuns(dataSource, lost, Duration.ofSeconds(20), RunState.SUCCEEDED);
+            assertEquals(1, runs(lost));
+
+            // By filter too, and only when asked for: the event under way is skipped, not judged.
+            given().contentType("application/json").body("{\"type\": \"" + type + "\", \"state\": \"RECEIVED\"}")
+                    .post("/api/events/reprocess").then().statusCode(200)
+                    .body("evaluated", equalTo(1)).body("skipped", equalTo(1)).body("runsCreated", equalTo(0));
+            assertEquals("RECEIVED", HubState.eventState(dataSource, underWay));
+            assertEquals(0, runs(underWay));
+        } finally {
+            HubState.count(dataSource, "with gone as (delete from event where id = ? returning 1) select count(*) from gone",
+                    underWay);
+        }
+    }
+
     @Test
     void aFilterJudgesItsEventsAgainOldestFirstInPiecesOfTheLimit() {
         List<UUID> ignored = List.of(Events.post(type, ""), Events.post(type, ""), Events.post(type, ""));

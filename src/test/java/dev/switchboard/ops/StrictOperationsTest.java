@@ -1,7 +1,11 @@
 package dev.switchboard.ops;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -22,8 +26,9 @@ import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
 /**
- * The stricter settings an operator can choose: rule errors make the hub unready, and health and
- * metrics need credentials (as docs/api.md shows).
+ * The stricter settings an operator can choose: rule errors make the hub unready, changes on disk
+ * wait for an operator to apply them, and health and metrics need credentials (as docs/api.md
+ * shows).
  */
 @QuarkusTest
 @TestProfile(StrictOperationsTest.Strict.class)
@@ -34,6 +39,7 @@ class StrictOperationsTest {
         public Map<String, String> getConfigOverrides() {
             return HubTestProfile.with(Map.of(
                     "switchboard.rules.errors-make-unready", "true",
+                    "switchboard.rules.reload-on-change", "false",
                     "quarkus.http.auth.permission.probes.paths", "/q/metrics,/q/health,/q/health/*",
                     "quarkus.http.auth.permission.probes.policy", "authenticated",
                     "quarkus.http.auth.permission.probes.auth-mechanism", "basic"));
@@ -46,7 +52,45 @@ class StrictOperationsTest {
     @AfterEach
     void removeTheBrokenRule() {
         Workspace.deleteRule("readiness-broken.yaml");
+        Workspace.deleteRule("applied-by-hand.yaml");
+        Workspace.unbindPort("by-hand-log");
         assertEquals(List.of(), repository.reload());
+    }
+
+    @Test
+    void aChangeOnDiskWaitsForAnOperatorWhoSeesWhatChangedAndAppliesIt() throws Exception {
+        assertEquals(List.of(), repository.reload());
+        given().get("/api/rules").then().body("changedOnDisk", empty()).body("changesWaitForOperator", equalTo(true));
+
+        Workspace.bindPort("by-hand-log", Map.of("connector", "log"));
+        Workspace.writeRule("applied-by-hand.yaml", """
+                rules:
+                  - id: applied-by-hand
+                    on: by.hand
+                    actions: [{id: call, port: by-hand-log}]
+                """);
+        // Several of the checks that would have loaded it by now.
+        Thread.sleep(3 * 2_000 + 500);
+        given().get("/api/rules").then()
+                .body("rules.id", not(hasItem("applied-by-hand")))
+                .body("changedOnDisk.find { it.file.endsWith('applied-by-hand.yaml') }.change", equalTo("new"))
+                .body("changedOnDisk.find { it.file.endsWith('.properties') }.change", equalTo("changed"));
+
+        String operator = DashboardRolesTest.signIn(HubTestProfile.OPERATOR);
+        given().auth().none().cookie("quarkus-credential", operator).get("/ui/rules").then().statusCode(200)
+                .body(containsString("Changed on disk, not in force"))
+                .body(containsString("applied-by-hand.yaml</code> new"))
+                .body(containsString("id=\"backtest-disk\""))
+                .body(containsString("id=\"apply-disk\""));
+        String viewer = DashboardRolesTest.signIn(HubTestProfile.VIEWER);
+        given().auth().none().cookie("quarkus-credential", viewer).get("/ui/rules").then().statusCode(200)
+                .body(not(containsString("id=\"apply-disk\"")));
+        given().auth().none().cookie("quarkus-credential", viewer).redirects().follow(false)
+                .post("/ui/rules/apply").then().statusCode(403);
+
+        given().auth().none().cookie("quarkus-credential", operator).redirects().follow(false)
+                .post("/ui/rules/apply").then().statusCode(303);
+        given().get("/api/rules").then().body("rules.id", hasItem("applied-by-hand")).body("changedOnDisk", empty());
     }
 
     @Test

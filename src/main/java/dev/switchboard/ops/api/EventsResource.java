@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 
+import dev.switchboard.core.Durations;
 import dev.switchboard.core.Tracing;
 import dev.switchboard.ingest.Problem;
 import dev.switchboard.ops.web.WebConfig;
@@ -231,7 +232,8 @@ public class EventsResource {
         List<EventState> states = text(body, "state").map(state -> {
             EventState chosen = RunsResource.state(EventState.class, state);
             if (!Reprocessing.STATES.contains(chosen)) {
-                throw ProblemMapper.badRequest("state must be IGNORED or FAILED: only those are judged again");
+                throw ProblemMapper.badRequest("state must be IGNORED, FAILED or RECEIVED: only those are judged again"
+                        + " (RECEIVED ones once they have waited " + Durations.format(Reprocessing.RECEIVED_GRACE) + ")");
             }
             return List.of(chosen);
         }).orElse(List.of(EventState.IGNORED, EventState.FAILED));

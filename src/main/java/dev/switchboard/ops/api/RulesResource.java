@@ -57,9 +57,14 @@ public class RulesResource {
     public record PortView(String port, String connector, Map<String, String> settings, int maxAttempts) {
     }
 
+    /**
+     * {@code changedOnDisk}: files that differ from those the rules in force were loaded from (a
+     * rejected reload's, or, with {@code changesWaitForOperator}, changes not applied yet).
+     */
     public record RulesView(Instant loadedAt, List<RuleView> rules, List<ModelView> models, List<PortView> ports,
             List<RuleLoadError> errors, List<RuleWarnings.Warning> warnings,
-            List<RulesInForce.RestartNeeded> restartNeeded) {
+            List<RulesInForce.RestartNeeded> restartNeeded, List<RulesInForce.FileChange> changedOnDisk,
+            boolean changesWaitForOperator) {
     }
 
     @GET
@@ -68,7 +73,8 @@ public class RulesResource {
         return new RulesView(set.loadedAt(), set.rules().stream().map(RulesResource::view).toList(),
                 set.models().values().stream().map(RulesResource::view).toList(),
                 ports.all().values().stream().map(RulesResource::view).toList(), repository.errors(),
-                warnings.current(), repository.restartNeeded());
+                warnings.current(), repository.restartNeeded(), repository.changedOnDisk(),
+                repository.changesWaitForOperator());
     }
 
     /** Loads rules and bindings from disk now instead of at the next check. */

@@ -287,6 +287,15 @@ public class DashboardResource {
         return Templates.backtest(all, shown, identity.hasRole(Roles.OPERATOR), value(message));
     }
 
+    /** Loads what is on disk now (the rules page's Apply): the rules page says what came of it. */
+    @POST
+    @Path("rules/apply")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response applyRules() {
+        rules.reload();
+        return Response.seeOther(URI.create("/ui/rules")).build();
+    }
+
     /** Starts a backtest of a folder on the hub (the rules folder when blank); times are UTC. */
     @POST
     @Path("backtest")
