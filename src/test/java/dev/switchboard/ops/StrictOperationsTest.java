@@ -40,6 +40,7 @@ class StrictOperationsTest {
             return HubTestProfile.with(Map.of(
                     "switchboard.rules.errors-make-unready", "true",
                     "switchboard.rules.reload-on-change", "false",
+                    "switchboard.rules.reload-interval", "1s",
                     "quarkus.http.auth.permission.probes.paths", "/q/metrics,/q/health,/q/health/*",
                     "quarkus.http.auth.permission.probes.policy", "authenticated",
                     "quarkus.http.auth.permission.probes.auth-mechanism", "basic"));
@@ -69,8 +70,8 @@ class StrictOperationsTest {
                     on: by.hand
                     actions: [{id: call, port: by-hand-log}]
                 """);
-        // Several of the checks that would have loaded it by now.
-        Thread.sleep(3 * 2_000 + 500);
+        // Several of the checks (every 1s here) that would have loaded it by now.
+        Thread.sleep(3 * 1_000 + 500);
         given().get("/api/rules").then()
                 .body("rules.id", not(hasItem("applied-by-hand")))
                 .body("changedOnDisk.find { it.file.endsWith('applied-by-hand.yaml') }.change", equalTo("new"))
