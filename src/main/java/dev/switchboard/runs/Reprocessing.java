@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -19,7 +18,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.StartupGate;
-import dev.switchboard.ingest.Problem;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.stream.Envelopes;
@@ -86,24 +84,24 @@ public class Reprocessing {
     /**
      * Judges one event again.
      *
-     * @throws Problem 404 for an unknown event, 409 for one that is not IGNORED or FAILED (or
-     *         changed while it was judged), 503 before the rules have loaded or while a model's
+     * @throws ReprocessRefused for an unknown event, one that is not IGNORED or FAILED (or
+     *         changed while it was judged), before the rules have loaded or while a model's
      *         database cannot be reached
      */
     public Outcome reprocess(UUID id) {
         requireRules();
-        EventLog.Stored stored = events.find(id).orElseThrow(() -> new Problem(404, "not-found", "Not found",
-                "No event " + id));
+        EventLog.Stored stored = events.find(id).orElseThrow(() -> new ReprocessRefused(
+                ReprocessRefused.Reason.NO_SUCH_EVENT, "No event " + id));
         if (!STATES.contains(stored.state())) {
             throw notReprocessable(id, stored.state());
         }
         if (onItsWay(stored)) {
-            throw new Problem(409, "not-reprocessable", "Not reprocessable", "Event " + id + " is RECEIVED since "
+            throw new ReprocessRefused(ReprocessRefused.Reason.NOT_REPROCESSABLE, "Event " + id + " is RECEIVED since "
                     + stored.receivedAt() + ": it is on its way through the stream; a RECEIVED event is judged"
                     + " again once it has waited " + Durations.format(RECEIVED_GRACE));
         }
         List<Optional<Outcome>> outcomes = judgeAndRecord(List.of(stored));
-        return outcomes.get(0).orElseThrow(() -> new Problem(409, "conflict", "Conflict", "Event " + id
+        return outcomes.get(0).orElseThrow(() -> new ReprocessRefused(ReprocessRefused.Reason.CHANGED, "Event " + id
                 + " changed while it was judged again; look at it and try again"));
     }
 
@@ -111,14 +109,14 @@ public class Reprocessing {
      * Judges again, oldest first, up to {@code limit} events of the selection (whose states must be
      * among {@link #STATES}).
      *
-     * @throws Problem 400 when {@code after} names no event; 503 before the rules have loaded, or
+     * @throws ReprocessRefused when {@code after} names no event, before the rules have loaded, or
      *         when a model's database cannot be reached (the events judged until then stay
      *         recorded; the detail says where to go on)
      */
     public Summary reprocess(EventLog.Selection selection, int limit) {
         requireRules();
         selection.after().filter(after -> events.find(after).isEmpty()).ifPresent(after -> {
-            throw Problem.badRequest("invalid-parameter", "Invalid parameter", "after: no event " + after);
+            throw new ReprocessRefused(ReprocessRefused.Reason.NO_SUCH_AFTER, "after: no event " + after);
         });
         int evaluated = 0;
         int[] byState = new int[EventState.values().length];
@@ -136,8 +134,8 @@ public class Reprocessing {
             List<Optional<Outcome>> outcomes;
             try {
                 outcomes = batch.isEmpty() ? List.of() : judgeAndRecord(batch);
-            } catch (Problem unavailable) {
-                throw new Problem(unavailable.status(), unavailable.reason(), unavailable.title(), unavailable.detail()
+            } catch (ReprocessRefused unavailable) {
+                throw new ReprocessRefused(unavailable.reason(), unavailable.getMessage()
                         + " (" + evaluated + " event(s) were judged again before; to go on, send the same request"
                         + (last == null ? "" : " with \"after\": \"" + last + "\"") + ")");
             }
@@ -172,8 +170,8 @@ public class Reprocessing {
                         stored.state()));
             } catch (ModelRunner.ModelException e) {
                 // Transient (the stream would retry the event): nothing is recorded for this batch.
-                throw new Problem(503, "unavailable", "Service unavailable", "A model could not be run: "
-                        + e.getMessage(), Map.of("Retry-After", "5"));
+                throw new ReprocessRefused(ReprocessRefused.Reason.MODEL_UNAVAILABLE, "A model could not be run: "
+                        + e.getMessage());
             }
         }
         List<Optional<Outcome>> outcomes = QuarkusTransaction.requiringNew().call(() -> {
@@ -213,14 +211,13 @@ public class Reprocessing {
 
     private void requireRules() {
         if (!gate.isOpen()) {
-            throw new Problem(503, "rules-not-loaded", "Rules not loaded",
-                    "Events cannot be judged again before the rules have loaded: " + gate.reason(),
-                    Map.of("Retry-After", "5"));
+            throw new ReprocessRefused(ReprocessRefused.Reason.RULES_NOT_LOADED,
+                    "Events cannot be judged again before the rules have loaded: " + gate.reason());
         }
     }
 
-    private static Problem notReprocessable(UUID id, EventState state) {
-        return new Problem(409, "not-reprocessable", "Not reprocessable", "Event " + id + " is " + state
+    private static ReprocessRefused notReprocessable(UUID id, EventState state) {
+        return new ReprocessRefused(ReprocessRefused.Reason.NOT_REPROCESSABLE, "Event " + id + " is " + state
                 + "; only IGNORED and FAILED events, and RECEIVED ones older than "
                 + Durations.format(RECEIVED_GRACE) + ", can be judged again");
     }

@@ -3,6 +3,7 @@ package dev.switchboard.runs;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -123,8 +124,26 @@ class BatchedPipelineTest {
     void copiesOfADeliveryInOneBatchAndAcrossBatchesMakeOneEventAndOneStreamMessage() throws Exception {
         String id = "copies-" + UUID.randomUUID();
         double duplicates = HubState.metric(DUPLICATES);
-        // Sixty copies at once: most share a batch with another copy.
-        List<Response> first = postAll(java.util.Collections.nCopies(60, id));
+        // Sixty copies at once, held while the acceptance writers wait for a lock on the keys'
+        // table: at most one batch per writer is taken meanwhile, so the copies queued behind them
+        // go together into the batches taken once the lock goes (copies inside one batch).
+        List<Response> first;
+        try (java.sql.Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("lock table idempotency_key in share mode");
+            java.util.concurrent.CompletableFuture<List<Response>> sent = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return postAll(java.util.Collections.nCopies(60, id));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            Thread.sleep(1_500);
+            assertFalse(sent.isDone(), "the copies wait for the lock");
+            lock.rollback();
+            first = sent.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
         List<Response> later = postAll(java.util.Collections.nCopies(20, id));
         long accepted = first.stream().filter(response -> response.statusCode() == 202).count()
                 + later.stream().filter(response -> response.statusCode() == 202).count();

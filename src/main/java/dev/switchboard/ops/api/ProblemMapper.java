@@ -1,6 +1,7 @@
 package dev.switchboard.ops.api;
 
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -26,6 +27,7 @@ import io.quarkus.security.ForbiddenException;
 import dev.switchboard.core.Suggestions;
 import dev.switchboard.ingest.Problem;
 import dev.switchboard.ops.web.AuthenticationProblems;
+import dev.switchboard.runs.ReprocessRefused;
 
 /** Every error of the API is {@code application/problem+json}, never a stack trace. */
 public class ProblemMapper {
@@ -38,6 +40,22 @@ public class ProblemMapper {
                 .entity(problem.document(uri.getPath()));
         problem.headers().forEach(response::header);
         return response.build();
+    }
+
+    /** An event that could not be judged again, as the API says each reason. */
+    @ServerExceptionMapper
+    public Response reprocessRefused(ReprocessRefused refused, UriInfo uri) {
+        Map<String, String> retryLater = Map.of("Retry-After", "5");
+        return problem(switch (refused.reason()) {
+            case NO_SUCH_EVENT -> new Problem(404, "not-found", "Not found", refused.getMessage());
+            case NOT_REPROCESSABLE -> new Problem(409, "not-reprocessable", "Not reprocessable", refused.getMessage());
+            case CHANGED -> new Problem(409, "conflict", "Conflict", refused.getMessage());
+            case NO_SUCH_AFTER -> Problem.badRequest("invalid-parameter", "Invalid parameter", refused.getMessage());
+            case RULES_NOT_LOADED -> new Problem(503, "rules-not-loaded", "Rules not loaded", refused.getMessage(),
+                    retryLater);
+            case MODEL_UNAVAILABLE -> new Problem(503, "unavailable", "Service unavailable", refused.getMessage(),
+                    retryLater);
+        }, uri);
     }
 
     /** Errors JAX-RS raises itself (unknown path, wrong method, unreadable parameter). */
