@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import io.smallrye.config.WithParentName;
 
@@ -65,6 +67,65 @@ class ConfigurationReferenceTest {
         }
         assertEquals(List.of(), missing, "switchboard.* properties of the config mappings without a row in "
                 + REFERENCE + " (placeholders written as <name>)");
+    }
+
+    /**
+     * Each default is stated once, by its {@code @WithDefault}: where the reference's row names one
+     * property and its default cell is one code span, that span is the declared default.
+     */
+    @Test
+    void theReferencesDefaultsAreTheDeclaredOnes() {
+        Map<String, String> declared = new TreeMap<>();
+        for (Class<?> mapping : mappings()) {
+            defaults(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping, declared);
+        }
+        List<String> differing = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(REFERENCE)) {
+                String[] cells = line.split("\\|");
+                if (!line.startsWith("| `") || cells.length < 3) {
+                    continue;
+                }
+                Matcher names = CODE.matcher(cells[1]);
+                List<String> named = new ArrayList<>();
+                while (names.find()) {
+                    named.add(names.group(1));
+                }
+                Matcher stated = Pattern.compile("^\\s*`([^`]*)`\\s*$").matcher(cells[2]);
+                if (named.size() != 1 || !stated.matches() || !declared.containsKey(named.get(0))) {
+                    continue;
+                }
+                if (!declared.get(named.get(0)).equals(stated.group(1))) {
+                    differing.add(named.get(0) + ": reference `" + stated.group(1) + "`, @WithDefault \""
+                            + declared.get(named.get(0)) + "\"");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertFalse(declared.isEmpty());
+        assertEquals(List.of(), differing, "defaults in " + REFERENCE + " that are not the declared ones");
+    }
+
+    /** The {@code @WithDefault} of each property of a mapping (no map keys: those have no single name). */
+    private static void defaults(String prefix, Class<?> group, Map<String, String> into) {
+        for (Method method : group.getMethods()) {
+            if (method.isDefault() || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0) {
+                continue;
+            }
+            String name = prefix;
+            if (!method.isAnnotationPresent(WithParentName.class)) {
+                WithName withName = method.getAnnotation(WithName.class);
+                name = prefix + "." + (withName != null ? withName.value() : kebab(method.getName()));
+            }
+            Class<?> raw = raw(method.getGenericReturnType());
+            WithDefault given = method.getAnnotation(WithDefault.class);
+            if (given != null) {
+                into.put(name, given.value());
+            } else if (raw.isInterface() && raw.getName().startsWith("dev.switchboard.")) {
+                defaults(name, raw, into);
+            }
+        }
     }
 
     @Test
