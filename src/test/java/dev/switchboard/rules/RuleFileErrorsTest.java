@@ -223,7 +223,10 @@ class RuleFileErrorsTest {
         }
     }
 
-    /** An http port's url, method or auth that cannot work is named at its own line, not at the connector's. */
+    /**
+     * An http port's url, method or auth that cannot work is named at its own line, not at the
+     * connector's; a url that is missing, at the connector's.
+     */
     @Test
     void anHttpPortsSettingThatCannotWorkIsRefusedAtItsOwnLine() throws java.io.IOException {
         try {
@@ -231,6 +234,9 @@ class RuleFileErrorsTest {
                     "method must be one of POST, PUT, PATCH, DELETE, GET, not FETCH");
             assertPortRefused(Map.of("connector", "http", "url", "http://127.0.0.1:9/x", "auth", "digest"), "auth",
                     "auth must be none, basic or bearer, not digest");
+            // A setting that is missing has no line of its own: the port's connector line says which port.
+            assertPortRefused(Map.of("connector", "http", "method", "PUT"), "connector",
+                    "set switchboard.ports.drop-typo.url");
         } finally {
             Workspace.unbindPort("drop-typo");
             repository.reload();
