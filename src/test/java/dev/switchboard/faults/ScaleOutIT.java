@@ -53,7 +53,7 @@ import dev.switchboard.support.HubProcess;
  * {@code synchronous_commit}, {@code full_page_writes} on, which the hubs' startup check confirms).
  *
  * <p>Short by default (one round of faults, about two to three minutes; part of {@code ./mvnw verify}).
- * The long form: {@code faults/scale-out.sh} or {@code -Dscaleout.long=true} (three rounds, more
+ * The long form: {@code faults/run.sh --scale-out} or {@code -Dscaleout.long=true} (three rounds, more
  * load). Knobs: {@code scaleout.rounds}, {@code scaleout.rate} (deliveries/s), {@code scaleout.results}
  * (a file for the report).
  */
