@@ -130,7 +130,7 @@ public final class SecretMask {
         // follows may be a token, and so may the first segment itself (Telegram's /bot<token>/...).
         int second = path.indexOf('/', 1);
         String first = path.length() <= 1 ? "" : path.substring(1, second < 0 ? path.length() : second);
-        String shownPath = first.isEmpty() ? path
+        String shownPath = path.length() <= 1 ? path
                 : !PATH_NAME.matcher(first).matches() ? "/" + MASK
                 : second < 0 || second == path.length() - 1 ? path : path.substring(0, second + 1) + MASK;
         return url.group("scheme") + (at < 0 ? authority : MASK + "@" + authority.substring(at + 1)) + shownPath

@@ -80,8 +80,11 @@ public final class Tracing {
         return context.isValid() ? Optional.of(context.getTraceId()) : Optional.empty();
     }
 
-    /** Marks the span failed with the reason, as a tracing system shows an error. */
+    /**
+     * Marks the span failed with the reason, as a tracing system shows an error; masked as every
+     * error the hub shows (a database's or broker's message may quote a URL with its credentials).
+     */
     public static void failed(Span span, String reason) {
-        span.setStatus(StatusCode.ERROR, reason == null ? "" : reason);
+        span.setStatus(StatusCode.ERROR, reason == null ? "" : SecretMask.text(reason));
     }
 }

@@ -109,7 +109,7 @@ public class WebhookReception implements Processor {
             });
         }
 
-        IncomingEvent incoming = AcceptanceSpan.accept(tracer, exchange, SpanKind.INTERNAL,
+        IncomingEvent incoming = AcceptanceSpan.accept(tracer, exchange, SpanKind.SERVER,
                 Tracing.parent(request.header(Tracing.TRACEPARENT)), name, deliveryId, type,
                 () -> IncomingEvent.of(name, deliveryId, type, OffsetDateTime.now(clock), json, body,
                         source.contentType()));

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -34,8 +35,8 @@ import dev.switchboard.stream.Envelopes;
  * with, and its new runs. PROCESSED events are not judged again: their actions were planned by
  * the rules in force when they came. A RECEIVED event is judged only once it has waited longer
  * than {@link #RECEIVED_GRACE}: then its stream message was lost (a broker's journal gone) or is
- * far behind, and judging it here is safe either way, since a message consumed later finds the
- * event judged and its runs there.
+ * far behind, and judging it here is safe either way: the same transaction marks its message seen
+ * on the stream, so that a message consumed later is skipped as a copy.
  */
 @ApplicationScoped
 public class Reprocessing {
@@ -66,6 +67,10 @@ public class Reprocessing {
     RunDispatcher dispatcher;
 
     @Inject
+    @Named("streamMessages")
+    DatabaseIdempotentRepository streamMessages;
+
+    @Inject
     RunMetrics metrics;
 
     /** What one event became: its state before and now, the rules that matched, and the runs created. */
@@ -84,8 +89,8 @@ public class Reprocessing {
     /**
      * Judges one event again.
      *
-     * @throws ReprocessRefused for an unknown event, one that is not IGNORED or FAILED (or
-     *         changed while it was judged), before the rules have loaded or while a model's
+     * @throws ReprocessRefused for an unknown event, one that is not IGNORED or FAILED (or RECEIVED
+     *         past {@link #RECEIVED_GRACE}, or changed while it was judged), before the rules have loaded or while a model's
      *         database cannot be reached
      */
     public Outcome reprocess(UUID id) {
@@ -118,14 +123,16 @@ public class Reprocessing {
         selection.after().filter(after -> events.find(after).isEmpty()).ifPresent(after -> {
             throw new ReprocessRefused(ReprocessRefused.Reason.NO_SUCH_AFTER, "after: no event " + after);
         });
+        int looked = 0;
         int evaluated = 0;
         int[] byState = new int[EventState.values().length];
         int skipped = 0;
         int created = 0;
         EventLog.Selection page = selection;
         UUID last = null;
-        while (evaluated < limit) {
-            List<EventLog.Stored> selected = events.select(page, Math.min(PAGE, limit - evaluated));
+        // The limit bounds the events looked at, those skipped as on their way included.
+        while (looked < limit) {
+            List<EventLog.Stored> selected = events.select(page, Math.min(PAGE, limit - looked));
             if (selected.isEmpty()) {
                 return summary(evaluated, byState, skipped, created, null);
             }
@@ -147,7 +154,8 @@ public class Reprocessing {
                     skipped++;
                 }
             }
-            evaluated += selected.size();
+            looked += selected.size();
+            evaluated += batch.size();
             last = selected.get(selected.size() - 1).id();
             page = selection.startingAfter(Optional.of(last));
         }
@@ -177,10 +185,19 @@ public class Reprocessing {
         List<Optional<Outcome>> outcomes = QuarkusTransaction.requiringNew().call(() -> {
             boolean[] recorded = events.recordRejudged(judged);
             List<EventLog.Rejudged> changed = new ArrayList<>();
+            List<String> received = new ArrayList<>();
             for (int i = 0; i < judged.size(); i++) {
                 if (recorded[i]) {
                     changed.add(judged.get(i));
+                    if (judged.get(i).was() == EventState.RECEIVED) {
+                        received.add(judged.get(i).judged().event().getId());
+                    }
                 }
+            }
+            // Its stream message, should it come after all, is then a copy the consumer skips:
+            // judged twice, by rules reloaded in between, it could ask for other runs.
+            if (!received.isEmpty()) {
+                streamMessages.addAll(received);
             }
             int[] created = ledger.plan(changed.stream().map(EventLog.Rejudged::judged).toList());
             List<Optional<Outcome>> done = new ArrayList<>(judged.size());

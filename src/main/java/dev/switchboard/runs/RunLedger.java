@@ -252,6 +252,7 @@ public class RunLedger {
         List<Object[]> rows = new ArrayList<>();
         List<String[]> deadRuleAndPort = new ArrayList<>();
         List<Integer> eventOfRow = new ArrayList<>();
+        List<Span> spans = new ArrayList<>();
         for (int e = 0; e < events.size(); e++) {
             EventLog.Judged judged = events.get(e);
             CloudEvent event = judged.event();
@@ -264,12 +265,14 @@ public class RunLedger {
                             .with(action.maxAttempts(), action.initialDelay(), action.maxDelay());
                     String error = planned.error() != null ? "template: " + planned.error() : null;
                     boolean unbound = error == null && binding.isEmpty();
+                    Span span = runSpan(judged, match.rule().id(), action, id);
+                    spans.add(span);
                     rows.add(new Object[] { id, UUID.fromString(event.getId()), match.rule().id(), action.id(),
                             action.port(), action.operation().orElse(null), planned.body(),
                             error == null ? RunState.PENDING.name() : RunState.DEAD.name(), retry.maxAttempts(),
                             retry.initialDelay().toMillis(), retry.maxDelay().toMillis(), unbound,
                             unbound ? waitingReason(action.port()) : error, error != null, unbound,
-                            runSpan(judged, match.rule().id(), action, id) });
+                            Tracing.traceparent(span).orElse(null) });
                     deadRuleAndPort.add(error == null ? null : new String[] { match.rule().id(), action.port() });
                     eventOfRow.add(e);
                 }
@@ -279,6 +282,8 @@ public class RunLedger {
         int[] count = new int[events.size()];
         for (int i = 0; i < created.length; i++) {
             if (created[i] != 0) {
+                // Only a run created here has its span: one left unended is never exported.
+                spans.get(i).end();
                 count[eventOfRow.get(i)]++;
                 if (deadRuleAndPort.get(i) != null) {
                     metrics.deadAtPlanning(deadRuleAndPort.get(i)[0], deadRuleAndPort.get(i)[1]);
@@ -374,18 +379,17 @@ public class RunLedger {
     /**
      * The span of a run, in the trace of the event that asks for it, under the span that judged
      * the event: it marks the run's planning, and its attempts' spans hang under it, however
-     * long after and on whichever replica they are made. Returns its {@code traceparent}.
+     * long after and on whichever replica they are made. Started, to be ended once the run is
+     * known to be created (a replanned run already there has its span).
      */
-    private String runSpan(EventLog.Judged judged, String rule, RuleAction action, UUID run) {
-        Span span = tracer.spanBuilder("run " + rule + "/" + action.id())
+    private Span runSpan(EventLog.Judged judged, String rule, RuleAction action, UUID run) {
+        return tracer.spanBuilder("run " + rule + "/" + action.id())
                 .setParent(Tracing.of(judged.traceparent()))
                 .setAttribute("switchboard.run.id", run.toString())
                 .setAttribute("switchboard.rule", rule)
                 .setAttribute("switchboard.action", action.id())
                 .setAttribute("switchboard.port", action.port())
                 .startSpan();
-        span.end();
-        return Tracing.traceparent(span).orElse(null);
     }
 
     /** The outcome of a successful attempt, to be recorded with {@link #record}. */

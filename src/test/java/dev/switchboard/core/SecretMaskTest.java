@@ -25,6 +25,8 @@ class SecretMaskTest {
                 SecretMask.setting("url", "https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage"));
         assertEquals("https://hooks.example.com/***", SecretMask.setting("url", "https://hooks.example.com/f3a9c2e71b0d44e8"));
         assertEquals("https://api.example.com/v2/***", SecretMask.setting("url", "https://api.example.com/v2/orders/17"));
+        assertEquals("https://hooks.slack.com/***", SecretMask.setting("url", "https://hooks.slack.com//T000/B000/XXXXXXXX"),
+                "an empty first segment (a base URL and a path joined) is no name");
         assertEquals("http://crm/?***#***", SecretMask.setting("url", "http://crm/?a=b#frag"));
         assertEquals("jdbc:postgresql://db:5432/crm?***",
                 SecretMask.setting("jdbc-url", "jdbc:postgresql://db:5432/crm?user=crm&password=hunter22"));

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -20,6 +21,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +38,7 @@ import io.quarkus.test.junit.TestProfile;
 import dev.switchboard.rules.RulesInForce;
 import dev.switchboard.runs.RunLedger;
 import dev.switchboard.runs.RunState;
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
@@ -52,6 +56,12 @@ class ReprocessTest {
     static final String PORT = "reprocess-sink";
 
     static WireMockServer downstream;
+
+    /** Copies of stream messages the consumer skipped. */
+    static final String STREAM_DUPLICATES = "switchboard_stream_duplicates_total";
+
+    @Inject
+    ConnectionFactory connectionFactory;
 
     @Inject
     DataSource dataSource;
@@ -242,10 +252,29 @@ class ReprocessTest {
             Events.awaitRuns(dataSource, lost, Duration.ofSeconds(20), RunState.SUCCEEDED);
             assertEquals(1, runs(lost));
 
+            // Its stream message, should it come after all, is a copy: the rules, changed meanwhile
+            // (a second rule would take the event now), are not asked again.
+            rules("""
+                    rules:
+                      - id: reprocess-lost
+                        on: %1$s
+                        actions: [{id: call, port: %2$s}]
+                      - id: reprocess-late
+                        on: %1$s
+                        actions: [{id: call, port: %2$s}]
+                    """);
+            double copies = HubState.metric(STREAM_DUPLICATES);
+            try (JMSContext context = connectionFactory.createContext()) {
+                context.createProducer().send(context.createQueue(StreamAddresses.EVENTS),
+                        HubState.text(dataSource, "select envelope::text from event where id = ?", lost));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> HubState.metric(STREAM_DUPLICATES) > copies);
+            assertEquals(1, runs(lost), "no run of the rule added after the event was judged");
+
             // By filter too, and only when asked for: the event under way is skipped, not judged.
             given().contentType("application/json").body("{\"type\": \"" + type + "\", \"state\": \"RECEIVED\"}")
                     .post("/api/events/reprocess").then().statusCode(200)
-                    .body("evaluated", equalTo(1)).body("skipped", equalTo(1)).body("runsCreated", equalTo(0));
+                    .body("evaluated", equalTo(0)).body("skipped", equalTo(1)).body("runsCreated", equalTo(0));
             assertEquals("RECEIVED", HubState.eventState(dataSource, underWay));
             assertEquals(0, runs(underWay));
         } finally {

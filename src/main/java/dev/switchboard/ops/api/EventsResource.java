@@ -196,7 +196,8 @@ public class EventsResource {
     }
 
     /**
-     * Judges an IGNORED or FAILED event again by the rules loaded now, and creates the runs it
+     * Judges an IGNORED or FAILED event (or a RECEIVED one whose stream message was lost) again by
+     * the rules loaded now, and creates the runs it
      * asks for that do not exist yet (none twice: a run's id is its event, rule and action).
      */
     @RolesAllowed(Roles.OPERATOR)
@@ -213,7 +214,8 @@ public class EventsResource {
 
     /**
      * Judges again, oldest first, the IGNORED and FAILED events a filter selects. The body is a JSON
-     * object of {@code source}, {@code type}, {@code state} (IGNORED or FAILED; both when absent),
+     * object of {@code source}, {@code type}, {@code state} (IGNORED or FAILED, both when absent; or
+     * RECEIVED, those older than {@link Reprocessing#RECEIVED_GRACE}),
      * {@code from} (inclusive) and {@code to} (exclusive) times, {@code after} (an event id: go on
      * after it, as a previous answer's {@code next} says) and {@code limit} (1000, at most 10000);
      * {@code {}} selects every IGNORED and FAILED event.
