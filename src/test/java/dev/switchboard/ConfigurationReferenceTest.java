@@ -109,15 +109,9 @@ class ConfigurationReferenceTest {
 
     /** The {@code @WithDefault} of each property of a mapping (no map keys: those have no single name). */
     private static void defaults(String prefix, Class<?> group, Map<String, String> into) {
-        for (Method method : group.getMethods()) {
-            if (method.isDefault() || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0) {
-                continue;
-            }
-            String name = prefix;
-            if (!method.isAnnotationPresent(WithParentName.class)) {
-                WithName withName = method.getAnnotation(WithName.class);
-                name = prefix + "." + (withName != null ? withName.value() : kebab(method.getName()));
-            }
+        for (Map.Entry<String, Method> property : properties(prefix, group)) {
+            String name = property.getKey();
+            Method method = property.getValue();
             Class<?> raw = raw(method.getGenericReturnType());
             WithDefault given = method.getAnnotation(WithDefault.class);
             if (given != null) {
@@ -164,6 +158,16 @@ class ConfigurationReferenceTest {
     }
 
     private static void collect(String prefix, Class<?> group, Set<String> into) {
+        properties(prefix, group).forEach(named -> property(named.getKey(), named.getValue().getGenericReturnType(), into));
+    }
+
+    /**
+     * The property methods of a mapping group by the name SmallRye gives them under {@code prefix}:
+     * a method in kebab-case, {@code @WithName} instead, the prefix itself for {@code @WithParentName}
+     * (several methods may share it).
+     */
+    private static List<Map.Entry<String, Method>> properties(String prefix, Class<?> group) {
+        List<Map.Entry<String, Method>> properties = new ArrayList<>();
         for (Method method : group.getMethods()) {
             if (method.isDefault() || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0) {
                 continue;
@@ -173,8 +177,9 @@ class ConfigurationReferenceTest {
                 WithName withName = method.getAnnotation(WithName.class);
                 name = prefix + "." + (withName != null ? withName.value() : kebab(method.getName()));
             }
-            property(name, method.getGenericReturnType(), into);
+            properties.add(Map.entry(name, method));
         }
+        return properties;
     }
 
     private static void property(String name, Type type, Set<String> into) {

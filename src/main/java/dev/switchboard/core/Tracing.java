@@ -3,6 +3,7 @@ package dev.switchboard.core;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
+import io.cloudevents.CloudEvent;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
@@ -57,6 +58,12 @@ public final class Tracing {
             return Context.root();
         }
         return W3C.extract(Context.root(), name -> TRACEPARENT.equals(name) ? traceparent : null, LOOKUP);
+    }
+
+    /** The {@code traceparent} an event carries (its acceptance's span), or null. */
+    public static String traceparent(CloudEvent event) {
+        Object traceparent = event.getExtension(TRACEPARENT);
+        return traceparent == null ? null : traceparent.toString();
     }
 
     /** The {@code traceparent} of the span, empty for a span that is no part of a trace. */

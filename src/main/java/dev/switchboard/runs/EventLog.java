@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -85,7 +84,7 @@ public class EventLog {
          * runs' spans hang under the event's own {@code traceparent}, that of its acceptance.
          */
         public Judged(CloudEvent event, String envelope, Evaluation evaluation) {
-            this(event, envelope, evaluation, Objects.toString(event.getExtension(Tracing.TRACEPARENT), null));
+            this(event, envelope, evaluation, Tracing.traceparent(event));
         }
 
         EventState state() {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -266,7 +265,7 @@ public class StreamConsumer {
     /** The span of one event's consumption, in the event's trace (its acceptance's, from the envelope). */
     private Span consumeSpan(CloudEvent event) {
         return tracer.spanBuilder("consume " + event.getType())
-                .setParent(Tracing.of(Objects.toString(event.getExtension(Tracing.TRACEPARENT), null)))
+                .setParent(Tracing.of(Tracing.traceparent(event)))
                 .setSpanKind(SpanKind.CONSUMER)
                 .setAttribute("switchboard.event.id", event.getId())
                 .setAttribute("switchboard.source", event.getSource().toString())
