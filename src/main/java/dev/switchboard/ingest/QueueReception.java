@@ -27,7 +27,7 @@ import dev.switchboard.stream.IncomingEvent;
  * Turns one message of a queue source into a CloudEvent for {@code direct:switchboard-accept}.
  * A JSON object or array body is the event's JSON data; any other body is kept as it came, text
  * as {@code text/plain}, bytes as {@code application/octet-stream}. The message is left untouched
- * when it is unreadable, so that the dead-letter copy is the original.
+ * when it is unreadable, so that the parked copy is the original.
  */
 class QueueReception implements Processor {
 

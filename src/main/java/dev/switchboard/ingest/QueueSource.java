@@ -16,7 +16,7 @@ public record QueueSource(
         String subscription,
         Optional<FieldExpression> eventId,
         FieldExpression eventType,
-        String deadLetterAddress,
+        String parkedAddress,
         int consumers) {
 
     /**

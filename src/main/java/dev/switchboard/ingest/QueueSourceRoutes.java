@@ -35,7 +35,7 @@ import dev.switchboard.stream.StreamRoutes;
  * One consumer route per queue source: each message becomes an event through
  * {@link StreamAddresses#ACCEPT} inside the JMS transaction, so it is acknowledged only once its event is
  * recorded. A failure to record (database or broker away) rolls the message back for the broker
- * to redeliver later; an unreadable message goes to the source's dead-letter address instead.
+ * to redeliver later; an unreadable message is parked on the source's parked address instead.
  *
  * <p>The routes start when the {@link StartupGate} opens, not with Camel: a source's messages wait
  * on its address until the rules, models and bindings that will judge their events have loaded.
@@ -154,7 +154,7 @@ public class QueueSourceRoutes extends RouteBuilder {
         }
         // Rolled-back messages wait and back off instead of being dropped after ten
         // attempts: a database outage delays these events, never loses them.
-        EmbeddedBroker.redeliverWithBackoff(source.address(), source.deadLetterAddress());
+        EmbeddedBroker.redeliverWithBackoff(source.address(), source.parkedAddress());
         // Its publishers may send there and nowhere else: not to the stream, not to another source.
         EmbeddedBroker.admitPublisher(source.name(), source.address(), settings.publisherPassword())
                 .filter(file -> added)
@@ -195,17 +195,17 @@ public class QueueSourceRoutes extends RouteBuilder {
                 .process(exchange -> counted(name, exchange));
     }
 
-    /** Parks the failed message on the source's dead-letter address, with the reason and the source. */
+    /** Parks the failed message on the source's parked address, with the reason and the source. */
     private void park(RouteBuilder builder, OnExceptionDefinition failure, QueueSource source, String rejection,
             String logged) {
         failure.handled(true)
                 .process(exchange -> metrics.rejected(source.name(), rejection))
-                .log(LoggingLevel.WARN, logged + source.deadLetterAddress() + ": ${exception.message}")
-                // A reply-to would make the dead-letter send wait for an answer.
+                .log(LoggingLevel.WARN, logged + source.parkedAddress() + ": ${exception.message}")
+                // A reply-to would make the parking send wait for an answer.
                 .removeHeader("JMSReplyTo")
                 .setHeader(ExchangeKeys.PARKED_REASON, builder.simple("${exception.message}"))
                 .setHeader(ExchangeKeys.PARKED_SOURCE, builder.constant(source.name()))
-                .to(ExchangePattern.InOnly, "jms:queue:" + source.deadLetterAddress())
+                .to(ExchangePattern.InOnly, "jms:queue:" + source.parkedAddress())
                 .end();
     }
 

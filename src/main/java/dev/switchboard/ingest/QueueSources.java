@@ -58,12 +58,12 @@ public class QueueSources {
                     continue;
                 }
                 String clash = other.address().equals(source.address()) ? "which reads it too"
-                        : other.deadLetterAddress().equals(source.address()) ? "which parks its unreadable messages there"
+                        : other.parkedAddress().equals(source.address()) ? "which parks its unreadable messages there"
                         : null;
                 if (clash != null) {
                     problems.add(shared(source, "address", source.address(), other, clash));
-                } else if (other.deadLetterAddress().equals(source.deadLetterAddress())) {
-                    problems.add(shared(source, "dead-letter-address", source.deadLetterAddress(), other,
+                } else if (other.parkedAddress().equals(source.parkedAddress())) {
+                    problems.add(shared(source, "parked-address", source.parkedAddress(), other,
                             "which parks its unreadable messages there too"));
                 } else {
                     continue;
@@ -109,15 +109,15 @@ public class QueueSources {
             throw new IllegalArgumentException("event-id is property:<name> or jsonpath:<path>; a literal would make"
                     + " every message the same event");
         }
-        String deadLetters = source.deadLetterAddress().map(String::trim).filter(a -> !a.isEmpty())
-                .orElse(address + ".dead");
-        if (deadLetters.equals(address)) {
-            throw new IllegalArgumentException("dead-letter-address must differ from address, or messages would loop");
+        String parked = source.parkedAddress().map(String::trim).filter(a -> !a.isEmpty())
+                .orElse(address + ".parked");
+        if (parked.equals(address)) {
+            throw new IllegalArgumentException("parked-address must differ from address, or messages would loop");
         }
-        StreamAddresses.requireUsers("dead-letter-address", deadLetters);
+        StreamAddresses.requireUsers("parked-address", parked);
         return new QueueSource(name, address, source.destination(),
                 source.subscription().orElse("switchboard." + name), eventId,
-                parse(source.eventType().orElse(name)), deadLetters, source.consumers());
+                parse(source.eventType().orElse(name)), parked, source.consumers());
     }
 
     private static FieldExpression parse(String spec) {

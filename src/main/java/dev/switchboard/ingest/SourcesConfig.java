@@ -78,8 +78,8 @@ public interface SourcesConfig {
         /** Queues, topic only: the durable subscription's name, {@code switchboard.<name>} by default. */
         Optional<String> subscription();
 
-        /** Queues: where unreadable messages go, with the reason; {@code <address>.dead} by default. */
-        Optional<String> deadLetterAddress();
+        /** Queues: where unreadable messages go, with the reason; {@code <address>.parked} by default. */
+        Optional<String> parkedAddress();
 
         /** Queues: concurrent consumers of the address in this replica. */
         @WithDefault("1")

@@ -39,7 +39,7 @@ public class SourcesInForce {
     private static final Map<Kind, Set<String>> SETTINGS = Map.of(
             Kind.WEBHOOK, Set.of("signature", "secret", "secrets", "signature-header", "signature-prefix",
                     "signature-encoding", "tolerance", "event-id", "event-type", "max-body", "content-type"),
-            Kind.QUEUE, Set.of("address", "destination", "subscription", "dead-letter-address", "consumers",
+            Kind.QUEUE, Set.of("address", "destination", "subscription", "parked-address", "consumers",
                     "publisher-password", "event-id", "event-type"),
             Kind.CDC, Set.of("database", "tables", "slot", "publication", "plugin-name", "snapshot-mode",
                     "event-type"));

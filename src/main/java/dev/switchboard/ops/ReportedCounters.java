@@ -27,6 +27,6 @@ public class ReportedCounters {
 
     /** Counted before the alert on the same event is raised, which may fail. */
     void routeParked(@Observes @Priority(1) RouteParked parked) {
-        registry.counter("switchboard.route.dead.letters", "route", parked.route()).increment();
+        registry.counter("switchboard.route.parked", "route", parked.route()).increment();
     }
 }

@@ -94,7 +94,7 @@ public class RouteEndpoints extends RouteBuilder {
         from(PARK_FORMERLY).routeId("switchboard-dead-letter").to(PARK);
     }
 
-    /** A route that publishes or calls again works again (ops resolves its dead-letter alert). */
+    /** A route that publishes or calls again works again (ops resolves its parked-messages alert). */
     private void reportDelivered(Exchange exchange) {
         delivered.fire(new RouteDelivered(exchange.getFromRouteId()));
     }

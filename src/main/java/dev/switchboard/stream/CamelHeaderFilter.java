@@ -13,7 +13,7 @@ import org.apache.camel.component.jms.JmsHeaderFilterStrategy;
  * Camel's own, plus every {@code Camel*} property dropped whatever its case. Camel 4.17 drops
  * incoming properties that start with {@code Camel} or {@code camel} only, but looks headers up
  * ignoring case (CAMEL-23313): a sender's {@code CAMELJMSDESTINATIONNAME=switchboard.events}
- * would otherwise steer the hub's next send of that message, such as a dead-letter, to the stream.
+ * would otherwise steer the hub's next send of that message, such as parking it, to the stream.
  */
 @Singleton
 @Named("camelHeaderFilter")

@@ -29,7 +29,7 @@ public final class Envelopes {
         }
     }
 
-    /** A stream message that is not a CloudEvent: it goes to the dead letters, never loops. */
+    /** A stream message that is not a CloudEvent: it is parked, never loops. */
     public static class UnreadableEnvelopeException extends RuntimeException {
         public UnreadableEnvelopeException(String message, Throwable cause) {
             super(message, cause);

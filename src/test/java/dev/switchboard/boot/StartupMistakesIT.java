@@ -40,7 +40,7 @@ class StartupMistakesIT {
                 switchboard.sources.orders.kind=queue
                 switchboard.sources.orders.address=orders.in
                 switchboard.sources.orders.consumers=two
-                switchboard.sources.orders.dead-leter-address=orders.parked
+                switchboard.sources.orders.parked-adress=orders.parked
                 """);
         int httpPort = HubProcess.freePort();
         // A value only a positive number means, given in the environment rather than the file.
@@ -55,8 +55,8 @@ class StartupMistakesIT {
                         + " mean 'max-body'?); it takes content-type, event-id, event-type, kind, max-body, secret,"
                         + " secrets, signature, signature-encoding, signature-header, signature-prefix, tolerance",
                 // Not hidden by the word where a number belongs, on the line before it.
-                file.toAbsolutePath() + ":14: Source 'orders': unknown setting 'dead-leter-address' for a queue source"
-                        + " (did you mean 'dead-letter-address'?); it takes address, consumers, dead-letter-address,"
+                file.toAbsolutePath() + ":14: Source 'orders': unknown setting 'parked-adress' for a queue source"
+                        + " (did you mean 'parked-address'?); it takes address, consumers, parked-address,"
                         + " destination, event-id, event-type, kind, publisher-password, subscription",
                 file.toAbsolutePath() + ":8: Port 'ledger': unknown setting 'ulr' for the http connector (did you"
                         + " mean 'url'?); it takes auth, content-type, headers.*, http-version, method, password,"

@@ -75,13 +75,13 @@ class PoisonDataTest {
     void aQueueMessageWithATypeOverTheLimitIsParkedOnceWithItsReason() throws Exception {
         String marker = UUID.randomUUID().toString();
         String body = "{\"id\":\"" + marker + "\",\"type\":\"" + "q".repeat(2000) + "\"}";
-        long parked = Queues.added("test.queue.json.dead");
+        long parked = Queues.added("test.queue.json.parked");
         try (JMSContext context = broker.createContext()) {
             context.createProducer().send(context.createQueue("test.queue.json"), body);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added("test.queue.json.dead") > parked);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added("test.queue.json.parked") > parked);
         try (JMSContext context = broker.createContext();
-                JMSConsumer consumer = context.createConsumer(context.createQueue("test.queue.json.dead"))) {
+                JMSConsumer consumer = context.createConsumer(context.createQueue("test.queue.json.parked"))) {
             Message letter;
             while ((letter = consumer.receive(5000)) != null && !body.equals(letter.getBody(String.class))) {
                 // another test's letter

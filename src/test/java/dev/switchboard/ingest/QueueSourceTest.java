@@ -210,16 +210,16 @@ class QueueSourceTest {
         String body = "not json " + UUID.randomUUID();
         double received = HubState.metric(metric("received", "queue-json"));
         double rejected = HubState.metric(rejected("queue-json"));
-        long dead = Queues.added("test.queue.json.dead");
+        long dead = Queues.added("test.queue.json.parked");
 
         sendAmqp("queue-json", "test.queue.json", body, Map.of());
 
-        Message deadLetter = deadLetter("test.queue.json.dead", body);
+        Message deadLetter = deadLetter("test.queue.json.parked", body);
         assertTrue(deadLetter.getStringProperty(ExchangeKeys.PARKED_REASON).contains("jsonpath:$.id"),
                 deadLetter.getStringProperty(ExchangeKeys.PARKED_REASON));
         assertTrue(deadLetter.getStringProperty(ExchangeKeys.PARKED_REASON).contains("not a JSON object or array"));
         assertEquals("queue-json", deadLetter.getStringProperty(ExchangeKeys.PARKED_SOURCE));
-        neverRedelivered("queue-json", received, rejected, "test.queue.json.dead", dead);
+        neverRedelivered("queue-json", received, rejected, "test.queue.json.parked", dead);
     }
 
     @Test
@@ -243,15 +243,15 @@ class QueueSourceTest {
         // Camel looks headers up ignoring case; the sender hopes the dead-letter send obeys it.
         List<String> casings = List.of("CAMELJMSDESTINATIONNAME", "CamelJMSDestinationName",
                 "camelJmsDestinationName", "cAmElJmSdEsTiNaTiOnNaMe");
-        long dead = Queues.added("test.queue.json.dead");
+        long dead = Queues.added("test.queue.json.parked");
         String marker = UUID.randomUUID().toString();
         for (String property : casings) {
             sendAmqp("queue-json", "test.queue.json", "not json " + property + " " + marker,
                     Map.of(property, "test.steered." + marker));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added("test.queue.json.dead") >= dead + casings.size());
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added("test.queue.json.parked") >= dead + casings.size());
         for (String property : casings) {
-            Message deadLetter = deadLetter("test.queue.json.dead", "not json " + property + " " + marker);
+            Message deadLetter = deadLetter("test.queue.json.parked", "not json " + property + " " + marker);
             assertEquals(null, deadLetter.getObjectProperty(property), property + " is not kept");
         }
         assertEquals(0, Queues.added("test.steered." + marker), "nothing went where the property pointed");
@@ -260,13 +260,13 @@ class QueueSourceTest {
     @Test
     void aMapMessageIsNotABodyTheHubCanKeep() throws Exception {
         String marker = UUID.randomUUID().toString();
-        long dead = Queues.added("test.queue.plain.dead");
+        long dead = Queues.added("test.queue.plain.parked");
         try (JMSContext context = publisher("queue-plain").createContext()) {
             jakarta.jms.MapMessage message = context.createMapMessage();
             message.setString("marker", marker);
             context.createProducer().send(context.createQueue("test.queue.plain"), message);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added("test.queue.plain.dead") == dead + 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.added("test.queue.plain.parked") == dead + 1);
         assertEquals(0, HubState.count(dataSource, "select count(*) from event where envelope::text like ?",
                 "%" + marker + "%"));
     }

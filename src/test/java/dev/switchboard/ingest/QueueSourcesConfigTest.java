@@ -25,7 +25,7 @@ class QueueSourcesConfigTest {
     void defaults() {
         QueueSource orders = build(Map.of("orders.kind", "queue", "orders.address", "shop.orders",
                 "hook.kind", "webhook")).get("orders");
-        assertEquals("shop.orders.dead", orders.deadLetterAddress());
+        assertEquals("shop.orders.parked", orders.parkedAddress());
         assertEquals(new FieldExpression.Literal("orders"), orders.eventType(), "the type defaults to the source name");
         assertTrue(orders.eventId().isEmpty(), "the id defaults to the message id");
         assertEquals("jms:queue:shop.orders?transacted=true&transactionManager=#queueSourceTransactions"
@@ -50,15 +50,15 @@ class QueueSourcesConfigTest {
                 "Source 'legacy': header: is for webhook sources");
         assertRefused(Map.of("legacy.kind", "queue", "legacy.address", "a", "legacy.event-id", "fixed"),
                 "Source 'legacy': event-id is property:<name> or jsonpath:<path>");
-        assertRefused(Map.of("legacy.kind", "queue", "legacy.address", "a", "legacy.dead-letter-address", "a"),
-                "Source 'legacy': dead-letter-address must differ from address");
+        assertRefused(Map.of("legacy.kind", "queue", "legacy.address", "a", "legacy.parked-address", "a"),
+                "Source 'legacy': parked-address must differ from address");
         assertRefused(Map.of("legacy.kind", "queue", "legacy.address", "a", "legacy.event-type", "jsonpath:$[oops"),
                 "Source 'legacy': invalid JSON path");
     }
 
     @Test
     void anAddressIsOneNameOutsideTheHubsOwnNotAPatternThatWouldLetItsPublishersSendEverywhere() {
-        for (String setting : List.of("address", "dead-letter-address")) {
+        for (String setting : List.of("address", "parked-address")) {
             for (String address : List.of("#", "shop.*", "switchboard.events", "switchboard.dead", "DLQ", "ExpiryQueue")) {
                 Map<String, String> properties = new HashMap<>(Map.of("shop.kind", "queue", "shop.address", "shop.orders"));
                 properties.put("shop." + setting, address);
@@ -85,19 +85,19 @@ class QueueSourcesConfigTest {
     void aSourceMayNotReadWhereAnotherParksItsUnreadableMessages() {
         ConfigurationException refused = assertThrows(ConfigurationException.class, () -> build(Map.of(
                 "orders.kind", "queue", "orders.address", "shop.orders",
-                "rescue.kind", "queue", "rescue.address", "shop.orders.dead")));
-        assertEquals("Source 'rescue': address 'shop.orders.dead' belongs to source 'orders', which parks its"
+                "rescue.kind", "queue", "rescue.address", "shop.orders.parked")));
+        assertEquals("Source 'rescue': address 'shop.orders.parked' belongs to source 'orders', which parks its"
                 + " unreadable messages there: give each source its own", refused.getMessage());
     }
 
     @Test
     void twoSourcesMayNotParkOnOneAddressWhoseMessagesCouldNotBeReplayedToTheRightOne() {
         ConfigurationException refused = assertThrows(ConfigurationException.class, () -> build(Map.of(
-                "orders.kind", "queue", "orders.address", "shop.orders", "orders.dead-letter-address", "shop.rejected",
-                "refunds.kind", "queue", "refunds.address", "shop.refunds", "refunds.dead-letter-address", "shop.rejected")));
-        assertTrue(refused.getMessage().contains("Source 'orders': dead-letter-address 'shop.rejected' belongs to source"
+                "orders.kind", "queue", "orders.address", "shop.orders", "orders.parked-address", "shop.rejected",
+                "refunds.kind", "queue", "refunds.address", "shop.refunds", "refunds.parked-address", "shop.rejected")));
+        assertTrue(refused.getMessage().contains("Source 'orders': parked-address 'shop.rejected' belongs to source"
                 + " 'refunds', which parks its unreadable messages there too"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("Source 'refunds': dead-letter-address 'shop.rejected' belongs to"
+        assertTrue(refused.getMessage().contains("Source 'refunds': parked-address 'shop.rejected' belongs to"
                 + " source 'orders'"), refused.getMessage());
     }
 

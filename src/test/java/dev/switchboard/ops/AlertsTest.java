@@ -207,16 +207,16 @@ class AlertsTest {
     void messagesParkedOnAQueueSourcesDeadLetterAddressAlertOnceAndResolveWhenDiscarded() {
         // A source of its own, so that no other test's parked message holds its incident open.
         Workspace.setAll("switchboard.sources.alert-parking.", Map.of("kind", "queue", "address", "alert.parking",
-                "dead-letter-address", "alert.parking.dead"));
+                "parked-address", "alert.parking.parked"));
         try {
             assertEquals(List.of(), repository.reload());
-            producer.sendBodyAndHeader("jms:queue:alert.parking.dead?exchangePattern=InOnly", "unreadable",
+            producer.sendBodyAndHeader("jms:queue:alert.parking.parked?exchangePattern=InOnly", "unreadable",
                     ExchangeKeys.PARKED_REASON, "parked by hand");
-            await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "parked:alert.parking.dead")) == 1);
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("fired", "parked:alert.parking.parked")) == 1);
 
-            given().contentType("application/json").post("/api/parked/alert.parking.dead/discard").then().statusCode(200);
-            await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "parked:alert.parking.dead")) == 1);
-            assertEquals(1, count(alert("fired", "parked:alert.parking.dead")), "one alert per incident");
+            given().contentType("application/json").post("/api/parked/alert.parking.parked/discard").then().statusCode(200);
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(alert("resolved", "parked:alert.parking.parked")) == 1);
+            assertEquals(1, count(alert("fired", "parked:alert.parking.parked")), "one alert per incident");
         } finally {
             Workspace.setAll("switchboard.sources.alert-parking.", Map.of());
             repository.reload();

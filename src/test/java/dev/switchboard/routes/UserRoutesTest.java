@@ -300,13 +300,13 @@ class UserRoutesTest {
                 15_000);
         assertEquals(garbage, parked.getMessage().getBody(String.class));
         assertTrue(parked.getMessage().getHeader(ExchangeKeys.PARKED_REASON, String.class).contains("not a legacy order line"));
-        given().get("/api/incidents").then().body("incident", hasItem("route-dead-letters:legacy-orders"));
+        given().get("/api/incidents").then().body("incident", hasItem("route-parked:legacy-orders"));
 
         // The next line that goes through resolves the route's incident.
         producer.sendBody("jms:queue:legacy.orders?exchangePattern=" + ExchangePattern.InOnly,
                 "ORDER|" + order + "-2|bob@example.com|10");
         await().atMost(Duration.ofSeconds(15)).until(() -> !given().get("/api/incidents").jsonPath()
-                .getList("incident").contains("route-dead-letters:legacy-orders"));
+                .getList("incident").contains("route-parked:legacy-orders"));
         Workspace.deleteRoute("legacy-orders.yaml");
     }
 

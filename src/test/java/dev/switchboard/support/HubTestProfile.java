@@ -144,7 +144,7 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.queue-keyed.address", "test.queue.keyed"),
                 Map.entry("switchboard.sources.queue-keyed.event-id", "property:OrderId"),
                 Map.entry("switchboard.sources.queue-keyed.event-type", "test.keyed"),
-                Map.entry("switchboard.sources.queue-keyed.dead-letter-address", "test.queue.keyed.rejected"),
+                Map.entry("switchboard.sources.queue-keyed.parked-address", "test.queue.keyed.rejected"),
                 // A configured publisher password; the other queue sources' are generated.
                 Map.entry("switchboard.sources.queue-keyed.publisher-password", "keyed-publisher-test-password"),
                 Map.entry("switchboard.sources.queue-plain.kind", "queue"),

@@ -30,16 +30,16 @@ public class AlertTriggers {
     }
 
     void routeParked(@Observes RouteParked parked) {
-        alerts.raise(routeIncident(parked.route()), "route-dead-letters", "Route " + parked.route()
+        alerts.raise(routeIncident(parked.route()), "route-parked", "Route " + parked.route()
                 + " parks messages in " + StreamAddresses.ROUTES_PARKED, parked.reason());
     }
 
-    /** A route that publishes or calls again works again: its dead-letter incident resolves. */
+    /** A route that publishes or calls again works again: its parked-messages incident resolves. */
     void routeDelivered(@Observes RouteDelivered delivered) {
         alerts.clear(routeIncident(delivered.route()));
     }
 
     private static String routeIncident(String route) {
-        return "route-dead-letters:" + route;
+        return "route-parked:" + route;
     }
 }

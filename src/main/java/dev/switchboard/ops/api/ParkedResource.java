@@ -98,7 +98,7 @@ public class ParkedResource {
     }
 
     private ParkingQueue queue(String name) {
-        return queues.named(name).orElseThrow(() -> ProblemMapper.notFound("No dead-letter queue " + name
+        return queues.named(name).orElseThrow(() -> ProblemMapper.notFound("No parking queue " + name
                 + "; the hub's are " + queues.all().stream().map(ParkingQueue::name).toList()));
     }
 

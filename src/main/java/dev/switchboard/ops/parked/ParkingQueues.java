@@ -25,7 +25,7 @@ import dev.switchboard.stream.StreamAddresses;
  * Neither has a place to be replayed to (an unreadable envelope stays unreadable; a route's input
  * is not known to the hub), so they can only be discarded;
  * <ul>
- * <li>each queue source's dead-letter address: replayed to the source's address, where the
+ * <li>each queue source's parked address: replayed to the source's address, where the
  * source reads the message again. A topic source's messages are not replayable: sent to the
  * topic again they would reach every other subscriber as well.</li>
  * </ul>
@@ -58,7 +58,7 @@ public class ParkingQueues {
         known.add(new ParkingQueue(StreamAddresses.ROUTES_PARKED, "Messages user routes parked", "user routes",
                 Optional.empty()));
         sources.all().values().stream().sorted(Comparator.comparing(QueueSource::name)).forEach(source ->
-                known.add(new ParkingQueue(source.deadLetterAddress(), "Messages the queue source "
+                known.add(new ParkingQueue(source.parkedAddress(), "Messages the queue source "
                         + source.name() + " could not read", source.address(),
                         source.destination() == Destination.QUEUE ? Optional.of(source.address()) : Optional.empty())));
         for (BrokerAddressSettings.DeadLetterQueue queue : broker.deadLetterQueues()) {

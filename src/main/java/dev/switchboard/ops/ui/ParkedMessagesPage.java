@@ -27,7 +27,7 @@ import dev.switchboard.ops.parked.ParkingQueues;
 import dev.switchboard.ops.parked.ParkedMessages;
 
 /**
- * The dashboard's parked messages: each dead-letter queue of the broker with its count and its
+ * The dashboard's parked messages: each parking queue of the broker with its count and its
  * oldest messages, their reason and an excerpt; replay and discard for operators, confirmed in
  * the browser.
  */
@@ -102,7 +102,7 @@ public class ParkedMessagesPage {
     }
 
     private ParkingQueue queue(String name) {
-        return queues.named(name).orElseThrow(() -> new NotFoundException("No dead-letter queue " + name));
+        return queues.named(name).orElseThrow(() -> new NotFoundException("No parking queue " + name));
     }
 
     private static Response back(String message) {
