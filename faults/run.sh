@@ -6,7 +6,7 @@
 #
 #   faults/run.sh            the long version (5 cycles each, a 75 s sink outage, ~100 deliveries/s);
 #                            its report goes to faults/RESULTS.md
-#   faults/run.sh --short    the short version (one cycle each), as .ci/run runs it; report in
+#   faults/run.sh --short    the short version (two cycles each), as .ci/run runs it; report in
 #                            target/faults-RESULTS.md
 #   faults/run.sh --scale-out [--short]
 #                            the scale-out test instead (ScaleOutIT, issue 14): three replicas on an

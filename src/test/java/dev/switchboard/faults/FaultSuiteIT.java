@@ -42,7 +42,7 @@ import dev.switchboard.support.HubProcess;
  * scenario: acknowledged, lost, never acted on, runs not SUCCEEDED, delivered twice with the same
  * key and with different keys, recovery seconds.
  *
- * <p>Short by default (one cycle each, a few minutes; this is what {@code .ci/run} runs). The long
+ * <p>Short by default (two cycles each, a few minutes; this is what {@code .ci/run} runs). The long
  * version: {@code faults/run.sh} or {@code -Dfaults.long=true}. Other knobs: {@code faults.cycles},
  * {@code faults.rate} (deliveries/s), {@code faults.sink-outage} (seconds), {@code faults.results}
  * (a file to write the report to), {@code faults.require-self-heal} (true: fail when the hub does
@@ -52,7 +52,7 @@ class FaultSuiteIT {
 
     static final ObjectMapper JSON = Json.MAPPER;
     static final boolean LONG = Boolean.getBoolean("faults.long");
-    static final int CYCLES = Integer.getInteger("faults.cycles", LONG ? 5 : 1);
+    static final int CYCLES = Integer.getInteger("faults.cycles", LONG ? 5 : 2);
     static final double RATE = Double.parseDouble(System.getProperty("faults.rate", LONG ? "100" : "50"));
     static final int SENDERS = 8;
     static final Duration LOAD_BEFORE_FAULT = Duration.ofSeconds(LONG ? 20 : 5);
@@ -65,7 +65,7 @@ class FaultSuiteIT {
     static final int POISON_EACH = LONG ? 10 : 3;
     static final int POISON_TRIES = LONG ? 8 : 4;
     /**
-     * The sink's port-failure alert, checked every second, over the attempts of the last minute: a
+     * The sink's port-failure alert, checked every second, over the attempts of the last 30 s: a
      * window longer than the hub's restart, since a window with too few attempts in it (none are
      * made while the hub is down) resolves the incident whatever the sink does.
      */
@@ -166,7 +166,7 @@ class FaultSuiteIT {
                 "switchboard.ports.alerts.connector=http",
                 "switchboard.ports.alerts.url=http://127.0.0.1:" + pager.port() + "/alerts",
                 "switchboard.alerts.check-interval=" + ALERT_CHECK.toSeconds() + "s",
-                "switchboard.alerts.port-window=60s", ""));
+                "switchboard.alerts.port-window=30s", ""));
         Files.createDirectories(work.resolve("rules"));
         Files.writeString(work.resolve("rules/faults.yaml"), String.join("\n",
                 "rules:",
@@ -483,7 +483,7 @@ class FaultSuiteIT {
                 result.settledAfter = secondsSince(began);
                 return;
             }
-            Thread.sleep(2_000);
+            Thread.sleep(500);
         }
         result.notes.add("not settled " + SETTLE.toSeconds() + " s after the load ended");
     }

@@ -110,7 +110,7 @@ public final class HubProcess implements AutoCloseable {
             } catch (IOException notListeningYet) {
                 // keep waiting
             }
-            Thread.sleep(250);
+            Thread.sleep(100);
         }
         throw new AssertionError("The hub's " + path + " did not answer 200 within " + timeout + ":\n" + output());
     }

@@ -175,10 +175,11 @@ class CdcSourceIT {
         execute(crm(), "insert into cdc_customers values (400, 'after the outage', null)");
         awaitEvents(events -> events.size() == 4 + 150 + 1 + 1);
 
-        // A hub that starts while the captured database is down captures once it is back.
-        stopCaptured();
+        // A hub that starts while the captured database is down captures once it is back. The
+        // hub goes first: a clean stop of the database waits out a walsender still attached.
         second.kill();
         hubs.remove(second);
+        stopCaptured();
         HubProcess third = start("c").awaitLive(STARTUP);
         Instant deadline = Instant.now().plusSeconds(30);
         while (!third.output().contains("Leadership taken. Attempt #1 success")) {
@@ -247,7 +248,8 @@ class CdcSourceIT {
                 "switchboard.sources.crm.database=crm",
                 "switchboard.sources.crm.tables=public.cdc_customers",
                 "switchboard.cdc.lock-interval=1s",
-                "switchboard.cdc.restart-after=10s",
+                // Under the supervisor's 10 s check, so the restart comes at the second check, not the third.
+                "switchboard.cdc.restart-after=5s",
                 String.join("\n", properties), ""));
         HubProcess hub = HubProcess.start(directory, httpPort, Map.of());
         hubs.add(hub);
