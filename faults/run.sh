@@ -8,6 +8,10 @@
 #                            its report goes to faults/RESULTS.md
 #   faults/run.sh --short    the short version (two cycles each), as .ci/run runs it; report in
 #                            target/faults-RESULTS.md
+#   faults/run.sh --external [--short]
+#                            the same scenarios with the hub in external mode: a PostgreSQL server and a
+#                            standalone Artemis 2.40.0 (the Apache distribution), each killed (-9) and
+#                            started again by the suite; the long version writes faults/RESULTS-external.md
 #   faults/run.sh --scale-out [--short]
 #                            the scale-out test instead (ScaleOutIT, issue 14): three replicas on an
 #                            external PostgreSQL and an Artemis live/backup pair, replicas and the live
@@ -29,9 +33,10 @@ for arg in "$@"; do
   case "$arg" in
     --short) mode=short ;;
     --long) mode=long ;;
+    --external) args+=("-Dfaults.external=true"); results=faults/RESULTS-external.md; title="Fault suite results, external mode" ;;
     --scale-out) suite=ScaleOutIT; prefix=scaleout; results=faults/RESULTS-scale-out.md; title="Scale-out results" ;;
     -D*) args+=("$arg") ;;
-    *) echo "usage: faults/run.sh [--scale-out] [--short|--long] [-Dfaults.x=y ...]" >&2; exit 2 ;;
+    *) echo "usage: faults/run.sh [--external|--scale-out] [--short|--long] [-Dfaults.x=y ...]" >&2; exit 2 ;;
   esac
 done
 if [ "$mode" = long ]; then

@@ -31,7 +31,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.Json;
 import dev.switchboard.faults.HubRecords.Event;
 import dev.switchboard.faults.HubRecords.Run;
+import dev.switchboard.support.ArtemisPair;
 import dev.switchboard.support.HubProcess;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The fault suite (issue 12, point 10): the packaged hub on the embedded default, under a load of
@@ -43,7 +45,11 @@ import dev.switchboard.support.HubProcess;
  * key and with different keys, recovery seconds.
  *
  * <p>Short by default (two cycles each, a few minutes; this is what {@code .ci/run} runs). The long
- * version: {@code faults/run.sh} or {@code -Dfaults.long=true}. Other knobs: {@code faults.cycles},
+ * version: {@code faults/run.sh} or {@code -Dfaults.long=true}. {@code -Dfaults.external=true}
+ * ({@code faults/run.sh --external}) runs the same scenarios on the hub in external mode: a
+ * PostgreSQL server it does not own (killed with {@code -9} and started again by the suite, as a
+ * service manager would) and a standalone Artemis from the Apache distribution (killed with
+ * {@code -9} and started again). Other knobs: {@code faults.cycles},
  * {@code faults.rate} (deliveries/s), {@code faults.sink-outage} (seconds), {@code faults.results}
  * (a file to write the report to), {@code faults.require-self-heal} (true: fail when the hub does
  * not come back by itself after its database was killed; a start that fails always fails the suite).
@@ -52,6 +58,11 @@ class FaultSuiteIT {
 
     static final ObjectMapper JSON = Json.MAPPER;
     static final boolean LONG = Boolean.getBoolean("faults.long");
+    static final boolean EXTERNAL = Boolean.getBoolean("faults.external");
+    /** External mode: how long the killed database or broker stays down before the suite starts it again. */
+    static final Duration EXTERNAL_DOWN = Duration.ofSeconds(LONG ? 15 : 5);
+    static final String BROKER_USER = "hub";
+    static final String BROKER_PASSWORD = "fault-suite-broker-password";
     static final int CYCLES = Integer.getInteger("faults.cycles", LONG ? 5 : 2);
     static final double RATE = Double.parseDouble(System.getProperty("faults.rate", LONG ? "100" : "50"));
     static final int SENDERS = 8;
@@ -85,6 +96,9 @@ class FaultSuiteIT {
     /** Where the port {@code alerts} sends: always up. */
     Sink pager;
     HubProcess hub;
+    /** External mode: the PostgreSQL server and the broker the hub is given. */
+    EmbeddedPostgres externalDatabase;
+    ArtemisPair externalBroker;
 
     /** One scenario's figures. */
     static final class Result {
@@ -121,8 +135,13 @@ class FaultSuiteIT {
         postgresPort = HubProcess.freePort();
         sink = new Sink(HubProcess.freePort());
         pager = new Sink(HubProcess.freePort());
-        configure();
         try {
+            if (EXTERNAL) {
+                externalDatabase = startExternalDatabase();
+                externalBroker = ArtemisPair.create(work.resolve("artemis"), BROKER_USER, BROKER_PASSWORD)
+                        .startPrimaryAlone(STARTUP);
+            }
+            configure();
             Result first = new Result("first start", "-");
             hub = startHub(first);
             if (first.extraStarts > 0) {
@@ -143,19 +162,32 @@ class FaultSuiteIT {
             if (hub != null) {
                 stop(hub, Duration.ofSeconds(30));
             }
-            stopOrphanPostmaster();
+            if (EXTERNAL) {
+                closeExternal();
+            } else {
+                stopOrphanPostmaster();
+            }
             sink.close();
             pager.close();
         }
     }
 
     private void configure() throws IOException {
-        Files.writeString(work.resolve("application.properties"), String.join("\n",
-                "# The fault suite's hub: embedded PostgreSQL and Artemis under ./data/",
+        List<String> infrastructure = EXTERNAL ? List.of(
+                "# The fault suite's hub in external mode: a PostgreSQL server and an Artemis broker of its own",
+                "quarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
+                "quarkus.datasource.username=postgres",
+                "quarkus.datasource.password=postgres",
+                "quarkus.artemis.url=" + externalBroker.url(),
+                "quarkus.artemis.username=" + BROKER_USER,
+                "quarkus.artemis.password=" + BROKER_PASSWORD)
+                : List.of("# The fault suite's hub: embedded PostgreSQL and Artemis under ./data/",
+                        "switchboard.embedded.broker-port=" + HubProcess.freePort(),
+                        "switchboard.embedded.amqp-port=" + HubProcess.freePort(),
+                        "switchboard.embedded.postgres-port=" + postgresPort);
+        Files.writeString(work.resolve("application.properties"), String.join("\n", infrastructure) + "\n"
+                + String.join("\n",
                 "quarkus.http.port=" + httpPort,
-                "switchboard.embedded.broker-port=" + HubProcess.freePort(),
-                "switchboard.embedded.amqp-port=" + HubProcess.freePort(),
-                "switchboard.embedded.postgres-port=" + postgresPort,
                 "switchboard.sources." + SOURCE + ".kind=webhook",
                 "switchboard.sources." + SOURCE + ".signature=hmac-sha256",
                 "switchboard.sources." + SOURCE + ".secret=" + SECRET,
@@ -195,13 +227,23 @@ class FaultSuiteIT {
     }
 
     private void databaseKills() throws Exception {
-        Result result = new Result("kill -9 of the embedded PostgreSQL's postmaster under load, " + CYCLES + " cycles", "db");
+        Result result = new Result(EXTERNAL
+                ? "kill -9 of the external PostgreSQL's postmaster under load, started again " + EXTERNAL_DOWN.toSeconds()
+                        + " s later, " + CYCLES + " cycles"
+                : "kill -9 of the embedded PostgreSQL's postmaster under load, " + CYCLES + " cycles", "db");
         Load load = load(result.prefix);
         for (int cycle = 0; cycle < CYCLES; cycle++) {
             Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
             long pid = postmasterPid();
             long killed = System.nanoTime();
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            if (EXTERNAL) {
+                // Not the hub's to restart: the suite does it, as the server's own service manager would
+                // (the killed server's handle first lets go of its data directory's lock).
+                closeExternalDatabase();
+                Thread.sleep(EXTERNAL_DOWN.toMillis());
+                externalDatabase = startExternalDatabase();
+            }
             if (healsWithin(SELF_HEAL_WAIT)) {
                 result.notes.add("cycle " + (cycle + 1) + ": ready again by itself");
             } else {
@@ -215,15 +257,35 @@ class FaultSuiteIT {
         finish(result, load);
     }
 
-    /** The embedded broker lives in the hub's JVM: its outage is a restart of the hub (SIGTERM, then start). */
+    /**
+     * The embedded broker lives in the hub's JVM: its outage is a restart of the hub (SIGTERM, then
+     * start). An external broker is killed (-9) and started again; recovery is until it is active
+     * and the hub is ready.
+     */
     private void brokerOutages() throws Exception {
-        Result result = new Result("broker outage (embedded: hub stopped and started) under load, " + CYCLES + " cycles", "broker");
+        Result result = new Result(EXTERNAL
+                ? "kill -9 of the external broker under load, started again " + EXTERNAL_DOWN.toSeconds() + " s later, "
+                        + CYCLES + " cycles"
+                : "broker outage (embedded: hub stopped and started) under load, " + CYCLES + " cycles", "broker");
         Load load = load(result.prefix);
         for (int cycle = 0; cycle < CYCLES; cycle++) {
             Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
             long stopped = System.nanoTime();
-            stop(hub, Duration.ofSeconds(60));
-            hub = startHub(result);
+            if (EXTERNAL) {
+                externalBroker.killPrimary();
+                Thread.sleep(EXTERNAL_DOWN.toMillis());
+                externalBroker.restartPrimary();
+                externalBroker.awaitPrimaryActive(STARTUP);
+                if (!healsWithin(SELF_HEAL_WAIT)) {
+                    result.notes.add("cycle " + (cycle + 1) + ": not ready " + SELF_HEAL_WAIT.toSeconds()
+                            + " s after the broker was back; restarted by the suite");
+                    stop(hub, Duration.ofSeconds(20));
+                    hub = startHub(result);
+                }
+            } else {
+                stop(hub, Duration.ofSeconds(60));
+                hub = startHub(result);
+            }
             result.recovery.add(secondsSince(stopped));
         }
         finish(result, load);
@@ -429,7 +491,51 @@ class FaultSuiteIT {
     }
 
     private long postmasterPid() throws IOException {
-        return Long.parseLong(Files.readAllLines(work.resolve("data/postgres/postmaster.pid")).get(0).strip());
+        return Long.parseLong(Files.readAllLines(databaseDirectory().resolve("postmaster.pid")).get(0).strip());
+    }
+
+    private Path databaseDirectory() {
+        return work.resolve(EXTERNAL ? "postgres" : "data/postgres");
+    }
+
+    /**
+     * The external mode's PostgreSQL, durable as a production server is, on its own data directory:
+     * started once, and again on the same directory after each kill (once the killed server's
+     * processes have let go of it).
+     */
+    private EmbeddedPostgres startExternalDatabase() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return EmbeddedPostgres.builder().setDataDirectory(databaseDirectory()).setCleanDataDirectory(false)
+                        .setPort(postgresPort).setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on").setServerConfig("listen_addresses", "127.0.0.1")
+                        .start();
+            } catch (IOException | IllegalStateException stillHeld) {
+                if (System.nanoTime() > deadline) {
+                    throw stillHeld;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private void closeExternal() throws Exception {
+        if (externalBroker != null) {
+            externalBroker.close();
+        }
+        closeExternalDatabase();
+    }
+
+    private void closeExternalDatabase() {
+        if (externalDatabase != null) {
+            try {
+                externalDatabase.close();
+            } catch (IOException | RuntimeException alreadyDown) {
+                System.out.println("[faults] stopping the external PostgreSQL: " + alreadyDown);
+            }
+            externalDatabase = null;
+        }
     }
 
     /** After the tests: an embedded PostgreSQL that outlived its hub is stopped, never left running. */
@@ -574,7 +680,7 @@ class FaultSuiteIT {
     }
 
     private Connection database() throws Exception {
-        String password = Files.readString(work.resolve("data/postgres.password")).strip();
+        String password = EXTERNAL ? "postgres" : Files.readString(work.resolve("data/postgres.password")).strip();
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres", "postgres", password);
     }
 
@@ -589,7 +695,8 @@ class FaultSuiteIT {
 
     private String report(Duration took) {
         StringBuilder out = new StringBuilder();
-        out.append("## Fault suite, ").append(LONG ? "long" : "short").append(" version (")
+        out.append("## Fault suite, ").append(LONG ? "long" : "short").append(" version, ")
+                .append(EXTERNAL ? "external PostgreSQL and Artemis" : "embedded default").append(" (")
                 .append(CYCLES).append(" cycles, ").append((int) RATE).append(" deliveries/s offered by ")
                 .append(SENDERS).append(" senders), ").append(Instant.now()).append(", took ")
                 .append(took.toSeconds()).append(" s\n\n");

@@ -195,6 +195,16 @@ public final class ArtemisPair implements AutoCloseable {
     }
 
     /**
+     * Starts the primary alone, until it is active: a standalone broker (the backup stays down, and
+     * clients reach the primary only). Its restarts are {@link #killPrimary()} and {@link #restartPrimary()}.
+     */
+    public ArtemisPair startPrimaryAlone(Duration timeout) throws InterruptedException {
+        primary.start();
+        primary.awaitLog(ACTIVE, timeout);
+        return this;
+    }
+
+    /**
      * The URL a client of the pair uses: both brokers, failing over to the backup ({@code ha=true}),
      * and reconnecting without giving up ({@code reconnectAttempts=-1}), also on the first connection.
      */
