@@ -100,7 +100,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<String> {
 
     @Override
     public void onError(Throwable error) {
-        expiry.cancel(false);
+        endDeadline();
         text.completeExceptionally(error);
     }
 
@@ -111,7 +111,13 @@ final class BoundedBody implements HttpResponse.BodySubscriber<String> {
 
     /** UTF-8, as most APIs answer; a character cut at the limit becomes a replacement character. */
     private void complete() {
-        expiry.cancel(false);
+        endDeadline();
         text.complete(kept.toString(StandardCharsets.UTF_8));
+    }
+
+    private void endDeadline() {
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
     }
 }
