@@ -155,9 +155,12 @@ public class HttpConnector implements Connector {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             response = client.send(http.build(), BoundedBody.upTo(Excerpts.READ_LIMIT, deadline, Durations.format(timeout)));
-        } catch (IOException e) {
-            throw new ConnectorException(e.getClass().getSimpleName() + " calling " + url + ": " + e.getMessage(),
-                    false, null, null, e);
+        } catch (IOException | IllegalArgumentException | SecurityException e) {
+            // send() rethrows most failures as a plain IOException around what happened (an
+            // EOFException, a reset): the attempt names what happened, as sendAsync's did.
+            Throwable cause = e.getClass() == IOException.class && e.getCause() != null ? e.getCause() : e;
+            throw new ConnectorException(cause.getClass().getSimpleName() + " calling " + url + ": " + cause.getMessage(),
+                    false, null, null, cause);
         }
         int status = response.statusCode();
         // Passed on whole (it is bounded): the run masks secrets in it before it cuts the excerpt.
