@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
@@ -41,27 +42,20 @@ public final class FileWatch {
         return changed;
     }
 
-    /** Remembers how the files look now, as a load that reads them does. */
-    public synchronized void record() {
-        seen = print();
+    /**
+     * Remembers how the files look now, as a load that reads them does; returns each file's
+     * content as a digest, as {@link #contents()} does, from the same reading.
+     */
+    public synchronized Map<Path, String> record() {
+        Map<Path, String> contents = new TreeMap<>();
+        seen = print(contents);
+        return contents;
     }
 
     /** Each file's content as a digest ("-" for one that cannot be read), by path: what a load read. */
     public Map<Path, String> contents() {
         Map<Path, String> contents = new TreeMap<>();
-        Collection<Path> listed;
-        try {
-            listed = files.get();
-        } catch (UncheckedIOException unreadable) {
-            return contents;
-        }
-        for (Path file : listed) {
-            try {
-                contents.put(file, digest(Files.readAllBytes(file)));
-            } catch (IOException absent) {
-                contents.put(file, "-");
-            }
-        }
+        print(contents);
         return contents;
     }
 
@@ -95,6 +89,11 @@ public final class FileWatch {
     }
 
     private String print() {
+        return print(new TreeMap<>());
+    }
+
+    /** How the files look now; puts each file's content digest in {@code contents} ("-": unreadable). */
+    private String print(Map<Path, String> contents) {
         StringBuilder print = new StringBuilder();
         Collection<Path> listed;
         try {
@@ -106,9 +105,13 @@ public final class FileWatch {
         for (Path file : listed) {
             print.append(file);
             try {
-                print.append(' ').append(Files.size(file)).append(' ').append(Files.getLastModifiedTime(file))
-                        .append(' ').append(digest(Files.readAllBytes(file)));
+                long size = Files.size(file);
+                FileTime modified = Files.getLastModifiedTime(file);
+                String content = digest(Files.readAllBytes(file));
+                contents.put(file, content);
+                print.append(' ').append(size).append(' ').append(modified).append(' ').append(content);
             } catch (IOException absent) {
+                contents.put(file, "-");
                 print.append(" -");
             }
             print.append('\n');

@@ -166,8 +166,7 @@ public class RulesInForce {
      * effect). They take effect together or not at all.
      */
     public synchronized List<RuleLoadError> reload() {
-        inputs.record();
-        Map<Path, String> contents = inputs.contents();
+        Map<Path, String> contents = inputs.record();
         List<RuleLoadError> problems = new ArrayList<>();
         PortBindings.Reading bindings = ports.read();
         SourcesInForce.Reading sourceReading = sources.read();
