@@ -97,8 +97,17 @@ public class EventLog {
     public record Outgoing(UUID id, String type, String source, String envelope) {
     }
 
-    /** An event as stored, with its state, for judging it again. */
-    public record Stored(UUID id, EventState state, String envelope, OffsetDateTime receivedAt) {
+    /**
+     * An event as stored, with its state, for judging it again; {@code readAt} is the database's
+     * clock when it was read, so that how long it has waited is measured on one clock, the one that
+     * set {@code receivedAt}.
+     */
+    public record Stored(UUID id, EventState state, String envelope, OffsetDateTime receivedAt, OffsetDateTime readAt) {
+
+        /** How long the event had waited since it was received when it was read. */
+        public Duration waited() {
+            return Duration.between(receivedAt, readAt);
+        }
     }
 
     /** Which stored events to judge again: every filter given, oldest first, after the event {@code after}. */
@@ -406,7 +415,7 @@ public class EventLog {
     }
 
     public Optional<Stored> find(UUID id) {
-        return query("select id, state, envelope::text, received_at from event where id = ?", id).stream().findFirst();
+        return query("select id, state, envelope::text, received_at, now() from event where id = ?", id).stream().findFirst();
     }
 
     /**
@@ -417,7 +426,7 @@ public class EventLog {
         List<Object> values = new ArrayList<>();
         String where = where(selection, values);
         values.add(limit);
-        return query("select id, state, envelope::text, received_at from event where " + where
+        return query("select id, state, envelope::text, received_at, now() from event where " + where
                 + " order by received_at, id limit ?", values.toArray());
     }
 
@@ -456,7 +465,8 @@ public class EventLog {
     private List<Stored> query(String sql, Object... parameters) {
         try {
             return Statements.query(dataSource, sql, row -> new Stored(row.getObject(1, UUID.class),
-                    EventState.valueOf(row.getString(2)), row.getString(3), row.getObject(4, OffsetDateTime.class)),
+                    EventState.valueOf(row.getString(2)), row.getString(3), row.getObject(4, OffsetDateTime.class),
+                    row.getObject(5, OffsetDateTime.class)),
                     parameters);
         } catch (SQLException e) {
             throw new StoreException("Events could not be read", e);

@@ -2,7 +2,6 @@ package dev.switchboard.runs;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -220,10 +219,9 @@ public class Reprocessing {
                 judged.evaluation().matchedRuleIds(), failures.isEmpty() ? null : String.join("; ", failures), created);
     }
 
-    /** A RECEIVED event that has not waited {@link #RECEIVED_GRACE} yet. */
+    /** A RECEIVED event that has not waited {@link #RECEIVED_GRACE} yet, on the database's clock. */
     private static boolean onItsWay(EventLog.Stored stored) {
-        return stored.state() == EventState.RECEIVED
-                && stored.receivedAt().toInstant().isAfter(Instant.now().minus(RECEIVED_GRACE));
+        return stored.state() == EventState.RECEIVED && stored.waited().compareTo(RECEIVED_GRACE) < 0;
     }
 
     private void requireRules() {
