@@ -1,6 +1,7 @@
 package dev.switchboard.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -30,8 +32,11 @@ import dev.switchboard.support.Signing;
 
 /**
  * The packaged hub on the embedded default, run as a user runs it: it says where its data lives,
- * keeps accepted events and the broker's messages across a restart, takes secrets from the environment over the file, and
- * refuses to start with a signed source that has no secret.
+ * keeps accepted events, the broker's messages and signed-in operators across a restart, takes
+ * secrets from the environment over the file, and refuses to start with a signed source that has no
+ * secret. Its session key is generated on the first start into data/session.key (mode 600), never
+ * written to the log (Quarkus's "temporary key" warning printed it), and used again after a
+ * restart, so that a signed-in operator stays signed in.
  */
 class EmbeddedDefaultIT {
 
@@ -41,7 +46,7 @@ class EmbeddedDefaultIT {
     final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void acceptedEventsSurviveARestart() throws Exception {
+    void acceptedEventsParkedMessagesAndSignInsSurviveARestart() throws Exception {
         Path work = Files.createTempDirectory(Path.of("target"), "embedded-default-");
         int httpPort = HubProcess.freePort();
         int postgresPort = HubProcess.freePort();
@@ -55,13 +60,19 @@ class EmbeddedDefaultIT {
                 "switchboard.sources.orders.signature=hmac-sha256",
                 "switchboard.sources.orders.secret=secret-in-the-file",
                 "switchboard.sources.orders.event-id=jsonpath:$.id",
-                "switchboard.sources.orders.event-type=jsonpath:$.type", ""));
+                "switchboard.sources.orders.event-type=jsonpath:$.type",
+                "quarkus.security.users.embedded.users.alice=alice-password",
+                "quarkus.security.users.embedded.roles.alice=operator", ""));
         Map<String, String> environment = Map.of("SWITCHBOARD_SOURCES_ORDERS_SECRET", "secret-in-the-environment");
         String deliveryId = UUID.randomUUID().toString();
         String body = "{\"id\":\"" + deliveryId + "\",\"type\":\"shop.order.created\"}";
         String jdbcUrl = "jdbc:postgresql://localhost:" + postgresPort + "/postgres";
 
+        Path keyFile = work.resolve("data/session.key");
+
         String eventId;
+        String key;
+        String session;
         try (HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(STARTUP)) {
             assertTrue(hub.output().contains("Database: embedded PostgreSQL on port " + postgresPort
                     + ", data in " + work.toAbsolutePath().resolve("data/postgres")), hub.output());
@@ -75,6 +86,12 @@ class EmbeddedDefaultIT {
             eventId = accepted.body().replaceAll(".*\"event\":\"([^\"]+)\".*", "$1");
             awaitState(jdbcUrl, password(work), eventId, "IGNORED"); // consumed; no rules in this folder
             park(brokerPort, brokerPassword(work), "kept across the restart");
+
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+            key = Files.readString(keyFile).strip();
+            session = signIn(hub);
+            assertEquals(200, dashboard(hub, session).statusCode());
+            assertKeyNotLogged(hub.output(), key);
         }
 
         try (HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(STARTUP)) {
@@ -83,6 +100,11 @@ class EmbeddedDefaultIT {
             assertTrue(again.body().contains("\"event\":\"" + eventId + "\""), again.body());
             assertEquals("IGNORED", state(jdbcUrl, password(work), eventId));
             assertEquals("kept across the restart", unpark(brokerPort, brokerPassword(work)), "the broker's journal survives a restart");
+
+            assertEquals(key, Files.readString(keyFile).strip());
+            HttpResponse<String> page = dashboard(hub, session);
+            assertEquals(200, page.statusCode(), "still signed in, not sent to " + page.headers().firstValue("Location"));
+            assertKeyNotLogged(hub.output(), key);
         }
     }
 
@@ -108,6 +130,27 @@ class EmbeddedDefaultIT {
                 .header("Content-Type", "application/json")
                 .header("X-Signature", Signing.hmacHex(secret, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertKeyNotLogged(String log, String key) {
+        assertFalse(log.contains("Encryption key was not specified"), log);
+        assertFalse(log.contains(key), "the session key is in the log");
+    }
+
+    /** Signs in through the login form; returns the session cookie ({@code name=value}). */
+    private String signIn(HubProcess hub) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/j_security_check"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("j_username=alice&j_password=alice-password")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, response.statusCode(), response.body());
+        return response.headers().allValues("Set-Cookie").stream().filter(cookie -> cookie.startsWith("quarkus-credential="))
+                .map(cookie -> cookie.split(";", 2)[0]).findFirst().orElseThrow();
+    }
+
+    private HttpResponse<String> dashboard(HubProcess hub, String session) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/ui")).header("Cookie", session).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A persistent message on a queue the hub does not consume, so only the journal can keep it. */

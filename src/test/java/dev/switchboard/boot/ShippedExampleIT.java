@@ -29,7 +29,10 @@ import dev.switchboard.support.Signing;
 /**
  * The example that ships at the repository root (application.properties, rules/) run as the
  * README's quick start runs it: a signed VIP order notifies chat and reaches the CRM, an ordinary
- * order only reaches the CRM.
+ * order only reaches the CRM. Then stopped as a supervisor stops it (SIGTERM): its output holds no
+ * stack trace, no warning about a temporary session key, and none from Artemis about a queue
+ * without a dead-letter or expiry address; Camel and the consumers stop before the embedded
+ * database and broker, so nothing fails under them.
  */
 class ShippedExampleIT {
 
@@ -38,7 +41,7 @@ class ShippedExampleIT {
     final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void signedOrdersRunTheExampleRules() throws Exception {
+    void signedOrdersRunTheExampleRulesAndTheHubStopsWithoutAStackTrace() throws Exception {
         Path work = Files.createTempDirectory(Path.of("target"), "shipped-example-");
         Files.copy(Path.of("application.properties"), work.resolve("application.properties"));
         Path rules = Files.createDirectories(work.resolve("rules/models"));
@@ -49,7 +52,8 @@ class ShippedExampleIT {
                 "SWITCHBOARD_EMBEDDED_BROKER_PORT", Integer.toString(HubProcess.freePort()),
                 "SWITCHBOARD_EMBEDDED_AMQP_PORT", Integer.toString(HubProcess.freePort()));
 
-        try (HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(Duration.ofSeconds(90))) {
+        HubProcess hub = HubProcess.start(work, httpPort, environment).awaitReady(Duration.ofSeconds(90));
+        try {
             long firstOrder = System.nanoTime();
             String vip = order(hub, 1250, "ada@example.com");
             String ordinary = order(hub, 40, "bob@example.com");
@@ -74,7 +78,19 @@ class ShippedExampleIT {
             // every start (Micrometer's, quarkusio/quarkus#52014) teaches them to skip the warnings.
             assertEquals(List.of(), output.lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
                     .filter(line -> !line.contains("[dev.switchboard.boot.ExampleCredentials]")).toList(), output);
+        } finally {
+            hub.close();
         }
+
+        String output = hub.output();
+        assertTrue(output.contains("switchboard stopped in"), output);
+        assertEquals(List.of(), output.lines()
+                .filter(line -> line.contains("Exception") || line.startsWith("\tat ") || line.startsWith("Caused by"))
+                .toList(), output);
+        assertFalse(output.contains("Encryption key was not specified"), output);
+        // Every queue has a dead-letter and an expiry address: Artemis has nothing to warn about.
+        assertEquals(List.of(), output.lines().filter(line -> line.contains("AMQ222165") || line.contains("AMQ222166"))
+                .toList(), output);
     }
 
     private String order(HubProcess hub, int total, String email) throws Exception {
