@@ -13,6 +13,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$ROOT/target/bench/costs
+. "$ROOT/bench/fresh-hub.sh"
 LOADS=${COSTS_LOADS:-"64:0:40s 8:16:20s"}
 PORT=28080
 
@@ -31,12 +32,7 @@ switchboard.ports.sink.connector=log
 quarkus.log.level=WARN
 quarkus.log.category."dev.switchboard".level=INFO
 PROPS
-cat > "$WORK/rules/bench.yaml" <<'RULES'
-rules:
-  - id: orders-to-sink
-    on: bench.e2e
-    actions: [{id: post, port: sink, body: '{"order": "{{data.id}}"}'}]
-RULES
+sink_rule "$WORK"
 
 (cd "$WORK" && exec java ${HUB_JAVA_OPTS:--Xms256m -Xmx256m} -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > hub.log 2>&1) &
 HUB=$!

@@ -23,6 +23,16 @@ $extra
 PROPS
 }
 
+# sink_rule WORK: the one rule the steps measure, every bench.e2e event to the port `sink`.
+sink_rule() {
+  cat > "$1/rules/bench.yaml" <<'RULES'
+rules:
+  - id: orders-to-sink
+    on: bench.e2e
+    actions: [{id: post, port: sink, body: '{"order": "{{data.id}}"}'}]
+RULES
+}
+
 # start_hub WORK [VAR=value ...]: the hub as built, run in WORK with that environment and
 # HUB_JAVA_OPTS (default a 256 MB heap) plus HUB_EXTRA_JAVA_OPTS; stopped when the script exits.
 # Sets HUB_PID and PG_PORT (its embedded PostgreSQL) once it is ready, and exports PGPASSWORD (the

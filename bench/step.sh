@@ -16,12 +16,7 @@ CONNECTIONS=${STEP_CONNECTIONS:-64}
 . "$ROOT/bench/fresh-hub.sh"
 fresh_hub_dir "$WORK" "switchboard.ports.sink.connector=log
 ${STEP_PROPERTIES:-}"
-cat > "$WORK/rules/bench.yaml" <<'RULES'
-rules:
-  - id: orders-to-sink
-    on: bench.e2e
-    actions: [{id: post, port: sink, body: '{"order": "{{data.id}}"}'}]
-RULES
+sink_rule "$WORK"
 start_hub "$WORK"
 pending() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc "select (select count(*) from event where state = 'RECEIVED')
   + (select count(*) from action_run where state in ('PENDING','RUNNING','FAILED'))"; }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # What one call to a downstream costs the JVM: the JDK's HTTP client (sendAsync, sendAsync on the
 # calling thread, send: the http connector's) and Camel's http component, in turn in one JVM,
-# against nginx `return 200` on 127.0.0.1.
+# against nginx `return 200` on 127.0.0.1; and `send` with the client's work on its selector thread.
 #   bench/http-client/run.sh [calls per round=50000] [threads=16] [rounds=3]
-# Needs Java 17+ and nginx (Debian's nginx-light). Results: bench/steps.md, step 31.
+# Needs Java 17+ and nginx (Debian's nginx-light). Results: bench/steps.md, steps 31 and 32.
 set -euo pipefail
 cd "$(dirname "$0")"
 calls=${1:-50000} threads=${2:-16} rounds=${3:-3}

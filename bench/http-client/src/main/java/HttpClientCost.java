@@ -24,8 +24,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * The JVM's CPU per call to a downstream that answers at once (nginx {@code return 200}), through
  * the JDK's HTTP client (HTTP/1.1: {@code sendAsync} with a timeout on the answer, as the http
  * connector called until bench/steps.md step 31; the same completing on the calling thread;
- * {@code send}, as it calls now) and through Camel's http component (Apache HttpClient 5, a
- * producer template), in turn.
+ * {@code send}, as it calls now; {@code send} with the client's work on its selector thread, tried
+ * in step 32) and through Camel's http component (Apache HttpClient 5, a producer template), in turn.
  * Each call is a POST of a small JSON body with an {@code Idempotency-Key}, its answer read whole.
  *
  * <p>Usage: {@code java -cp … HttpClientCost <url> <calls per round> <threads> <rounds>}
@@ -68,6 +68,13 @@ public class HttpClientCost {
             return jdk.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
         };
 
+        Caller viaJdkSyncDirect = (key, body) -> {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            return jdkDirect.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        };
+
         CamelContext camel = new DefaultCamelContext();
         camel.start();
         ProducerTemplate template = camel.createProducerTemplate();
@@ -92,6 +99,7 @@ public class HttpClientCost {
         for (int round = 0; round <= rounds; round++) {
             for (Map.Entry<String, Caller> client : List.of(Map.entry("JDK HttpClient, sendAsync (as the connector)", viaJdk),
                     Map.entry("JDK HttpClient, send", viaJdkSync),
+                    Map.entry("JDK HttpClient, send, executor Runnable::run", viaJdkSyncDirect),
                     Map.entry("JDK HttpClient, sendAsync, executor Runnable::run", viaJdkDirect),
                     Map.entry("Camel http (HttpClient 5)", viaCamel))) {
                 measure(round == 0 ? "warm-up" : String.valueOf(round), client.getKey(), client.getValue(), calls, threads);
