@@ -15,21 +15,14 @@ ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 WORK=$ROOT/target/bench/cpu-per-event
 LABEL=${1:?a label for this measurement}
 NGINX=$WORK-nginx; SINK_PORT=18099
-mkdir -p "$NGINX/logs"
-cat > "$NGINX/nginx.conf" <<NGINX
-worker_processes 1;
-pid $NGINX/nginx.pid;
-error_log $NGINX/logs/error.log;
-events { worker_connections 1024; }
-http { access_log off; server { listen 127.0.0.1:$SINK_PORT; location / { return 200; } } }
-NGINX
-nginx -p "$NGINX" -c nginx.conf
+. "$ROOT/bench/nginx-sink.sh"
 . "$ROOT/bench/fresh-hub.sh"
+start_nginx_sink "$NGINX" "$SINK_PORT"
 fresh_hub_dir "$WORK" "switchboard.ports.sink.connector=http
 switchboard.ports.sink.url=http://127.0.0.1:$SINK_PORT/calls"
 sink_rule "$WORK"
 start_hub "$WORK"
-trap 'pkill -f "quarkus-app/quarkus-run.jar" || true; nginx -p "$NGINX" -c nginx.conf -s stop' EXIT
+trap 'pkill -f "quarkus-app/quarkus-run.jar" || true; stop_nginx_sink "$NGINX"' EXIT
 sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc "$1"; }
 pending() { sql "select (select count(*) from event where state = 'RECEIVED')
   + (select count(*) from action_run where state in ('PENDING','RUNNING','FAILED'))"; }

@@ -9,16 +9,9 @@ cd "$(dirname "$0")"
 calls=${1:-50000} threads=${2:-16} rounds=${3:-3}
 work=$(mktemp -d /tmp/http-client-cost.XXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$work/logs"
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/logs/error.log;
-events { worker_connections 1024; }
-http { access_log off; server { listen 127.0.0.1:$port; location / { return 200; } } }
-NGINX
-nginx -p "$work" -c nginx.conf
-trap 'nginx -p "$work" -c nginx.conf -s stop; rm -rf "$work"' EXIT
+. ../nginx-sink.sh
+start_nginx_sink "$work" "$port"
+trap 'stop_nginx_sink "$work"; rm -rf "$work"' EXIT
 ../../mvnw -B -q -o dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
 mkdir -p "$work/classes"
 javac -d "$work/classes" -cp "$(cat "$work/cp.txt")" src/main/java/HttpClientCost.java
