@@ -44,36 +44,17 @@ public class HttpClientCost {
 
         HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-        Caller viaJdk = (key, body) -> {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            HttpResponse<String> response = jdk.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                    .get(10, TimeUnit.SECONDS);
-            return response.statusCode();
-        };
+        Caller viaJdk = (key, body) -> jdk.sendAsync(request(url, key, body), HttpResponse.BodyHandlers.ofString())
+                .get(10, TimeUnit.SECONDS).statusCode();
 
         HttpClient jdkDirect = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run)
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-        Caller viaJdkDirect = (key, body) -> {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            return jdkDirect.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS).statusCode();
-        };
-        Caller viaJdkSync = (key, body) -> {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            return jdk.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
-        };
-
-        Caller viaJdkSyncDirect = (key, body) -> {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            return jdkDirect.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
-        };
+        Caller viaJdkDirect = (key, body) -> jdkDirect.sendAsync(request(url, key, body),
+                HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS).statusCode();
+        Caller viaJdkSync = (key, body) -> jdk.send(request(url, key, body), HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+        Caller viaJdkSyncDirect = (key, body) -> jdkDirect.send(request(url, key, body),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
 
         CamelContext camel = new DefaultCamelContext();
         camel.start();
@@ -106,6 +87,13 @@ public class HttpClientCost {
             }
         }
         camel.stop();
+    }
+
+    /** The connector's request: a small JSON POST with an {@code Idempotency-Key}. */
+    private static HttpRequest request(String url, String key, String body) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private static void measure(String round, String name, Caller caller, int calls, int threads) throws Exception {
