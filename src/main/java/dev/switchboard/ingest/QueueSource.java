@@ -26,8 +26,10 @@ public record QueueSource(
      */
     public String endpointUri() {
         // CACHE_CONSUMER: as for the stream, otherwise a session and consumer are opened per message.
+        // disableReplyTo: a message naming a reply-to would otherwise be answered over the hub's
+        // own connection, letting a publisher have the hub send to any address (the stream too).
         String common = "?transacted=true&transactionManager=#queueSourceTransactions"
-                + "&cacheLevelName=CACHE_CONSUMER&concurrentConsumers=" + consumers;
+                + "&cacheLevelName=CACHE_CONSUMER&disableReplyTo=true&concurrentConsumers=" + consumers;
         return switch (destination) {
             case QUEUE -> "jms:queue:" + address + common;
             case TOPIC -> "jms:topic:" + address + common

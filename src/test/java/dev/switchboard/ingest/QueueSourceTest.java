@@ -258,6 +258,29 @@ class QueueSourceTest {
     }
 
     @Test
+    void aReplyToAddressCannotMakeTheHubSendAnythingThere() throws Exception {
+        // camel-jms answers a message that names a reply-to, over the hub's own connection: a
+        // publisher could have the hub send its body to any address, the stream included.
+        String marker = UUID.randomUUID().toString();
+        String replies = "test.replied." + marker;
+        String id = UUID.randomUUID().toString();
+        long parked = Queues.added("test.queue.json.parked");
+        long acknowledged = Queues.acknowledged("test.queue.json");
+        try (JMSContext context = publisher("queue-json").createContext()) {
+            for (String body : List.of("{\"id\":\"" + id + "\",\"type\":\"legacy.order.replied\"}", "not json " + marker)) {
+                TextMessage message = context.createTextMessage(body);
+                message.setJMSReplyTo(context.createQueue(replies));
+                context.createProducer().send(context.createQueue("test.queue.json"), message);
+            }
+        }
+        UUID event = IncomingEvent.eventId("queue-json", id);
+        await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, event) != null
+                && Queues.added("test.queue.json.parked") == parked + 1
+                && Queues.acknowledged("test.queue.json") >= acknowledged + 2);
+        assertEquals(0, Queues.added(replies), "nothing was sent to the reply-to address");
+    }
+
+    @Test
     void aMapMessageIsNotABodyTheHubCanKeep() throws Exception {
         String marker = UUID.randomUUID().toString();
         long dead = Queues.added("test.queue.plain.parked");
