@@ -25,10 +25,12 @@ public interface IngestConfig {
 
     /**
      * Webhook body bytes held in memory at once in this replica, by every request being read, waiting
-     * or accepted: a request is refused with 503 and Retry-After when its declared length (or, for a
-     * body without one, its next chunk) would go over. The bytes are counted once; while a request is
-     * accepted the hub holds a few copies of its body, so the heap it takes is a small multiple of this.
-     * A source's {@code max-body} above it could never be accepted, and stops the hub at startup.
+     * or accepted: a request is refused with 503 and Retry-After when its next chunk would go over.
+     * Bytes count as they arrive (and a declared body's first buffer, up to 64 KB, before), never as
+     * announced: a sender announcing a large body and sending nothing holds next to none of it. The
+     * bytes are counted once; while a request is accepted the hub holds a few copies of its body, so
+     * the heap it takes is a small multiple of this. A source's {@code max-body} above it could never
+     * be accepted, and stops the hub at startup.
      */
     @WithDefault("64M")
     MemorySize maxBuffered();
@@ -43,4 +45,13 @@ public interface IngestConfig {
      */
     @WithDefault("256")
     int maxQueued();
+
+    /**
+     * How long a webhook body may take to arrive, from its request's head to its last byte; one that
+     * takes longer is refused with 408 and its bytes given back. Well above any sender's own timeout
+     * (GitHub waits 10 s for the whole exchange), so only a sender holding the hub's memory on
+     * purpose, or one on a broken link, meets it.
+     */
+    @WithDefault("20s")
+    Duration bodyTimeout();
 }

@@ -15,14 +15,17 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 
+import dev.switchboard.core.Durations;
+
 /**
  * Reads the body of {@code /hooks/{source}} itself, in front of the HTTP layer's body handler, so
  * that memory stays bounded against senders. What can be judged from the request line and headers
  * is refused before a byte of the body is read (wrong method, unknown source, a declared length over
- * the source's {@code max-body}, no room in the {@link BodyBudget} or the {@link WorkerQueue}); a
- * body without a declared length is counted as it arrives and cut off at the source's limit or the
- * budget. A body read whole is handed on as if the body handler had read it, and the webhook route
- * judges the rest.
+ * the source's {@code max-body}, a full {@link WorkerQueue}); the body is counted against the
+ * {@link BodyBudget} as it arrives (not as announced: an announced body costs nothing until sent),
+ * cut off at the source's limit or the budget, and refused when it has not arrived whole within
+ * {@code switchboard.ingest.body-timeout}. A body read whole is handed on as if the body handler had
+ * read it, and the webhook route judges the rest.
  */
 @ApplicationScoped
 public class WebhookBodies {
@@ -45,6 +48,9 @@ public class WebhookBodies {
 
     @Inject
     WebhookHttpRefusals refusals;
+
+    @Inject
+    IngestConfig config;
 
     /** The Vert.x handler of {@code /hooks/:source}, on the event loop, with the request still paused. */
     void handle(RoutingContext context) {
@@ -90,24 +96,29 @@ public class WebhookBodies {
         private final RoutingContext context;
         private final WebhookSource source;
         private final long declared;
+        private final int preallocated;
         private final Buffer body;
         private long received;
         private long reserved;
         private boolean releasing;
         private boolean over;
+        private long deadline = -1;
 
         Reading(RoutingContext context, WebhookSource source, long declared) {
             this.context = context;
             this.source = source;
             this.declared = declared;
-            this.body = Buffer.buffer((int) Math.min(declared < 0 ? INITIAL_BUFFER : declared, MAX_PREALLOCATED));
+            this.preallocated = (int) Math.min(declared < 0 ? INITIAL_BUFFER : declared, MAX_PREALLOCATED);
+            this.body = Buffer.buffer(preallocated);
         }
 
         void start(boolean continueExpected) {
-            if (declared >= 0 && !reserve(declared)) {
+            // The buffer allocated up front is held at once; the rest of the body as it arrives.
+            if (!reserve(preallocated)) {
                 refusals.refuse(context, budgetSpent());
                 return;
             }
+            deadline = context.vertx().setTimer(config.bodyTimeout().toMillis(), timer -> timedOut());
             HttpServerRequest request = context.request();
             request.handler(this::chunk)
                     .endHandler(ended -> end())
@@ -122,7 +133,10 @@ public class WebhookBodies {
             if (!releasing) {
                 // Given back however the exchange with the sender ends: answered, failed or hung up.
                 releasing = true;
-                context.addEndHandler(ended -> budget.release(reserved));
+                context.addEndHandler(ended -> {
+                    budget.release(reserved);
+                    endDeadline();
+                });
             }
             if (!budget.tryReserve(bytes)) {
                 return false;
@@ -139,7 +153,7 @@ public class WebhookBodies {
             if (received > source.maxBody()) {
                 stop(Problem.tooLarge("The body exceeds " + source.maxBody() + " bytes, the most source '" + source.name()
                         + "' accepts"));
-            } else if (declared < 0 && !reserve(chunk.length())) {
+            } else if (received > reserved && !reserve(received - reserved)) {
                 stop(budgetSpent());
             } else {
                 body.appendBuffer(chunk);
@@ -148,12 +162,32 @@ public class WebhookBodies {
 
         private void stop(Problem problem) {
             over = true;
+            endDeadline();
             refusals.refuse(context, problem);
         }
 
         private void end() {
             if (!over) {
+                over = true;
+                endDeadline();
                 handOn(context, body);
+            }
+        }
+
+        /** A sender that announces a body and trickles it (or nothing) would hold its bytes for ever. */
+        private void timedOut() {
+            deadline = -1;
+            if (!over && !context.response().closed() && !context.response().ended()) {
+                stop(new Problem(408, "body-timeout", "Body too slow", "The body did not arrive whole within "
+                        + Durations.format(config.bodyTimeout()) + " (" + received
+                        + " bytes read); nothing was accepted (switchboard.ingest.body-timeout)"));
+            }
+        }
+
+        private void endDeadline() {
+            if (deadline >= 0) {
+                context.vertx().cancelTimer(deadline);
+                deadline = -1;
             }
         }
 
@@ -168,6 +202,7 @@ public class WebhookBodies {
                 return;
             }
             over = true;
+            endDeadline();
             LOG.debugf("Body of a webhook to source %s not read to its end: %s", source.name(), error);
             if (!context.response().closed() && !context.response().ended()) {
                 refusals.refuse(context, new Problem(400, "incomplete-body", "Incomplete body",

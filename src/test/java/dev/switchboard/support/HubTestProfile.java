@@ -35,6 +35,8 @@ public class HubTestProfile implements QuarkusTestProfile {
      * test sends at once.
      */
     public static final long MAX_BUFFERED = 8L << 20;
+    /** Short enough for WebhookBodyBudgetTest to wait out; no other test holds a body open. */
+    public static final Duration BODY_TIMEOUT = Duration.ofSeconds(5);
     /**
      * Database connections of the test hub: fewer than the default (64), so that every test shows
      * the hub working on a small pool, and SlowDownstreamTest that a slow port does not hold them.
@@ -69,6 +71,7 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("quarkus.http.proxy.allow-x-forwarded", "true"),
                 Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1/32,::1/128"),
                 Map.entry("switchboard.ingest.max-buffered", Long.toString(MAX_BUFFERED)),
+                Map.entry("switchboard.ingest.body-timeout", BODY_TIMEOUT.toMillis() + "ms"),
                 Map.entry("quarkus.datasource.jdbc.max-size", Integer.toString(POOL)),
                 Map.entry("switchboard.web.search-timeout", SEARCH_TIMEOUT),
                 // Set as an operator would: the default, so that the tests' logs are as a user's.
