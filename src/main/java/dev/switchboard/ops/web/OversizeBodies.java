@@ -18,11 +18,21 @@ import dev.switchboard.ingest.WebhookSources;
  * empty body. (A chunked body that runs over while the API reads it is still refused by Quarkus
  * REST itself, with an empty 413: only a signed-in operator can send one.) Webhooks have their own
  * refusals, counted per source ({@code WebhookHttpRefusals}).
+ * <p>
+ * The sign-in form is the one body a stranger can make the hub read: it is read before anyone is
+ * known, so it must declare its length, and at most {@link #SIGN_IN_LIMIT} bytes (a user name and a
+ * password). Otherwise senders in parallel could each have up to the HTTP limit buffered.
  */
 @ApplicationScoped
 public class OversizeBodies {
 
     private static final String HOOKS = "/hooks";
+
+    /** The most a sign-in form may declare: its two fields, with room to spare. */
+    static final int SIGN_IN_LIMIT = 4096;
+
+    @ConfigProperty(name = "quarkus.http.auth.form.post-location", defaultValue = "/j_security_check")
+    String signIn;
 
     @ConfigProperty(name = WebhookSources.HTTP_LIMIT, defaultValue = WebhookSources.HTTP_LIMIT_DEFAULT)
     MemorySize limit;
@@ -35,6 +45,18 @@ public class OversizeBodies {
 
     private void refuseDeclared(RoutingContext context) {
         long declared = Problem.declaredLength(context.request());
+        if (context.normalizedPath().equals(signIn) && Problem.hasBody(context.request())) {
+            if (declared < 0) {
+                new Problem(411, "length-required", "Length required", "A sign-in form must declare its length"
+                        + " (Content-Length)").refuseUnread(context);
+                return;
+            }
+            if (declared > SIGN_IN_LIMIT) {
+                Problem.tooLarge("The sign-in form is declared as " + declared + " bytes; the hub reads at most "
+                        + SIGN_IN_LIMIT + " bytes of one").refuseUnread(context);
+                return;
+            }
+        }
         if (declared > limit.asLongValue() && !isWebhook(context.normalizedPath())) {
             Problem.tooLarge("The body is declared as " + declared + " bytes; the hub reads at most "
                     + limit.asLongValue()).refuseUnread(context);
