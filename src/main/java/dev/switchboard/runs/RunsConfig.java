@@ -49,4 +49,11 @@ public interface RunsConfig {
      */
     @WithDefault("1h")
     Duration unboundGrace();
+
+    /**
+     * How often this replica looks for events left RECEIVED for over twice the reprocessing grace
+     * (their stream message lost) and judges them itself ({@link UnconsumedEvents}).
+     */
+    @WithDefault("1m")
+    Duration unconsumedInterval();
 }

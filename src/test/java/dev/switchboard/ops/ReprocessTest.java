@@ -284,6 +284,32 @@ class ReprocessTest {
     }
 
     @Test
+    void anEventStillReceivedTwentyMinutesAfterItCameIsJudgedByTheHubItself() {
+        rules("""
+                rules:
+                  - id: reprocess-swept
+                    on: %s
+                    actions: [{id: call, port: %s}]
+                """);
+        UUID sent = Events.post(type, "");
+        Events.awaitRuns(dataSource, sent, Duration.ofSeconds(20), RunState.SUCCEEDED);
+        UUID lost = receivedWithoutMessage(sent, 21);
+        UUID waiting = receivedWithoutMessage(sent, 12);
+        try {
+            // Nobody asks: the sweep (every second here) finds it.
+            Events.awaitRuns(dataSource, lost, Duration.ofSeconds(20), RunState.SUCCEEDED);
+            assertEquals("PROCESSED", HubState.eventState(dataSource, lost));
+            assertEquals(1, runs(lost));
+            // Younger than that, it is left to the stream (and to an operator's reprocess).
+            assertEquals("RECEIVED", HubState.eventState(dataSource, waiting));
+            assertEquals(0, runs(waiting));
+        } finally {
+            HubState.count(dataSource, "with gone as (delete from event where id = ? returning 1) select count(*) from gone",
+                    waiting);
+        }
+    }
+
+    @Test
     void aFilterJudgesItsEventsAgainOldestFirstInPiecesOfTheLimit() {
         List<UUID> ignored = List.of(Events.post(type, ""), Events.post(type, ""), Events.post(type, ""));
         UUID other = Events.post(type + ".other", "");

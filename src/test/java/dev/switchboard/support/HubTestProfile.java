@@ -170,6 +170,8 @@ public class HubTestProfile implements QuarkusTestProfile {
 
                 // A run to an unbound port waits this long before it goes DEAD (UnboundPortTest).
                 Map.entry("switchboard.runs.unbound-grace", UNBOUND_GRACE),
+                // ReprocessTest waits for the sweep of events left RECEIVED.
+                Map.entry("switchboard.runs.unconsumed-interval", "1s"),
                 Map.entry("switchboard.runs.replica-timeout", REPLICA_TIMEOUT.toSeconds() + "s"),
 
                 // For the fuzz pass (WebhookFuzzTest): one source per scheme, so that its signature
