@@ -265,6 +265,26 @@ public class RunOperations {
     public record PortAttempts(long attempts, long failures) {
     }
 
+    /** A run whose attempt is under way, on which replica, and for how long (since its claim). */
+    public record UnderWay(UUID run, String port, String replica, Duration lasted) {
+    }
+
+    /**
+     * The runs whose attempt has been under way for over {@code longer} (on the database's clock),
+     * longest first: calls that have not returned, whose claims their replicas keep renewing.
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<UnderWay> underWayLongerThan(Duration longer) {
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select id, port, claimed_by, extract(epoch from now() - updated_at) from action_run
+                where state = 'RUNNING' and updated_at < now() - make_interval(secs => :longer)
+                order by updated_at
+                """).setParameter("longer", (double) longer.toMillis() / 1000).getResultList();
+        return rows.stream().map(row -> new UnderWay((UUID) row[0], (String) row[1], (String) row[2],
+                Duration.ofSeconds(((Number) row[3]).longValue()))).toList();
+    }
+
     /** Each port's attempts started in the last {@code window}; a port with none is absent. */
     @Transactional
     @SuppressWarnings("unchecked")

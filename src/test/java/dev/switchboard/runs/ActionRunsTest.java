@@ -435,6 +435,41 @@ class ActionRunsTest {
     }
 
     @Test
+    void aCallThatHasNotReturnedForLongerThanAClaimRaisesAnAlertNamingItsRunUntilItEnds() throws Exception {
+        String type = "hung." + UUID.randomUUID();
+        downstream.stubFor(post("/" + type).willReturn(aResponse().withStatus(200)));
+        // A run this replica claimed five minutes ago whose call is still under way (the claim
+        // renewed meanwhile, as the heartbeat does): a downstream that never answers.
+        LeftBehind hung = leftBehind(type, "hung-rule", "{}", 1, "1 hour");
+        assertEquals(1, HubState.count(dataSource, """
+                with claimed as (update action_run set claimed_by = ?, updated_at = now() - interval '5 minutes'
+                  where id = ? returning 1)
+                select count(*) from claimed""", RunDispatcher.NODE, hung.run()));
+        ClaimedRun claim = claimOf(hung, "hung-rule", 1);
+        underWay.begin(claim, Duration.ofHours(1));
+        String incident = "calls-under-way:downstream";
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> HubState.count(dataSource,
+                    "select count(*) from alert_incident where incident = ? and resolved_at is null", incident) == 1);
+            String detail = HubState.text(dataSource,
+                    "select detail from alert_incident where incident = ? and resolved_at is null", incident);
+            assertTrue(detail.contains("run " + hung.run() + " on " + RunDispatcher.NODE), detail);
+            assertTrue(detail.contains("under way for over 2m"), detail);
+            assertEquals(0, requests(type).size(), "not called again while the first call may still arrive");
+        } finally {
+            // The call ends without an outcome (its replica restarted, say): the run is retried.
+            underWay.end(claim);
+            HubState.count(dataSource, """
+                    with ended as (update action_run set claim_expires_at = now() where id = ? returning 1)
+                    select count(*) from ended""", hung.run());
+        }
+        Events.awaitRuns(dataSource, hung.event(), Duration.ofSeconds(20), RunState.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> HubState.count(dataSource,
+                "select count(*) from alert_incident where incident = ? and resolved_at is null", incident) == 0);
+        assertEquals(hung.run().toString(), requests(type).get(0).getHeader("Idempotency-Key"));
+    }
+
+    @Test
     void aReplicaThatKeepsBeatingKeepsItsClaimsAndOneThatFallsSilentLosesThemBeforeTheyExpire()
             throws Exception {
         String type = "silent." + UUID.randomUUID();

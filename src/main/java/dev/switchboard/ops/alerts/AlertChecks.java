@@ -2,11 +2,13 @@ package dev.switchboard.ops.alerts;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -39,7 +41,8 @@ import dev.switchboard.stream.StreamAddresses;
  * <li>a port whose attempts failed more than the threshold in the window, from the database, so
  * over all replicas; it resolves when the rate falls back;</li>
  * <li>a source with more signature failures than the threshold in the window, over all
- * replicas (see SharedSignatureFailures).</li>
+ * replicas (see SharedSignatureFailures);</li>
+ * <li>events that could not be judged, parked messages, and calls that have not returned.</li>
  * </ul>
  * A dead run alerts when it goes DEAD (see DeadLetters); its incident resolves here once the run
  * succeeded after a replay, was discarded or is gone, whichever replica or path did it.
@@ -81,6 +84,10 @@ public class AlertChecks {
     @Inject
     RunOperations runs;
 
+    /** As the hub started, as the runs' claims are. */
+    @ConfigProperty(name = "switchboard.runs.claim-timeout")
+    Duration claimTimeout;
+
     @Inject
     EventLog events;
 
@@ -112,6 +119,7 @@ public class AlertChecks {
             checkDeadRuns();
             checkFailedEvents();
             checkParked();
+            checkCallsUnderWay();
         } catch (RuntimeException e) {
             // The database is away, mostly: the next check tries again, and readiness already says
             // so. Left to the scheduler it would be an ERROR with a stack trace at every check.
@@ -152,6 +160,28 @@ public class AlertChecks {
     }
 
     static final String PARKED = "parked:";
+
+    /**
+     * A port with attempts under way for longer than a run's claim: calls that have not returned
+     * (a Kamelet or a JMS send has no timeout of the hub's). Their replicas keep renewing the
+     * claims, so the runs are not called again while the calls may still reach the downstream;
+     * without this the runs would wait RUNNING, unseen. Resolved when none is left.
+     */
+    void checkCallsUnderWay() {
+        Map<String, List<RunOperations.UnderWay>> byPort = new TreeMap<>();
+        runs.underWayLongerThan(claimTimeout).forEach(run -> byPort.computeIfAbsent(run.port(), port -> new ArrayList<>())
+                .add(run));
+        resolveAllBut(CALLS_UNDER_WAY, byPort.keySet());
+        byPort.forEach((port, underWay) -> alerts.raise(CALLS_UNDER_WAY + port, "calls-under-way", "Calls to port "
+                + port + " have not returned", underWay.size() + " attempt(s) on port " + port + " have been under way"
+                + " for over " + Durations.format(claimTimeout) + " (switchboard.runs.claim-timeout), the longest "
+                + Durations.format(underWay.get(0).lasted()) + ": " + underWay.stream().limit(5)
+                        .map(run -> "run " + run.run() + " on " + run.replica()).toList()
+                + ". They are not called again while the calls may still reach the downstream; restarting"
+                + " the replica ends them, and the runs are retried under the same idempotency keys"));
+    }
+
+    static final String CALLS_UNDER_WAY = "calls-under-way:";
 
     void checkDeadRuns() {
         settledDeadRuns().forEach(alerts::clear);
