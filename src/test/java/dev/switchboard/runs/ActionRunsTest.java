@@ -156,6 +156,14 @@ class ActionRunsTest {
                 HubState.text(dataSource, "select envelope::text from event where id = ?", left.event()), null);
     }
 
+    /** The call under way of {@code claim} ends without an outcome, and its claim with it. */
+    void endedWithoutOutcome(ClaimedRun claim) {
+        underWay.end(claim);
+        HubState.count(dataSource, """
+                with ended as (update action_run set claim_expires_at = now() where id = ? returning 1)
+                select count(*) from ended""", claim.id());
+    }
+
     List<LoggedRequest> requests(String type) {
         return downstream.findAll(postRequestedFor(urlEqualTo("/" + type)));
     }
@@ -425,10 +433,7 @@ class ActionRunsTest {
                       and claim_expires_at > now() + interval '1 minute'""", slow.run(), RunDispatcher.NODE));
             assertEquals(0, HubState.count(dataSource, "select count(*) from action_attempt where run_id = ?", slow.run()));
         } finally {
-            underWay.end(underWayClaim);
-            HubState.count(dataSource, """
-                    with ended as (update action_run set claim_expires_at = now() where id = ? returning 1)
-                    select count(*) from ended""", slow.run());
+            endedWithoutOutcome(underWayClaim);
         }
         Events.awaitRuns(dataSource, slow.event(), Duration.ofSeconds(20), RunState.SUCCEEDED);
         assertEquals(2, requests(type).size());
@@ -458,10 +463,7 @@ class ActionRunsTest {
             assertEquals(0, requests(type).size(), "not called again while the first call may still arrive");
         } finally {
             // The call ends without an outcome (its replica restarted, say): the run is retried.
-            underWay.end(claim);
-            HubState.count(dataSource, """
-                    with ended as (update action_run set claim_expires_at = now() where id = ? returning 1)
-                    select count(*) from ended""", hung.run());
+            endedWithoutOutcome(claim);
         }
         Events.awaitRuns(dataSource, hung.event(), Duration.ofSeconds(20), RunState.SUCCEEDED);
         await().atMost(Duration.ofSeconds(10)).until(() -> HubState.count(dataSource,
