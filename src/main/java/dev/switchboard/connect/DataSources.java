@@ -100,6 +100,12 @@ public class DataSources {
                                 .acquisitionTimeout(settings.acquisitionTimeout())
                                 .connectionFactoryConfiguration(factory -> {
                                     factory.jdbcUrl(settings.jdbcUrl()).loginTimeout(settings.loginTimeout());
+                                    // A host that stops answering answers the statement timeout's cancel no
+                                    // more than the query: only a socket timeout ends the read, and the
+                                    // cancel waits for its own. (The same settings in jdbc-url win.)
+                                    factory.jdbcProperty("socketTimeout", Long.toString(
+                                            settings.statementTimeout().plus(SOCKET_MARGIN).toSeconds()));
+                                    factory.jdbcProperty("cancelSignalTimeout", Long.toString(SOCKET_MARGIN.toSeconds()));
                                     settings.username().ifPresent(user -> factory.principal(new NamePrincipal(user)));
                                     settings.password().ifPresent(pw -> factory.credential(new SimplePassword(pw)));
                                     return factory;
@@ -119,6 +125,9 @@ public class DataSources {
     }
 
     static final Duration HUB_STATEMENT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How much longer than a statement may run a business database may leave a read unanswered. */
+    static final Duration SOCKET_MARGIN = Duration.ofSeconds(5);
 
     /** Gives the statement the named database's statement timeout (JDBC counts it in whole seconds). */
     public void limit(PreparedStatement statement, Optional<String> name) throws SQLException {

@@ -1,8 +1,11 @@
 package dev.switchboard.rules;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,21 +14,25 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.support.CapturedLog;
 import dev.switchboard.support.Events;
+import dev.switchboard.support.FreezableProxy;
 import dev.switchboard.support.HubState;
 import dev.switchboard.support.HubTestProfile;
 import dev.switchboard.support.Workspace;
 
 /**
  * Nothing waits without a bound: a model slower than its database's statement timeout fails its
- * own event (FAILED, with the reason) while the events behind it go on, and a port whose calls
- * could outlast a run's claim does not load.
+ * own event (FAILED, with the reason) while the events behind it go on; a business database that
+ * stops answering mid-query lets go of the stream's consumer soon after the statement timeout; and
+ * a port without time for a call does not load.
  */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
@@ -70,6 +77,46 @@ class BoundedWaitsTest {
         assertTrue(System.nanoTime() - started < 20_000_000_000L, "well before the model's 30 s");
         String error = HubState.text(dataSource, "select error from event where id = ?", slow);
         assertTrue(error.contains("model slow_warehouse took longer than its statement timeout (2s)"), error);
+    }
+
+    @Test
+    void aBusinessDatabaseThatStopsAnsweringMidQueryReleasesItsConsumerSoonAfterTheStatementTimeout()
+            throws Exception {
+        URI hub = URI.create(ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class)
+                .substring("jdbc:".length()));
+        try (FreezableProxy database = FreezableProxy.to(hub.getHost(), hub.getPort())) {
+            Workspace.bindPort("audit", Map.of("connector", "log"));
+            Workspace.writeModel("frozen_warehouse", """
+                    -- datasource: frozen
+                    select true as answered
+                    """);
+            Workspace.writeRule("bounded.yaml", """
+                    rules:
+                      - id: needs-frozen-model
+                        on: bounded.frozen
+                        require: [frozen_warehouse]
+                        actions: [{id: record, port: audit}]
+                    """);
+            assertEquals(List.of(), repository.reload());
+            // Connected and answering: the pool holds a connection through the proxy.
+            assertEquals("PROCESSED", Events.awaitOutcome(dataSource, Events.post("bounded.frozen", "")));
+
+            database.freeze();
+            try (CapturedLog log = CapturedLog.open()) {
+                long frozenAt = System.nanoTime();
+                UUID event = Events.post("bounded.frozen", "");
+                // Its query's answer never comes, nor does the cancel's: only a socket timeout ends the read.
+                await().atMost(Duration.ofSeconds(30)).until(() -> log.lines().stream()
+                        .anyMatch(line -> line.message().contains("model frozen_warehouse failed")));
+                Duration released = Duration.ofNanos(System.nanoTime() - frozenAt);
+                // The statement timeout (2 s) and the margin the read and the cancel get (5 s): 7 s
+                // measured; 12 s with the driver's own cancel timeout (10 s), for ever without either.
+                assertTrue(released.toSeconds() < 11, "within the statement timeout and its margin: " + released);
+                assertEquals("RECEIVED", HubState.eventState(dataSource, event), "tried again later, not failed");
+            }
+        } finally {
+            Workspace.deleteModel("frozen_warehouse");
+        }
     }
 
     @Test

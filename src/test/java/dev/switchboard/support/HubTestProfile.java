@@ -117,6 +117,12 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.datasources.warehouse.password", "${quarkus.datasource.password}"),
                 // Short, so that BoundedWaitsTest's slow model is slow within a test's patience.
                 Map.entry("switchboard.datasources.warehouse.statement-timeout", "2s"),
+                // The same database behind a proxy that BoundedWaitsTest freezes.
+                Map.entry("switchboard.datasources.frozen.jdbc-url", "jdbc:postgresql://127.0.0.1:" + FreezableProxy.PORT
+                        + "/postgres"),
+                Map.entry("switchboard.datasources.frozen.username", "${quarkus.datasource.username}"),
+                Map.entry("switchboard.datasources.frozen.password", "${quarkus.datasource.password}"),
+                Map.entry("switchboard.datasources.frozen.statement-timeout", "2s"),
 
                 // A dead-man's switch the alert tests trip and clear.
                 Map.entry("switchboard.expectations.heartbeat.type", "test.heartbeat"),
