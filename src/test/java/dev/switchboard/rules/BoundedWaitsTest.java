@@ -55,19 +55,10 @@ class BoundedWaitsTest {
 
     @Test
     void aModelSlowerThanItsStatementTimeoutFailsItsEventAndTheNextEventsGoOn() {
-        Workspace.bindPort("audit", Map.of("connector", "log"));
-        Workspace.writeModel("slow_warehouse", """
+        ruleWithModel("bounded.slow", "slow_warehouse", """
                 -- datasource: warehouse
                 select pg_sleep(30) is not null as slow
                 """);
-        Workspace.writeRule("bounded.yaml", """
-                rules:
-                  - id: needs-slow-model
-                    on: bounded.slow
-                    require: [slow_warehouse]
-                    actions: [{id: record, port: audit}]
-                """);
-        assertEquals(List.of(), repository.reload());
 
         long started = System.nanoTime();
         UUID slow = Events.post("bounded.slow", "");
@@ -85,19 +76,10 @@ class BoundedWaitsTest {
         URI hub = URI.create(ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class)
                 .substring("jdbc:".length()));
         try (FreezableProxy database = FreezableProxy.to(hub.getHost(), hub.getPort())) {
-            Workspace.bindPort("audit", Map.of("connector", "log"));
-            Workspace.writeModel("frozen_warehouse", """
+            ruleWithModel("bounded.frozen", "frozen_warehouse", """
                     -- datasource: frozen
                     select true as answered
                     """);
-            Workspace.writeRule("bounded.yaml", """
-                    rules:
-                      - id: needs-frozen-model
-                        on: bounded.frozen
-                        require: [frozen_warehouse]
-                        actions: [{id: record, port: audit}]
-                    """);
-            assertEquals(List.of(), repository.reload());
             // Connected and answering: the pool holds a connection through the proxy.
             assertEquals("PROCESSED", Events.awaitOutcome(dataSource, Events.post("bounded.frozen", "")));
 
@@ -117,6 +99,20 @@ class BoundedWaitsTest {
         } finally {
             Workspace.deleteModel("frozen_warehouse");
         }
+    }
+
+    /** One rule for events of {@code type} that requires the model {@code model} and records them on a log port. */
+    private void ruleWithModel(String type, String model, String sql) {
+        Workspace.bindPort("audit", Map.of("connector", "log"));
+        Workspace.writeModel(model, sql);
+        Workspace.writeRule("bounded.yaml", """
+                rules:
+                  - id: needs-%s
+                    on: %s
+                    require: [%s]
+                    actions: [{id: record, port: audit}]
+                """.formatted(model, type, model));
+        assertEquals(List.of(), repository.reload());
     }
 
     @Test
