@@ -31,25 +31,30 @@ import dev.switchboard.rules.RuleLoadError;
  * A backtest without a hub, for a rules repository's CI: two rules folders (before and after a
  * change) judged over exported events ({@code GET /api/events/export}, JSON lines), exiting 1 when
  * more actions change than allowed. Run by {@code ./backtest} (see docs/backtest.md). SQL models
- * are not run here (there is no database): rules that require them are reported as such and
- * judged by the hub's own backtest instead.
+ * are not run here (there is no database): an event a rule could judge only with one is counted
+ * as not judged, and any such event fails the check (exit 3) unless {@code --allow-unjudged}: a
+ * pass means every event was judged, not that a change went unseen.
  */
 public final class BacktestCommand {
 
     static final int CHANGES_EXCEEDED = 1;
     static final int USAGE = 2;
+    static final int UNJUDGED = 3;
 
     private static final Pattern PORT_KEY = Pattern.compile("switchboard\\.ports\\.([A-Za-z0-9_-]+)\\.connector");
     private static final Pattern DATASOURCE_KEY = Pattern.compile("switchboard\\.datasources\\.([A-Za-z0-9_-]+)\\.jdbc-url");
     private static final String USAGE_TEXT = """
             usage: backtest --before DIR --after DIR --events FILE [--config FILE] [--max-changes N]
-                            [--examples N] [--json FILE] [--baseline]
+                            [--allow-unjudged] [--examples N] [--json FILE] [--baseline]
               --before      the rules folder as it is (e.g. a checkout of the main branch)
               --after       the rules folder as it would be
               --events      recorded events, one CloudEvent per line (GET /api/events/export)
               --config      the operator's application.properties, for its port and datasource
                             names (default: application.properties in the working directory)
               --max-changes actions added, removed or changed that are still a pass (default 0)
+              --allow-unjudged
+                            pass even when events could not be judged (a rule needed an SQL
+                            model, which is not run offline, or its condition failed)
               --examples    examples kept per rule (default 5)
               --json        also write the full comparison to this file
               --baseline    judge the events by --before alone, no comparison: a plain
@@ -63,12 +68,15 @@ public final class BacktestCommand {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** The exit code: 0 within the allowed changes, 1 beyond them, 2 for a usage or load error. */
+    /**
+     * The exit code: 0 within the allowed changes, 1 beyond them, 2 for a usage or load error, 3
+     * for events a set could not judge (unless allowed).
+     */
     static int run(String[] args, PrintStream out, PrintStream err) {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
-            if (name.equals("--baseline")) {
+            if (name.equals("--baseline") || name.equals("--allow-unjudged")) {
                 options.put(name, "true");
             } else if (Set.of("--before", "--after", "--events", "--config", "--max-changes", "--examples", "--json")
                     .contains(name) && i + 1 < args.length) {
@@ -159,6 +167,11 @@ public final class BacktestCommand {
             out.printf("FAIL: %d action(s) change, %d allowed%n", report.changes(), allowed);
             return CHANGES_EXCEEDED;
         }
+        if (report.failuresBefore() + report.failuresAfter() > 0 && !options.containsKey("--allow-unjudged")) {
+            out.printf("NOT JUDGED: %d action(s) change, %d allowed, but events could not be judged (see above):"
+                    + " backtest this change on the hub, or pass --allow-unjudged%n", report.changes(), allowed);
+            return UNJUDGED;
+        }
         out.printf("PASS: %d action(s) change, %d allowed%n", report.changes(), allowed);
         return 0;
     }
@@ -181,6 +194,11 @@ public final class BacktestCommand {
     private static void print(Comparison.Report report, PrintStream out) {
         if (report.unreadable() > 0) {
             out.printf("%d line(s) are not CloudEvents and were skipped%n", report.unreadable());
+        }
+        if (report.failuresBefore() + report.failuresAfter() > 0) {
+            out.printf("%d event(s) could not be judged by --before, %d by --after (a rule that requires an SQL model,"
+                    + " not run offline, or a condition that failed): their actions are not compared%n",
+                    report.failuresBefore(), report.failuresAfter());
         }
         out.printf("%-24s %9s %9s %7s %7s %7s%n", "rule", "before", "after", "added", "removed", "changed");
         for (Comparison.RuleDiff rule : report.rules()) {

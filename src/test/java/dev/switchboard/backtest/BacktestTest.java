@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -262,6 +263,40 @@ class BacktestTest {
         assertEquals(0, BacktestCommand.run(new String[] {"--before", before.toString(), "--after", after.toString(),
                 "--events", events.toString(), "--config", config, "--max-changes", "3"}, new PrintStream(
                         new ByteArrayOutputStream()), System.err), "three changes allowed");
+    }
+
+    @Test
+    void anOfflineBacktestOfRulesThatNeedAModelDoesNotPassUnlessTold(@TempDir Path dir) throws Exception {
+        // Offline no model runs: the rule judges nothing in either set, and no change could show.
+        Path events = Files.writeString(dir.resolve("events.jsonl"),
+                given().get("/api/events/export?type=" + type).then().statusCode(200).extract().asString());
+        String rule = """
+                rules:
+                  - id: modelled
+                    on: %s
+                    require: [big_spender]
+                    actions: [{id: call, port: %s, body: '%s'}]
+                """;
+        Path before = Files.createDirectories(dir.resolve("before/models"));
+        Files.writeString(before.resolve("big_spender.sql"), "select true as big\n");
+        Files.writeString(before.getParent().resolve("modelled.yaml"), rule.formatted(type, PORT, "as it is"));
+        Path after = Files.createDirectories(dir.resolve("after/models"));
+        Files.writeString(after.resolve("big_spender.sql"), "select false as big\n");
+        Files.writeString(after.getParent().resolve("modelled.yaml"), rule.formatted(type, PORT, "as it would be"));
+        String[] args = {"--before", before.getParent().toString(), "--after", after.getParent().toString(),
+                "--events", events.toString(), "--config", OperatorConfigSourceProvider.file().toString()};
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = BacktestCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(BacktestCommand.UNJUDGED, exit, printed);
+        assertTrue(printed.contains("3 event(s) could not be judged by --before, 3 by --after"), printed);
+        assertTrue(printed.contains("NOT JUDGED: 0 action(s) change, 0 allowed"), printed);
+
+        String[] allowed = Arrays.copyOf(args, args.length + 1);
+        allowed[args.length] = "--allow-unjudged";
+        assertEquals(0, BacktestCommand.run(allowed, new PrintStream(new ByteArrayOutputStream()), System.err),
+                "passed when told that unjudged events are acceptable");
     }
 
     private static String start(Map<String, Object> request) {
