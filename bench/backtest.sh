@@ -60,7 +60,7 @@ echo "Exporting for the offline loops..."
 curl -sf "${AUTH[@]}" "http://127.0.0.1:18080/api/events/export?source=shop" > "$WORK/events.jsonl"
 kill "$HUB_PID"; wait 2>/dev/null || true
 baseline=$(cd "$ROOT" && ./backtest --before "$WORK/rules" --events "$WORK/events.jsonl" --config "$WORK/application.properties" --baseline 2>/dev/null | head -1)
-offline=$(cd "$ROOT" && ./backtest --before "$WORK/rules" --after "$WORK/rules-next" --events "$WORK/events.jsonl" --config "$WORK/application.properties" --max-changes 100000000 2>/dev/null | head -1)
+offline=$(cd "$ROOT" && ./backtest --before "$WORK/rules" --after "$WORK/rules-next" --events "$WORK/events.jsonl" --config "$WORK/application.properties" --max-changes 100000000 --allow-unjudged 2>/dev/null | head -1)
 
 {
   echo
