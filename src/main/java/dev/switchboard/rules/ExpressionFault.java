@@ -39,9 +39,16 @@ final class ExpressionFault {
             } else if (c == '(' || c == '[' || c == '{') {
                 open.push(i);
             } else if (c == ')' || c == ']' || c == '}') {
-                if (open.isEmpty() || closing(expression.charAt(open.peek())) != c) {
+                if (open.isEmpty()) {
                     return java.util.Optional.of("'" + c + "' at position " + i + " closes nothing that is open"
                             + caret(expression, i));
+                }
+                if (closing(expression.charAt(open.peek())) != c) {
+                    // "$.data[?(@.total > 5]": the ']' is fine, the '(' before it was left open.
+                    int at = open.peek();
+                    return java.util.Optional.of("'" + expression.charAt(at) + "' at position " + at
+                            + " is never closed (add '" + closing(expression.charAt(at)) + "' before the '" + c
+                            + "' at position " + i + ")" + caret(expression, i));
                 }
                 open.pop();
             }

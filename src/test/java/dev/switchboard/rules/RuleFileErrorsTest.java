@@ -276,8 +276,16 @@ class RuleFileErrorsTest {
     void aJsonPathMissingItsClosingParenthesisNamesTheBracketWithACaret() {
         assertError(rejected("rules:\n  - id: x\n    on: a\n    when: \"jsonpath:$.data[?(@.total > 5]\"\n"
                 + "    actions: [{id: a, port: audit}]\n"), 4,
-                "invalid JSON path: ']' at position 20 closes nothing that is open\n    $.data[?(@.total > 5]\n"
-                        + "                        ^");
+                "invalid JSON path: '(' at position 8 is never closed (add ')' before the ']' at position 20)\n"
+                        + "    $.data[?(@.total > 5]\n                        ^");
+    }
+
+    @Test
+    void aJqExpressionClosingABracketNeverOpenedPointsAtIt() {
+        assertError(rejected("rules:\n  - id: x\n    on: a\n    when: \"jq:.data.total)\"\n"
+                + "    actions: [{id: a, port: audit}]\n"), 4,
+                "invalid jq expression: ')' at position 11 closes nothing that is open\n    .data.total)\n"
+                        + "               ^");
     }
 
     @Test
