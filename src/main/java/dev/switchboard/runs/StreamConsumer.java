@@ -78,6 +78,8 @@ public class StreamConsumer {
     private static final Duration BACKOFF = Duration.ofSeconds(1);
     static final AttributeKey<List<String>> RULES_MATCHED = AttributeKey.stringArrayKey("switchboard.rules.matched");
     static final AttributeKey<List<String>> MODELS_ASKED = AttributeKey.stringArrayKey("switchboard.models.asked");
+    static final AttributeKey<List<String>> RULES_DECLINED_BY_MODEL =
+            AttributeKey.stringArrayKey("switchboard.rules.declined_by_model");
 
     @Inject
     ConnectionFactory broker;
@@ -275,8 +277,8 @@ public class StreamConsumer {
 
     private static void describe(Span span, Evaluation evaluation) {
         span.setAttribute(RULES_MATCHED, evaluation.matchedRuleIds());
-        span.setAttribute(MODELS_ASKED, evaluation.matches().stream()
-                .flatMap(match -> match.models().keySet().stream()).distinct().sorted().toList());
+        span.setAttribute(MODELS_ASKED, evaluation.modelsAsked());
+        span.setAttribute(RULES_DECLINED_BY_MODEL, evaluation.declinedByModel());
         if (!evaluation.failures().isEmpty()) {
             Tracing.failed(span, String.join("; ", evaluation.failures()));
         }

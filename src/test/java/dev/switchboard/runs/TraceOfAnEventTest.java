@@ -24,6 +24,7 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -81,15 +82,27 @@ class TraceOfAnEventTest {
         sink.stop();
     }
 
+    @AfterEach
+    void removeRules() {
+        Workspace.deleteRule("traced.yaml");
+        Workspace.deleteModel("never_vip");
+        assertEquals(List.of(), rules.reload());
+    }
+
     @Test
     void aSignedWebhooksTraceparentIsContinuedThroughAcceptanceConsumptionTheRunAndEachAttemptToTheSink() {
         Workspace.bindPort("traced", Map.of("connector", "http", "url", "http://127.0.0.1:" + sink.port() + "/traced",
                 "retry.initial-delay", "100ms", "retry.max-delay", "200ms"));
+        Workspace.writeModel("never_vip", "select false as vip\n");
         Workspace.writeRule("traced.yaml", """
                 rules:
                   - id: traced-rule
                     on: trace.checked
                     actions: [{id: call, port: traced, body: '{"order": "{{data.order}}"}'}]
+                  - id: vip-only
+                    on: trace.checked
+                    require: [never_vip]
+                    actions: [{id: call, port: traced}]
                 """);
         assertEquals(List.of(), rules.reload());
 
@@ -116,6 +129,9 @@ class TraceOfAnEventTest {
         assertEquals(acceptance.getSpanId(), consumption.getParentSpanId());
         assertEquals(SpanKind.CONSUMER, consumption.getKind());
         assertEquals(List.of("traced-rule"), consumption.getAttributes().get(StreamConsumer.RULES_MATCHED));
+        // Why the other rule took no action: its model was asked and said no.
+        assertEquals(List.of("never_vip"), consumption.getAttributes().get(StreamConsumer.MODELS_ASKED));
+        assertEquals(List.of("vip-only"), consumption.getAttributes().get(StreamConsumer.RULES_DECLINED_BY_MODEL));
 
         SpanData run = one(traceId, "run traced-rule/call").orElseThrow();
         assertEquals(consumption.getSpanId(), run.getParentSpanId());
