@@ -12,7 +12,7 @@ package dev.switchboard.core;
  * queues, so their names stay too.</li>
  * </ul>
  * Whether an acceptance found its delivery seen before is Camel's own {@code
- * Exchange.DUPLICATE_MESSAGE} (see {@code stream.StreamRoutes.DUPLICATE}), not a name of ours.
+ * Exchange.DUPLICATE_MESSAGE} ({@link #SEEN_BEFORE}), not a name of ours.
  */
 public final class ExchangeKeys {
 
@@ -42,6 +42,8 @@ public final class ExchangeKeys {
     public static final String DELIVERY_KEY = "SwitchboardDeliveryKey";
     /** Property the acceptance sets once the delivery's event is stored. */
     public static final String ACCEPTED = "SwitchboardAccepted";
+    /** Property the acceptance sets to {@code true} when the delivery was accepted before: Camel's idempotent consumer's. */
+    public static final String SEEN_BEFORE = org.apache.camel.Exchange.DUPLICATE_MESSAGE;
     /** Property of a webhook's exchange: the {@code IncomingEvent} it became. */
     public static final String WEBHOOK_INCOMING = "SwitchboardIncoming";
     /** Property of a webhook's exchange: the source's name (or the metrics' unknown source). */

@@ -29,7 +29,6 @@ import dev.switchboard.core.StartupGate;
 import dev.switchboard.core.ThrottledWarning;
 import dev.switchboard.ingest.SourcesConfig.Source;
 import dev.switchboard.stream.StreamAddresses;
-import dev.switchboard.stream.StreamRoutes;
 
 /**
  * One consumer route per queue source: each message becomes an event through
@@ -214,7 +213,7 @@ public class QueueSourceRoutes extends RouteBuilder {
     }
 
     private void counted(String source, Exchange exchange) {
-        if (exchange.getProperty(StreamRoutes.DUPLICATE, false, Boolean.class)) {
+        if (exchange.getProperty(ExchangeKeys.SEEN_BEFORE, false, Boolean.class)) {
             metrics.duplicate(source);
         } else {
             metrics.accepted(source, Duration.ofMillis(exchange.getClock().elapsed()));

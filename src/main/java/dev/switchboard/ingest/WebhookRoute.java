@@ -24,7 +24,6 @@ import dev.switchboard.core.UnconfirmedException;
 import dev.switchboard.core.ThrottledWarning;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.StreamAddresses;
-import dev.switchboard.stream.StreamRoutes;
 
 /**
  * {@code POST /hooks/{source}}: a verified request is accepted onto the stream and answered
@@ -78,7 +77,7 @@ public class WebhookRoute extends RouteBuilder {
     private void acknowledge(Exchange exchange) {
         IncomingEvent incoming = exchange.getProperty(ExchangeKeys.WEBHOOK_INCOMING, IncomingEvent.class);
         String source = exchange.getProperty(ExchangeKeys.WEBHOOK_SOURCE, String.class);
-        boolean duplicate = exchange.getProperty(StreamRoutes.DUPLICATE, false, Boolean.class);
+        boolean duplicate = exchange.getProperty(ExchangeKeys.SEEN_BEFORE, false, Boolean.class);
         if (duplicate) {
             metrics.duplicate(source);
         } else {

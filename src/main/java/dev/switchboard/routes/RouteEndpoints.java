@@ -25,7 +25,6 @@ import dev.switchboard.runs.JudgedEventRecorder;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
 import dev.switchboard.stream.StreamAddresses;
-import dev.switchboard.stream.StreamRoutes;
 
 /**
  * The endpoints user routes (YAML in {@code routes/}, or Java RouteBuilders) use to reach the
@@ -79,7 +78,7 @@ public class RouteEndpoints extends RouteBuilder {
                 .transacted()
                 .idempotentConsumer(header(ExchangeKeys.DELIVERY_KEY)).idempotentRepository("ingestDeliveries")
                         .skipDuplicate(false).removeOnFailure(false)
-                    .filter(exchangeProperty(StreamRoutes.DUPLICATE).isNotEqualTo(true))
+                    .filter(exchangeProperty(ExchangeKeys.SEEN_BEFORE).isNotEqualTo(true))
                         .process(this::recordCall)
                     .end()
                 .end()
@@ -109,7 +108,7 @@ public class RouteEndpoints extends RouteBuilder {
     private static void reportAcceptance(Exchange exchange) {
         exchange.getMessage().setHeader(ExchangeKeys.EVENT, exchange.getProperty(ExchangeKeys.EVENT));
         exchange.getMessage().setHeader(ExchangeKeys.DUPLICATE,
-                Boolean.TRUE.equals(exchange.getProperty(StreamRoutes.DUPLICATE)));
+                Boolean.TRUE.equals(exchange.getProperty(ExchangeKeys.SEEN_BEFORE)));
         exchange.getMessage().removeHeader(ExchangeKeys.DELIVERY_KEY);
         exchange.getMessage().setBody(exchange.getProperty(ExchangeKeys.ORIGINAL_BODY));
     }

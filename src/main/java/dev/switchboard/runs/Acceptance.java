@@ -22,7 +22,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.switchboard.stream.Envelopes;
 
 /**
- * The idempotent repository of {@code direct:switchboard-accept}: adding a delivery's key stores
+ * The idempotent repository of {@link AcceptRoute} ({@code direct:switchboard-accept}): adding a delivery's key stores
  * its event. Concurrent acceptances share one transaction ({@link GroupCommit}): their keys, their
  * events and the events' outbox rows are written together, and each caller returns only once that
  * transaction has committed, true for a new delivery, false for one seen before. A second copy of

@@ -35,7 +35,7 @@ public final class StreamAddresses {
     /** Where the letter (JSON) of every run that went DEAD is sent, for whatever watches it. */
     public static final String DEAD_RUNS = "switchboard.dead";
 
-    /** Route endpoint that records an incoming event and publishes it, exactly once per delivery. */
+    /** Route endpoint that records an incoming event, exactly once per delivery (runs.AcceptRoute); the relay publishes it. */
     public static final String ACCEPT = "direct:switchboard-accept";
 
     /**

@@ -16,7 +16,6 @@ import io.cloudevents.CloudEvent;
 import dev.switchboard.core.ExchangeKeys;
 import dev.switchboard.ingest.IngestMetrics;
 import dev.switchboard.stream.StreamAddresses;
-import dev.switchboard.stream.StreamRoutes;
 
 /**
  * Accepts a captured change onto the stream, retrying in place (1 s doubling to 30 s) until it is
@@ -49,7 +48,7 @@ public class ChangeAcceptor {
                 attempted.getMessage().setHeader(ExchangeKeys.DELIVERY_KEY, deliveryKey);
             });
             if (result.getException() == null) {
-                count(source, event, result.getProperty(StreamRoutes.DUPLICATE, false, Boolean.class));
+                count(source, event, result.getProperty(ExchangeKeys.SEEN_BEFORE, false, Boolean.class));
                 return;
             }
             if (stopping(exchange.getContext(), source)) {
