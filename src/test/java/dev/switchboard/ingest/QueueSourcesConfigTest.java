@@ -29,7 +29,7 @@ class QueueSourcesConfigTest {
         assertEquals(new FieldExpression.Literal("orders"), orders.eventType(), "the type defaults to the source name");
         assertTrue(orders.eventId().isEmpty(), "the id defaults to the message id");
         assertEquals("jms:queue:shop.orders?transacted=true&transactionManager=#queueSourceTransactions"
-                + "&cacheLevelName=CACHE_CONSUMER&concurrentConsumers=1",
+                + "&cacheLevelName=CACHE_CONSUMER&disableReplyTo=true&concurrentConsumers=1",
                 orders.endpointUri());
     }
 
