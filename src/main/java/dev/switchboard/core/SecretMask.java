@@ -26,9 +26,22 @@ public final class SecretMask {
     private static final Pattern PATH_NAME = Pattern.compile(
             "(?=(?:[^0-9]*[0-9]){0,3}[^0-9]*$)[A-Za-z][A-Za-z0-9._-]{0,23}|\\{\\{[^{}]*}}");
 
-    /** Settings whose whole value is a secret: {@code password}, {@code token}, {@code headers.X-Api-Key}, ... */
+    /**
+     * Settings whose whole value is a secret: {@code password}, {@code token}, {@code headers.X-Api-Key},
+     * {@code headers.Cookie}, {@code headers.X-Auth}, a Kamelet's {@code saslJaasConfig}, ...
+     */
     private static final Pattern SECRET_KEY = Pattern.compile(
-            "(?i).*(password|passwd|token|secret|key|authorization|credential).*");
+            "(?i).*(password|passwd|token|secret|key|authorization|x-auth|credential|cookie|jaas).*");
+
+    /**
+     * A secret given as {@code name=value} inside a longer value or message: a connection string
+     * ({@code Endpoint=sb://host;SharedAccessKey=...}), a JAAS line ({@code password="..."}). The
+     * value is masked from the name's secret word on. The name's rest is bounded and every part
+     * possessive: tried at each of 16,000 "key-" in a row, it stays linear.
+     */
+    private static final Pattern KEYED_SECRET = Pattern.compile(
+            "(?i)((?:password|passwd|secret|token|key|credential)[A-Za-z0-9_.-]{0,40}+\\s{0,8}+=\\s*+)"
+                    + "(?:\"[^\"]*+\"|'[^']*+'|[^;&,\\s\"'}\\])]++)");
 
     /**
      * A URL, alone or inside a message: scheme (also {@code jdbc:postgresql}), authority, path,
@@ -118,8 +131,9 @@ public final class SecretMask {
         url.appendTail(out);
         String endpoints = ENDPOINT_OPTIONS.matcher(out).replaceAll(
                 endpoint -> Matcher.quoteReplacement(endpoint.group(1) + "?" + MASK));
-        return UNKNOWN_OPTIONS.matcher(endpoints).replaceAll(
-                options -> Matcher.quoteReplacement(OPTION_VALUE.matcher(options.group()).replaceAll("=" + MASK)));
+        String options = UNKNOWN_OPTIONS.matcher(endpoints).replaceAll(
+                unknown -> Matcher.quoteReplacement(OPTION_VALUE.matcher(unknown.group()).replaceAll("=" + MASK)));
+        return KEYED_SECRET.matcher(options).replaceAll(keyed -> Matcher.quoteReplacement(keyed.group(1) + MASK));
     }
 
     private static String url(Matcher url) {

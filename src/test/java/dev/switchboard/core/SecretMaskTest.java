@@ -35,10 +35,24 @@ class SecretMaskTest {
     @Test
     void aSettingNamedLikeASecretIsNotShownAtAll() {
         for (String key : new String[] {"password", "token", "headers.X-Api-Key", "headers.Authorization",
-                "properties.clientSecret", "credentials"}) {
+                "properties.clientSecret", "credentials", "headers.Cookie", "headers.X-Auth",
+                "properties.saslJaasConfig"}) {
             assertEquals("***", SecretMask.setting(key, "anything"), key);
         }
         assertEquals("POST", SecretMask.setting("method", "POST"));
+    }
+
+    @Test
+    void aSecretWrittenAsNameEqualsValueInsideAValueIsMasked() {
+        assertEquals("Endpoint=sb://ns.servicebus.windows.net;SharedAccessKeyName=***;SharedAccessKey=***",
+                SecretMask.setting("properties.connectionString", "Endpoint=sb://ns.servicebus.windows.net;"
+                        + "SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=c2VjcmV0LWtleQ=="));
+        assertEquals("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\" password=***;",
+                SecretMask.text("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\""
+                        + " password=\"hunter22\";"));
+        assertEquals("login failed (token=***, user=bob)", SecretMask.text("login failed (token=abc123, user=bob)"));
+        // A database's own words are not a secret: nothing follows "Key" but its columns.
+        assertEquals("Key (delivery_id)=(ord-1) already exists.", SecretMask.text("Key (delivery_id)=(ord-1) already exists."));
     }
 
     @Test
@@ -75,9 +89,11 @@ class SecretMaskTest {
         // 64 KB is what a connector reads of a response; a pattern retried at every character took minutes.
         String letters = "x".repeat(64 * 1024);
         String words = "word:".repeat(13 * 1024) + " https://user:pass@host/a/b";
+        String keys = "key-".repeat(16 * 1024);
         assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
             assertEquals(letters, SecretMask.text(letters, Map.of("token", "secret-value")));
             assertTrue(SecretMask.text(words).endsWith(" https://***@host/a/***"));
+            assertEquals(keys, SecretMask.text(keys));
         });
     }
 }
