@@ -21,9 +21,9 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.backtest.Backtests;
-import dev.switchboard.core.Json;
 import dev.switchboard.ingest.Problem;
 
 /**
@@ -42,6 +42,9 @@ public class BacktestResource {
 
     @Inject
     Backtests backtests;
+
+    @Inject
+    ObjectMapper json;
 
     /**
      * {@code folder}: a rules folder on the hub; {@code files}: rule files ({@code NAME.yaml}) and
@@ -87,7 +90,7 @@ public class BacktestResource {
         }
     }
 
-    private static Request request(JsonNode body) {
+    private Request request(JsonNode body) {
         if (body == null || body.isNull()) {
             return new Request(null, null, null, null, null, null, null);
         }
@@ -96,7 +99,7 @@ public class BacktestResource {
         }
         ProblemMapper.knownFields(body, FIELDS);
         try {
-            return Json.MAPPER.treeToValue(body, Request.class);
+            return json.treeToValue(body, Request.class);
         } catch (JsonProcessingException e) {
             throw ProblemMapper.badRequest("the body does not fit " + FIELDS + ": " + e.getOriginalMessage());
         }
