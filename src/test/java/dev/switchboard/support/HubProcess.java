@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +38,18 @@ public final class HubProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
+    /**
+     * @param environment its variables; one that sets {@code JAVA_TOOL_OPTIONS} (FloodIT's heap,
+     *        ScaleOutIT's) runs with those options alone, the others also with the build's
+     *        {@code switchboard.hub.java-options} (pom.xml: the JIT's first tier, for the suite's time)
+     */
     public static HubProcess start(Path workingDirectory, int httpPort, Map<String, String> environment) {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of(System.getProperty("switchboard.jar")).toAbsolutePath().toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (!environment.containsKey("JAVA_TOOL_OPTIONS")) {
+            Arrays.stream(System.getProperty("switchboard.hub.java-options", "").split("\\s+"))
+                    .filter(option -> !option.isBlank()).forEach(command::add);
+        }
+        command.addAll(List.of("-jar", Path.of(System.getProperty("switchboard.jar")).toAbsolutePath().toString()));
         Path log = workingDirectory.resolve("hub-" + Instant.now().toEpochMilli() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
