@@ -191,8 +191,11 @@ class QueueSourceTest {
             assertEquals(List.of(), log.errors(), "nothing at ERROR for an outage");
         }
         assertEquals(Map.of(), CapturedLog.repeatedMoreThan(1, logged), "each kind once: " + logged);
-        assertEquals(1, logged.stream().filter(line -> line.message().startsWith(
-                "Messages of queue source queue-plain are rolled back for redelivery")).count(), logged.toString());
+        // Once per cause: a database stopped mid-statement fails the first delivery otherwise than
+        // the refused connections after it (a CI run saw both), each said once.
+        long warned = logged.stream().filter(line -> line.message().startsWith(
+                "Messages of queue source queue-plain are rolled back for redelivery")).count();
+        assertTrue(warned >= 1 && warned <= 2, logged.toString());
 
         // The sender's message id is the delivery id: every redelivery of the message names the same event
         // (Artemis gives an AMQP message a new JMSMessageID at each delivery to a JMS consumer).
