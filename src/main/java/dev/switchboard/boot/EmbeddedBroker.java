@@ -45,6 +45,8 @@ public final class EmbeddedBroker {
     private static final SecurityConfiguration users = new SecurityConfiguration();
     /** Address → the publisher role allowed to send to it, kept across restarts of the broker. */
     private static final Map<String, String> publishedAddresses = new LinkedHashMap<>();
+    /** What its publishers may send to each address, kept across restarts of the broker. */
+    private static final BodyLimits bodyLimits = new BodyLimits();
 
     private static EmbeddedActiveMQ server;
     /** Between {@link #start} (or {@link #restart()}) and {@link #stop()}: a broker found stopped is then revived. */
@@ -87,10 +89,11 @@ public final class EmbeddedBroker {
 
     /**
      * Lets the publishers of a queue source log in as {@code user} (the source's name) and send to
-     * {@code address}, and nothing else. Returns where the password is kept: the configured one is
+     * {@code address} bodies of at most {@code maxBody} bytes, and nothing else. Returns where the password is kept: the configured one is
      * used as it is, otherwise one is generated on first start into {@code data/artemis.<user>.password}.
      */
-    public static synchronized Optional<Path> admitPublisher(String user, String address, Optional<String> configuredPassword) {
+    public static synchronized Optional<Path> admitPublisher(String user, String address, Optional<String> configuredPassword,
+            long maxBody) {
         if (HUB_USER.equals(user)) {
             throw new IllegalArgumentException("'" + HUB_USER + "' is the hub's own broker user: give the queue"
                     + " source another name");
@@ -102,6 +105,7 @@ public final class EmbeddedBroker {
         users.addUser(user, password);
         users.addRole(user, publisherRole(user));
         publishedAddresses.put(address, publisherRole(user));
+        bodyLimits.limit(address, maxBody);
         // A reload admits every queue source again: the broker's matches change only when they do.
         if (server != null && !unchanged) {
             server.getActiveMQServer().getSecurityRepository().addMatch(address, roles(address));
@@ -119,6 +123,7 @@ public final class EmbeddedBroker {
         }
         users.removeUser(user);
         publishedAddresses.remove(address);
+        bodyLimits.lift(address);
         if (server != null) {
             server.getActiveMQServer().getSecurityRepository().addMatch(address, roles(address));
         }
@@ -254,6 +259,7 @@ public final class EmbeddedBroker {
                 .setPagingDirectory(dataDirectory.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString())
                 .setJMXManagementEnabled(false);
+        configuration.registerBrokerPlugin(bodyLimits);
         try {
             configuration.addAcceptorConfiguration(CORE_ACCEPTOR, url() + "?protocols=CORE");
             configuration.addAcceptorConfiguration(AMQP_ACCEPTOR, "tcp://" + host + ":" + amqpPort + "?protocols=AMQP");

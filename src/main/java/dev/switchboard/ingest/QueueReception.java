@@ -51,6 +51,12 @@ class QueueReception implements Processor {
             throw new UnreadableMessageException("the body is a " + received.getClass().getSimpleName()
                     + ", not text or bytes");
         }
+        // The embedded broker refuses such a message from a publisher (EmbeddedBroker); an
+        // external broker hands it over, and it is parked here rather than stored and streamed.
+        if (body.length > source.maxBody()) {
+            throw new UnreadableMessageException("the body is " + body.length + " bytes, over the source's max-body of "
+                    + source.maxBody() + " bytes (switchboard.sources." + source.name() + ".max-body)");
+        }
         JsonNode json = parseJson(body);
         UnaryOperator<String> properties = name -> message.getHeader(name, String.class);
 

@@ -17,7 +17,8 @@ public record QueueSource(
         Optional<FieldExpression> eventId,
         FieldExpression eventType,
         String parkedAddress,
-        int consumers) {
+        int consumers,
+        long maxBody) {
 
     /**
      * The Camel endpoint consuming it: transacted, so that a message is acknowledged only when

@@ -155,7 +155,7 @@ public class QueueSourceRoutes extends RouteBuilder {
         // attempts: a database outage delays these events, never loses them.
         EmbeddedBroker.redeliverWithBackoff(source.address(), source.parkedAddress());
         // Its publishers may send there and nowhere else: not to the stream, not to another source.
-        EmbeddedBroker.admitPublisher(source.name(), source.address(), settings.publisherPassword())
+        EmbeddedBroker.admitPublisher(source.name(), source.address(), settings.publisherPassword(), source.maxBody())
                 .filter(file -> added)
                 .ifPresent(file -> LOG.infof("Queue source %s: publishers log in to the embedded broker as"
                         + " '%s' with the password in %s", source.name(), source.name(), file));

@@ -101,6 +101,9 @@ public class QueueSources {
         if (source.consumers() < 1) {
             throw new IllegalArgumentException("consumers must be at least 1");
         }
+        if (source.maxBody().asLongValue() < 1) {
+            throw new IllegalArgumentException("max-body must be at least 1 byte");
+        }
         if (source.destination() == Destination.QUEUE && source.subscription().isPresent()) {
             throw new IllegalArgumentException("subscription is for destination=topic");
         }
@@ -117,7 +120,8 @@ public class QueueSources {
         StreamAddresses.requireUsers("parked-address", parked);
         return new QueueSource(name, address, source.destination(),
                 source.subscription().orElse("switchboard." + name), eventId,
-                parse(source.eventType().orElse(name)), parked, source.consumers());
+                parse(source.eventType().orElse(name)), parked, source.consumers(),
+                source.maxBody().asLongValue());
     }
 
     private static FieldExpression parse(String spec) {

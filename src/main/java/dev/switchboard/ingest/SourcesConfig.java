@@ -59,7 +59,10 @@ public interface SourcesConfig {
         /** {@code header:<name>} (webhooks), {@code property:<name>} (queues), {@code jsonpath:<path>} or a literal type. */
         Optional<String> eventType();
 
-        /** Webhooks: the largest body accepted, in Quarkus's size form ({@code 512K}, {@code 1M}, bytes). */
+        /**
+         * The largest body accepted, in Quarkus's size form ({@code 512K}, {@code 1M}, bytes): a
+         * webhook's is answered 413, a queue message's refused by the embedded broker or parked.
+         */
         @WithDefault("1M")
         @WithConverter(MemorySizeConverter.class) // named, so a mapping built outside Quarkus reads it too
         MemorySize maxBody();

@@ -40,7 +40,7 @@ public class SourcesInForce {
             Kind.WEBHOOK, Set.of("signature", "secret", "secrets", "signature-header", "signature-prefix",
                     "signature-encoding", "tolerance", "event-id", "event-type", "max-body", "content-type"),
             Kind.QUEUE, Set.of("address", "destination", "subscription", "parked-address", "consumers",
-                    "publisher-password", "event-id", "event-type"),
+                    "publisher-password", "event-id", "event-type", "max-body"),
             Kind.CDC, Set.of("database", "tables", "slot", "publication", "plugin-name", "snapshot-mode",
                     "event-type"));
 

@@ -28,6 +28,7 @@ class QueueSourcesConfigTest {
         assertEquals("shop.orders.parked", orders.parkedAddress());
         assertEquals(new FieldExpression.Literal("orders"), orders.eventType(), "the type defaults to the source name");
         assertTrue(orders.eventId().isEmpty(), "the id defaults to the message id");
+        assertEquals(1024 * 1024, orders.maxBody(), "as a webhook's");
         assertEquals("jms:queue:shop.orders?transacted=true&transactionManager=#queueSourceTransactions"
                 + "&cacheLevelName=CACHE_CONSUMER&disableReplyTo=true&concurrentConsumers=1",
                 orders.endpointUri());
@@ -54,6 +55,8 @@ class QueueSourcesConfigTest {
                 "Source 'legacy': parked-address must differ from address");
         assertRefused(Map.of("legacy.kind", "queue", "legacy.address", "a", "legacy.event-type", "jsonpath:$[oops"),
                 "Source 'legacy': invalid JSON path");
+        assertRefused(Map.of("legacy.kind", "queue", "legacy.address", "a", "legacy.max-body", "0"),
+                "Source 'legacy': max-body must be at least 1 byte");
     }
 
     @Test

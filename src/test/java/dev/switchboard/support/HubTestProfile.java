@@ -158,6 +158,8 @@ public class HubTestProfile implements QuarkusTestProfile {
                 Map.entry("switchboard.sources.queue-keyed.publisher-password", "keyed-publisher-test-password"),
                 Map.entry("switchboard.sources.queue-plain.kind", "queue"),
                 Map.entry("switchboard.sources.queue-plain.address", "test.queue.plain"),
+                // Small, so that a test can send over it and into the broker's allowance above it.
+                Map.entry("switchboard.sources.queue-plain.max-body", "64K"),
                 Map.entry("switchboard.sources.queue-topic.kind", "queue"),
                 Map.entry("switchboard.sources.queue-topic.address", "test.topic"),
                 Map.entry("switchboard.sources.queue-topic.destination", "topic"),
