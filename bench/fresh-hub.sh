@@ -5,7 +5,7 @@
 # ports and quiet logs, plus the extra properties given.
 fresh_hub_dir() {
   local work=$1 extra=$2
-  pkill -f "quarkus-app/quarkus-run.jar" 2>/dev/null && sleep 3 || true
+  pkill -f "quarkus-run.jar" 2>/dev/null && sleep 3 || true
   rm -rf "$work"; mkdir -p "$work/rules"
   cat > "$work/application.properties" <<PROPS
 quarkus.http.port=18080
@@ -40,8 +40,8 @@ RULES
 start_hub() {
   local work=$1; shift
   (cd "$work" && exec env "$@" java ${HUB_JAVA_OPTS:--Xms256m -Xmx256m} ${HUB_EXTRA_JAVA_OPTS:-} \
-    -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > hub.log 2>&1) &
-  trap 'pkill -f "quarkus-app/quarkus-run.jar" || true' EXIT
+    -jar "${HUB_APP:-$ROOT/target/quarkus-app}/quarkus-run.jar" > hub.log 2>&1) &
+  trap 'pkill -f "quarkus-run.jar" || true' EXIT
   until curl -sf http://127.0.0.1:18080/q/health/ready >/dev/null; do sleep 0.5; done
   HUB_PID=$(pgrep -f "quarkus-run.jar" | head -1)
   PG_PORT=$(grep -o 'embedded PostgreSQL on port [0-9]*' "$work/hub.log" | awk '{print $NF}')

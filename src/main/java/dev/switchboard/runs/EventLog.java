@@ -54,13 +54,16 @@ public class EventLog {
     /**
      * Takes up to a batch of outbox rows, oldest first, with their events' envelopes. Rows another
      * replica's relay holds are skipped; the delete commits only after the broker took the batch.
+     * Both lookups are by key, whatever the planner makes of the tables' sizes (a batch is usually
+     * a few rows): as a join, it scanned the whole event table for every batch while that was small.
      */
     private static final String TAKE_OUTBOX = """
             with taken as (
-                delete from stream_outbox where seq in (
-                    select seq from stream_outbox order by seq limit ? for update skip locked)
+                delete from stream_outbox where seq = any (array(
+                    select seq from stream_outbox order by seq limit ? for update skip locked))
                 returning seq, event_id)
-            select e.id, e.type, e.source, e.envelope::text from taken join event e on e.id = taken.event_id
+            select e.id, e.type, e.source, e.envelope::text from taken
+            cross join lateral (select id, type, source, envelope from event where event.id = taken.event_id limit 1) e
             order by taken.seq
             """;
 

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Where an event's time goes between its arrival and the sink's answer, stage by stage: the hub as
+# built, fresh on the embedded default, one rule to an http port at nginx `return 200`, warmed up,
+# then RATE requests a second for DURATION on a schedule, and the percentiles of each stage from
+# the timestamps the hub keeps (bench/steps.md, step 33).
+#
+#   bench/latency.sh            (build first: ./mvnw -DskipTests package)
+#   RATE=200 bench/latency.sh   HUB_JAVA_OPTS=... as for bench/step.sh
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$ROOT/target/bench/latency
+RATE=${RATE:-500}
+DURATION=${DURATION:-20s}
+SINK_PORT=18099
+
+. "$ROOT/bench/fresh-hub.sh"
+. "$ROOT/bench/nginx-sink.sh"
+stop_nginx_sink "$WORK/nginx" 2>/dev/null || true # one a killed run left
+fresh_hub_dir "$WORK" "switchboard.ports.sink.connector=http
+switchboard.ports.sink.url=http://127.0.0.1:$SINK_PORT/orders"
+sink_rule "$WORK"
+start_nginx_sink "$WORK/nginx" "$SINK_PORT"
+start_hub "$WORK" ${HUB_ENV:-}
+trap 'pkill -f "quarkus-run.jar" || true; stop_nginx_sink "$WORK/nginx" || true' EXIT
+sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc "$1"; }
+pending() { sql "select (select count(*) from event where state = 'RECEIVED')
+  + (select count(*) from action_run where state in ('PENDING','RUNNING','FAILED'))"; }
+
+python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 warm --type bench.e2e > "$WORK/warm.txt"
+python3 "$ROOT/bench/gen_requests.py" bench-secret 100000 paced --type bench.e2e > "$WORK/paced.txt"
+wrk -t2 -c64 -d${WARMUP:-30s} -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/warm.txt" 2 0 > /dev/null
+until [[ $(pending) == 0 ]]; do sleep 1; done
+wrk -t2 -c32 -d"$DURATION" -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/paced.txt" 2 0 "$RATE" | grep '^RESULT'
+until [[ $(pending) == 0 ]]; do sleep 1; done
+
+# Stages, from the hub's own timestamps: arrived (the envelope's time, the request read), accepted
+# (received_at, the acceptance batch's transaction begun), judged (the run's created_at, the
+# stream consumer's transaction begun),
+# called (the attempt's start) and answered (its end).
+echo "stage: p50 / p90 / p99 ms at $RATE req/s"
+sql "
+with t as (
+  select (e.envelope->>'time')::timestamptz as arrived, e.received_at as accepted, r.created_at as judged,
+         a.started_at as called,
+         a.started_at + a.duration_ms * interval '1 ms' as answered
+  from event e join action_run r on r.event_id = e.id
+  join action_attempt a on a.run_id = r.id and a.outcome = 'SUCCEEDED'
+  where e.delivery_id like 'paced-%'),
+s as (
+  select 'arrived -> accepted' as stage, 1 as n, extract(epoch from accepted - arrived) * 1000 as ms from t
+  union all select 'accepted -> judged', 2, extract(epoch from judged - accepted) * 1000 from t
+  union all select 'judged -> called', 3, extract(epoch from called - judged) * 1000 from t
+  union all select 'called -> answered', 4, extract(epoch from answered - called) * 1000 from t
+  union all select 'arrived -> answered', 5, extract(epoch from answered - arrived) * 1000 from t)
+select stage || ': ' || round(percentile_cont(0.5) within group (order by ms)::numeric, 1) || ' / '
+  || round(percentile_cont(0.9) within group (order by ms)::numeric, 1) || ' / '
+  || round(percentile_cont(0.99) within group (order by ms)::numeric, 1) || ' (' || count(*) || ' events)'
+from s group by stage, n order by n"
