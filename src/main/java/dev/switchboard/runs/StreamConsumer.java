@@ -308,9 +308,11 @@ public class StreamConsumer {
                 }
             }
         }
+        // The runs are committed: they can be claimed while the broker syncs the acknowledgement.
+        // Should that fail, the batch comes again and its events are seen before, planning nothing.
+        dispatcher.wakeUp();
         session.commit();
         batchSizes.record(batch.size());
-        dispatcher.wakeUp();
     }
 
     /** Every event the hub accepts has a UUID for its id (the event table's key). */
