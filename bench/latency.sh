@@ -6,6 +6,7 @@
 #
 #   bench/latency.sh            (build first: ./mvnw -DskipTests package)
 #   RATE=200 bench/latency.sh   HUB_JAVA_OPTS=... as for bench/step.sh
+#   AP_LIB=.../libasyncProfiler.so AP_OUT=/tmp/paced.collapsed bench/latency.sh   (CPU profile of the paced run)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$ROOT/target/bench/latency
@@ -30,8 +31,25 @@ python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 warm --type bench.e2e 
 python3 "$ROOT/bench/gen_requests.py" bench-secret 100000 paced --type bench.e2e > "$WORK/paced.txt"
 wrk -t2 -c64 -d${WARMUP:-30s} -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/warm.txt" 2 0 > /dev/null
 until [[ $(pending) == 0 ]]; do sleep 1; done
+# async-profiler over the paced run when AP_LIB is given (as bench/cpu-per-event.sh).
+[[ -n "${AP_LIB:-}" ]] && jcmd "$HUB_PID" JVMTI.agent_load "$AP_LIB" '"start,event=cpu,interval=1ms"' > /dev/null
+cpu_before=$(head -1 /proc/stat)
+# The JIT's work meanwhile: methods compiled and seconds spent compiling, at the start and the end.
+jstat -compiler "$HUB_PID" | awk 'NR==2 {print $1, $4}' > "$WORK/jit.txt"
+# Who takes the cores while paced: top's second sample covers most of the paced run.
+(top -b -d $(( ${DURATION%s} - 4 )) -n 2 | awk '/^top -/{n++} n==2' | sed -n '7,13p' > "$WORK/top.txt") &
+TOP=$!
 wrk -t2 -c32 -d"$DURATION" -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/paced.txt" 2 0 "$RATE" | grep '^RESULT'
+# How busy the machine's cores were meanwhile (user+system+..., not idle or iowait).
+printf '%s\n%s\n' "$cpu_before" "$(head -1 /proc/stat)" | awk '{idle=$5+$6; total=0; for (i=2; i<=NF; i++) total+=$i;
+  if (NR==1) {i0=idle; t0=total} else printf "cores busy while paced: %.0f%%\n", 100*(1-(idle-i0)/(total-t0))}'
 until [[ $(pending) == 0 ]]; do sleep 1; done
+
+wait $TOP
+[[ -n "${AP_LIB:-}" ]] && jcmd "$HUB_PID" JVMTI.agent_load "$AP_LIB" "\"stop,collapsed,file=${AP_OUT:?where the profile goes}\"" > /dev/null
+echo "busiest processes while paced (top):"; cat "$WORK/top.txt"
+jstat -compiler "$HUB_PID" | awk 'NR==2 {print $1, $4}' >> "$WORK/jit.txt"
+awk 'NR==1 {m=$1; t=$2} NR==2 {printf "JIT while paced: %d methods compiled, %.1f s compiling\n", $1-m, $2-t}' "$WORK/jit.txt"
 
 # Stages, from the hub's own timestamps: arrived (the envelope's time, the request read), accepted
 # (received_at, the acceptance batch's transaction begun), judged (the run's created_at, the
