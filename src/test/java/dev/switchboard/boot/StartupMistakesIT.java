@@ -57,7 +57,7 @@ class StartupMistakesIT {
                 // Not hidden by the word where a number belongs, on the line before it.
                 file.toAbsolutePath() + ":14: Source 'orders': unknown setting 'parked-adress' for a queue source"
                         + " (did you mean 'parked-address'?); it takes address, consumers, destination,"
-                        + " event-id, event-type, kind, parked-address, publisher-password, subscription",
+                        + " event-id, event-type, kind, max-body, parked-address, publisher-password, subscription",
                 file.toAbsolutePath() + ":8: Port 'ledger': unknown setting 'ulr' for the http connector (did you"
                         + " mean 'url'?); it takes auth, content-type, headers.*, http-version, method, password,"
                         + " retry.initial-delay, retry.max-attempts, retry.max-delay, timeout, token, url, username",
