@@ -44,8 +44,6 @@ done
 PG_PORT=$(grep -o 'embedded PostgreSQL on port [0-9]*' "$WORK/hub.log" | awk '{print $NF}')
 PGPASSWORD=$(cat "$WORK/data/postgres.password"); export PGPASSWORD
 sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -AtF' ' -c "$1"; }
-pending() { sql "select (select count(*) from event where state = 'RECEIVED')
-  + (select count(*) from action_run where state in ('PENDING','RUNNING','FAILED'))"; }
 drain() { until [[ $(pending) == 0 ]]; do sleep 1; done; sleep 2; }
 
 # One line of counters: events, WAL records, WAL bytes, full-page images, WAL syncs, commits,

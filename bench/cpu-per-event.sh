@@ -23,9 +23,6 @@ switchboard.ports.sink.url=http://127.0.0.1:$SINK_PORT/calls"
 sink_rule "$WORK"
 start_hub "$WORK"
 trap 'pkill -f "quarkus-app/quarkus-run.jar" || true; stop_nginx_sink "$NGINX"' EXIT
-sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc "$1"; }
-pending() { sql "select (select count(*) from event where state = 'RECEIVED')
-  + (select count(*) from action_run where state in ('PENDING','RUNNING','FAILED'))"; }
 ticks() { awk '{print $14+$15}' "/proc/$HUB_PID/stat"; }
 python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 warm --type bench.e2e > "$WORK/warm.txt"
 python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 load --type bench.e2e > "$WORK/load.txt"

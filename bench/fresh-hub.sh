@@ -1,4 +1,5 @@
-# Sourced by bench/step.sh and bench/memory.sh, which measure one hub on the embedded default.
+# Sourced by the bench scripts that measure one hub on the embedded default (step, memory, costs,
+# cpu-per-event, latency, backtest).
 #
 # fresh_hub_dir WORK EXTRA_PROPERTIES: an empty working directory (data, rules/) whose
 # application.properties has the webhook source `bench` (HMAC-SHA256, secret bench-secret), the
@@ -32,6 +33,13 @@ rules:
     actions: [{id: post, port: sink, body: '{"order": "{{data.id}}"}'}]
 RULES
 }
+
+# sql QUERY: one query to the embedded PostgreSQL of the hub start_hub started, unaligned.
+sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc "$1"; }
+
+# pending: events not yet judged plus runs not yet ended; 0 once the hub has drained.
+pending() { sql "select (select count(*) from event where state = 'RECEIVED')
+  + (select count(*) from action_run where state in ('PENDING','RUNNING','FAILED'))"; }
 
 # start_hub WORK [VAR=value ...]: the hub as built, run in WORK with that environment and
 # HUB_JAVA_OPTS (default a 256 MB heap) plus HUB_EXTRA_JAVA_OPTS; stopped when the script exits.

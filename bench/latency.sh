@@ -23,9 +23,6 @@ sink_rule "$WORK"
 start_nginx_sink "$WORK/nginx" "$SINK_PORT"
 start_hub "$WORK" ${HUB_ENV:-}
 trap 'pkill -f "quarkus-run.jar" || true; stop_nginx_sink "$WORK/nginx" || true' EXIT
-sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc "$1"; }
-pending() { sql "select (select count(*) from event where state = 'RECEIVED')
-  + (select count(*) from action_run where state in ('PENDING','RUNNING','FAILED'))"; }
 
 python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 warm --type bench.e2e > "$WORK/warm.txt"
 python3 "$ROOT/bench/gen_requests.py" bench-secret 100000 paced --type bench.e2e > "$WORK/paced.txt"
@@ -53,8 +50,7 @@ awk 'NR==1 {m=$1; t=$2} NR==2 {printf "JIT while paced: %d methods compiled, %.1
 
 # Stages, from the hub's own timestamps: arrived (the envelope's time, the request read), accepted
 # (received_at, the acceptance batch's transaction begun), judged (the run's created_at, the
-# stream consumer's transaction begun),
-# called (the attempt's start) and answered (its end).
+# stream consumer's transaction begun), called (the attempt's start) and answered (its end).
 echo "stage: p50 / p90 / p99 ms at $RATE req/s"
 sql "
 with t as (

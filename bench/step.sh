@@ -18,8 +18,6 @@ fresh_hub_dir "$WORK" "switchboard.ports.sink.connector=log
 ${STEP_PROPERTIES:-}"
 sink_rule "$WORK"
 start_hub "$WORK"
-pending() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc "select (select count(*) from event where state = 'RECEIVED')
-  + (select count(*) from action_run where state in ('PENDING','RUNNING','FAILED'))"; }
 
 python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 warm --type bench.e2e > "$WORK/warm.txt"
 python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 load --type bench.e2e > "$WORK/load.txt"
