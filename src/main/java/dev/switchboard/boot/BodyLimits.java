@@ -8,6 +8,7 @@ import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.utils.CompositeAddress;
 
 /**
  * The embedded broker's refusal of a message larger than its queue source's {@code max-body}, at
@@ -41,11 +42,12 @@ final class BodyLimits implements ActiveMQServerMessagePlugin {
         if (address == null) {
             return;
         }
-        int queue = address.indexOf("::"); // a fully qualified queue name
-        Long limit = limits.get(queue < 0 ? address : address.substring(0, queue));
-        if (limit != null && message.getWholeMessageSize() > limit + HEADROOM) {
-            throw new ActiveMQException("message of " + message.getWholeMessageSize() + " bytes refused: "
-                    + address + " takes bodies of at most " + limit + " bytes (the queue source's max-body)");
+        // A fully qualified queue name (address::queue) is limited as its address.
+        Long limit = limits.get(CompositeAddress.extractAddressName(address));
+        long size = message.getWholeMessageSize();
+        if (limit != null && size > limit + HEADROOM) {
+            throw new ActiveMQException("message of " + size + " bytes refused: " + address
+                    + " takes bodies of at most " + limit + " bytes (the queue source's max-body)");
         }
     }
 }

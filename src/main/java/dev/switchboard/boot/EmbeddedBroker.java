@@ -89,8 +89,9 @@ public final class EmbeddedBroker {
 
     /**
      * Lets the publishers of a queue source log in as {@code user} (the source's name) and send to
-     * {@code address} bodies of at most {@code maxBody} bytes, and nothing else. Returns where the password is kept: the configured one is
-     * used as it is, otherwise one is generated on first start into {@code data/artemis.<user>.password}.
+     * {@code address} bodies of at most {@code maxBody} bytes, and nothing else. Returns where the
+     * password is kept: the configured one is used as it is, otherwise one is generated on first
+     * start into {@code data/artemis.<user>.password}.
      */
     public static synchronized Optional<Path> admitPublisher(String user, String address, Optional<String> configuredPassword,
             long maxBody) {
