@@ -259,7 +259,11 @@ public final class EmbeddedBroker {
                 .setBindingsDirectory(dataDirectory.resolve("bindings").toString())
                 .setPagingDirectory(dataDirectory.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString())
-                .setJMXManagementEnabled(false);
+                .setJMXManagementEnabled(false)
+                // Artemis admits its cluster user past every permission check, and its default
+                // password is published; nothing clusters with this broker, so that user gets a
+                // password nobody knows, new at every start.
+                .setClusterPassword(PasswordFile.generate());
         configuration.registerBrokerPlugin(bodyLimits);
         try {
             configuration.addAcceptorConfiguration(CORE_ACCEPTOR, url() + "?protocols=CORE");

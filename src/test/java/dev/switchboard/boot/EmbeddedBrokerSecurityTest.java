@@ -51,6 +51,29 @@ class EmbeddedBrokerSecurityTest {
                 EmbeddedBroker.HUB_USER, "not-the-password").createContext().close());
     }
 
+    /**
+     * Artemis lets its cluster user in past every permission check, and ships that user with a
+     * published password ("CHANGE ME!!"); nothing clusters with the embedded broker, so nobody may
+     * log in as it.
+     */
+    @Test
+    void artemisesDefaultClusterUserIsRefusedOnBothProtocols() {
+        String user = "ACTIVEMQ.CLUSTER.ADMIN.USER";
+        String publishedPassword = "CHANGE ME!!";
+        assertThrows(JMSRuntimeException.class, () -> {
+            try (JMSContext context = new ActiveMQConnectionFactory(EmbeddedBroker.url(), user, publishedPassword)
+                    .createContext()) {
+                context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), forgedEvent());
+            }
+        });
+        assertThrows(JMSRuntimeException.class, () -> {
+            try (JMSContext context = new JmsConnectionFactory(user, publishedPassword, EmbeddedBroker.amqpUrl())
+                    .createContext()) {
+                context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), forgedEvent());
+            }
+        });
+    }
+
     @Test
     void aSourcesPublisherCannotSendToTheStreamNorToAnotherSourceNorConsume() throws Exception {
         JmsConnectionFactory publisher = new JmsConnectionFactory("queue-json", Queues.publisherPassword("queue-json"),
