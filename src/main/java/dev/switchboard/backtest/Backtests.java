@@ -252,7 +252,7 @@ public class Backtests {
             List<EventLog.Stored> page = events.select(selection, PAGE);
             while (!page.isEmpty() && !job.cancelled.get()) {
                 // The next page is read while this one is judged: the database and the rules overlap.
-                UUID last = page.get(page.size() - 1).id();
+                EventLog.Position last = page.get(page.size() - 1).position();
                 CompletableFuture<List<EventLog.Stored>> next = CompletableFuture.supplyAsync(
                         () -> events.select(selection.startingAfter(Optional.of(last)), PAGE), reader);
                 try (ModelRunner.ReadOnlySession models = this.models.readOnlySession()) {

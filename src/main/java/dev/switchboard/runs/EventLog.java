@@ -111,15 +111,27 @@ public class EventLog {
         public Duration waited() {
             return Duration.between(receivedAt, readAt);
         }
+
+        /** Where this event stands in a walk through events, oldest first. */
+        public Position position() {
+            return new Position(receivedAt, id);
+        }
     }
 
-    /** Which stored events to judge again: every filter given, oldest first, after the event {@code after}. */
-    public record Selection(List<EventState> states, Optional<String> source, Optional<String> type,
-            Optional<OffsetDateTime> from, Optional<OffsetDateTime> to, Optional<UUID> after) {
+    /**
+     * A place in the events' order (time received, then id), kept by value: a walk goes on from
+     * it even when retention has deleted the event it names meanwhile.
+     */
+    public record Position(OffsetDateTime receivedAt, UUID id) {
+    }
 
-        /** The same events from a different place: the page after {@code event}, or from the first when empty. */
-        public Selection startingAfter(Optional<UUID> event) {
-            return new Selection(states, source, type, from, to, event);
+    /** Which stored events to walk through: every filter given, oldest first, after the position {@code after}. */
+    public record Selection(List<EventState> states, Optional<String> source, Optional<String> type,
+            Optional<OffsetDateTime> from, Optional<OffsetDateTime> to, Optional<Position> after) {
+
+        /** The same events from a different place: the page after {@code position}, or from the first when empty. */
+        public Selection startingAfter(Optional<Position> position) {
+            return new Selection(states, source, type, from, to, position);
         }
     }
 
@@ -453,9 +465,9 @@ public class EventLog {
         selection.from().ifPresent(from -> add(where, values, "received_at >= ?", from));
         selection.to().ifPresent(to -> add(where, values, "received_at < ?", to));
         selection.after().ifPresent(after -> {
-            where.add("(received_at, id) > ((select received_at from event where id = ?), ?)");
-            values.add(after);
-            values.add(after);
+            where.add("(received_at, id) > (?, ?)");
+            values.add(after.receivedAt());
+            values.add(after.id());
         });
         return String.join(" and ", where);
     }

@@ -111,17 +111,17 @@ public class Reprocessing {
 
     /**
      * Judges again, oldest first, up to {@code limit} events of the selection (whose states must be
-     * among {@link #STATES}).
+     * among {@link #STATES}), those after the event {@code after} when one is named.
      *
      * @throws ReprocessRefused when {@code after} names no event, before the rules have loaded, or
      *         when a model's database cannot be reached (the events judged until then stay
      *         recorded; the detail says where to go on)
      */
-    public Summary reprocess(EventLog.Selection selection, int limit) {
+    public Summary reprocess(EventLog.Selection selection, Optional<UUID> after, int limit) {
         requireRules();
-        selection.after().filter(after -> events.find(after).isEmpty()).ifPresent(after -> {
-            throw new ReprocessRefused(ReprocessRefused.Reason.NO_SUCH_AFTER, "after: no event " + after);
-        });
+        Optional<EventLog.Position> start = after.map(id -> events.find(id).map(EventLog.Stored::position)
+                .orElseThrow(() -> new ReprocessRefused(ReprocessRefused.Reason.NO_SUCH_AFTER, "after: no event " + id)));
+        selection = selection.startingAfter(start);
         int looked = 0;
         int evaluated = 0;
         int[] byState = new int[EventState.values().length];
@@ -155,8 +155,9 @@ public class Reprocessing {
             }
             looked += selected.size();
             evaluated += batch.size();
-            last = selected.get(selected.size() - 1).id();
-            page = selection.startingAfter(Optional.of(last));
+            EventLog.Stored lastSelected = selected.get(selected.size() - 1);
+            last = lastSelected.id();
+            page = selection.startingAfter(Optional.of(lastSelected.position()));
         }
         // The limit was reached: there may be more.
         return summary(evaluated, byState, skipped, created, last);

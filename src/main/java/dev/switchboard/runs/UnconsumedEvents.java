@@ -53,7 +53,7 @@ public class UnconsumedEvents {
         try {
             Reprocessing.Summary judged = reprocessing.reprocess(new EventLog.Selection(List.of(EventState.RECEIVED),
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(OffsetDateTime.now().minus(AFTER)),
-                    Optional.empty()), LIMIT);
+                    Optional.empty()), Optional.empty(), LIMIT);
             int recorded = judged.processed() + judged.ignored() + judged.failed();
             if (recorded > 0) {
                 LOG.warnf("%d event(s) RECEIVED for over %s without their stream message were judged here (%d with"

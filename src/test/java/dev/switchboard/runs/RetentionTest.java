@@ -3,6 +3,8 @@ package dev.switchboard.runs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -28,12 +30,19 @@ class RetentionTest {
     @Inject
     Retention retention;
 
+    @Inject
+    EventLog eventLog;
+
     UUID event(String age, String state) {
+        return event(age, state, "retention.test");
+    }
+
+    UUID event(String age, String state, String type) {
         UUID id = UUID.randomUUID();
         HubState.count(dataSource, """
                 with inserted as (insert into event (id, source, delivery_id, type, received_at, state, envelope)
-                    values (?, 'retention', ?, 'retention.test', now() - cast(? as interval), ?, '{}') returning 1)
-                select count(*) from inserted""", id, id.toString(), age, state);
+                    values (?, 'retention', ?, ?, now() - cast(? as interval), ?, '{}') returning 1)
+                select count(*) from inserted""", id, id.toString(), type, age, state);
         return id;
     }
 
@@ -80,5 +89,24 @@ class RetentionTest {
                 keptBefore.toString());
         assertEquals(0, HubState.count(dataSource, "select count(*) from idempotency_key where key = ?", oldKey));
         assertEquals(1, HubState.count(dataSource, "select count(*) from idempotency_key where key = ?", recentKey));
+    }
+
+    /** A backtest or an export reads page after page; the purge may delete the page's last event meanwhile. */
+    @Test
+    void aWalkThroughEventsGoesOnPastAnEventPurgedBetweenItsPages() {
+        String type = "retention.walk." + UUID.randomUUID();
+        UUID oldest = event("40 days", "IGNORED", type);
+        UUID second = event("2 days", "IGNORED", type);
+        UUID third = event("1 day", "IGNORED", type);
+        EventLog.Selection walk = new EventLog.Selection(List.of(EventState.values()), Optional.empty(),
+                Optional.of(type), Optional.empty(), Optional.empty(), Optional.empty());
+
+        List<EventLog.Stored> firstPage = eventLog.select(walk, 1);
+        assertEquals(List.of(oldest), firstPage.stream().map(EventLog.Stored::id).toList());
+        retention.purgeEvents();
+        assertEquals(0, events(oldest));
+
+        List<EventLog.Stored> nextPage = eventLog.select(walk.startingAfter(Optional.of(firstPage.get(0).position())), 10);
+        assertEquals(List.of(second, third), nextPage.stream().map(EventLog.Stored::id).toList());
     }
 }

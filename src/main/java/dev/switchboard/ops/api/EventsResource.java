@@ -168,7 +168,7 @@ public class EventsResource {
                     output.write('\n');
                 }
                 output.flush();
-                page = eventLog.select(selection.startingAfter(Optional.of(page.get(page.size() - 1).id())), EXPORT_PAGE);
+                page = eventLog.select(selection.startingAfter(Optional.of(page.get(page.size() - 1).position())), EXPORT_PAGE);
             }
         };
     }
@@ -247,7 +247,7 @@ public class EventsResource {
         Optional<UUID> after = text(body, "after").map(RunsResource::uuid);
         return reprocessing.reprocess(new EventLog.Selection(states, text(body, "source"), text(body, "type"),
                 text(body, "from").map(value -> time("from", value)), text(body, "to").map(value -> time("to", value)),
-                after), limit);
+                Optional.empty()), after, limit);
     }
 
     private static Optional<String> text(JsonNode body, String field) {
