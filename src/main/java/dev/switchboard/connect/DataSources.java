@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
@@ -71,6 +72,8 @@ public class DataSources {
     @Inject
     Config config;
 
+    private static final Duration IDLE_VALIDATION = Duration.ofSeconds(1);
+
     private final Map<String, AgroalDataSource> opened = new ConcurrentHashMap<>();
 
     public boolean exists(String name) {
@@ -98,6 +101,12 @@ public class DataSources {
                 return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
                         .connectionPoolConfiguration(pool -> pool.maxSize(settings.maxSize())
                                 .acquisitionTimeout(settings.acquisitionTimeout())
+                                // A connection idle for a while is checked before it is handed out: after
+                                // the database restarted or was away, the pool holds dead ones, and each
+                                // would fail one more event before the pool learned it.
+                                .idleValidationTimeout(IDLE_VALIDATION)
+                                .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(
+                                        (int) Math.max(1, settings.loginTimeout().toSeconds())))
                                 .connectionFactoryConfiguration(factory -> {
                                     factory.jdbcUrl(settings.jdbcUrl()).loginTimeout(settings.loginTimeout());
                                     // A host that stops answering answers the statement timeout's cancel no

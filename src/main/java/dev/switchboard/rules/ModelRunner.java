@@ -5,11 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,8 +27,23 @@ import dev.switchboard.core.EventDocument;
 @ApplicationScoped
 public class ModelRunner {
 
+    /**
+     * How long a datasource that failed as if away, after making its caller wait, is not asked
+     * again: each event behind the first would otherwise wait for the same connect, acquisition or
+     * socket timeout before learning the same thing. A quick failure (refused, a dead pooled
+     * connection) costs nobody a wait, and is tried again at once.
+     */
+    static final Duration REST = Duration.ofSeconds(5);
+    private static final Duration SLOW_FAILURE = Duration.ofSeconds(1);
+
     @Inject
     DataSources dataSources;
+
+    /** Each datasource that failed as if away: until when it rests, and why. */
+    private final Map<String, Away> away = new ConcurrentHashMap<>();
+
+    private record Away(long untilNanos, String reason) {
+    }
 
     /**
      * The model's first row, column label to value; empty when it returns no row.
@@ -34,6 +51,13 @@ public class ModelRunner {
      * @throws ModelException when the query fails, saying whether a later try could succeed
      */
     public Optional<Map<String, Object>> run(SqlModel model, EventDocument event) {
+        String datasource = model.datasource().orElse("");
+        Away resting = away.get(datasource);
+        if (resting != null && System.nanoTime() - resting.untilNanos() < 0) {
+            throw new ModelException("model " + model.name() + " not run: its database failed less than "
+                    + REST.toSeconds() + " s ago (" + resting.reason() + ")", true, null);
+        }
+        long started = System.nanoTime();
         try (Connection connection = dataSources.get(model.datasource()).getConnection()) {
             // A model reads: in a read-only transaction, rolled back, so that a model written as
             // "delete ... returning true" changes nothing, from a live event or from a dry run.
@@ -46,7 +70,11 @@ public class ModelRunner {
         } catch (IllegalArgumentException e) {
             throw new ModelException("model " + model.name() + ": " + e.getMessage(), false, e);
         } catch (SQLException e) {
-            throw failure(model, e);
+            ModelException failure = failure(model, e);
+            if (failure.isTransient() && System.nanoTime() - started > SLOW_FAILURE.toNanos()) {
+                away.put(datasource, new Away(System.nanoTime() + REST.toNanos(), failure.getMessage()));
+            }
+            throw failure;
         }
     }
 

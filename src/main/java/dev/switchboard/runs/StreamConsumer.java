@@ -3,6 +3,7 @@ package dev.switchboard.runs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,6 +49,7 @@ import dev.switchboard.core.StartupGate;
 import dev.switchboard.core.ThrottledWarning;
 import dev.switchboard.core.Tracing;
 import dev.switchboard.rules.Evaluation;
+import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.rules.RuleEvaluator;
 import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.StreamAddresses;
@@ -65,7 +67,9 @@ import dev.switchboard.stream.StreamConfig;
  * nothing. A message that is not a CloudEvent, or whose event the database refuses as data, is
  * parked on {@link StreamAddresses#PARKED} with the reason, in the same broker transaction, and its
  * neighbours are processed: a batch refused for its data is written again event by event. An
- * outage rolls the whole batch back for the broker to redeliver.
+ * event whose SQL model's database is away waits alone: a copy of its message goes back on the
+ * stream after a delay, in the same broker transaction, and its neighbours are recorded. An outage
+ * of the hub's own database rolls the whole batch back for the broker to redeliver.
  *
  * <p>Takes nothing before the {@link StartupGate} opens (rules, models and bindings loaded), so
  * that nothing is judged by an empty rule set: a backlog waits on the stream meanwhile.
@@ -76,6 +80,9 @@ public class StreamConsumer {
     private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
     private static final Duration RECEIVE = Duration.ofSeconds(1);
     private static final Duration BACKOFF = Duration.ofSeconds(1);
+    /** How many times a message came back because its model's database was away. */
+    static final String POSTPONED = "switchboard_postponed";
+    private static final Duration LONGEST_POSTPONEMENT = Duration.ofMinutes(1);
     static final AttributeKey<List<String>> RULES_MATCHED = AttributeKey.stringArrayKey("switchboard.rules.matched");
     static final AttributeKey<List<String>> MODELS_ASKED = AttributeKey.stringArrayKey("switchboard.models.asked");
     static final AttributeKey<List<String>> RULES_DECLINED_BY_MODEL =
@@ -119,6 +126,7 @@ public class StreamConsumer {
     Tracer tracer;
 
     private final ThrottledWarning warning = new ThrottledWarning("The stream cannot be consumed");
+    private final ThrottledWarning modelAway = new ThrottledWarning("Events wait for their model's database");
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger connected = new AtomicInteger();
     private volatile boolean running;
@@ -166,6 +174,7 @@ public class StreamConsumer {
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(StreamAddresses.EVENTS));
                 MessageProducer parking = session.createProducer(session.createQueue(StreamAddresses.PARKED));
+                MessageProducer again = session.createProducer(session.createQueue(StreamAddresses.EVENTS));
                 connection.start();
                 connected.incrementAndGet();
                 try {
@@ -173,7 +182,7 @@ public class StreamConsumer {
                         List<Message> batch = receive(consumer, RECEIVE, batchConfig.stream().size(),
                                 batchConfig.stream().linger());
                         if (!batch.isEmpty()) {
-                            process(batch, session, parking);
+                            process(batch, session, parking, again);
                         }
                     }
                 } finally {
@@ -227,7 +236,8 @@ public class StreamConsumer {
         return batch;
     }
 
-    private void process(List<Message> batch, Session session, MessageProducer parking) throws JMSException {
+    private void process(List<Message> batch, Session session, MessageProducer parking, MessageProducer again)
+            throws JMSException {
         List<Judged> judged = new ArrayList<>(batch.size());
         List<Span> spans = new ArrayList<>(batch.size());
         try {
@@ -242,6 +252,13 @@ public class StreamConsumer {
                     Evaluation evaluation;
                     try (Scope scope = span.makeCurrent()) {
                         evaluation = evaluator.evaluate(event);
+                    } catch (ModelRunner.ModelException away) {
+                        // Only a failure a later try may mend reaches here (RuleEvaluator): the event
+                        // stays RECEIVED and comes back; the batch goes on without it.
+                        modelAway.log(away);
+                        Tracing.failed(span, "not judged, back on the stream: " + away.getMessage());
+                        postpone(again, session, message, envelope);
+                        continue;
                     }
                     describe(span, evaluation);
                     judged.add(new Judged(message, new EventLog.Judged(event,
@@ -362,6 +379,27 @@ public class StreamConsumer {
         TextMessage letter = session.createTextMessage(new String(bodyOf(message), StandardCharsets.UTF_8));
         letter.setStringProperty(ExchangeKeys.PARKED_REASON, reason);
         parking.send(letter);
+    }
+
+    /**
+     * A copy of the message, properties and all, back on the stream after a delay that doubles with
+     * each return (1 s, 2 s, ... up to a minute); the original is acknowledged with its batch, in the
+     * same broker transaction, so the event is on the stream once whatever happens.
+     */
+    private static void postpone(MessageProducer again, Session session, Message message, byte[] envelope)
+            throws JMSException {
+        int times = message.propertyExists(POSTPONED) ? message.getIntProperty(POSTPONED) : 0;
+        TextMessage copy = session.createTextMessage(new String(envelope, StandardCharsets.UTF_8));
+        for (Enumeration<?> names = message.getPropertyNames(); names.hasMoreElements();) {
+            String name = (String) names.nextElement();
+            // Not the broker's own (delivery counts, routing), which belong to the original.
+            if (!name.startsWith("JMS") && !name.startsWith("_AMQ")) {
+                copy.setObjectProperty(name, message.getObjectProperty(name));
+            }
+        }
+        copy.setIntProperty(POSTPONED, times + 1);
+        again.setDeliveryDelay(Math.min(LONGEST_POSTPONEMENT.toMillis(), 1_000L << Math.min(times, 6)));
+        again.send(copy);
     }
 
     private static byte[] bodyOf(Message message) throws JMSException {

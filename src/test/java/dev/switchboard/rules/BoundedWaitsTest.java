@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,6 +14,9 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Queue;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.CapturedLog;
 import dev.switchboard.support.Events;
 import dev.switchboard.support.FreezableProxy;
@@ -31,8 +36,8 @@ import dev.switchboard.support.Workspace;
 /**
  * Nothing waits without a bound: a model slower than its database's statement timeout fails its
  * own event (FAILED, with the reason) while the events behind it go on; a business database that
- * stops answering mid-query lets go of the stream's consumer soon after the statement timeout; and
- * a port without time for a call does not load.
+ * stops answering mid-query lets go of the stream's consumer soon after the statement timeout, and
+ * holds back only the events whose models need it; and a port without time for a call does not load.
  */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
@@ -43,6 +48,9 @@ class BoundedWaitsTest {
 
     @Inject
     RulesInForce repository;
+
+    @Inject
+    ConnectionFactory broker;
 
     @AfterEach
     void cleanUp() {
@@ -73,16 +81,7 @@ class BoundedWaitsTest {
     @Test
     void aBusinessDatabaseThatStopsAnsweringMidQueryReleasesItsConsumerSoonAfterTheStatementTimeout()
             throws Exception {
-        URI hub = URI.create(ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class)
-                .substring("jdbc:".length()));
-        try (FreezableProxy database = FreezableProxy.to(hub.getHost(), hub.getPort())) {
-            ruleWithModel("bounded.frozen", "frozen_warehouse", """
-                    -- datasource: frozen
-                    select true as answered
-                    """);
-            // Connected and answering: the pool holds a connection through the proxy.
-            assertEquals("PROCESSED", Events.awaitOutcome(dataSource, Events.post("bounded.frozen", "")));
-
+        try (FreezableProxy database = answeringWarehouse("bounded.frozen", "frozen_warehouse")) {
             database.freeze();
             try (CapturedLog log = CapturedLog.open()) {
                 long frozenAt = System.nanoTime();
@@ -99,6 +98,62 @@ class BoundedWaitsTest {
         } finally {
             Workspace.deleteModel("frozen_warehouse");
         }
+    }
+
+    @Test
+    void aBusinessDatabaseThatIsAwayHoldsBackOnlyTheEventsWhoseModelsNeedItUntilItIsBack() throws Exception {
+        try (FreezableProxy database = answeringWarehouse("bounded.away", "away_warehouse")) {
+            database.freeze();
+            // Stream batches that each hold an event whose model needs the frozen host and its
+            // neighbours: the broker deals the messages round the stream's consumers in turn, so
+            // with 20 of them and one in five waiting, each consumer (4) gets one of each kind. A
+            // batch rolled back for the model's sake would come back whole, again and again, and
+            // its neighbours with it, for as long as the host is away.
+            List<UUID> waiting = new ArrayList<>();
+            List<UUID> neighbours = new ArrayList<>();
+            try (JMSContext context = broker.createContext(JMSContext.SESSION_TRANSACTED)) {
+                Queue stream = context.createQueue(StreamAddresses.EVENTS);
+                for (int i = 0; i < 20; i++) {
+                    UUID event = UUID.randomUUID();
+                    boolean needsModel = i % 5 == 0;
+                    (needsModel ? waiting : neighbours).add(event);
+                    context.createProducer().send(stream,
+                            Events.envelope(event.toString(), needsModel ? "bounded.away" : "bounded.neighbour", "{}"));
+                }
+                context.commit();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> neighbours.stream()
+                    .allMatch(event -> "IGNORED".equals(HubState.eventState(dataSource, event))));
+            for (UUID event : waiting) {
+                assertEquals(null, HubState.eventState(dataSource, event), "not judged while its model's host is away");
+            }
+
+            database.thaw();
+            await().atMost(Duration.ofSeconds(90)).until(() -> waiting.stream()
+                    .allMatch(event -> "PROCESSED".equals(HubState.eventState(dataSource, event))));
+            for (UUID event : waiting) {
+                assertEquals(1, HubState.count(dataSource, "select count(*) from action_run where event_id = ?", event),
+                        "judged once");
+            }
+        } finally {
+            Workspace.deleteModel("away_warehouse");
+        }
+    }
+
+    /**
+     * The {@code frozen} datasource's host behind a proxy, and a rule for events of {@code type}
+     * requiring a model on it, connected and answering: the pool holds a connection through the proxy.
+     */
+    private FreezableProxy answeringWarehouse(String type, String model) {
+        URI hub = URI.create(ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class)
+                .substring("jdbc:".length()));
+        FreezableProxy database = FreezableProxy.to(hub.getHost(), hub.getPort());
+        ruleWithModel(type, model, """
+                -- datasource: frozen
+                select true as answered
+                """);
+        assertEquals("PROCESSED", Events.awaitOutcome(dataSource, Events.post(type, "")));
+        return database;
     }
 
     /** One rule for events of {@code type} that requires the model {@code model} and records them on a log port. */

@@ -146,10 +146,7 @@ class StreamConsumerTest {
     }
 
     private static String envelope(String id, String data) {
-        CloudEvent event = CloudEventBuilder.v1().withId(id).withSource(URI.create("open")).withType("test.foreign")
-                .withTime(OffsetDateTime.now()).withDataContentType("application/json")
-                .withData(data.getBytes(StandardCharsets.UTF_8)).build();
-        return new String(Envelopes.serialize(event), StandardCharsets.UTF_8);
+        return Events.envelope(id, "test.foreign", data);
     }
 
     private String processedAt(UUID id) {

@@ -3,13 +3,20 @@ package dev.switchboard.support;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+
 import dev.switchboard.runs.RunState;
+import dev.switchboard.stream.Envelopes;
 import dev.switchboard.stream.IncomingEvent;
 
 /** Posts events through the unsigned test source {@code events} and waits for their outcome. */
@@ -24,6 +31,17 @@ public final class Events {
         String body = "{\"id\":\"" + deliveryId + "\",\"type\":\"" + type + "\"" + (fields.isEmpty() ? "" : "," + fields) + "}";
         given().contentType("application/json").body(body).post("/hooks/events").then().statusCode(202);
         return IncomingEvent.eventId("events", deliveryId);
+    }
+
+    /**
+     * A CloudEvent as it travels on the stream, from the source {@code open}, for a test that
+     * publishes to the stream itself (as the hub alone may).
+     */
+    public static String envelope(String id, String type, String data) {
+        CloudEvent event = CloudEventBuilder.v1().withId(id).withSource(URI.create("open")).withType(type)
+                .withTime(OffsetDateTime.now()).withDataContentType("application/json")
+                .withData(data.getBytes(StandardCharsets.UTF_8)).build();
+        return new String(Envelopes.serialize(event), StandardCharsets.UTF_8);
     }
 
     /** Waits until the event has left RECEIVED and returns its state. */

@@ -48,6 +48,11 @@ public final class FreezableProxy implements AutoCloseable {
         frozen = true;
     }
 
+    /** Passes bytes again: the host is back (connections whose client gave up meanwhile stay gone). */
+    public void thaw() {
+        frozen = false;
+    }
+
     private void accept() {
         while (!closed) {
             try {
@@ -86,7 +91,6 @@ public final class FreezableProxy implements AutoCloseable {
         }
     }
 
-    /** Frozen, a proxy never thaws: a test that froze one is done with it. */
     private void awaitThaw() throws InterruptedException {
         while (frozen && !closed) {
             Thread.sleep(100);
