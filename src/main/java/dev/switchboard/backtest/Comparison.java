@@ -78,7 +78,7 @@ public final class Comparison {
     private final RuleSet shared;
     private final RuleSet changedBefore;
     private final RuleSet changedAfter;
-    private final int examplesPerRule;
+    private final int examplesPerChange;
     private final Map<String, Tally> tallies = new TreeMap<>();
     private long events;
     private long unreadable;
@@ -87,10 +87,10 @@ public final class Comparison {
 
     private final Targets targets;
 
-    public Comparison(RuleSet before, RuleSet after, int examplesPerRule, Targets targets) {
+    public Comparison(RuleSet before, RuleSet after, int examplesPerChange, Targets targets) {
         this.targets = targets;
         this.before = before;
-        this.examplesPerRule = examplesPerRule;
+        this.examplesPerChange = examplesPerChange;
         Map<String, String> written = new LinkedHashMap<>();
         before.rules().forEach(rule -> written.put(rule.id(), definition(rule, before)));
         List<Rule> same = after.rules().stream()
@@ -215,7 +215,7 @@ public final class Comparison {
                     case "removed" -> tally.removed++;
                     default -> tally.changed++;
                 }
-                if (tally.examples.size() < examplesPerRule) {
+                if (tally.examples.stream().filter(example -> example.change().equals(change)).count() < examplesPerChange) {
                     tally.examples.add(new Example(eventId, change, action, a == null ? null : a.shown(),
                             b == null ? null : b.shown()));
                 }
