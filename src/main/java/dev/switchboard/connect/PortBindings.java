@@ -180,10 +180,26 @@ public class PortBindings {
         }
     }
 
+    /**
+     * A port with settings and no connector: named at the setting that looks like a misspelt
+     * {@code connector} ({@code conector}), or else at its first setting, the line it was meant on.
+     */
+    static BadSetting noConnector(String port, Set<String> keys) {
+        Optional<String> near = misspeltConnector(keys);
+        String named = near.orElseGet(() -> keys.stream().sorted().findFirst().orElse("connector"));
+        return new BadSetting(PREFIX + port + "." + named, near.map(key -> "unknown setting '" + key
+                + "' (did you mean 'connector'?); ").orElse("") + "set " + PREFIX + port + ".connector");
+    }
+
+    /** A port's setting that looks like a misspelt {@code connector}, if it has one. */
+    static Optional<String> misspeltConnector(Set<String> keys) {
+        return keys.stream().filter(key -> Suggestions.closest(key, Set.of("connector")).isPresent()).sorted().findFirst();
+    }
+
     private PortBinding bind(String port, Map<String, String> values) {
         String connectorName = values.remove("connector");
         if (connectorName == null || connectorName.isBlank()) {
-            throw new IllegalArgumentException("set switchboard.ports." + port + ".connector");
+            throw noConnector(port, values.keySet());
         }
         Instance<Connector> selected = connectors.select(NamedLiteral.of(connectorName.trim()));
         if (!selected.isResolvable()) {

@@ -46,7 +46,14 @@ public class PortsCheck implements ConfigCheck {
         List<SettingProblem> problems = new ArrayList<>();
         keysByPort.forEach((port, keys) -> {
             String connector = settings.getValue(PREFIX + port + ".connector");
-            Set<String> known = connector == null ? null : BUILT_IN.get(connector.trim());
+            if (connector == null) {
+                // Only a misspelt one is certain here: the connector may come from another source.
+                PortBindings.misspeltConnector(keys).map(near -> PortBindings.noConnector(port, keys)).ifPresent(
+                        missing -> problems.add(new SettingProblem(missing.setting(), "Port '" + port + "': "
+                                + missing.getMessage())));
+                return;
+            }
+            Set<String> known = BUILT_IN.get(connector.trim());
             if (known == null) {
                 return;
             }

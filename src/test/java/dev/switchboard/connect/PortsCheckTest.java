@@ -37,6 +37,19 @@ class PortsCheckTest {
     }
 
     @Test
+    void aMisspeltConnectorIsNamedBeforeAnythingStartsAndAMissingOneIsLeftToTheLoad() {
+        List<SettingProblem> problems = check(Map.of(
+                "switchboard.ports.ledger.conector", "http",
+                "switchboard.ports.ledger.url", "http://ledger/entries",
+                // Its connector may come from the environment: only the load can tell.
+                "switchboard.ports.crm.url", "http://crm"));
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals("switchboard.ports.ledger.conector", problems.get(0).setting());
+        assertEquals("Port 'ledger': unknown setting 'conector' (did you mean 'connector'?); set"
+                + " switchboard.ports.ledger.connector", problems.get(0).message());
+    }
+
+    @Test
     void aTimeoutIsRefusedWhereTheConnectorCannotBoundACallByIt() {
         List<SettingProblem> problems = check(Map.of(
                 "switchboard.ports.catalog.connector", "kamelet",

@@ -243,6 +243,19 @@ class RuleFileErrorsTest {
         }
     }
 
+    /** A port without a connector is named at the setting that misspells it, or else at its first line. */
+    @Test
+    void aPortWithoutItsConnectorIsRefusedAtTheLineThatMisspellsIt() throws java.io.IOException {
+        try {
+            assertPortRefused(Map.of("conector", "http", "url", "http://127.0.0.1:9/x"), "conector",
+                    "unknown setting 'conector' (did you mean 'connector'?); set switchboard.ports.drop-typo.connector");
+            assertPortRefused(Map.of("url", "http://127.0.0.1:9/x"), "url", "set switchboard.ports.drop-typo.connector");
+        } finally {
+            Workspace.unbindPort("drop-typo");
+            repository.reload();
+        }
+    }
+
     /** Binds the port drop-typo with these settings, and expects the reload refused at {@code setting}'s line. */
     private void assertPortRefused(Map<String, String> binding, String setting, String reason) throws java.io.IOException {
         Workspace.bindPort("drop-typo", binding);
