@@ -31,6 +31,12 @@ until [[ $(pending) == 0 ]]; do sleep 1; done
 # async-profiler over the paced run when AP_LIB is given (as bench/cpu-per-event.sh).
 [[ -n "${AP_LIB:-}" ]] && jcmd "$HUB_PID" JVMTI.agent_load "$AP_LIB" '"start,event=cpu,interval=1ms"' > /dev/null
 cpu_before=$(head -1 /proc/stat)
+# CPU ticks (1/100 s) of each hub thread and of PostgreSQL's processes, before and after the paced run.
+threads() { for t in /proc/$HUB_PID/task/*; do
+  printf '%s %s %s\n' "${t##*/}" "$(tr ' ' '_' < "$t/comm" 2>/dev/null)" "$(sed 's/^.*) //' "$t/stat" 2>/dev/null | awk '{print $12+$13}')"
+  done 2>/dev/null | awk 'NF==3'; }
+pg_ticks() { for p in $(pgrep -f postgres); do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s+=$1} END {print s}'; }
+threads > "$WORK/threads.before"; pg_before=$(pg_ticks)
 # The JIT's work meanwhile: methods compiled and seconds spent compiling, at the start and the end.
 jstat -compiler "$HUB_PID" | awk 'NR==2 {print $1, $4}' > "$WORK/jit.txt"
 # Who takes the cores while paced: top's second sample covers most of the paced run.
@@ -41,12 +47,21 @@ wrk -t2 -c32 -d"$DURATION" -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 --
 printf '%s\n%s\n' "$cpu_before" "$(head -1 /proc/stat)" | awk '{idle=$5+$6; total=0; for (i=2; i<=NF; i++) total+=$i;
   if (NR==1) {i0=idle; t0=total} else printf "cores busy while paced: %.0f%%\n", 100*(1-(idle-i0)/(total-t0))}'
 until [[ $(pending) == 0 ]]; do sleep 1; done
+threads > "$WORK/threads.after"; pg_after=$(pg_ticks)
 
 wait $TOP
 [[ -n "${AP_LIB:-}" ]] && jcmd "$HUB_PID" JVMTI.agent_load "$AP_LIB" "\"stop,collapsed,file=${AP_OUT:?where the profile goes}\"" > /dev/null
 echo "busiest processes while paced (top):"; cat "$WORK/top.txt"
 jstat -compiler "$HUB_PID" | awk 'NR==2 {print $1, $4}' >> "$WORK/jit.txt"
 awk 'NR==1 {m=$1; t=$2} NR==2 {printf "JIT while paced: %d methods compiled, %.1f s compiling\n", $1-m, $2-t}' "$WORK/jit.txt"
+# CPU per paced event by hub thread group (names without their numbers) and PostgreSQL, over the
+# paced run and its drain: what each stage costs an event at this rate.
+paced=$(sql "select count(*) from event where delivery_id like 'paced-%'")
+echo "CPU per event while paced and drained ($paced events), ms:"
+join <(sort "$WORK/threads.before") <(sort "$WORK/threads.after") | awk -v n="$paced" -v pg=$(( pg_after - pg_before )) '
+  {g=$2; gsub(/[0-9]+/, "#", g); c[g]+=$5-$3; total+=$5-$3}
+  END {for (g in c) if (c[g]*10/n >= 0.01) printf "  %-28s %.3f\n", g, c[g]*10/n;
+       printf "  %-28s %.3f\n  %-28s %.3f\n", "hub JVM, all threads", total*10/n, "PostgreSQL", pg*10/n}' | sort -k2,2 -rn
 
 # Stages, from the hub's own timestamps: arrived (the envelope's time, the request read), accepted
 # (received_at, the acceptance batch's transaction begun), judged (the run's created_at, the
