@@ -258,6 +258,7 @@ public class StreamConsumer {
                         modelAway.log(away);
                         Tracing.failed(span, "not judged, back on the stream: " + away.getMessage());
                         postpone(again, session, message, envelope);
+                        registry.counter("switchboard.stream.postponed").increment();
                         continue;
                     }
                     describe(span, evaluation);
@@ -268,7 +269,7 @@ public class StreamConsumer {
                     // A CloudEvent the hub could not have written (a foreign publisher's): an id that
                     // is no event id, data that is not the JSON its content type says. Rolled back, it
                     // would come back for ever and take its batch's neighbours with it.
-                    park(session, parking, message, e.getMessage());
+                    park(session, parking, message, "unreadable", e.getMessage());
                 }
             }
             recordAndCommit(batch, judged, session, parking);
@@ -320,7 +321,7 @@ public class StreamConsumer {
                         throw single;
                     }
                     String reason = "the database refused the event: " + DatabaseErrors.reason(single);
-                    park(session, parking, one.message(), reason);
+                    park(session, parking, one.message(), "refused-by-database", reason);
                     markFailed(one, reason);
                 }
             }
@@ -373,8 +374,10 @@ public class StreamConsumer {
     }
 
     /** A copy of the message, with the reason, on the parked queue; committed with the batch. */
-    private static void park(Session session, MessageProducer parking, Message message, String reason)
+    /** Parks the message with its reason, counted by kind ({@code switchboard_stream_parked_total{reason}}). */
+    private void park(Session session, MessageProducer parking, Message message, String kind, String reason)
             throws JMSException {
+        registry.counter("switchboard.stream.parked", "reason", kind).increment();
         LOG.warnf("Stream message parked on %s: %s", StreamAddresses.PARKED, reason);
         TextMessage letter = session.createTextMessage(new String(bodyOf(message), StandardCharsets.UTF_8));
         letter.setStringProperty(ExchangeKeys.PARKED_REASON, reason);

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -51,6 +52,9 @@ class BoundedWaitsTest {
 
     @Inject
     ConnectionFactory broker;
+
+    @Inject
+    MeterRegistry registry;
 
     @AfterEach
     void cleanUp() {
@@ -109,6 +113,7 @@ class BoundedWaitsTest {
             // with 20 of them and one in five waiting, each consumer (4) gets one of each kind. A
             // batch rolled back for the model's sake would come back whole, again and again, and
             // its neighbours with it, for as long as the host is away.
+            double postponed = registry.counter("switchboard.stream.postponed").count();
             List<UUID> waiting = new ArrayList<>();
             List<UUID> neighbours = new ArrayList<>();
             try (JMSContext context = broker.createContext(JMSContext.SESSION_TRANSACTED)) {
@@ -127,6 +132,8 @@ class BoundedWaitsTest {
             for (UUID event : waiting) {
                 assertEquals(null, HubState.eventState(dataSource, event), "not judged while its model's host is away");
             }
+            assertTrue(registry.counter("switchboard.stream.postponed").count() >= postponed + waiting.size(),
+                    "each came back at least once, counted as switchboard_stream_postponed_total");
 
             database.thaw();
             await().atMost(Duration.ofSeconds(90)).until(() -> waiting.stream()

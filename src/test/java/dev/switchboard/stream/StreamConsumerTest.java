@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cloudevents.CloudEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -49,6 +50,9 @@ class StreamConsumerTest {
 
     @Inject
     ConnectionFactory connectionFactory;
+
+    @Inject
+    MeterRegistry registry;
 
     void publish(String envelope) {
         try (JMSContext context = connectionFactory.createContext()) {
@@ -125,6 +129,7 @@ class StreamConsumerTest {
     @Test
     void aCloudEventTheHubCouldNotHaveWrittenIsParkedWithItsReasonAndItsNeighboursGoOn() {
         long parked = Queues.added(StreamAddresses.PARKED);
+        double counted = registry.counter("switchboard.stream.parked", "reason", "unreadable").count();
         UUID neighbour = IncomingEvent.eventId("open", UUID.randomUUID().toString());
         try (JMSContext context = connectionFactory.createContext(JMSContext.SESSION_TRANSACTED)) {
             var producer = context.createProducer();
@@ -143,6 +148,8 @@ class StreamConsumerTest {
         String reasons = given().get("/api/parked/" + StreamAddresses.PARKED).then().statusCode(200).extract().asString();
         assertTrue(reasons.contains("the event id 'order-1' is not one the hub gives"), reasons);
         assertTrue(reasons.contains("not the JSON its content type says"), reasons);
+        assertEquals(counted + 2, registry.counter("switchboard.stream.parked", "reason", "unreadable").count(),
+                "counted by reason, as switchboard_stream_parked_total{reason=\"unreadable\"}");
     }
 
     private static String envelope(String id, String data) {
