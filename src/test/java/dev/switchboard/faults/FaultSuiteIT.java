@@ -767,8 +767,7 @@ class FaultSuiteIT {
             }
         }
         // Poison (issue 12, point 4): refused with a 4xx, never acknowledged, never answered 503 for ever.
-        // On fault-suite's base all six kinds are refused with a 4xx (the overlong ones because they do not
-        // fit the index; a repetitive type of 3,000 characters compresses under its limit and is accepted).
+        // On fault-suite's base all six kinds are refused with a 4xx, the overlong ones included.
         poison.forEach((kind, c) -> {
             if (c[2] > 0) {
                 failures.add("poison '" + kind + "': " + c[2] + " acknowledged");

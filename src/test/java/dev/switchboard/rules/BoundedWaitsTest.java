@@ -60,7 +60,6 @@ class BoundedWaitsTest {
     void cleanUp() {
         Workspace.deleteRule("bounded.yaml");
         Workspace.deleteModel("slow_warehouse");
-        Workspace.unbindPort("too-patient");
         Workspace.unbindPort("too-hasty");
         repository.reload();
     }
