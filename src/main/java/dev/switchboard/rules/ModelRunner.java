@@ -28,9 +28,9 @@ import dev.switchboard.core.EventDocument;
 public class ModelRunner {
 
     /**
-     * How long a datasource that failed as if away, after making its caller wait, is not asked
-     * again: each event behind the first would otherwise wait for the same connect, acquisition or
-     * socket timeout before learning the same thing. A quick failure (refused, a dead pooled
+     * How long a datasource that failed as if away, or timed out, after making its caller wait, is
+     * not asked again: each event behind the first would otherwise wait for the same connect,
+     * acquisition, socket or statement timeout before learning the same thing. A quick failure (refused, a dead pooled
      * connection) costs nobody a wait, and is tried again at once.
      */
     static final Duration REST = Duration.ofSeconds(5);
@@ -71,7 +71,9 @@ public class ModelRunner {
             throw new ModelException("model " + model.name() + ": " + e.getMessage(), false, e);
         } catch (SQLException e) {
             ModelException failure = failure(model, e);
-            if (failure.isTransient() && System.nanoTime() - started > SLOW_FAILURE.toNanos()) {
+            // A statement timeout fails its own event, and rests the datasource too: the events
+            // behind, each waiting out the same timeout, would hold the stream for minutes.
+            if ((failure.isTransient() || DataSources.isTimeout(e)) && System.nanoTime() - started > SLOW_FAILURE.toNanos()) {
                 away.put(datasource, new Away(System.nanoTime() + REST.toNanos(), failure.getMessage()));
             }
             throw failure;

@@ -2,6 +2,7 @@ package dev.switchboard.rules;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -22,10 +23,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.switchboard.core.EventDocument;
 import dev.switchboard.stream.StreamAddresses;
 import dev.switchboard.support.CapturedLog;
 import dev.switchboard.support.Events;
@@ -54,6 +57,9 @@ class BoundedWaitsTest {
     ConnectionFactory broker;
 
     @Inject
+    ModelRunner models;
+
+    @Inject
     MeterRegistry registry;
 
     @AfterEach
@@ -79,6 +85,19 @@ class BoundedWaitsTest {
         assertTrue(System.nanoTime() - started < 20_000_000_000L, "well before the model's 30 s");
         String error = HubState.text(dataSource, "select error from event where id = ?", slow);
         assertTrue(error.contains("model slow_warehouse took longer than its statement timeout (2s)"), error);
+
+        // The events behind that need the same database are not each held for its timeout: it
+        // rests, and they are told at once to come back (the stream sends them back, see below).
+        SqlModel model = repository.current().models().get("slow_warehouse");
+        EventDocument event = EventDocument.of(CloudEventBuilder.v1().withId(UUID.randomUUID().toString())
+                .withSource(URI.create("test")).withType("bounded.slow").build());
+        assertThrows(ModelRunner.ModelException.class, () -> models.run(model, event), "the first waits out the timeout");
+        long asked = System.nanoTime();
+        ModelRunner.ModelException resting = assertThrows(ModelRunner.ModelException.class, () -> models.run(model, event));
+        assertTrue(System.nanoTime() - asked < 1_000_000_000L, "answered at once");
+        assertTrue(resting.isTransient(), "to be tried again: " + resting.getMessage());
+        assertTrue(resting.getMessage().startsWith("model slow_warehouse not run: its database failed less than 5 s ago"),
+                resting.getMessage());
     }
 
     @Test
