@@ -45,30 +45,35 @@ public class PortsCheck implements ConfigCheck {
         }
         List<SettingProblem> problems = new ArrayList<>();
         keysByPort.forEach((port, keys) -> {
-            String connector = settings.getValue(PREFIX + port + ".connector");
-            if (connector == null) {
-                // Only a misspelt one is certain here: the connector may come from another source.
-                PortBindings.misspeltConnector(keys).map(near -> PortBindings.noConnector(port, keys)).ifPresent(
-                        missing -> problems.add(new SettingProblem(missing.setting(), "Port '" + port + "': "
-                                + missing.getMessage())));
-                return;
-            }
-            Set<String> known = BUILT_IN.get(connector.trim());
-            if (known == null) {
-                return;
-            }
-            keys.remove("connector");
-            // Only what commonSettings reads: other values (a password as ${…}) are not this check's to resolve.
-            Map<String, String> values = new HashMap<>();
-            PortBindings.COMMON_VALUES.stream().filter(keys::contains)
-                    .forEach(key -> values.put(key, settings.getValue(PREFIX + port + "." + key)));
             try {
-                PortBindings.unknownSettings(port, connector.trim(), keys, known);
-                PortBindings.commonSettings(port, values);
+                check(settings, port, keys);
             } catch (PortBindings.BadSetting e) {
                 problems.add(new SettingProblem(e.setting(), "Port '" + port + "': " + e.getMessage()));
             }
         });
         return problems;
+    }
+
+    /** One port's settings ({@code keys}, without the port's prefix), throwing their first mistake. */
+    private static void check(ConfigSource settings, String port, Set<String> keys) {
+        String connector = settings.getValue(PREFIX + port + ".connector");
+        if (connector == null) {
+            // Only a misspelt one is certain here: the connector may come from another source.
+            if (PortBindings.misspeltConnector(keys).isPresent()) {
+                throw PortBindings.noConnector(port, keys);
+            }
+            return;
+        }
+        Set<String> known = BUILT_IN.get(connector.trim());
+        if (known == null) {
+            return;
+        }
+        keys.remove("connector");
+        // Only what commonSettings reads: other values (a password as ${…}) are not this check's to resolve.
+        Map<String, String> values = new HashMap<>();
+        PortBindings.COMMON_VALUES.stream().filter(keys::contains)
+                .forEach(key -> values.put(key, settings.getValue(PREFIX + port + "." + key)));
+        PortBindings.unknownSettings(port, connector.trim(), keys, known);
+        PortBindings.commonSettings(port, values);
     }
 }

@@ -30,8 +30,8 @@ public class ModelRunner {
     /**
      * How long a datasource that failed as if away, or timed out, after making its caller wait, is
      * not asked again: each event behind the first would otherwise wait for the same connect,
-     * acquisition, socket or statement timeout before learning the same thing. A quick failure (refused, a dead pooled
-     * connection) costs nobody a wait, and is tried again at once.
+     * acquisition, socket or statement timeout before learning the same thing. A quick failure
+     * (refused, a dead pooled connection) costs nobody a wait, and is tried again at once.
      */
     static final Duration REST = Duration.ofSeconds(5);
     private static final Duration SLOW_FAILURE = Duration.ofSeconds(1);
@@ -73,7 +73,8 @@ public class ModelRunner {
             ModelException failure = failure(model, e);
             // A statement timeout fails its own event, and rests the datasource too: the events
             // behind, each waiting out the same timeout, would hold the stream for minutes.
-            if ((failure.isTransient() || DataSources.isTimeout(e)) && System.nanoTime() - started > SLOW_FAILURE.toNanos()) {
+            boolean waited = System.nanoTime() - started > SLOW_FAILURE.toNanos();
+            if (waited && (failure.isTransient() || DataSources.isTimeout(e))) {
                 away.put(datasource, new Away(System.nanoTime() + REST.toNanos(), failure.getMessage()));
             }
             throw failure;

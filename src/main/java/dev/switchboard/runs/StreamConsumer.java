@@ -373,8 +373,10 @@ public class StreamConsumer {
         }
     }
 
-    /** A copy of the message, with the reason, on the parked queue; committed with the batch. */
-    /** Parks the message with its reason, counted by kind ({@code switchboard_stream_parked_total{reason}}). */
+    /**
+     * A copy of the message, with the reason, on the parked queue; committed with the batch, and
+     * counted by kind ({@code switchboard_stream_parked_total{reason}}).
+     */
     private void park(Session session, MessageProducer parking, Message message, String kind, String reason)
             throws JMSException {
         registry.counter("switchboard.stream.parked", "reason", kind).increment();
