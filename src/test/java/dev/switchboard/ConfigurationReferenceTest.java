@@ -26,10 +26,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import io.smallrye.config.WithParentName;
 
+import dev.switchboard.core.SettingProblem;
 import dev.switchboard.ops.ConfigKeysCheck;
 
 /**
@@ -132,6 +134,44 @@ class ConfigurationReferenceTest {
                 defaults(name, raw, into);
             }
         }
+    }
+
+    /**
+     * The other way round: a setting the reference names is one the startup check accepts, so
+     * following the reference never stops a start with "unknown setting". A placeholder stands
+     * for an example key (a stage for {@code <stage>}); a bare name after a slash ({@code size} / {@code linger}) is a sibling of
+     * the row's first.
+     */
+    @Test
+    void everySettingOfTheReferenceIsOneTheStartupCheckAccepts() {
+        Map<String, String> named = new TreeMap<>();
+        try {
+            for (String line : Files.readAllLines(REFERENCE)) {
+                String[] cells = line.split("\\|");
+                if (!line.startsWith("| `") || cells.length < 3) {
+                    continue;
+                }
+                Matcher names = CODE.matcher(cells[1]);
+                String first = null;
+                while (names.find()) {
+                    // <stage> is one of the stages BatchConfig names; any other placeholder a map's key.
+                    String name = names.group(1).replace("<stage>", "stream").replaceAll("<[^>.]*>", "example");
+                    if (first != null && !name.contains(".")) {
+                        name = first.substring(0, first.lastIndexOf('.') + 1) + name;
+                    }
+                    if (name.startsWith("switchboard.")) {
+                        named.put(name, "1");
+                        first = first == null ? name : first;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertTrue(named.size() > 50, "only " + named.size() + " settings read from " + REFERENCE);
+        List<String> refused = new ConfigKeysCheck().check(new PropertiesConfigSource(named, "reference", 100), List.of())
+                .stream().map(SettingProblem::message).toList();
+        assertEquals(List.of(), refused, "settings of " + REFERENCE + " that the startup check refuses");
     }
 
     @Test

@@ -55,5 +55,11 @@ public interface BootConfig {
         /** The embedded broker's AMQP 1.0 port, for any AMQP client; 0 picks a free port. */
         @WithDefault("5672")
         int amqpPort();
+
+        /**
+         * The password of the hub's own user {@code switchboard} on the embedded broker. Unset, one is
+         * generated on first start and kept in {@code <data-dir>/artemis.password} (mode 600).
+         */
+        Optional<String> brokerPassword();
     }
 }
