@@ -84,31 +84,18 @@ class ConfigurationReferenceTest {
         }
         List<String> differing = new ArrayList<>();
         int compared = 0;
-        try {
-            for (String line : Files.readAllLines(REFERENCE)) {
-                String[] cells = line.split("\\|");
-                if (!line.startsWith("| `") || cells.length < 3) {
-                    continue;
-                }
-                Matcher names = CODE.matcher(cells[1]);
-                List<String> named = new ArrayList<>();
-                while (names.find()) {
-                    named.add(names.group(1));
-                }
-                Matcher stated = Pattern.compile("^\\s*`([^`]*)`\\s*$").matcher(cells[2]);
-                // A placeholder (<name>, <stage>) stands for a map's key, as ANY does in the declared names.
-                String key = named.isEmpty() ? "" : named.get(0).replaceAll("<[^>.]*>", ANY);
-                if (named.size() != 1 || !stated.matches() || !declared.containsKey(key)) {
-                    continue;
-                }
-                compared++;
-                if (!declared.get(key).equals(stated.group(1))) {
-                    differing.add(named.get(0) + ": reference `" + stated.group(1) + "`, @WithDefault \""
-                            + declared.get(key) + "\"");
-                }
+        for (Row row : rows()) {
+            Matcher stated = Pattern.compile("^\\s*`([^`]*)`\\s*$").matcher(row.defaultCell());
+            // A placeholder (<name>, <stage>) stands for a map's key, as ANY does in the declared names.
+            String key = row.names().isEmpty() ? "" : row.names().get(0).replaceAll("<[^>.]*>", ANY);
+            if (row.names().size() != 1 || !stated.matches() || !declared.containsKey(key)) {
+                continue;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            compared++;
+            if (!declared.get(key).equals(stated.group(1))) {
+                differing.add(row.names().get(0) + ": reference `" + stated.group(1) + "`, @WithDefault \""
+                        + declared.get(key) + "\"");
+            }
         }
         assertFalse(declared.isEmpty());
         assertEquals(List.of(), differing, "defaults in " + REFERENCE + " that are not the declared ones");
@@ -139,12 +126,45 @@ class ConfigurationReferenceTest {
     /**
      * The other way round: a setting the reference names is one the startup check accepts, so
      * following the reference never stops a start with "unknown setting". A placeholder stands
-     * for an example key (a stage for {@code <stage>}); a bare name after a slash ({@code size} / {@code linger}) is a sibling of
-     * the row's first.
+     * for an example key (a stage for {@code <stage>}); a bare name after a slash
+     * ({@code size} / {@code linger}) is a sibling of the row's first.
      */
     @Test
     void everySettingOfTheReferenceIsOneTheStartupCheckAccepts() {
         Map<String, String> named = new TreeMap<>();
+        for (Row row : rows()) {
+            for (String setting : row.settings()) {
+                // <stage> is one of the stages BatchConfig names; any other placeholder a map's key.
+                named.put(setting.replace("<stage>", "stream").replaceAll("<[^>.]*>", "example"), "1");
+            }
+        }
+        assertTrue(named.size() > 50, "only " + named.size() + " settings read from " + REFERENCE);
+        List<String> refused = new ConfigKeysCheck().check(new PropertiesConfigSource(named, "reference", 100), List.of())
+                .stream().map(SettingProblem::message).toList();
+        assertEquals(List.of(), refused, "settings of " + REFERENCE + " that the startup check refuses");
+    }
+
+    /** A row of the reference's tables: the code spans of its first cell, and its second cell. */
+    private record Row(List<String> names, String defaultCell) {
+
+        /** The {@code switchboard.*} settings the row names, a bare name after one its sibling. */
+        List<String> settings() {
+            List<String> settings = new ArrayList<>();
+            String full = null;
+            for (String name : names) {
+                if (name.startsWith("switchboard.")) {
+                    full = name;
+                    settings.add(name);
+                } else if (full != null && !name.contains(".")) {
+                    settings.add(full.substring(0, full.lastIndexOf('.') + 1) + name);
+                }
+            }
+            return settings;
+        }
+    }
+
+    private static List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(REFERENCE)) {
                 String[] cells = line.split("\\|");
@@ -152,26 +172,16 @@ class ConfigurationReferenceTest {
                     continue;
                 }
                 Matcher names = CODE.matcher(cells[1]);
-                String first = null;
+                List<String> named = new ArrayList<>();
                 while (names.find()) {
-                    // <stage> is one of the stages BatchConfig names; any other placeholder a map's key.
-                    String name = names.group(1).replace("<stage>", "stream").replaceAll("<[^>.]*>", "example");
-                    if (first != null && !name.contains(".")) {
-                        name = first.substring(0, first.lastIndexOf('.') + 1) + name;
-                    }
-                    if (name.startsWith("switchboard.")) {
-                        named.put(name, "1");
-                        first = first == null ? name : first;
-                    }
+                    named.add(names.group(1));
                 }
+                rows.add(new Row(named, cells[2]));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        assertTrue(named.size() > 50, "only " + named.size() + " settings read from " + REFERENCE);
-        List<String> refused = new ConfigKeysCheck().check(new PropertiesConfigSource(named, "reference", 100), List.of())
-                .stream().map(SettingProblem::message).toList();
-        assertEquals(List.of(), refused, "settings of " + REFERENCE + " that the startup check refuses");
+        return rows;
     }
 
     @Test
@@ -265,31 +275,8 @@ class ConfigurationReferenceTest {
      * {@code `switchboard.retention.interval` / `batch`}: each further name replaces the last segment.
      */
     private static List<String[]> documented() {
-        List<String[]> rows = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(REFERENCE)) {
-                if (!line.startsWith("| `")) {
-                    continue;
-                }
-                String cell = line.substring(1, line.indexOf('|', 1));
-                Matcher code = CODE.matcher(cell);
-                String full = null;
-                while (code.find()) {
-                    String name = code.group(1).replaceAll("<[^>]+>", ANY);
-                    if (name.startsWith("switchboard.")) {
-                        full = name;
-                    } else if (full != null && !name.contains(".")) {
-                        name = full.substring(0, full.lastIndexOf('.') + 1) + name;
-                    } else {
-                        continue;
-                    }
-                    rows.add(name.split("\\."));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return rows;
+        return rows().stream().flatMap(row -> row.settings().stream())
+                .map(name -> name.replaceAll("<[^>]+>", ANY).split("\\.")).toList();
     }
 
     /** A placeholder of the reference matches any one segment; a name matches only itself. */
