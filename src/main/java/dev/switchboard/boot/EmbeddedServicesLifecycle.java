@@ -111,7 +111,8 @@ public class EmbeddedServicesLifecycle {
     static String withoutCredentials(String url) {
         int query = url.indexOf('?');
         String base = query < 0 ? url : url.substring(0, query);
-        int at = base.indexOf('@');
+        // The last @: a password may hold one of its own, unencoded.
+        int at = base.lastIndexOf('@');
         if (at < 0) {
             return base;
         }

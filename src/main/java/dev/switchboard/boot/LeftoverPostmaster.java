@@ -50,7 +50,8 @@ final class LeftoverPostmaster {
             LOG.warnf("%s names process %d, which runs but is not a PostgreSQL server of %s (%s): left alone."
                     + " If no server runs on this directory, PostgreSQL will refuse to start until that process"
                     + " ends or the file is removed", Postmaster.PID_FILE, postmaster.pid(), dataDirectory,
-                    postmaster.info().commandLine().orElse("command line unknown"));
+                    // The program only: a command line may carry a -D...password= of its own.
+                    postmaster.info().command().orElse("program unknown"));
             return false;
         }
         if (heldByALiveProcess(dataDirectory)) {

@@ -25,6 +25,7 @@ import dev.switchboard.core.Connector;
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.PortSettings;
 import dev.switchboard.core.RetryPolicy;
+import dev.switchboard.core.SecretMask;
 import dev.switchboard.core.SettingProblem;
 import dev.switchboard.core.Suggestions;
 
@@ -79,11 +80,12 @@ public class PortBindings {
             try {
                 loaded.put(port, bind(port, values));
             } catch (BadSetting e) {
-                problems.add(new SettingProblem(e.setting(), "Port '" + port + "': " + e.getMessage()));
+                problems.add(new SettingProblem(e.setting(), "Port '" + port + "': " + SecretMask.text(e.getMessage(), values)));
             } catch (IllegalArgumentException e) {
                 // Where the port is bound: its connector line says which port, even when a setting is missing.
+                // A connector's check may quote a setting: masked, since the problem is logged and shown.
                 problems.add(new SettingProblem("switchboard.ports." + port + ".connector", "Port '" + port + "': "
-                        + e.getMessage()));
+                        + SecretMask.text(e.getMessage(), values)));
             }
         });
         return new Reading(Map.copyOf(loaded), List.copyOf(problems));

@@ -17,6 +17,7 @@ import org.apache.camel.builder.RouteBuilder;
 import io.cloudevents.CloudEvent;
 
 import dev.switchboard.core.ExchangeKeys;
+import dev.switchboard.core.SecretMask;
 import dev.switchboard.core.Template;
 import dev.switchboard.rules.Evaluation;
 import dev.switchboard.rules.Rule;
@@ -138,7 +139,9 @@ public class RouteEndpoints extends RouteBuilder {
     private void park(Exchange exchange) {
         String route = exchange.getFromRouteId();
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = failure == null ? "sent to the parking endpoint" : failure.getMessage();
+        // Camel's messages quote the endpoint, a URL whose path may be a token (a Slack webhook):
+        // the reason is logged, kept on the parked message and shown to viewers.
+        String reason = failure == null ? "sent to the parking endpoint" : SecretMask.text(failure.getMessage());
         exchange.getMessage().setHeader(ExchangeKeys.PARKED_REASON, reason);
         exchange.getMessage().setHeader(ExchangeKeys.PARKED_ROUTE, route);
         parked.fire(new RouteParked(route, reason));

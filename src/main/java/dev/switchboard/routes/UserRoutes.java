@@ -220,7 +220,7 @@ public class UserRoutes {
             add(builder(file, previous));
             LOG.warnf("The routes of the previous version of %s stay active", file);
         } catch (Exception e) {
-            LOG.errorf("The previous version of %s did not load again either: %s", file, Failures.messages(e));
+            LOG.errorf("The previous version of %s did not load again either: %s", file, SecretMask.text(Failures.messages(e)));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.runs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -213,7 +214,7 @@ public class RunExecutor {
 
     private RunLedger.Outcome attempt(ClaimedRun run, PortBinding binding) {
         Instant started = Instant.now();
-        Map<String, String> settings = binding.settings().values();
+        Map<String, String> settings = secretsOf(binding);
         RunLedger.Failure failure;
         try {
             if (run.body() == null) {
@@ -246,6 +247,25 @@ public class RunExecutor {
         return ledger.failed(run, started, Duration.between(started, Instant.now()), new RunLedger.Failure(
                 failure.errorClass(), SecretMask.text(failure.message(), settings), failure.status(),
                 excerpt(failure.response(), settings), failure.permanent()));
+    }
+
+    /**
+     * What to cut out of an attempt's error and response: the port's settings, and the credentials
+     * its connector puts in headers, as sent (a Basic header's base64 is in no setting). A
+     * downstream's error page may echo the request's headers.
+     */
+    private static Map<String, String> secretsOf(PortBinding binding) {
+        Map<String, String> secrets = new HashMap<>(binding.settings().values());
+        binding.connector().headers(binding.settings(), Optional.empty()).forEach((name, value) -> {
+            if (value != null && SecretMask.isSecretKey(name)) {
+                secrets.put("headers." + name, value);
+                int scheme = value.indexOf(' '); // Basic, Bearer
+                if (scheme > 0) {
+                    secrets.put("headers." + name + ".credentials", value.substring(scheme + 1));
+                }
+            }
+        });
+        return secrets;
     }
 
     /** Masked before it is cut, so that no secret is left half-visible at the cut. */

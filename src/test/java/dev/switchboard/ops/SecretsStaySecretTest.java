@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +83,7 @@ class SecretsStaySecretTest {
     @AfterAll
     static void stopServers() {
         Workspace.unbindPort("alerts");
+        Workspace.unbindPort("basic-hook");
         downstream.stop();
         pager.stop();
     }
@@ -179,6 +181,39 @@ class SecretsStaySecretTest {
             assertNoSecret(user + " on /ui/events/" + event, page(user, "/ui/events/" + event));
             assertNoSecret(user + " on /ui/dead", DashboardHealthTest.row(page(user, "/ui/dead"), "dead-" + run));
             assertNoSecret(user + " on /ui", DashboardHealthTest.row(page(user, "/ui"), "port-secret-hook"));
+        }
+    }
+
+    @Test
+    void aBasicAuthorizationEchoedByTheDownstreamIsNotStoredWithItsResponse() {
+        // The header as the connector sends it: no setting holds its base64 as such.
+        String basic = java.util.Base64.getEncoder().encodeToString(("ada:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        downstream.stubFor(post(urlPathEqualTo("/basic")).willReturn(aResponse().withStatus(500)
+                .withBody("refused: you sent Authorization: Basic " + basic)));
+        Workspace.bindPort("basic-hook", Map.of("connector", "http", "url", "http://127.0.0.1:" + downstream.port() + "/basic",
+                "auth", "basic", "username", "ada", "password", PASSWORD, "retry.max-attempts", "1"));
+        Workspace.writeRule("secrets-basic.yaml", """
+                rules:
+                  - id: secret-basic
+                    on: secrets.basic
+                    actions: [{id: call, port: basic-hook}]
+                """);
+        try {
+            assertEquals(List.of(), repository.reload());
+            UUID event = Events.post("secrets.basic", "");
+            Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.DEAD);
+            UUID run = Events.runOf(dataSource, event);
+            assertEquals(1, downstream.findAll(postRequestedFor(urlEqualTo("/basic"))
+                    .withHeader("Authorization", equalTo("Basic " + basic))).size());
+
+            String response = HubState.text(dataSource, "select response_excerpt from action_attempt where run_id = ?", run);
+            assertEquals("refused: you sent Authorization: ***", response);
+            for (String user : users()) {
+                String shown = api(user, "/api/runs/" + run);
+                assertFalse(shown.contains(basic), user + " on /api/runs/" + run + ": " + shown);
+            }
+        } finally {
+            Workspace.deleteRule("secrets-basic.yaml");
         }
     }
 }

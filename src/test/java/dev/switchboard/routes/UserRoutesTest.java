@@ -78,7 +78,8 @@ class UserRoutesTest {
         sink = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         sink.start();
         sink.stubFor(post("/route-sink").willReturn(aResponse().withStatus(200)));
-        sink.stubFor(post("/route-sink").withRequestBody(containing("refuse")).willReturn(aResponse().withStatus(400)));
+        // Unavailable every time: retried within the port's budget, then DEAD.
+        sink.stubFor(post("/route-sink").withRequestBody(containing("refuse")).willReturn(aResponse().withStatus(503)));
     }
 
     @AfterAll
@@ -262,8 +263,8 @@ class UserRoutesTest {
         assertEquals(1, Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED));
         Exchange again = producer.request("direct:test-call", exchange -> exchange.getMessage().setBody(body));
         assertEquals(true, again.getMessage().getHeader("SwitchboardDuplicate"), "the same call is made once");
-        await().atMost(Duration.ofSeconds(5)).until(() -> sink.findAll(postRequestedFor(urlEqualTo("/route-sink"))
-                .withRequestBody(equalTo(body))).size() == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> sink.findAll(
+                postRequestedFor(urlEqualTo("/route-sink")).withRequestBody(equalTo(body))).size() == 1);
         assertEquals("route:test-caller", HubState.text(dataSource, "select rule_id from action_run where event_id = ?",
                 event));
 
@@ -271,6 +272,8 @@ class UserRoutesTest {
         UUID failing = UUID.fromString(producer.request("direct:test-call", exchange -> exchange.getMessage()
                 .setBody(refused)).getMessage().getHeader("SwitchboardEvent", String.class));
         Events.awaitRuns(dataSource, failing, Duration.ofSeconds(20), RunState.DEAD);
+        assertEquals(2, sink.findAll(postRequestedFor(urlEqualTo("/route-sink")).withRequestBody(equalTo(refused))).size(),
+                "retry.max-attempts 2: called twice, then DEAD");
         given().get("/api/incidents").then().body("incident", hasItem("run-dead:" + HubState.text(dataSource,
                 "select id::text from action_run where event_id = ?", failing)));
         Workspace.deleteRoute("caller.yaml");
@@ -308,6 +311,37 @@ class UserRoutesTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> !given().get("/api/incidents").jsonPath()
                 .getList("incident").contains("route-parked:legacy-orders"));
         Workspace.deleteRoute("legacy-orders.yaml");
+    }
+
+    @Test
+    void aParkedMessagesReasonHasTheUrlItQuotesMasked() {
+        // Camel's HTTP errors quote the URL called; a webhook URL's path is its token.
+        Workspace.writeRoute("leaky-park.yaml", """
+                - onException:
+                    exception:
+                      - java.lang.IllegalStateException
+                    handled:
+                      constant: true
+                    steps:
+                      - to: direct:switchboard-park
+                - route:
+                    id: test-leaky-park
+                    from:
+                      uri: direct:test-leaky-park
+                      steps:
+                        - throwException:
+                            exceptionType: java.lang.IllegalStateException
+                            message: "HTTP operation failed invoking https://hooks.example.com/services/T0/B0/TOKEN-9Xq2 with statusCode: 500"
+                """);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            producer.sendBody("direct:test-leaky-park", "alert");
+            return true;
+        });
+        Exchange parked = consumer.receive("jms:queue:" + StreamAddresses.ROUTES_PARKED
+                + "?selector=SwitchboardRoute='test-leaky-park'", 15_000);
+        String reason = parked.getMessage().getHeader(ExchangeKeys.PARKED_REASON, String.class);
+        assertEquals("HTTP operation failed invoking https://hooks.example.com/services/*** with statusCode: 500", reason);
+        Workspace.deleteRoute("leaky-park.yaml");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.switchboard.connect.http;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,20 +38,30 @@ final class UrlTemplate {
         this.fragment = fragment;
     }
 
-    /** @throws IllegalArgumentException when the url is not http(s), or a placeholder stands before the path */
+    /**
+     * @throws IllegalArgumentException when the url is not http(s), or a placeholder stands before the
+     *         path. The message never quotes the url: it may hold a token (a Slack webhook's path) or
+     *         a password, and a setting's problem is logged and shown by readiness.
+     */
     static UrlTemplate parse(String text) {
         Template.parse(text);
         Matcher parts = ORIGIN.matcher(text.trim());
         if (!parts.matches()) {
-            throw new IllegalArgumentException("url must start with http:// or https:// and a host, not " + text);
+            throw new IllegalArgumentException("url must start with http:// or https:// and a host");
         }
         String origin = parts.group(1);
         if (origin.contains("{{")) {
             throw new IllegalArgumentException("url: a {{placeholder}} may stand in the path, query or fragment,"
                     + " never in the scheme, host or port");
         }
-        if (URI.create(origin + "/").getHost() == null) {
-            throw new IllegalArgumentException("url has no host: " + origin);
+        try {
+            if (new URI(origin + "/").getHost() == null) {
+                throw new IllegalArgumentException("url has no host (a character such as @ in a password"
+                        + " must be percent-encoded)");
+            }
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("url is not a valid URL: " + e.getReason() + " at character "
+                    + (e.getIndex() + 1));
         }
         // A placeholder holds no / ? or #, so the configured text alone says where each part begins.
         String rest = parts.group(2);

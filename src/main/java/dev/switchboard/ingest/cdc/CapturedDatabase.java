@@ -5,13 +5,16 @@ import java.util.Properties;
 
 import org.postgresql.Driver;
 
+import dev.switchboard.core.SecretMask;
+
 /** The PostgreSQL server and database a CDC source reads the changes of, from a JDBC URL. */
 public record CapturedDatabase(String jdbcUrl, String host, int port, String dbname, String user, String password) {
 
     public static CapturedDatabase of(String jdbcUrl, Optional<String> user, Optional<String> password) {
         Properties parsed = Driver.parseURL(jdbcUrl, new Properties());
         if (parsed == null) {
-            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + jdbcUrl);
+            // Masked: a URL the driver cannot read may still hold a user and password.
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + SecretMask.text(jdbcUrl));
         }
         // A URL may list several hosts for failover; logical replication follows the first (the primary).
         String host = parsed.getProperty("PGHOST").split(",")[0];

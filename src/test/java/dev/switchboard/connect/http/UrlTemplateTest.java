@@ -1,6 +1,7 @@
 package dev.switchboard.connect.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +73,17 @@ class UrlTemplateTest {
         for (String url : new String[] {"https://{{data.v}}/x", "https://crm.{{data.v}}/x", "http://crm:{{data.v}}/",
                 "{{data.v}}", "ftp://crm/{{data.v}}", "https://user:{{data.v}}@crm/"}) {
             assertThrows(IllegalArgumentException.class, () -> UrlTemplate.parse(url), url);
+        }
+    }
+
+    @Test
+    void aUrlThatCannotBeUsedIsRefusedWithoutQuotingIt() {
+        // A refused setting is logged and shown by readiness: a token in the path, or a password,
+        // must not go with it.
+        for (String url : new String[] {"hooks.slack.com/services/T0/B0/SECRET-TOKEN", "https://ada:SECRET@pass@crm/x",
+                "https://ada:SECRET pass@crm/x"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> UrlTemplate.parse(url), url);
+            assertFalse(refused.getMessage().contains("SECRET"), refused.getMessage());
         }
     }
 

@@ -62,6 +62,15 @@ class CdcSourcesTest {
     }
 
     @Test
+    void aJdbcUrlTheDriverCannotReadIsRefusedWithoutItsCredentials() {
+        // The unencoded @ makes the driver read "secret@crm-db" as the port.
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> CapturedDatabase.of("jdbc:postgresql://ada:secret@crm-db/crm?password=secret", Optional.empty(), Optional.empty()));
+        assertTrue(refused.getMessage().startsWith("not a PostgreSQL JDBC URL: "), refused.getMessage());
+        assertTrue(!refused.getMessage().contains("secret"), refused.getMessage());
+    }
+
+    @Test
     void aBrokenSourceStopsStartupNamingItAndTheReason() {
         ConfigurationException error = assertThrows(ConfigurationException.class, () -> load(Map.of(
                 "switchboard.sources.no-tables.kind", "cdc",
