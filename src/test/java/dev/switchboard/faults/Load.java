@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.switchboard.support.Signing;
 
@@ -43,6 +44,8 @@ final class Load {
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong refusedIo = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
+    /** What ended a sender early (a valid delivery refused): stop() throws it, it must not die unseen. */
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopping;
 
     Load(String url, String secret, String prefix, int senders, double perSecond) {
@@ -65,10 +68,14 @@ final class Load {
         long pauseMillis = Math.max(1, Math.round(senders * 1000 / perSecond));
         for (int i = 0; i < senders; i++) {
             Thread thread = new Thread(() -> {
-                while (!stopping) {
-                    String id = prefix + "-" + sequence.incrementAndGet();
-                    deliver(id, body(id, TYPE));
-                    sleep(pauseMillis);
+                try {
+                    while (!stopping) {
+                        String id = prefix + "-" + sequence.incrementAndGet();
+                        deliver(id, body(id, TYPE));
+                        sleep(pauseMillis);
+                    }
+                } catch (Throwable e) {
+                    failed(e);
                 }
             }, prefix + "-sender-" + i);
             thread.setDaemon(true);
@@ -89,6 +96,20 @@ final class Load {
             if (thread.isAlive()) {
                 throw new AssertionError("a sender could not get its delivery acknowledged within " + timeout);
             }
+        }
+        rethrowFailure();
+    }
+
+    /** Keeps the first failure of a thread sending for this load (a sender, or a caller's own). */
+    void failed(Throwable e) {
+        failure.compareAndSet(null, e);
+    }
+
+    /** Throws what ended a sending thread early, if anything did. */
+    void rethrowFailure() {
+        Throwable e = failure.get();
+        if (e != null) {
+            throw new AssertionError("a sending thread failed: " + e.getMessage(), e);
         }
     }
 

@@ -372,15 +372,19 @@ class ScaleOutIT {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                String body = Load.body(id, Load.TYPE);
-                int status = load.send(replica, id, body);
-                synchronized (burstFirstAnswers) {
-                    burstFirstAnswers.merge(String.valueOf(status), 1, Integer::sum);
-                }
-                if (status != 202 && status != 200) {
-                    load.deliver(id, body, (replica + 1) % REPLICAS);
-                } else {
-                    load.acknowledged(id);
+                try {
+                    String body = Load.body(id, Load.TYPE);
+                    int status = load.send(replica, id, body);
+                    synchronized (burstFirstAnswers) {
+                        burstFirstAnswers.merge(String.valueOf(status), 1, Integer::sum);
+                    }
+                    if (status != 202 && status != 200) {
+                        load.deliver(id, body, (replica + 1) % REPLICAS);
+                    } else {
+                        load.acknowledged(id);
+                    }
+                } catch (Throwable e) {
+                    load.failed(e);
                 }
             }, "burst-" + i);
             thread.start();
@@ -394,7 +398,11 @@ class ScaleOutIT {
         fault.recovery.put("probe accepted after the kill at the sink", probeReachesSink(killed));
         for (Thread thread : burst) {
             thread.join(Duration.ofMinutes(2).toMillis());
+            if (thread.isAlive()) {
+                throw new AssertionError(thread.getName() + " could not get its delivery acknowledged in 2 minutes");
+            }
         }
+        load.rethrowFailure();
         fault.recovery.put("all replicas ready", allReady(killed));
         Thread.sleep(Math.max(0, BROKER_DOWN.toMillis() - (System.nanoTime() - killed) / 1_000_000));
         long restarted = System.nanoTime();

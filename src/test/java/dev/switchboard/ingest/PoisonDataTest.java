@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -88,6 +89,11 @@ class PoisonDataTest {
             }
             assertTrue(letter != null, "parked");
             assertEquals("the event type has 2000 bytes; at most 1024 are kept", letter.getStringProperty(ExchangeKeys.PARKED_REASON));
+            // Once: parked and acknowledged, not rolled back onto the source to be parked again.
+            Message again;
+            while ((again = consumer.receive(2500)) != null) {
+                assertNotEquals(body, again.getBody(String.class), "parked a second time");
+            }
         }
         assertEquals(null, HubState.eventState(dataSource, IncomingEvent.eventId("queue-json", marker)));
     }

@@ -71,7 +71,7 @@ class DryRunExplanationTest {
                     actions: [{id: upsert, port: explain-crm, body: '{}'}]
                   - id: explain-subject
                     on: explain.order
-                    when: 'jq:.subject == "vip"'
+                    when: 'jq:.subject == "vip" and (.time | startswith("2026-12-01T09:00"))'
                     actions: [{id: upsert, port: explain-crm, body: '{}'}]
                   - id: explain-text
                     on: explain.line
@@ -123,6 +123,10 @@ class DryRunExplanationTest {
                         + " \"subject\": \"vip\", \"time\": \"2026-12-01T09:00:00Z\", \"deliveryid\": \"d-1\", \"data\": {}}")
                 .post("/api/events/dry-run").then().statusCode(200)
                 .body(rule("explain-subject") + "outcome", equalTo("MATCHED"));
+        given().contentType("application/json").body("{\"source\": \"events\", \"type\": \"explain.order\","
+                        + " \"subject\": \"vip\", \"time\": \"2026-12-02T09:00:00Z\", \"data\": {}}")
+                .post("/api/events/dry-run").then().statusCode(200)
+                .body(rule("explain-subject") + "outcome", equalTo("CONDITION_FALSE"));
         // Judged without its data, the event would have said "data.total is absent" as if that were the event.
         given().contentType("application/json").body("{\"source\": \"events\", \"type\": \"explain.order\","
                         + " \"dat\": {\"total\": 250}}")

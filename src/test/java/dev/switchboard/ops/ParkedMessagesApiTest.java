@@ -147,6 +147,7 @@ class ParkedMessagesApiTest {
         for (String order : List.of(first, second)) {
             UUID event = IncomingEvent.eventId("queue-keyed", order);
             await().atMost(Duration.ofSeconds(20)).until(() -> HubState.eventState(dataSource, event) != null);
+            assertEquals(List.of(), parkedWith(KEYED_PARKED, "order " + order), "moved, not copied");
         }
     }
 

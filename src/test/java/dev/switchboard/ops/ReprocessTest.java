@@ -190,7 +190,7 @@ class ReprocessTest {
     }
 
     @Test
-    void unknownEventsEventsNotJudgedYetOrProcessedAndViewersAreRefusedAsProblems() {
+    void unknownEventsProcessedEventsAndViewersAreRefusedAsProblems() {
         given().contentType("application/json").post("/api/events/" + UUID.randomUUID() + "/reprocess").then().statusCode(404)
                 .contentType("application/problem+json");
         given().contentType("application/json").post("/api/events/not-a-uuid/reprocess").then().statusCode(400)
