@@ -22,7 +22,7 @@ fresh_hub_dir "$WORK" "switchboard.ports.sink.connector=http
 switchboard.ports.sink.url=http://127.0.0.1:$SINK_PORT/calls"
 sink_rule "$WORK"
 start_hub "$WORK"
-trap 'pkill -f "quarkus-app/quarkus-run.jar" || true; stop_nginx_sink "$NGINX"' EXIT
+trap 'stop_hub; stop_nginx_sink "$NGINX"' EXIT
 ticks() { awk '{print $14+$15}' "/proc/$HUB_PID/stat"; }
 python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 warm --type bench.e2e > "$WORK/warm.txt"
 python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 load --type bench.e2e > "$WORK/load.txt"

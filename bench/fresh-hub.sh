@@ -6,7 +6,7 @@
 # ports and quiet logs, plus the extra properties given.
 fresh_hub_dir() {
   local work=$1 extra=$2
-  pkill -f "quarkus-run.jar" 2>/dev/null && sleep 3 || true
+  stop_hubs_in "$work"
   rm -rf "$work"; mkdir -p "$work/rules"
   cat > "$work/application.properties" <<PROPS
 quarkus.http.port=18080
@@ -34,6 +34,27 @@ rules:
 RULES
 }
 
+# stop_hub: stops the hub start_hub started (and waits for it, so its embedded PostgreSQL is
+# stopped too); any other Switchboard on the machine is left alone.
+stop_hub() {
+  [[ -n "${HUB_PID:-}" ]] || return 0
+  kill "$HUB_PID" 2>/dev/null || true
+  while kill -0 "$HUB_PID" 2>/dev/null; do sleep 0.2; done
+  HUB_PID=
+}
+
+# stop_hubs_in WORK: stops a hub an interrupted run left running in WORK (found by its working
+# directory), before WORK is emptied under it.
+stop_hubs_in() {
+  local pid
+  for pid in $(pgrep -f "quarkus-run.jar"); do
+    if [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$1" ]]; then
+      kill "$pid" 2>/dev/null || true
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    fi
+  done
+}
+
 # sql QUERY: one query to the embedded PostgreSQL of the hub start_hub started, unaligned.
 sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc "$1"; }
 
@@ -47,11 +68,17 @@ pending() { sql "select (select count(*) from event where state = 'RECEIVED')
 # password the hub generated for it, kept in data/postgres.password) for psql.
 start_hub() {
   local work=$1; shift
+  # Another hub on the port would answer for this one.
+  if curl -s -o /dev/null http://127.0.0.1:18080/; then echo "port 18080 is taken: stop what listens there" >&2; exit 1; fi
+  # exec all the way down, so that $! is the hub's JVM itself.
   (cd "$work" && exec env "$@" java ${HUB_JAVA_OPTS:--Xms256m -Xmx256m} ${HUB_EXTRA_JAVA_OPTS:-} \
     -jar "${HUB_APP:-$ROOT/target/quarkus-app}/quarkus-run.jar" > hub.log 2>&1) &
-  trap 'pkill -f "quarkus-run.jar" || true' EXIT
-  until curl -sf http://127.0.0.1:18080/q/health/ready >/dev/null; do sleep 0.5; done
-  HUB_PID=$(pgrep -f "quarkus-run.jar" | head -1)
+  HUB_PID=$!
+  trap stop_hub EXIT
+  until curl -sf http://127.0.0.1:18080/q/health/ready >/dev/null; do
+    kill -0 "$HUB_PID" 2>/dev/null || { echo "the hub stopped: $work/hub.log" >&2; exit 1; }
+    sleep 0.5
+  done
   PG_PORT=$(grep -o 'embedded PostgreSQL on port [0-9]*' "$work/hub.log" | awk '{print $NF}')
   PGPASSWORD=$(cat "$work/data/postgres.password"); export PGPASSWORD
 }

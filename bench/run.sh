@@ -170,6 +170,8 @@ start_hub() {
   local name=$1; shift
   local dir=$WORK/$name
   HUB_DIR=$dir
+  # Another hub on the port would answer for this one.
+  if curl -s -o /dev/null "http://127.0.0.1:$HUB_PORT/"; then log "port $HUB_PORT is taken: stop what listens there"; exit 1; fi
   mkdir -p "$dir/rules"
   cat > "$dir/application.properties" <<PROPS
 quarkus.http.port=$HUB_PORT
@@ -193,14 +195,14 @@ rules:
     actions: [{id: post, port: sink, body: '{"order": "{{data.id}}", "email": "{{data.customer.email}}"}'}]
 RULES
   local start; start=$(date +%s%N)
-  (cd "$dir" && env "$@" java $HUB_JAVA_OPTS -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > hub.log 2>&1) &
+  # exec all the way down, so that $! is the hub's JVM itself.
+  (cd "$dir" && exec env "$@" java $HUB_JAVA_OPTS -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > hub.log 2>&1) &
   HUB_PID=$!
   until curl -sf "http://127.0.0.1:$HUB_PORT/q/health/ready" >/dev/null; do
     kill -0 $HUB_PID 2>/dev/null || { log "the hub exited: $(tail -20 "$dir/hub.log")"; exit 1; }
     sleep 0.05
   done
   STARTUP_MS=$(( ($(date +%s%N) - start) / 1000000 ))
-  HUB_PID=$(pgrep -f "quarkus-run.jar" | head -1)
   JDBC_PORT=$(grep -o 'embedded PostgreSQL on port [0-9]*' "$dir/hub.log" | awk '{print $NF}' || true)
   # The embedded database needs the password the hub generated (ignored by the bench's own server).
   HUB_DB_PASSWORD=$(cat "$dir/data/postgres.password" 2>/dev/null || true)
