@@ -21,7 +21,7 @@ echo "$LABEL: RSS after start $(rss) MB (${HUB_JAVA_OPTS:--Xms256m -Xmx256m}${*:
 python3 "$ROOT/bench/gen_requests.py" bench-secret "$EVENTS" memory > "$WORK/requests.txt"
 wrk -t2 -c256 -d3600s -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/requests.txt" 2 0 > /dev/null &
 WRK=$!
-trap 'kill $WRK 2>/dev/null; stop_hub' EXIT
+trap 'kill $WRK 2>/dev/null || true; stop_hub' EXIT
 until (( $(events) >= EVENTS )); do
   kill -0 "$PID" 2>/dev/null && ! grep -q OutOfMemoryError "$WORK/hub.log" \
     || { echo "$LABEL: the hub ran out of memory after $(events) events"; kill $WRK; exit 1; }
