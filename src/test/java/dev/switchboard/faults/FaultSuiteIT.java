@@ -710,7 +710,7 @@ class FaultSuiteIT {
                     .append(r.recovery.isEmpty() ? "–" : r.recovery.stream().map(s -> String.format("%.1f", s))
                             .collect(Collectors.joining(", ")))
                     .append(" | ").append(r.extraStarts).append(" | ")
-                    .append(r.settledAfter < 0 ? "not settled" : String.format("%.1f", r.settledAfter)).append(" |\n");
+                    .append(r.settledAfter >= 0 ? String.format("%.1f", r.settledAfter) : r.acknowledged.isEmpty() ? "–" : "not settled").append(" |\n");
         }
         out.append("\nRecovery: kill (or stop, or the sink's return) until readiness answers 200 again"
                 + " (for the sink scenario: its kill until ready, then the sink's return until every run SUCCEEDED). Settled after: from the end of the load until every"
