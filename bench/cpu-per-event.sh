@@ -17,12 +17,13 @@ LABEL=${1:?a label for this measurement}
 NGINX=$WORK-nginx; SINK_PORT=18099
 . "$ROOT/bench/nginx-sink.sh"
 . "$ROOT/bench/fresh-hub.sh"
+trap 'stop_hub; stop_nginx_sink "$NGINX"' EXIT
+stop_nginx_sink "$NGINX" 2>/dev/null || true # one a killed run left
 start_nginx_sink "$NGINX" "$SINK_PORT"
 fresh_hub_dir "$WORK" "switchboard.ports.sink.connector=http
 switchboard.ports.sink.url=http://127.0.0.1:$SINK_PORT/calls"
 sink_rule "$WORK"
 start_hub "$WORK"
-trap 'stop_hub; stop_nginx_sink "$NGINX"' EXIT
 ticks() { awk '{print $14+$15}' "/proc/$HUB_PID/stat"; }
 python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 warm --type bench.e2e > "$WORK/warm.txt"
 python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 load --type bench.e2e > "$WORK/load.txt"

@@ -38,9 +38,19 @@ RULES
 # stopped too); any other Switchboard on the machine is left alone.
 stop_hub() {
   [[ -n "${HUB_PID:-}" ]] || return 0
-  kill "$HUB_PID" 2>/dev/null || true
-  while kill -0 "$HUB_PID" 2>/dev/null; do sleep 0.2; done
+  stop_pid "$HUB_PID"
   HUB_PID=
+}
+
+# stop_pid PID: SIGTERM, and SIGKILL should it not have ended within 60 s (a JVM hung after an
+# OutOfMemoryError).
+stop_pid() {
+  local waited=0
+  kill "$1" 2>/dev/null || true
+  while kill -0 "$1" 2>/dev/null; do
+    sleep 0.2; waited=$((waited + 1))
+    (( waited < 300 )) || { kill -9 "$1" 2>/dev/null || true; break; }
+  done
 }
 
 # stop_hubs_in WORK: stops a hub an interrupted run left running in WORK (found by its working
@@ -48,10 +58,7 @@ stop_hub() {
 stop_hubs_in() {
   local pid
   for pid in $(pgrep -f "quarkus-run.jar"); do
-    if [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$1" ]]; then
-      kill "$pid" 2>/dev/null || true
-      while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
-    fi
+    if [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$1" ]]; then stop_pid "$pid"; fi
   done
 }
 
@@ -74,7 +81,8 @@ start_hub() {
   (cd "$work" && exec env "$@" java ${HUB_JAVA_OPTS:--Xms256m -Xmx256m} ${HUB_EXTRA_JAVA_OPTS:-} \
     -jar "${HUB_APP:-$ROOT/target/quarkus-app}/quarkus-run.jar" > hub.log 2>&1) &
   HUB_PID=$!
-  trap stop_hub EXIT
+  # A script that also stops other things sets its own trap (calling stop_hub) before this.
+  [[ -n "$(trap -p EXIT)" ]] || trap stop_hub EXIT
   until curl -sf http://127.0.0.1:18080/q/health/ready >/dev/null; do
     kill -0 "$HUB_PID" 2>/dev/null || { echo "the hub stopped: $work/hub.log" >&2; exit 1; }
     sleep 0.5

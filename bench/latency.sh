@@ -17,12 +17,12 @@ SINK_PORT=18099
 . "$ROOT/bench/fresh-hub.sh"
 . "$ROOT/bench/nginx-sink.sh"
 stop_nginx_sink "$WORK/nginx" 2>/dev/null || true # one a killed run left
+trap 'stop_hub; stop_nginx_sink "$WORK/nginx" || true' EXIT
 fresh_hub_dir "$WORK" "switchboard.ports.sink.connector=http
 switchboard.ports.sink.url=http://127.0.0.1:$SINK_PORT/orders"
 sink_rule "$WORK"
 start_nginx_sink "$WORK/nginx" "$SINK_PORT"
 start_hub "$WORK" ${HUB_ENV:-}
-trap 'stop_hub; stop_nginx_sink "$WORK/nginx" || true' EXIT
 
 python3 "$ROOT/bench/gen_requests.py" bench-secret 200000 warm --type bench.e2e > "$WORK/warm.txt"
 python3 "$ROOT/bench/gen_requests.py" bench-secret 100000 paced --type bench.e2e > "$WORK/paced.txt"

@@ -11,6 +11,8 @@ WORK=$ROOT/target/bench/memory
 LABEL=${1:?a label}; EVENTS=${2:?how many events}; shift 2
 
 . "$ROOT/bench/fresh-hub.sh"
+WRK=
+trap '[[ -z "$WRK" ]] || kill $WRK 2>/dev/null || true; stop_hub' EXIT
 fresh_hub_dir "$WORK" ""
 HUB_EXTRA_JAVA_OPTS=-XX:NativeMemoryTracking=summary start_hub "$WORK" "$@"
 PID=$HUB_PID
@@ -21,7 +23,6 @@ echo "$LABEL: RSS after start $(rss) MB (${HUB_JAVA_OPTS:--Xms256m -Xmx256m}${*:
 python3 "$ROOT/bench/gen_requests.py" bench-secret "$EVENTS" memory > "$WORK/requests.txt"
 wrk -t2 -c256 -d3600s -s "$ROOT/bench/ingest.lua" http://127.0.0.1:18080 -- "$WORK/requests.txt" 2 0 > /dev/null &
 WRK=$!
-trap 'kill $WRK 2>/dev/null || true; stop_hub' EXIT
 until (( $(events) >= EVENTS )); do
   kill -0 "$PID" 2>/dev/null && ! grep -q OutOfMemoryError "$WORK/hub.log" \
     || { echo "$LABEL: the hub ran out of memory after $(events) events"; kill $WRK; exit 1; }

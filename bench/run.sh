@@ -208,7 +208,17 @@ RULES
   HUB_DB_PASSWORD=$(cat "$dir/data/postgres.password" 2>/dev/null || true)
 }
 
-stop_hub() { kill "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true; while kill -0 "$HUB_PID" 2>/dev/null; do sleep 0.2; done; HUB_PID=; }
+# SIGTERM, and SIGKILL should the hub not have ended within 60 s.
+stop_hub() {
+  local waited=0
+  kill "$HUB_PID" 2>/dev/null || true
+  while kill -0 "$HUB_PID" 2>/dev/null; do
+    sleep 0.2; waited=$((waited + 1))
+    (( waited < 300 )) || { kill -9 "$HUB_PID" 2>/dev/null || true; break; }
+  done
+  wait "$HUB_PID" 2>/dev/null || true
+  HUB_PID=
+}
 
 rss_mb() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$HUB_PID/status"; }
 

@@ -358,7 +358,8 @@ class ActionRunsTest {
         Events.awaitRuns(dataSource, event, Duration.ofSeconds(20), RunState.SUCCEEDED);
 
         String envelope = HubState.text(dataSource, "select envelope::text from event where id = ?", event);
-        // This copy, not any other stream message: the consumer counts it a duplicate once it has seen it.
+        // Seen by the consumer once it counts a duplicate (only this test redelivers while it runs), not
+        // once any stream message is acknowledged.
         double duplicates = HubState.metric(STREAM_DUPLICATES);
         try (JMSContext context = connectionFactory.createContext()) {
             context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), envelope);
@@ -378,7 +379,8 @@ class ActionRunsTest {
         assertEquals("RUNNING", HubState.text(dataSource, "select state from action_run where event_id = ?", event));
 
         String envelope = HubState.text(dataSource, "select envelope::text from event where id = ?", event);
-        // This copy, not any other stream message: the consumer counts it a duplicate once it has seen it.
+        // Seen by the consumer once it counts a duplicate (only this test redelivers while it runs), not
+        // once any stream message is acknowledged.
         double duplicates = HubState.metric(STREAM_DUPLICATES);
         try (JMSContext context = connectionFactory.createContext()) {
             context.createProducer().send(context.createQueue(StreamAddresses.EVENTS), envelope);

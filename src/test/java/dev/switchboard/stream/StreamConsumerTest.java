@@ -74,7 +74,8 @@ class StreamConsumerTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> "IGNORED".equals(HubState.eventState(dataSource, id)));
         String firstProcessedAt = processedAt(id);
 
-        // This copy, not any other stream message: the consumer counts it a duplicate once it has seen it.
+        // Seen by the consumer once it counts a duplicate (only this test redelivers while it runs), not
+        // once any stream message is acknowledged.
         double duplicates = HubState.metric("switchboard_stream_duplicates_total");
         publish(envelope);
         await().atMost(Duration.ofSeconds(20)).until(() -> HubState.metric("switchboard_stream_duplicates_total") > duplicates);
