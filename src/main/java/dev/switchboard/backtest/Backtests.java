@@ -2,6 +2,7 @@ package dev.switchboard.backtest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -268,11 +269,14 @@ public class Backtests {
             }
             job.report = comparison.report();
             job.state = job.cancelled.get() ? State.CANCELLED : State.DONE;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Whatever ends the job (a condition recursing without end is the evaluator's to catch),
+            // it is FAILED, saying why, and never left RUNNING to refuse every later backtest as busy.
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            LOG.warnf("Backtest %s failed: %s", job.id, cause.getMessage());
+            String reason = String.valueOf(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName());
+            LOG.warnf("Backtest %s failed: %s", job.id, reason);
             job.report = comparison.report();
-            job.error = cause.getMessage();
+            job.error = reason;
             job.state = State.FAILED;
         } finally {
             job.endedAt = Instant.now();
@@ -301,6 +305,10 @@ public class Backtests {
                 }
                 if (file.getValue() == null) {
                     throw new IllegalArgumentException("'" + file.getKey() + "' has no text");
+                }
+                if (!StandardCharsets.UTF_8.newEncoder().canEncode(file.getValue())) {
+                    // JSON can carry an unpaired surrogate (\ud800); no file can.
+                    throw new IllegalArgumentException("'" + file.getKey() + "' is not text: it holds an unpaired surrogate");
                 }
                 Files.writeString(dir.resolve(file.getKey()), file.getValue());
             }

@@ -95,6 +95,10 @@ public class RuleEvaluator {
             }
         } catch (RuntimeException e) {
             return Verdict.no(rule, Verdict.Outcome.CONDITION_FAILED, "condition failed: " + e.getMessage(), Map.of());
+        } catch (StackOverflowError e) {
+            // A jq condition may recurse without end (def f: f; f). Unwound here, it is this rule's
+            // failure, not an Error that stops the stream consumer judging the event's neighbours.
+            return Verdict.no(rule, Verdict.Outcome.CONDITION_FAILED, "condition failed: it recursed too deep", Map.of());
         }
         Map<String, Map<String, Object>> results = new LinkedHashMap<>();
         for (String name : rule.require()) {

@@ -336,7 +336,7 @@ public class EventLog {
     }
 
     /** An ilike pattern for text that contains the words as written ({@code %} and {@code _} in them mean themselves). */
-    private static String containingPattern(String words) {
+    static String containingPattern(String words) {
         return "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 

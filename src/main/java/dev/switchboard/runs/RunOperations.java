@@ -90,7 +90,8 @@ public class RunOperations {
         filter.text().ifPresent(text -> {
             where.add("(lower(ruleId) like :text or lower(port) like :text or lower(lastError) like :text"
                     + (text.events().isEmpty() ? ")" : " or array_contains(:textEvents, eventId))"));
-            parameters.put("text", "%" + text.words().toLowerCase(java.util.Locale.ROOT) + "%");
+            // Literally: a search for "_" or "%" finds runs that say it, not every run.
+            parameters.put("text", EventLog.containingPattern(text.words().toLowerCase(java.util.Locale.ROOT)));
             if (!text.events().isEmpty()) {
                 // One array parameter, not one per event: a search can name up to 10,000 of them.
                 parameters.put("textEvents", text.events().toArray(UUID[]::new));

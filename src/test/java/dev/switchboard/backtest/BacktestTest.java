@@ -198,6 +198,12 @@ class BacktestTest {
         given().contentType("application/json").body(Map.of("files", Map.of("../escape.yaml", "rules: []")))
                 .post("/api/backtest").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("neither a rule file"));
+        // What JSON can carry and no path or file can: a NUL in the folder, an unpaired surrogate in a file.
+        given().contentType("application/json").body("{\"folder\": \"rules\\u0000x\"}")
+                .post("/api/backtest").then().statusCode(400).contentType("application/problem+json");
+        given().contentType("application/json").body("{\"files\": {\"lone.yaml\": \"rules: [] # \\ud800\"}}")
+                .post("/api/backtest").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("unpaired surrogate"));
 
         given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD).contentType("application/json")
                 .body(Map.of("type", type)).post("/api/backtest").then().statusCode(403);

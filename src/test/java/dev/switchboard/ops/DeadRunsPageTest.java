@@ -90,6 +90,11 @@ class DeadRunsPageTest {
                 .get("/ui/dead").then().statusCode(200)
                 .body(containsString("id=\"no-match\""))
                 .body(not(containsString("id=\"dead-" + firstRun + "\"")));
+        // "_" and "%" in the words mean themselves: "dead_page" does not find "dead-page".
+        for (String words : List.of("dead_page-unrenderable", "dead%unrenderable")) {
+            given().auth().none().cookie("quarkus-credential", viewer).queryParam("q", words).get("/ui/dead").then()
+                    .statusCode(200).body(not(containsString("id=\"dead-" + firstRun + "\"")));
+        }
     }
 
     @Test

@@ -56,6 +56,8 @@ class RuleMatchingTest {
                 + "  - id: by-simple\n    on: match.condition\n    when: \"simple:${body[data][total]} > 100\"" + ACTION
                 + "  - id: by-jsonpath\n    on: match.condition\n    when: \"jsonpath:$.data[?(@.total > 100)]\"" + ACTION
                 + "  - id: by-jq\n    on: match.condition\n    when: \"jq:.data.total > 100\"" + ACTION
+                + "  - id: by-endless-recursion\n    on: match.recursion\n    when: \"jq:def f: f; f\"" + ACTION
+                + "  - id: beside-the-recursion\n    on: match.recursion" + ACTION
                 + "  - id: by-business-model\n    on: match.warehouse\n    require: [warehouse_vip]" + ACTION
                 + "  - id: by-model\n    on: match.model\n    require: [big_spender]\n"
                 + "    actions:\n      - id: greet\n        port: audit\n"
@@ -66,6 +68,16 @@ class RuleMatchingTest {
     String matched(UUID event) {
         Events.awaitOutcome(dataSource, event);
         return HubState.text(dataSource, "select array_to_string(matched_rules, ',') from event where id = ?", event);
+    }
+
+    @Test
+    void aConditionThatRecursesWithoutEndFailsItsRuleAndTheOthersStillJudge() {
+        UUID event = Events.post("match.recursion", "");
+        assertEquals("FAILED", Events.awaitOutcome(dataSource, event));
+        assertEquals("rule by-endless-recursion: condition failed: it recursed too deep",
+                HubState.text(dataSource, "select error from event where id = ?", event));
+        // The stream goes on: the next event is judged as usual.
+        assertEquals("by-type", matched(Events.post("match.exact", "")));
     }
 
     @Test

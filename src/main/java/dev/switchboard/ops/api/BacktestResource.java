@@ -75,9 +75,10 @@ public class BacktestResource {
                 Optional.ofNullable(given.to()).map(value -> EventsResource.time("to", value)),
                 Optional.ofNullable(given.source()).map(value -> EventsResource.filter("source", value)),
                 Optional.ofNullable(given.type()).map(value -> EventsResource.filter("type", value)));
-        Backtests.Candidate candidate = new Backtests.Candidate(Optional.ofNullable(given.folder()).map(Path::of),
-                given.files() == null ? Map.of() : given.files());
         try {
+            // Path.of refuses a NUL or an unpaired surrogate: a 400 below, as any malformed field.
+            Backtests.Candidate candidate = new Backtests.Candidate(Optional.ofNullable(given.folder()).map(Path::of),
+                    given.files() == null ? Map.of() : given.files());
             Backtests.Status started = backtests.start(candidate, filter, examples);
             return Response.accepted(started).location(URI.create("/api/backtest/" + started.id())).build();
         } catch (Backtests.CandidateRejected e) {
