@@ -232,6 +232,24 @@ class HostileApiInputTest {
     }
 
     @Test
+    void aRunsListThatWouldKeepTheDatabaseBusyIsCutOffAndAskedToBeNarrowed() throws Exception {
+        // Standing in for a page far down an unfiltered list of millions of runs.
+        try (Connection blocker = dataSource.getConnection()) {
+            blocker.setAutoCommit(false);
+            blocker.createStatement().execute("lock table action_run in access exclusive mode");
+            long started = System.nanoTime();
+            given().auth().preemptive().basic(HubTestProfile.VIEWER, HubTestProfile.PASSWORD)
+                    .queryParam("page", 100000).get("/api/runs").then().statusCode(422).contentType(PROBLEM)
+                    .body("type", equalTo("urn:switchboard:problem:search-too-broad"))
+                    .body("detail", containsString("narrow it with state, port, rule or event"));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "cut off after " + took);
+            blocker.rollback();
+        }
+        given().get("/api/runs").then().statusCode(200);
+    }
+
+    @Test
     void aWebhookNestedDeeperThanTheHubCanWriteBackIsRefusedAndOneWithinItIsShown() {
         String tooDeep = "{\"id\": \"" + java.util.UUID.randomUUID() + "\", \"type\": \"test.deep\", \"data\": "
                 + "[".repeat(999) + "]".repeat(999) + "}";

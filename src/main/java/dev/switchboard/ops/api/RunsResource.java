@@ -19,8 +19,10 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.switchboard.core.ReplayRefusedException;
 import dev.switchboard.ingest.Problem;
+import dev.switchboard.ops.web.WebConfig;
 import dev.switchboard.runs.ActionAttempt;
 import dev.switchboard.runs.ActionRun;
+import dev.switchboard.runs.EventLog;
 import dev.switchboard.runs.RunOperations;
 import dev.switchboard.runs.RunState;
 
@@ -33,6 +35,9 @@ public class RunsResource {
 
     @Inject
     RunOperations operations;
+
+    @Inject
+    WebConfig web;
 
     /**
      * A run. {@code attempts} are those of its current retry budget, counted against
@@ -78,9 +83,16 @@ public class RunsResource {
             @QueryParam("rule") String rule, @QueryParam("event") String event,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
         Pages.check(page, size);
-        RunOperations.RunPage found = operations.find(new RunOperations.Filter(
-                Optional.ofNullable(state).map(text -> state(RunState.class, text)), Optional.ofNullable(port),
-                Optional.ofNullable(rule), Optional.ofNullable(event).map(RunsResource::uuid)), page, size);
+        RunOperations.RunPage found;
+        try {
+            found = operations.search(new RunOperations.Filter(
+                    Optional.ofNullable(state).map(text -> state(RunState.class, text)), Optional.ofNullable(port),
+                    Optional.ofNullable(rule), Optional.ofNullable(event).map(RunsResource::uuid)), page, size,
+                    web.searchTimeout());
+        } catch (EventLog.SearchTimedOut e) {
+            throw new Problem(422, "search-too-broad", "Search too broad", e.getMessage()
+                    + " (switchboard.web.search-timeout): narrow it with state, port, rule or event");
+        }
         return new RunList(found.runs().stream().map(RunView::of).toList(), page, size, found.total());
     }
 
