@@ -37,9 +37,11 @@ public interface BatchConfig {
         /**
          * Transactions of this stage under way at once (for the stream: per consumer, always
          * one). Batches in flight together never wait on each other's rows, except two copies of
-         * one delivery, whose keys each batch locks in the same (sorted) order.
+         * one delivery, whose keys each batch locks in the same (sorted) order. One by default:
+         * a batch then fills while the one before commits, and on two cores four writers' smaller
+         * batches and hand-offs cost the hub about half its end-to-end rate (bench/steps.md, 39).
          */
-        @WithDefault("4")
+        @WithDefault("1")
         int writers();
     }
 }
