@@ -273,7 +273,7 @@ public class Backtests {
             // Whatever ends the job (a condition recursing without end is the evaluator's to catch),
             // it is FAILED, saying why, and never left RUNNING to refuse every later backtest as busy.
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            String reason = String.valueOf(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName());
+            String reason = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
             LOG.warnf("Backtest %s failed: %s", job.id, reason);
             job.report = comparison.report();
             job.error = reason;

@@ -269,12 +269,21 @@ public class EventLog {
      *
      * @throws SearchTimedOut when it takes longer
      */
-    @SuppressWarnings("unchecked")
     public Found search(Search search, int page, int size, Duration limit) {
+        return within(entityManager, limit, () -> search(search, page, size));
+    }
+
+    /**
+     * The queries of {@code read} held to {@code limit} (the transaction's own statement timeout):
+     * a list anyone with a login may ask for must not keep the database busy for minutes.
+     *
+     * @throws SearchTimedOut when they take longer
+     */
+    static <T> T within(EntityManager entityManager, Duration limit, java.util.function.Supplier<T> read) {
         entityManager.createNativeQuery("select set_config('statement_timeout', ?1, true)")
                 .setParameter(1, limit.toMillis() + "ms").getSingleResult();
         try {
-            return search(search, page, size);
+            return read.get();
         } catch (PersistenceException e) {
             if (DatabaseErrors.hasState(e, "57014")) { // query_canceled: the statement timeout
                 throw new SearchTimedOut(limit, e);

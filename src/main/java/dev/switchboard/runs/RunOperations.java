@@ -93,16 +93,7 @@ public class RunOperations {
      */
     @Transactional
     public RunPage search(Filter filter, int page, int size, Duration limit) {
-        entityManager.createNativeQuery("select set_config('statement_timeout', ?1, true)")
-                .setParameter(1, limit.toMillis() + "ms").getSingleResult();
-        try {
-            return page(filter, page, size);
-        } catch (jakarta.persistence.PersistenceException e) {
-            if (dev.switchboard.core.DatabaseErrors.hasState(e, "57014")) { // query_canceled: the statement timeout
-                throw new EventLog.SearchTimedOut(limit, e);
-            }
-            throw e;
-        }
+        return EventLog.within(entityManager, limit, () -> page(filter, page, size));
     }
 
     private RunPage page(Filter filter, int page, int size) {

@@ -31,7 +31,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.core.Durations;
 import dev.switchboard.core.Tracing;
-import dev.switchboard.ingest.Problem;
 import dev.switchboard.ops.web.WebConfig;
 import dev.switchboard.rules.ModelRunner;
 import dev.switchboard.runs.EventLog;
@@ -116,8 +115,7 @@ public class EventsResource {
                     Optional.ofNullable(to).map(value -> time("to", value)), Optional.ofNullable(text)), page, size,
                     web.searchTimeout());
         } catch (EventLog.SearchTimedOut e) {
-            throw new Problem(422, "search-too-broad", "Search too broad", e.getMessage()
-                    + " (switchboard.web.search-timeout): narrow it with from and to, source, type or state");
+            throw ProblemMapper.searchTooBroad(e, "from and to, source, type or state");
         }
         List<EventRecord> found = search.events();
         Map<UUID, Map<RunState, Long>> runStates = runs.statesByEvent(found.stream().map(event -> event.id).toList());

@@ -27,6 +27,7 @@ import io.quarkus.security.ForbiddenException;
 import dev.switchboard.core.Suggestions;
 import dev.switchboard.ingest.Problem;
 import dev.switchboard.ops.web.AuthenticationProblems;
+import dev.switchboard.runs.EventLog;
 import dev.switchboard.runs.ReprocessRefused;
 
 /** Every error of the API is {@code application/problem+json}, never a stack trace. */
@@ -130,5 +131,11 @@ public class ProblemMapper {
 
     static Problem conflict(String detail) {
         return new Problem(409, "conflict", "Conflict", detail);
+    }
+
+    /** A list or search cut off at switchboard.web.search-timeout; {@code narrowing} says how to narrow it. */
+    static Problem searchTooBroad(EventLog.SearchTimedOut e, String narrowing) {
+        return new Problem(422, "search-too-broad", "Search too broad", e.getMessage()
+                + " (switchboard.web.search-timeout): narrow it with " + narrowing);
     }
 }

@@ -90,8 +90,7 @@ public class RunsResource {
                     Optional.ofNullable(rule), Optional.ofNullable(event).map(RunsResource::uuid)), page, size,
                     web.searchTimeout());
         } catch (EventLog.SearchTimedOut e) {
-            throw new Problem(422, "search-too-broad", "Search too broad", e.getMessage()
-                    + " (switchboard.web.search-timeout): narrow it with state, port, rule or event");
+            throw ProblemMapper.searchTooBroad(e, "state, port, rule or event");
         }
         return new RunList(found.runs().stream().map(RunView::of).toList(), page, size, found.total());
     }
