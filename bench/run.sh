@@ -61,6 +61,9 @@ RUN_ENV="MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX ${STEPS:+STEPS=$STEPS }"
 RUN_CMD="${RUN_ENV}DURATION=$DURATION RSS_EVENTS=$RSS_EVENTS HUB_JAVA_OPTS='$HUB_JAVA_OPTS' bench/run.sh${1:+ $1}"
 [[ $MODE == smoke ]] && RUN_CMD="${RUN_ENV}HUB_JAVA_OPTS='$HUB_JAVA_OPTS' bench/run.sh --smoke"
 
+# stop_pid; its start_hub and stop_hub are replaced by this script's own, defined below.
+. "$ROOT/bench/fresh-hub.sh"
+
 log() { echo "[bench $(date +%T)] $*" >&2; }
 figures=()
 record() { figures+=("$*"); log "$*"; }
@@ -208,17 +211,8 @@ RULES
   HUB_DB_PASSWORD=$(cat "$dir/data/postgres.password" 2>/dev/null || true)
 }
 
-# SIGTERM, and SIGKILL should the hub not have ended within 60 s.
-stop_hub() {
-  local waited=0
-  kill "$HUB_PID" 2>/dev/null || true
-  while kill -0 "$HUB_PID" 2>/dev/null; do
-    sleep 0.2; waited=$((waited + 1))
-    (( waited < 300 )) || { kill -9 "$HUB_PID" 2>/dev/null || true; break; }
-  done
-  wait "$HUB_PID" 2>/dev/null || true
-  HUB_PID=
-}
+# SIGTERM, and SIGKILL should the hub not have ended within 60 s (stop_pid, bench/fresh-hub.sh).
+stop_hub() { stop_pid "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true; HUB_PID=; }
 
 rss_mb() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$HUB_PID/status"; }
 
