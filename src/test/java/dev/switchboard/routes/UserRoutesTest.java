@@ -274,8 +274,11 @@ class UserRoutesTest {
         Events.awaitRuns(dataSource, failing, Duration.ofSeconds(20), RunState.DEAD);
         assertEquals(2, sink.findAll(postRequestedFor(urlEqualTo("/route-sink")).withRequestBody(equalTo(refused))).size(),
                 "retry.max-attempts 2: called twice, then DEAD");
-        given().get("/api/incidents").then().body("incident", hasItem("run-dead:" + HubState.text(dataSource,
-                "select id::text from action_run where event_id = ?", failing)));
+        // The alert is raised from the dead-letter outbox, a moment after the run went DEAD.
+        String incident = "run-dead:" + HubState.text(dataSource, "select id::text from action_run where event_id = ?",
+                failing);
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/api/incidents").jsonPath()
+                .getList("incident").contains(incident));
         Workspace.deleteRoute("caller.yaml");
     }
 
