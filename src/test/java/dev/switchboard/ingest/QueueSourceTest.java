@@ -89,6 +89,8 @@ class QueueSourceTest {
                 .until(() -> HubState.metric(metric("duplicate", "queue-json")) == duplicates + 1);
 
         assertEquals(1, HubState.count(dataSource, "select count(*) from event where id = ?", event));
+        // Counted after the acceptance's commit, in the route's thread: awaited, then held to one.
+        await().atMost(Duration.ofSeconds(10)).until(() -> HubState.metric(metric("accepted", "queue-json")) > accepted);
         assertEquals(1, HubState.metric(metric("accepted", "queue-json")) - accepted, "one event accepted");
         assertEquals(1, HubState.count(dataSource,
                 "select count(*) from idempotency_key where processor = 'ingest' and key = ?", "queue-json:" + id));

@@ -77,8 +77,10 @@ class EventsApiTest {
     @Test
     void filtersSearchAndPages() {
         String marker = "marker-" + UUID.randomUUID();
-        Events.post("eventsapi.listed", "\"note\": \"" + marker + "\"");
+        UUID first = Events.post("eventsapi.listed", "\"note\": \"" + marker + "\"");
         UUID second = Events.post("eventsapi.listed", "\"note\": \"" + marker + "\"");
+        // Each may be judged by another stream consumer, in its own batch: both are waited for.
+        Events.awaitOutcome(dataSource, first);
         Events.awaitOutcome(dataSource, second);
         given().queryParam("q", marker).queryParam("type", "eventsapi.listed").queryParam("source", "events")
                 .get("/api/events").then().statusCode(200)

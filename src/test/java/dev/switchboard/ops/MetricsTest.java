@@ -1,5 +1,6 @@
 package dev.switchboard.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,8 @@ class MetricsTest {
         double succeededBefore = HubState.metric(succeeded);
         double deadBefore = HubState.metric(dead);
         double errorsBefore = HubState.metric("switchboard_rules_reload_errors_total");
+        String processed = "switchboard_events_total{outcome=\"processed\",source=\"events\"}";
+        double processedBefore = HubState.metric(processed);
 
         Events.awaitRuns(dataSource, Events.post("metrics.ok", ""), Duration.ofSeconds(20), RunState.SUCCEEDED);
         Events.awaitRuns(dataSource, Events.post("metrics.broken", ""), Duration.ofSeconds(20), RunState.DEAD);
@@ -62,19 +65,26 @@ class MetricsTest {
         Workspace.deleteRule("metrics-broken.yaml");
         repository.reload();
 
-        assertEquals(succeededBefore + 1, HubState.metric(succeeded));
+        // Counted after the commits that the waits above saw: a moment later, in the worker's thread.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(succeededBefore + 1,
+                HubState.metric(succeeded)));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(processedBefore + 2,
+                HubState.metric(processed)));
         assertEquals(deadBefore + 1, HubState.metric(dead));
         assertEquals(errorsBefore + 1, HubState.metric("switchboard_rules_reload_errors_total"));
         assertTrue(HubState.metric("switchboard_dead_letters") >= 1);
-        assertTrue(HubState.metric("switchboard_events_total{outcome=\"processed\",source=\"events\"}") >= 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> RestAssured.get("/q/metrics").asString()
+                .contains("switchboard_run_attempt_seconds_bucket{connector=\"log\""));
         String metrics = RestAssured.get("/q/metrics").asString();
         assertTrue(metrics.contains("switchboard_ingest_seconds_bucket{source=\"events\""), "ingest latency histogram");
         assertTrue(metrics.contains("switchboard_run_attempt_seconds_bucket{connector=\"log\""), "attempt latency histogram");
         assertTrue(metrics.contains("switchboard_end_to_end_seconds_bucket{port=\"metered\",rule=\"metered-rule\""),
                 "end-to-end latency histogram");
         // Every stage of the pipeline reports how many items each of its transactions carried.
+        // (The stream's is recorded after its broker commit, a moment after the event's state.)
         for (String stage : List.of("accept", "relay", "stream", "outcomes")) {
-            assertTrue(HubState.metric("switchboard_batch_size_count{stage=\"" + stage + "\"}") >= 1, stage);
+            await().atMost(Duration.ofSeconds(5)).until(() -> HubState.metric("switchboard_batch_size_count{stage=\""
+                    + stage + "\"}") >= 1);
         }
         assertTrue(metrics.contains("switchboard_batch_linger_seconds_bucket{stage=\"accept\""), "acceptance linger");
         assertTrue(metrics.contains("switchboard_batch_size_bucket{stage=\"accept\""), "acceptance batch sizes");
