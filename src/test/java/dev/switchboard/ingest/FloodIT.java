@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,13 +45,19 @@ import dev.switchboard.support.Signing;
  * that does not exist; half declaring their length, half chunked so that only counting what
  * streams past can stop them), while 200,000 badly signed deliveries arrive. Liveness answers
  * throughout, every byte of the webhook body budget is given back, the heap after a full collection
- * is back where it was before, and a valid delivery is accepted right after.
+ * is back where it was before, and a valid delivery is accepted right after. Then a slowloris:
+ * thousands of connections that each send most of a maximal request head and never finish it
+ * (8,000 of them filled a 192 MB heap and the hub never came back): the hub holds no more of them
+ * than {@code quarkus.http.limits.max-connections}, and answers again once their sender goes.
  */
 class FloodIT {
 
     static final Duration FLOOD = Duration.ofSeconds(Long.getLong("flood.seconds", 60));
     static final int BAD_SIGNATURES = Integer.getInteger("flood.bad-signatures", 200_000);
     static final int BIG = 15 << 20;
+    /** The hub's {@code quarkus.http.limits.max-connections}, and three times as many slow heads. */
+    static final int CONNECTION_CAP = 1000;
+    static final int SLOW_HEADS = 3 * CONNECTION_CAP;
     static final byte[] BAD_BODY = "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8);
 
     /** One client per kind of sender: a client's single selector thread pushing 600 MB a second would starve the others. */
@@ -56,7 +65,7 @@ class FloodIT {
     final HttpClient probe = client();
 
     @Test
-    void bigBodiesAndBadSignaturesNeitherWedgeTheHubNorKeepItsMemory() throws Exception {
+    void bigBodiesBadSignaturesAndSlowHeadsNeitherWedgeTheHubNorKeepItsMemory() throws Exception {
         Path work = Files.createTempDirectory(Path.of("target"), "flood-").toAbsolutePath();
         Files.copy(Path.of("application.properties"), work.resolve("application.properties"));
         int httpPort = HubProcess.freePort();
@@ -145,8 +154,8 @@ class FloodIT {
             // Kubernetes restart a pod (failureThreshold), and what a wedged hub does for ever.
             assertTrue(mostInARow.get() < 3, "liveness during the flood: " + livenessFailures + "; outcomes " + seen);
             assertTrue(seen.keySet().stream().noneMatch(outcome -> outcome.endsWith(" 500")), seen.toString());
-            // Senders hanging up mid-body (and resetting HTTP/2 streams: the JDK client upgrades)
-            // are no error of the hub's: an ERROR line each would let any stranger fill its log.
+            // Senders hanging up mid-body are no error of the hub's: an ERROR line each would let
+            // any stranger fill its log.
             assertEquals(List.of(), hub.output().lines().filter(line -> line.contains(" ERROR ")).limit(5).toList(),
                     "errors the flood made the hub log");
             assertEquals(BAD_SIGNATURES, seen.getOrDefault("bad signature 401", 0), seen.toString());
@@ -157,6 +166,54 @@ class FloodIT {
             // its level before (27-32 MB).
             assertTrue(heapAfter < heapBefore + (5 << 20), "heap " + (heapBefore >> 20) + " MB before, "
                     + (heapAfter >> 20) + " MB after");
+
+            slowHeadsAreCappedAndLetGo(hub, httpPort, heapAfter);
+        }
+    }
+
+    private void slowHeadsAreCappedAndLetGo(HubProcess hub, int httpPort, long heapBefore) throws Exception {
+        StringBuilder head = new StringBuilder("POST /hooks/shop HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for (int line = 0; line < 18; line++) { // 18 KB: just under the 20K a head may have
+            head.append("X-Pad-").append(line).append(": ").append("a".repeat(1000)).append("\r\n");
+        }
+        byte[] unfinished = head.toString().getBytes(StandardCharsets.US_ASCII);
+        List<SocketChannel> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < SLOW_HEADS; i++) {
+                try {
+                    SocketChannel socket = SocketChannel.open(new InetSocketAddress("127.0.0.1", httpPort));
+                    slow.add(socket);
+                    socket.write(ByteBuffer.wrap(unfinished));
+                    socket.configureBlocking(false);
+                } catch (IOException closedByTheHub) {
+                    // Over the cap the hub may close the connection before the head is written.
+                }
+            }
+            Thread.sleep(2000);
+            long held = slow.stream().filter(FloodIT::stillOpen).count();
+            long heapHeld = heapAfterFullCollection(hub);
+            System.out.printf("Slow heads: %d of %d held open by the hub; heap %d MB while they were, %d MB before%n",
+                    held, SLOW_HEADS, heapHeld >> 20, heapBefore >> 20);
+            assertTrue(held <= CONNECTION_CAP, held + " of " + SLOW_HEADS + " unfinished heads held, over the cap");
+            // Each holds its 18 KB head: at most the cap's worth (about 20 MB), not the attacker's.
+            assertTrue(heapHeld < heapBefore + (40 << 20), "heap " + (heapBefore >> 20) + " MB before the slow heads, "
+                    + (heapHeld >> 20) + " MB while they were held");
+        } finally {
+            for (SocketChannel socket : slow) {
+                socket.close();
+            }
+        }
+        // The sender gone, the hub answers again by itself.
+        hub.awaitLive(Duration.ofSeconds(10));
+        assertEquals(202, deliver(hub), "a valid delivery after the slow heads");
+    }
+
+    /** Whether the hub still holds this connection open, waiting for the rest: nothing to read, not closed nor reset. */
+    private static boolean stillOpen(SocketChannel socket) {
+        try {
+            return socket.read(ByteBuffer.allocate(1)) == 0;
+        } catch (IOException reset) {
+            return false;
         }
     }
 
