@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -23,9 +24,17 @@ import dev.switchboard.ingest.Problem;
  * <li>a NUL character in the path or query, which PostgreSQL refuses in any text (a filter of the
  * API was a 500);</li>
  * <li>a {@code Content-Type} with an unclosed quote ({@code application/json;charset="}), on which
- * Vert.x's header parser throws (a 500 with a stack trace at {@code /hooks} and the login form).</li>
+ * Vert.x's header parser throws (a 500 with a stack trace at {@code /hooks} and the login form);</li>
+ * <li>a raw byte outside printable ASCII in the request target ({@code GET /ui/\xff}), which must be
+ * percent-encoded: the login challenge put it in a cookie, failed with a 200-line stack trace in
+ * the log, and never answered (a second probe wrote 672 MB of log in 20 s);</li>
+ * <li>no {@code Host} (HTTP/1.0), or one that is no host name, IP address and port ({@code Host: %41}):
+ * the login challenge failed on the first with a 500, Vert.x on the second with a stack trace and
+ * no answer;</li>
+ * <li>a sign-in not sent as a form, on which the form login failed with a 500.</li>
  * </ul>
- * No route of the hub takes any of them. Each is a {@code 400} problem document.
+ * No route of the hub takes any of them. Each is a {@code 400} problem document (the sign-in's a
+ * {@code 415}).
  */
 @ApplicationScoped
 public class MalformedRequests {
@@ -44,6 +53,16 @@ public class MalformedRequests {
     }
 
     static Optional<Problem> problem(HttpServerRequest request) {
+        if (!printableAscii(request.uri())) {
+            return Optional.of(new Problem(400, "malformed-path", "Malformed path",
+                    "The request target holds a character that must be percent-encoded"));
+        }
+        // (HTTP/2 names its host in the :authority pseudo-header, checked by its own decoder.)
+        String host = request.getHeader(HttpHeaders.HOST);
+        if (request.version() != HttpVersion.HTTP_2 && (host == null || !HOST.matcher(host).matches())) {
+            return Optional.of(new Problem(400, "malformed-host", "Malformed Host",
+                    "The Host header must name a host (a name or IP address, and a port)"));
+        }
         String path = request.path();
         if (path != null && (path.indexOf(';') >= 0 || path.contains("%3b") || path.contains("%3B"))) {
             return Optional.of(new Problem(400, "malformed-path", "Malformed path",
@@ -58,7 +77,29 @@ public class MalformedRequests {
             return Optional.of(new Problem(400, "malformed-content-type", "Malformed Content-Type",
                     "The Content-Type header has a quoted value that is never closed"));
         }
+        if (SIGN_IN.equals(path) && (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(FORM))) {
+            return Optional.of(new Problem(415, "unsupported-media-type", "Unsupported media type",
+                    "The sign-in is a form: send it as " + FORM));
+        }
         return Optional.empty();
+    }
+
+    /** A host name or IPv4 address, or an IPv6 one in brackets, and perhaps a port (RFC 9110 Host, without escapes). */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "([A-Za-z0-9._~-]+|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?");
+
+    private static final String SIGN_IN = "/j_security_check";
+
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    private static boolean printableAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c > '~') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Every request passes here: searched as it is, not lower-cased into a copy ("%00" has no letter). */

@@ -115,4 +115,45 @@ class MalformedRequestsTest {
         given().contentType("application/json; charset=\"utf-8\"").body("{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"x\"}")
                 .post("/hooks/events").then().statusCode(202);
     }
+    @Test
+    void aRawByteInThePathNoHostOrAnEscapedHostIsA400ProblemAnsweredAtOnceWithNothingLogged() throws Exception {
+        try (CapturedLog log = CapturedLog.open()) {
+            // Found by probing: no answer and a 200-line stack trace per request (672 MB of log in 20 s),
+            // a 500, and no answer with a stack trace.
+            assertEquals("HTTP/1.1 400", rawStatus("GET /ui/\u00ff HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+            assertEquals("HTTP/1.1 400", rawStatus("GET /hooks/\u00e9 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+            assertEquals("HTTP/1.0 400", rawStatus("GET /ui/ HTTP/1.0\r\n\r\n"));
+            for (String host : List.of("%41", "x%zz", "evil%0d%0a", "a b", "x/y", "user@x")) {
+                assertEquals("HTTP/1.1 400", rawStatus("GET /q/health/live HTTP/1.1\r\nHost: " + host + "\r\n\r\n"), host);
+            }
+            assertEquals(List.of(), log.errors());
+        }
+        // Hosts as they come are answered as ever.
+        for (String host : List.of("127.0.0.1", "localhost:8080", "hub.example.com", "[::1]:443")) {
+            assertEquals("HTTP/1.1 200", rawStatus("GET /q/health/live HTTP/1.1\r\nHost: " + host + "\r\n\r\n"), host);
+        }
+    }
+
+    @Test
+    void aSignInThatIsNotAFormIsA415NotA500() throws Exception {
+        try (CapturedLog log = CapturedLog.open()) {
+            for (String type : List.of("application/json", "text/plain")) {
+                HttpResponse<String> answer = raw("POST", "/j_security_check", Map.of("Content-Type", type));
+                assertEquals(415, answer.statusCode(), type + ": " + answer.body());
+                assertEquals("application/problem+json", answer.headers().firstValue("Content-Type").orElse(""));
+            }
+            assertEquals(List.of(), log.errors());
+        }
+    }
+
+    /** The status line the hub answers a request sent byte for byte (ISO-8859-1), within five seconds. */
+    private String rawStatus(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(hub.getHost(), hub.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
+            return line == null ? "(closed)" : line.substring(0, Math.min(12, line.length()));
+        }
+    }
 }
