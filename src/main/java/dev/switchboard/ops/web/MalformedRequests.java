@@ -1,6 +1,7 @@
 package dev.switchboard.ops.web;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,14 +31,15 @@ import dev.switchboard.ingest.Problem;
  * the log, and never answered (a second probe wrote 672 MB of log in 20 s);</li>
  * <li>no {@code Host} (HTTP/1.0), or one that is no host name, IP address and port ({@code Host: %41}):
  * the login challenge failed on the first with a 500, Vert.x on the second with a stack trace and
- * no answer;</li>
- * <li>a sign-in not sent as a form, on which the form login failed with a 500.</li>
+ * no answer.</li>
  * </ul>
- * No route of the hub takes any of them. Each is a {@code 400} problem document (the sign-in's a
- * {@code 415}).
+ * No route of the hub takes any of them. Each is a {@code 400} problem document.
  */
 @ApplicationScoped
 public class MalformedRequests {
+
+    /** A host name or IPv4 address, or an IPv6 one in brackets, and perhaps a port (RFC 9110 Host, without escapes). */
+    private static final Pattern HOST = Pattern.compile("([A-Za-z0-9._~-]+|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?");
 
     void install(@Observes Router router) {
         router.route().order(Refusals.BEFORE_AUTHENTICATION - 1).handler(this::check);
@@ -77,20 +79,8 @@ public class MalformedRequests {
             return Optional.of(new Problem(400, "malformed-content-type", "Malformed Content-Type",
                     "The Content-Type header has a quoted value that is never closed"));
         }
-        if (SIGN_IN.equals(path) && (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(FORM))) {
-            return Optional.of(new Problem(415, "unsupported-media-type", "Unsupported media type",
-                    "The sign-in is a form: send it as " + FORM));
-        }
         return Optional.empty();
     }
-
-    /** A host name or IPv4 address, or an IPv6 one in brackets, and perhaps a port (RFC 9110 Host, without escapes). */
-    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
-            "([A-Za-z0-9._~-]+|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?");
-
-    private static final String SIGN_IN = "/j_security_check";
-
-    private static final String FORM = "application/x-www-form-urlencoded";
 
     private static boolean printableAscii(String text) {
         for (int i = 0; i < text.length(); i++) {

@@ -1,11 +1,14 @@
 package dev.switchboard.ops.web;
 
+import java.util.Locale;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -21,7 +24,9 @@ import dev.switchboard.ingest.WebhookSources;
  * <p>
  * The sign-in form is the one body a stranger can make the hub read: it is read before anyone is
  * known, so it must declare its length, and at most {@link #SIGN_IN_LIMIT} bytes (a user name and a
- * password). Otherwise senders in parallel could each have up to the HTTP limit buffered.
+ * password). Otherwise senders in parallel could each have up to the HTTP limit buffered. And it
+ * must be a form ({@value #FORM}): the form login failed on any other body with a 500 and a stack
+ * trace (found by an attacker's probe), so anything else is a 415.
  */
 @ApplicationScoped
 public class OversizeBodies {
@@ -30,6 +35,8 @@ public class OversizeBodies {
 
     /** The most a sign-in form may declare: its two fields, with room to spare. */
     static final int SIGN_IN_LIMIT = 4096;
+
+    private static final String FORM = "application/x-www-form-urlencoded";
 
     @ConfigProperty(name = "quarkus.http.auth.form.post-location", defaultValue = "/j_security_check")
     String signIn;
@@ -45,6 +52,13 @@ public class OversizeBodies {
 
     private void refuseDeclared(RoutingContext context) {
         long declared = Problem.declaredLength(context.request());
+        String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (context.normalizedPath().equals(signIn)
+                && (type == null || !type.toLowerCase(Locale.ROOT).startsWith(FORM))) {
+            new Problem(415, "unsupported-media-type", "Unsupported media type", "The sign-in is a form: send it as "
+                    + FORM).refuseUnread(context);
+            return;
+        }
         if (context.normalizedPath().equals(signIn) && Problem.hasBody(context.request())) {
             if (declared < 0) {
                 new Problem(411, "length-required", "Length required", "A sign-in form must declare its length"
